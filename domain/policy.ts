@@ -1,0 +1,65 @@
+// The SOP numbers (shared/SOP.md) as data. A deployment overrides them in configuration;
+// each workflow receives a snapshot at start so later changes only affect new cases.
+import { DAY, HOUR, MINUTE } from './time';
+
+export interface OrderPolicy {
+  /** O1: stock confirmed within this long after the order is paid. */
+  stockConfirmMs: number;
+  /** O2: automatic audit passes at or below this amount (fen). */
+  autoAuditLimitFen: number;
+  /** O3: above this amount (fen) the order is abnormal. */
+  abnormalAmountFen: number;
+  /** O4: a person audits within this long; breach escalates to the shift lead. */
+  manualAuditMs: number;
+  /** O5: a short order becomes presale, shipping within this many days. */
+  presaleWindowDays: number;
+  /** O6: audited -> waybill printed. */
+  waybillMs: number;
+  /** O6: printed -> handed to the carrier. */
+  handoverMs: number;
+  /** O7: ship deadline from payment, regular and during a declared big promotion. */
+  shipRegularMs: number;
+  shipPromotionMs: number;
+  /** O7: compensation coupon for a missed ship deadline (fen). */
+  lateShipCouponFen: number;
+  /** O8: surcharge for remote regions (fen). */
+  remoteSurchargeFen: number;
+  /** O8/O2: provinces treated as remote, and those served by the next-day express carrier. */
+  remoteProvinces: string[];
+  nextDayProvinces: string[];
+  /** O9: tracking uploaded and buyer told within this long of hand-over. */
+  trackingNoticeMs: number;
+  /** O10: carrier silence that opens a logistics exception. */
+  carrierSilenceMs: number;
+}
+
+export interface Policy {
+  order: OrderPolicy;
+}
+
+export const DEFAULT_POLICY: Policy = {
+  order: {
+    stockConfirmMs: 10 * MINUTE,
+    autoAuditLimitFen: 500_00,
+    abnormalAmountFen: 5000_00,
+    manualAuditMs: 30 * MINUTE,
+    presaleWindowDays: 3,
+    waybillMs: 1 * HOUR,
+    handoverMs: 2 * HOUR,
+    shipRegularMs: 24 * HOUR,
+    shipPromotionMs: 48 * HOUR,
+    lateShipCouponFen: 10_00,
+    remoteSurchargeFen: 15_00,
+    remoteProvinces: ['xinjiang', 'tibet', 'inner-mongolia', 'qinghai', 'ningxia', 'gansu'],
+    nextDayProvinces: ['jiangsu', 'zhejiang', 'shanghai'],
+    trackingNoticeMs: 2 * HOUR,
+    carrierSilenceMs: 48 * HOUR,
+  },
+};
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+export function mergePolicy(base: Policy, overrides: DeepPartial<Policy> | undefined): Policy {
+  if (!overrides) return base;
+  return { order: { ...base.order, ...(overrides.order ?? {}) } as OrderPolicy };
+}
