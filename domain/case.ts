@@ -43,3 +43,25 @@ export function nextDue(deadlines: Deadline[]): string | undefined {
   const pending = deadlines.filter((d) => d.status === 'pending').map((d) => d.dueAt);
   return pending.sort()[0];
 }
+
+/** One case row in the read model, as a workflow reports it at each transition. */
+export interface CaseSnapshot {
+  caseId: string;
+  caseType: string;
+  businessId: string;
+  workflowId: string;
+  runId: string;
+  status: 'open' | 'closed';
+  stage: string;
+  customerId?: string;
+  /** O11: masked before it leaves the workflow */
+  customerMasked?: { name: string; phone: string };
+  amountFen?: number;
+  currency?: string;
+  nextDueAt?: string;
+  breached: boolean;
+  summary: Record<string, unknown>;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -1,0 +1,75 @@
+// PostgreSQL repository for the case read model and its append-only timeline.
+import type { Pool } from 'pg';
+import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
+
+export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: TimelineEntry): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, customer_id, customer_masked,
+                          amount_fen, currency, next_due_at, breached, summary, version, created_at, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+       ON CONFLICT (case_id) DO UPDATE SET
+         run_id = EXCLUDED.run_id, status = EXCLUDED.status, stage = EXCLUDED.stage,
+         customer_masked = EXCLUDED.customer_masked, amount_fen = EXCLUDED.amount_fen, currency = EXCLUDED.currency,
+         next_due_at = EXCLUDED.next_due_at, breached = EXCLUDED.breached, summary = EXCLUDED.summary,
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+       WHERE cases.version < EXCLUDED.version`,
+      [
+        snap.caseId, snap.caseType, snap.businessId, snap.workflowId, snap.runId, snap.status, snap.stage,
+        snap.customerId ?? null, snap.customerMasked ? JSON.stringify(snap.customerMasked) : null,
+        snap.amountFen ?? null, snap.currency ?? null, snap.nextDueAt ?? null, snap.breached,
+        JSON.stringify(snap.summary), snap.version, snap.createdAt, snap.updatedAt,
+      ],
+    );
+    await client.query(
+      `INSERT INTO case_timeline (case_id, seq, at, actor, action, rule, detail, workflow_id, run_id)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+       ON CONFLICT (workflow_id, run_id, seq) DO NOTHING`,
+      [snap.caseId, entry.seq, entry.at, entry.actor, entry.action, entry.rule ?? null, JSON.stringify(entry.detail ?? {}), snap.workflowId, snap.runId],
+    );
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface CaseRow {
+  case_id: string;
+  case_type: string;
+  status: string;
+  stage: string;
+  breached: boolean;
+  next_due_at: Date | null;
+  summary: Record<string, unknown>;
+  customer_masked: { name: string; phone: string } | null;
+  amount_fen: string | null;
+  currency: string | null;
+  version: number;
+}
+
+export async function getCase(pool: Pool, caseId: string): Promise<CaseRow | undefined> {
+  const { rows } = await pool.query<CaseRow>('SELECT * FROM cases WHERE case_id = $1', [caseId]);
+  return rows[0];
+}
+
+export async function getTimeline(pool: Pool, caseId: string): Promise<(TimelineEntry & { workflowId: string; runId: string })[]> {
+  const { rows } = await pool.query(
+    `SELECT seq, at, actor, action, rule, detail, workflow_id, run_id FROM case_timeline WHERE case_id = $1 ORDER BY at, seq, id`,
+    [caseId],
+  );
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    action: r.action,
+    ...(r.rule ? { rule: r.rule } : {}),
+    detail: r.detail,
+    workflowId: r.workflow_id,
+    runId: r.run_id,
+  }));
+}

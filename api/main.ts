@@ -1,0 +1,39 @@
+// The API process: config, migrations, Temporal connection, listen.
+import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
+import { DEV_API_KEYS, loadConfig } from '../config';
+import { migrate } from '../db/migrate';
+import { buildApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (config.production && !config.api.apiKeys) throw new Error('NODE_ENV=production needs API_KEYS (key:role,...); refusing to start with the development keys');
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+  await migrate(pool);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = await buildApp({
+    client,
+    pool,
+    taskQueue: config.temporal.taskQueue,
+    apiKeys: config.api.apiKeys ?? DEV_API_KEYS,
+    policy: () => config.policy,
+    logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+  });
+  const stop = async () => {
+    await app.close();
+    await connection.close();
+    await pool.end();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const url = await app.listen({ host: config.api.host, port: config.api.port });
+  console.log(`api ready on ${url} (docs at ${url}/docs)`);
+}
+
+main().catch((err) => {
+  console.error('api failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

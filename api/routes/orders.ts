@@ -1,0 +1,99 @@
+// /v1/orders: the order service starts orders, support audits them, WMS and carrier report events.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole, type Principal } from '../auth';
+import { errorBody } from '../schemas/common';
+import { auditBody, carrierEventBody, exceptionResolutionBody, orderBody, orderParams, startedOrder, warehouseEventBody } from '../schemas/orders';
+import type { OrderService } from '../services/orders';
+
+const deadlineSchema = z.object({
+  key: z.string(),
+  rule: z.string().describe('SOP rule id'),
+  label: z.string(),
+  dueAt: z.string(),
+  status: z.enum(['pending', 'met', 'breached', 'met_late', 'cancelled']),
+  metAt: z.string().optional(),
+  breachedAt: z.string().optional(),
+});
+const stateSchema = z
+  .looseObject({
+    orderId: z.string(),
+    stage: z.string(),
+    status: z.enum(['open', 'closed']),
+    deadlines: z.array(deadlineSchema),
+    breaches: z.array(z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() })),
+    pendingActions: z.array(z.object({ action: z.string(), role: z.string(), description: z.string() })),
+  })
+  .describe('the order workflow state: stage, deadlines with due times, breaches, decisions, pending actions (personal data masked, O11)');
+const accepted = z.object({ accepted: z.literal(true) });
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; keys: Map<string, Principal> }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { orders, keys } = deps;
+  const tags = ['orders'];
+
+  r.post(
+    '/v1/orders',
+    {
+      preHandler: requireRole(keys, 'service'),
+      schema: { tags, summary: 'Start an order (idempotent by orderId)', body: orderBody, response: { 200: startedOrder, 201: startedOrder, ...errors } },
+    },
+    async (req, reply) => {
+      const { created, ...started } = await orders.start(req.body);
+      return reply.status(created ? 201 : 200).send(started);
+    },
+  );
+
+  r.get(
+    '/v1/orders/:orderId',
+    {
+      preHandler: requireRole(keys, 'service', 'support', 'auditor'),
+      schema: { tags, summary: 'Live state of an order', params: orderParams, response: { 200: stateSchema, ...errors } },
+    },
+    async (req) => orders.state(req.params.orderId),
+  );
+
+  r.post(
+    '/v1/orders/:orderId/audit',
+    {
+      preHandler: requireRole(keys, 'support'),
+      schema: { tags, summary: 'Manual audit decision (O4)', params: orderParams, body: auditBody, response: { 200: stateSchema, ...errors } },
+    },
+    async (req) => orders.audit(req.params.orderId, req.body),
+  );
+
+  r.post(
+    '/v1/orders/:orderId/logistics-exception/resolution',
+    {
+      preHandler: requireRole(keys, 'support'),
+      schema: { tags, summary: 'Reship or refund after loss or damage (O10)', params: orderParams, body: exceptionResolutionBody, response: { 200: stateSchema, ...errors } },
+    },
+    async (req) => orders.resolveException(req.params.orderId, req.body),
+  );
+
+  r.post(
+    '/v1/orders/:orderId/warehouse-events',
+    {
+      preHandler: requireRole(keys, 'service'),
+      schema: { tags, summary: "WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)", params: orderParams, body: warehouseEventBody, response: { 202: accepted, ...errors } },
+    },
+    async (req, reply) => {
+      await orders.warehouseEvent(req.params.orderId, req.body);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
+
+  r.post(
+    '/v1/orders/:orderId/carrier-events',
+    {
+      preHandler: requireRole(keys, 'service'),
+      schema: { tags, summary: 'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)', params: orderParams, body: carrierEventBody, response: { 202: accepted, ...errors } },
+    },
+    async (req, reply) => {
+      await orders.carrierEvent(req.params.orderId, req.body);
+      return reply.status(202).send({ accepted: true });
+    },
+  );
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { CARRIER_EVENT_TYPES, WAREHOUSE_EVENT_TYPES } from '../../workflows/order/types';
+import { businessId, currency, customer, fen, isoTime, text } from './common';
+
+export const orderBody = z
+  .object({
+    orderId: businessId,
+    customer,
+    address: z
+      .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: z.string().trim().max(200).optional() })
+      .strict(),
+    items: z
+      .array(
+        z
+          .object({
+            sku: text(64),
+            name: text(200),
+            quantity: z.number().int().positive().max(10_000),
+            unitPrice: fen,
+            bulky: z.boolean().optional().describe('bulky goods such as gift sets ship by postal service (O8)'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(200),
+    currency,
+    paidAt: isoTime,
+    presale: z.object({ promisedShipBy: isoTime }).strict().optional(),
+    promotion: text(100).optional().describe('name of a declared big promotion: the ship deadline becomes 48 h (O7)'),
+    note: z.string().max(500).optional(),
+  })
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) <= 0) {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'the order total must be above zero' });
+    }
+    if (o.presale && Date.parse(o.presale.promisedShipBy) <= Date.parse(o.paidAt)) {
+      ctx.addIssue({ code: 'custom', path: ['presale', 'promisedShipBy'], message: 'must be after paidAt' });
+    }
+  });
+export type OrderBody = z.infer<typeof orderBody>;
+
+export const orderParams = z.object({ orderId: businessId }).strict();
+
+export const auditBody = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    reviewer: text(100),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .strict()
+  .refine((a) => a.decision !== 'reject' || !!a.reason, { path: ['reason'], message: 'a rejection needs a reason' });
+
+export const exceptionResolutionBody = z
+  .object({ action: z.enum(['reship', 'refund']), agent: text(100), note: z.string().trim().max(500).optional() })
+  .strict();
+
+export const warehouseEventBody = z
+  .object({
+    eventId: text(128),
+    type: z.enum(WAREHOUSE_EVENT_TYPES).describe('waybill_printed -> picked -> packed -> handed_over'),
+    at: isoTime,
+    trackingNumber: text(64).optional(),
+    carrier: text(64).optional(),
+    note: z.string().max(500).optional(),
+  })
+  .strict()
+  .refine((e) => e.type !== 'waybill_printed' || !!e.trackingNumber, { path: ['trackingNumber'], message: 'waybill_printed carries the tracking number' });
+
+export const carrierEventBody = z
+  .object({
+    eventId: text(128),
+    type: z.enum(CARRIER_EVENT_TYPES).describe('in_transit, out_for_delivery, delivered; signed_abnormal, lost, damaged open a logistics exception'),
+    at: isoTime,
+    trackingNumber: text(64),
+    description: z.string().max(500).optional(),
+  })
+  .strict();
+
+export const startedOrder = z.object({
+  orderId: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  status: z.enum(['open', 'closed']),
+});

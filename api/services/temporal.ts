@@ -1,0 +1,51 @@
+// Turns Temporal client failures into the API's answers.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import { ApiError } from '../errors';
+
+/** Canonical JSON (sorted keys) hash: the same request body always gives the same hash. */
+export function requestHash(body: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        : v;
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+}
+
+function isClosedError(err: unknown): boolean {
+  return /already completed|workflow execution already finished|already closed/i.test((err as Error)?.message ?? '');
+}
+
+/** Runs a call against one workflow: 404 when it does not exist, 409 when it refuses. */
+export async function onCase<T>(label: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const reason = (err.cause as Error | undefined)?.message ?? 'rejected';
+      throw new ApiError(409, 'conflict', reason);
+    }
+    if (isClosedError(err)) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more actions`);
+    if (err instanceof WorkflowNotFoundError) throw new ApiError(404, 'not_found', `${label} not found`);
+    throw err;
+  }
+}
+
+/** Signals to a finished workflow surface as "not found"; tell the caller which it was. */
+export async function signalCase(handle: WorkflowHandle, label: string, send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || isClosedError(err)) {
+      const exists = await handle.describe().then(
+        () => true,
+        () => false,
+      );
+      if (exists) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more events`);
+      throw new ApiError(404, 'not_found', `${label} not found`);
+    }
+    throw err;
+  }
+}

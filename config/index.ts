@@ -1,0 +1,44 @@
+// All runtime configuration comes from the environment, validated once at start.
+import { z } from 'zod';
+import { DEFAULT_POLICY, mergePolicy, type Policy } from '../domain/policy';
+import { systemUrlsFromEnv, type SystemUrls } from '../activities/clients/systems';
+
+export const DEV_API_KEYS = 'dev-service-key:service,dev-support-key:support,dev-auditor-key:auditor';
+
+const policyOverrides = z
+  .object({ order: z.record(z.string(), z.union([z.number().int().nonnegative(), z.array(z.string())])).optional() })
+  .strict();
+
+export interface Config {
+  production: boolean;
+  databaseUrl?: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  systems: SystemUrls;
+  httpTimeoutMs: number;
+  policy: Policy;
+  api: { host: string; port: number; apiKeys?: string };
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let overrides: unknown;
+  if (env.POLICY_OVERRIDES) {
+    try {
+      overrides = policyOverrides.parse(JSON.parse(env.POLICY_OVERRIDES));
+    } catch (err) {
+      throw new Error(`POLICY_OVERRIDES is not valid: ${(err as Error).message}`);
+    }
+  }
+  return {
+    production: env.NODE_ENV === 'production',
+    databaseUrl: env.DATABASE_URL,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'shop-ops',
+    },
+    systems: systemUrlsFromEnv(env),
+    httpTimeoutMs: Number(env.HTTP_TIMEOUT_MS ?? 5_000),
+    policy: mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]),
+    api: { host: env.HOST ?? '127.0.0.1', port: Number(env.PORT ?? 3000), apiKeys: env.API_KEYS },
+  };
+}

@@ -1,0 +1,34 @@
+// The simulator of the shop's external systems (inventory, payment, WMS, carrier, platform, messaging).
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { SimulatorOptions } from './config';
+import { registerAdminRoutes } from './routes/admin';
+import { registerCarrierRoutes } from './routes/carrier';
+import { registerInventoryRoutes } from './routes/inventory';
+import { registerMessagingRoutes } from './routes/messaging';
+import { registerPaymentRoutes } from './routes/payment';
+import { registerPlatformRoutes } from './routes/platform';
+import { registerWmsRoutes } from './routes/wms';
+import { SimulatorState } from './state';
+
+export { ROUTE_NAMES, type RouteKnobs, type RouteName, type SimConfig, type SimulatorOptions } from './config';
+export type { LedgerEntry, LedgerFilter, System } from './ledger';
+export { SimulatorState } from './state';
+
+export function buildSimulator(opts: SimulatorOptions = {}): { app: FastifyInstance; state: SimulatorState } {
+  const app = Fastify({ logger: opts.logger ?? false });
+  const state = new SimulatorState(opts, app.log);
+
+  registerAdminRoutes(app, state);
+  registerInventoryRoutes(app, state);
+  registerPaymentRoutes(app, state);
+  registerWmsRoutes(app, state);
+  registerCarrierRoutes(app, state);
+  registerPlatformRoutes(app, state);
+  registerMessagingRoutes(app, state);
+
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not found', method: req.method, url: req.url }));
+  // Pending webhooks, step delays and hangs would otherwise keep the process alive after close.
+  app.addHook('onClose', async () => state.timers.cancelAll());
+
+  return { app, state };
+}

@@ -1,0 +1,110 @@
+// Runtime knobs of the simulator: defaults come from SimulatorOptions, POST /sim/config patches them.
+import type { FastifyServerOptions } from 'fastify';
+import { z } from 'zod';
+
+export const ROUTE_NAMES = [
+  'inventory.check',
+  'inventory.deduct',
+  'inventory.release',
+  'payment.refund',
+  'payment.coupon',
+  'wms.shipment',
+  'carrier.subscribe',
+  'carrier.inquiry',
+  'platform.tracking',
+  'messaging.sms',
+  'messaging.staff',
+] as const;
+export type RouteName = (typeof ROUTE_NAMES)[number];
+
+export interface RouteKnobs {
+  /** 0..1: share of calls answered 503 before any work is done. */
+  failRate?: number;
+  /** Do the work (ledger + stored response), then answer 500: the "lost reply". */
+  failAfterWork?: boolean;
+  /** Delay before the work; overrides the top-level latencyMs for this route. */
+  latencyMs?: number;
+  /** Do the work, then wait this long before answering (client times out after the effect). */
+  hangAfterWorkMs?: number;
+}
+
+export interface SimConfig {
+  routes: Partial<Record<RouteName, RouteKnobs>>;
+  latencyMs: number;
+  autoProgress: boolean;
+  stepDelayMs: number;
+  webhookUrl: string;
+  webhookKey: string;
+  /** Refund refs the payment provider declines (422). */
+  declineRefunds: string[];
+}
+
+export interface SimulatorOptions extends Partial<SimConfig> {
+  /** Initial stock per sku; reset restores it. */
+  stock?: Record<string, number>;
+  /** Stock of a sku never set explicitly (default 100). */
+  defaultStock?: number;
+  /** Webhook delivery attempts per event (default 5). */
+  webhookAttempts?: number;
+  /** First retry delay; doubles each attempt (default 200 ms). */
+  webhookRetryBaseMs?: number;
+  /** Per-attempt timeout (default 10 000 ms). */
+  webhookTimeoutMs?: number;
+  /** Random source for failRate (default Math.random). */
+  random?: () => number;
+  /** Fastify logger option (default false). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export function defaultConfig(opts: SimulatorOptions): SimConfig {
+  // Deep copies, so runtime patches never leak into the options (reset must restore them).
+  const routes: SimConfig['routes'] = {};
+  for (const [name, knobs] of Object.entries(opts.routes ?? {})) routes[name as RouteName] = { ...knobs };
+  return {
+    routes,
+    latencyMs: opts.latencyMs ?? 0,
+    autoProgress: opts.autoProgress ?? true,
+    stepDelayMs: opts.stepDelayMs ?? 2000,
+    webhookUrl: opts.webhookUrl ?? 'http://127.0.0.1:3000',
+    webhookKey: opts.webhookKey ?? 'dev-service-key',
+    declineRefunds: [...(opts.declineRefunds ?? [])],
+  };
+}
+
+const ms = z.number().int().min(0);
+const knobsSchema = z
+  .object({
+    failRate: z.number().min(0).max(1).optional(),
+    failAfterWork: z.boolean().optional(),
+    latencyMs: ms.optional(),
+    hangAfterWorkMs: ms.optional(),
+  })
+  .strict();
+
+// strict: a typo in a knob name must fail loudly, not silently do nothing.
+export const configPatchSchema = z
+  .object({
+    routes: z.partialRecord(z.enum(ROUTE_NAMES), knobsSchema.nullable()).optional(),
+    latencyMs: ms.optional(),
+    autoProgress: z.boolean().optional(),
+    stepDelayMs: ms.optional(),
+    webhookUrl: z.url().optional(),
+    webhookKey: z.string().min(1).optional(),
+    declineRefunds: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+export type ConfigPatch = z.infer<typeof configPatchSchema>;
+
+/** Partial merge; `routes: { name: null }` clears that route's knobs. */
+export function applyConfigPatch(cfg: SimConfig, patch: ConfigPatch): void {
+  for (const [name, knobs] of Object.entries(patch.routes ?? {}) as [RouteName, RouteKnobs | null][]) {
+    if (knobs === null) delete cfg.routes[name];
+    else cfg.routes[name] = { ...cfg.routes[name], ...knobs };
+  }
+  if (patch.latencyMs !== undefined) cfg.latencyMs = patch.latencyMs;
+  if (patch.autoProgress !== undefined) cfg.autoProgress = patch.autoProgress;
+  if (patch.stepDelayMs !== undefined) cfg.stepDelayMs = patch.stepDelayMs;
+  if (patch.webhookUrl !== undefined) cfg.webhookUrl = patch.webhookUrl.replace(/\/+$/, '');
+  if (patch.webhookKey !== undefined) cfg.webhookKey = patch.webhookKey;
+  if (patch.declineRefunds !== undefined) cfg.declineRefunds = [...patch.declineRefunds];
+}

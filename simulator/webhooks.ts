@@ -1,0 +1,56 @@
+// Delivers one event to our API the way a real partner would: retry on network errors and 5xx
+// with backoff, give up on 4xx (our API rejected it; retrying cannot help).
+export interface DeliveryRecord {
+  url: string;
+  eventId: string;
+  type: string;
+  outcome: 'delivered' | 'rejected' | 'gave_up' | 'cancelled';
+  attempts: number;
+  lastStatus?: number;
+  lastError?: string;
+  at: string;
+}
+
+export interface DeliveryOptions {
+  url: string;
+  key: string;
+  body: { eventId: string; type: string };
+  attempts: number;
+  baseDelayMs: number;
+  timeoutMs: number;
+  /** Aborted on reset/close: stop at once, mid-request included. */
+  signal: AbortSignal;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord> {
+  const rec: DeliveryRecord = { url: o.url, eventId: o.body.eventId, type: o.body.type, outcome: 'gave_up', attempts: 0, at: '' };
+  for (let attempt = 1; attempt <= o.attempts; attempt++) {
+    if (o.signal.aborted) return done(rec, 'cancelled');
+    rec.attempts = attempt;
+    try {
+      const res = await fetch(o.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` },
+        body: JSON.stringify(o.body),
+        signal: AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]),
+      });
+      rec.lastStatus = res.status;
+      await res.arrayBuffer().catch(() => undefined); // drain, so the connection is reused
+      if (res.ok) return done(rec, 'delivered');
+      if (res.status < 500) return done(rec, 'rejected');
+      rec.lastError = `HTTP ${res.status}`;
+    } catch (err) {
+      if (o.signal.aborted) return done(rec, 'cancelled');
+      rec.lastError = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    }
+    if (attempt < o.attempts) await o.sleep(o.baseDelayMs * 2 ** (attempt - 1));
+  }
+  return done(rec, o.signal.aborted ? 'cancelled' : 'gave_up');
+}
+
+function done(rec: DeliveryRecord, outcome: DeliveryRecord['outcome']): DeliveryRecord {
+  rec.outcome = outcome;
+  rec.at = new Date().toISOString();
+  return rec;
+}

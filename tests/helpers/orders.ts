@@ -1,0 +1,69 @@
+// Order fixtures and small drivers for the order workflow.
+import type { WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import type { OrderRequest } from '../../domain/order';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { carrierEventSignal, orderStateQuery, warehouseEventSignal } from '../../workflows/order/messages';
+import type { CarrierEventType, OrderState, WarehouseEventType } from '../../workflows/order/types';
+import { eventually } from './sim-control';
+
+export const newOrderId = (prefix = 'T') => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+/** 100.00 CNY of tea to a numbered Hangzhou street: passes the automatic audit (O2). */
+export function orderRequest(overrides: Partial<OrderRequest> = {}, paidAt = new Date()): OrderRequest {
+  return {
+    orderId: newOrderId(),
+    customer: { id: 'C-1', name: '张三', phone: '13812341234' },
+    address: { province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 88 号', detail: '3 幢 201' },
+    items: [{ sku: 'TEA-1', name: 'Longjing tea 250g', quantity: 2, unitPrice: 50_00 }],
+    currency: 'CNY',
+    paidAt: paidAt.toISOString(),
+    ...overrides,
+  };
+}
+
+export const orderInput = (request: OrderRequest, policy = DEFAULT_POLICY.order) => ({ request, policy });
+
+export const stateOf = (h: WorkflowHandle) => h.query(orderStateQuery);
+
+export function waitForStage(h: WorkflowHandle, stage: OrderState['stage'] | ((s: OrderState) => boolean), timeoutMs?: number): Promise<OrderState> {
+  const ok = typeof stage === 'function' ? stage : (s: OrderState) => s.stage === stage;
+  return eventually(async () => {
+    const s = await stateOf(h);
+    return ok(s) ? s : undefined;
+  }, `order state ${typeof stage === 'string' ? stage : 'predicate'}`, timeoutMs);
+}
+
+let eventSeq = 0;
+export async function warehouse(h: WorkflowHandle, type: WarehouseEventType, trackingNumber = 'SF1234567890'): Promise<void> {
+  await h.signal(warehouseEventSignal, { eventId: `wms-${++eventSeq}`, type, at: new Date().toISOString(), trackingNumber });
+}
+export async function carrier(h: WorkflowHandle, type: CarrierEventType, trackingNumber = 'SF1234567890'): Promise<void> {
+  await h.signal(carrierEventSignal, { eventId: `car-${++eventSeq}`, type, at: new Date().toISOString(), trackingNumber });
+}
+
+export const deadline = (s: OrderState, key: string) => s.deadlines.find((d) => d.key === key);
+
+import type { WorkflowKit } from './workflow-kit';
+import { orderWorkflow } from '../../workflows/order/workflow';
+
+/** An order paid "now" on the test server's clock, which runs ahead of the wall clock once time is skipped. */
+export async function newOrder(kit: WorkflowKit, overrides: Partial<OrderRequest> = {}): Promise<OrderRequest> {
+  return orderRequest(overrides, new Date(await kit.env.currentTimeMs()));
+}
+
+/** Starts an order workflow on the kit's worker, as the API would. */
+export function startOrder(kit: WorkflowKit, request: OrderRequest, policy = DEFAULT_POLICY.order) {
+  return kit.env.client.workflow.start(orderWorkflow, { workflowId: `order:${request.orderId}`, taskQueue: kit.taskQueue, args: [orderInput(request, policy)] });
+}
+
+/** Drives a started order through the warehouse to the carrier and waits until it is in transit. */
+export async function shipIt(h: WorkflowHandle): Promise<OrderState> {
+  await waitForStage(h, 'awaiting_waybill');
+  await warehouse(h, 'waybill_printed');
+  await warehouse(h, 'handed_over');
+  return waitForStage(h, 'in_transit');
+}
+
+type Payload = Record<string, unknown>;
+export const payloads = (entries: { payload: unknown }[]) => entries.map((e) => e.payload as Payload);

@@ -1,0 +1,37 @@
+// Once per `jest` run: Temporal binaries (provisioned offline), one real PostgreSQL with
+// migrations applied, and one workflow bundle shared by every test worker via the environment.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { resolveDatabase } from '../../db/embedded';
+import { migrate } from '../../db/migrate';
+import { freePort } from '../../scripts/stack';
+import { ensureTemporalCli, ensureTemporalTestServer } from '../../scripts/temporal-bin';
+import { workflowsPath } from '../../worker/worker';
+
+export default async function globalSetup(): Promise<void> {
+  const [cli, testServer] = await Promise.all([ensureTemporalCli(), ensureTemporalTestServer()]);
+  process.env.TEMPORAL_CLI_PATH = cli;
+  process.env.TEMPORAL_TEST_SERVER_PATH = testServer;
+
+  const scratch = mkdtempSync(join(tmpdir(), 'shop-ops-test-'));
+  chmodSync(scratch, 0o755); // PostgreSQL runs as another user and must reach its data folder
+  const db = await resolveDatabase({ dataDir: join(scratch, 'pg'), port: await freePort(), persistent: false });
+  process.env.DATABASE_URL = db.url;
+  const pool = new Pool({ connectionString: db.url });
+  await migrate(pool);
+  await pool.end();
+
+  const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  const bundlePath = join(scratch, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
+  process.env.TEST_SCRATCH_DIR = scratch;
+
+  (globalThis as { __stopDatabase?: () => Promise<void> }).__stopDatabase = db.stop;
+}
+
+const noop = () => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (msg: string) => console.error(msg), log: noop };

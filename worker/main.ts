@@ -1,0 +1,33 @@
+// The worker process: connect, migrate, run until SIGINT/SIGTERM.
+import { NativeConnection } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { loadConfig } from '../config';
+import { migrate } from '../db/migrate';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+  await migrate(pool);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    pool,
+    systems: config.systems,
+    httpTimeoutMs: config.httpTimeoutMs,
+  });
+  // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() then resolves.
+  const running = worker.run();
+  console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address})`);
+  await running;
+  await connection.close();
+  await pool.end();
+}
+
+main().catch((err) => {
+  console.error('worker failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+// Builds a worker with real dependencies; used by worker/main.ts and by tests.
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities';
+import { createClients, type SystemUrls } from '../activities/clients/systems';
+
+export interface WorkerDeps {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  pool: Pool;
+  systems: SystemUrls;
+  httpTimeoutMs?: number;
+  /** tests bundle once and share; production bundles at start */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function workflowsPath(): string {
+  return require.resolve('../workflows');
+}
+
+export function createWorker(deps: WorkerDeps): Promise<Worker> {
+  const activities = createActivities({ pool: deps.pool, clients: createClients(deps.systems, deps.httpTimeoutMs) });
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace ?? 'default',
+    taskQueue: deps.taskQueue,
+    activities,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
+  });
+}

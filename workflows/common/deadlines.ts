@@ -1,0 +1,56 @@
+// Deadline bookkeeping inside workflows: every SOP deadline is a durable timer whose due
+// time is data, so it can move (a presale promise) without losing the timer.
+import { condition } from '@temporalio/workflow';
+import type { Deadline } from '../../domain/case';
+
+export class DeadlineBook {
+  readonly items: Deadline[] = [];
+
+  open(key: string, rule: string, label: string, dueAt: string): Deadline {
+    const d: Deadline = { key, rule, label, dueAt, status: 'pending' };
+    this.items.push(d);
+    return d;
+  }
+
+  pending(): Deadline[] {
+    return this.items.filter((d) => d.status === 'pending');
+  }
+}
+
+export interface EnforceOptions {
+  /** true once the obligation is fulfilled */
+  done: () => boolean;
+  /** true when the obligation no longer applies (e.g. the order was rejected) */
+  cancelled?: () => boolean;
+  /** runs once when the deadline passes unmet: record, escalate, compensate */
+  onBreach: () => Promise<void>;
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Waits for `done` until the deadline's (possibly moving) due time; on breach runs `onBreach`
+ * once and keeps waiting, because a late fulfilment still has to happen.
+ */
+export async function enforce(d: Deadline, opts: EnforceOptions): Promise<void> {
+  const settled = () => opts.done() || !!opts.cancelled?.();
+  for (;;) {
+    const due = d.dueAt;
+    const remaining = Date.parse(due) - Date.now();
+    if (remaining <= 0) break;
+    const woke = await condition(() => settled() || d.dueAt !== due, remaining);
+    if (woke && settled()) break;
+  }
+  if (!settled()) {
+    d.status = 'breached';
+    d.breachedAt = now();
+    await opts.onBreach();
+    await condition(settled);
+  }
+  if (opts.done()) {
+    d.status = d.status === 'breached' ? 'met_late' : 'met';
+    d.metAt = now();
+  } else {
+    d.status = 'cancelled';
+  }
+}

@@ -1,0 +1,93 @@
+import type { AuditAssessment } from '../../domain/audit';
+import type { Breach, Deadline, Decision } from '../../domain/case';
+import type { CarrierChoice } from '../../domain/carrier';
+import type { OrderRequest } from '../../domain/order';
+import type { OrderPolicy } from '../../domain/policy';
+
+export interface OrderWorkflowInput {
+  request: OrderRequest;
+  /** The SOP numbers in force when the order arrived (deadlines are data). */
+  policy: OrderPolicy;
+}
+
+export const WAREHOUSE_EVENT_TYPES = ['waybill_printed', 'picked', 'packed', 'handed_over'] as const;
+export const CARRIER_EVENT_TYPES = ['in_transit', 'out_for_delivery', 'delivered', 'signed_abnormal', 'lost', 'damaged'] as const;
+export type WarehouseEventType = (typeof WAREHOUSE_EVENT_TYPES)[number];
+export type CarrierEventType = (typeof CARRIER_EVENT_TYPES)[number];
+
+export interface WarehouseEvent {
+  eventId: string;
+  type: WarehouseEventType;
+  at: string;
+  trackingNumber?: string;
+  carrier?: string;
+  note?: string;
+}
+
+export interface CarrierEvent {
+  eventId: string;
+  type: CarrierEventType;
+  at: string;
+  trackingNumber: string;
+  description?: string;
+}
+
+export interface AuditDecisionInput {
+  decision: 'approve' | 'reject';
+  reviewer: string;
+  reason?: string;
+}
+
+export interface ExceptionResolutionInput {
+  action: 'reship' | 'refund';
+  agent: string;
+  note?: string;
+}
+
+export type OrderStage =
+  | 'confirming_stock'
+  | 'awaiting_audit'
+  | 'reserving_stock'
+  | 'awaiting_waybill'
+  | 'awaiting_handover'
+  | 'notifying_buyer'
+  | 'in_transit'
+  | 'logistics_exception'
+  | 'delivered'
+  | 'rejected'
+  | 'refunded';
+
+export interface LogisticsException {
+  reason: 'carrier_silence' | 'signed_abnormal' | 'lost' | 'damaged';
+  openedAt: string;
+  trackingNumber?: string;
+  /** loss or damage waits for a person to choose reship or refund (O10) */
+  needsDecision: boolean;
+  resolution?: ExceptionResolutionInput & { at: string };
+}
+
+/** What the `state` query returns: personal data already masked (O11). */
+export type OrderState = {
+  orderId: string;
+  workflowId: string;
+  stage: OrderStage;
+  status: 'open' | 'closed';
+  customer: { id: string; name: string; phone: string };
+  destination: string;
+  amount: { total: number; currency: string };
+  paidAt: string;
+  promotion?: string;
+  presale?: { promisedShipBy: string; reason: 'ordered_as_presale' | 'stock_short' };
+  stock?: { available: boolean; lines: { sku: string; requested: number; available: number }[] };
+  audit?: AuditAssessment & { decision?: Decision };
+  carrier?: CarrierChoice;
+  shipment: { round: number; shipmentId?: string; trackingNumber?: string; printedAt?: string; handedOverAt?: string; deliveredAt?: string };
+  deadlines: Deadline[];
+  breaches: Breach[];
+  decisions: Decision[];
+  exceptions: LogisticsException[];
+  compensations: { kind: 'coupon' | 'refund'; amount: number; currency: string; rule: string; at: string }[];
+  pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
+  warehouseEvents: { type: WarehouseEventType; at: string }[];
+  carrierEvents: { type: CarrierEventType; at: string }[];
+};

@@ -1,0 +1,345 @@
+// The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
+import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { assessOrder } from '../../domain/audit';
+import { nextDue, type Breach } from '../../domain/case';
+import { chooseCarrier } from '../../domain/carrier';
+import { idempotencyKey } from '../../domain/ids';
+import { maskAddress, maskCustomer } from '../../domain/mask';
+import { formatMoney } from '../../domain/money';
+import { orderTotalFen } from '../../domain/order';
+import { DAY, addMs } from '../../domain/time';
+import type { ActivitiesShape } from '../common/activities';
+import { DeadlineBook, enforce } from '../common/deadlines';
+import { Recorder } from '../common/recorder';
+import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, warehouseEventSignal } from './messages';
+import type { CarrierEvent, LogisticsException, OrderStage, OrderState, OrderWorkflowInput, WarehouseEvent } from './types';
+
+const act = proxyActivities<ActivitiesShape>({
+  startToCloseTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
+});
+
+const nowIso = () => new Date().toISOString();
+const SYSTEM = 'system';
+
+export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderState> {
+  const { request: order, policy } = input;
+  const workflowId = workflowInfo().workflowId;
+  const key = (step: string) => idempotencyKey(workflowId, step);
+  const total = orderTotalFen(order.items);
+  const skuLines = order.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+  const deadlines = new DeadlineBook();
+  const seenEvents = new Set<string>();
+  const pendingCarrierEvents: CarrierEvent[] = [];
+  const exception = () => s.exceptions.find((e) => !e.resolution && e.needsDecision);
+
+  const s: OrderState = {
+    orderId: order.orderId,
+    workflowId,
+    stage: 'confirming_stock',
+    status: 'open',
+    customer: maskCustomer(order.customer),
+    destination: maskAddress(order.address),
+    amount: { total, currency: order.currency },
+    paidAt: order.paidAt,
+    ...(order.promotion ? { promotion: order.promotion } : {}),
+    ...(order.presale ? { presale: { promisedShipBy: order.presale.promisedShipBy, reason: 'ordered_as_presale' as const } } : {}),
+    shipment: { round: 0 },
+    deadlines: deadlines.items,
+    breaches: [],
+    decisions: [],
+    exceptions: [],
+    compensations: [],
+    pendingActions: [],
+    warehouseEvents: [],
+    carrierEvents: [],
+  };
+
+  const view = (): OrderState => ({ ...s, pendingActions: pendingActions() });
+  function pendingActions(): OrderState['pendingActions'] {
+    if (s.stage === 'awaiting_audit') return [{ action: 'audit', role: 'support', description: 'approve or reject the order (O4)' }];
+    if (exception()) return [{ action: 'resolve_exception', role: 'support', description: 'reship or refund after loss or damage (O10)' }];
+    if (s.stage === 'awaiting_waybill') return [{ action: 'warehouse_event:waybill_printed', role: 'service', description: 'warehouse prints the waybill (O6)' }];
+    if (s.stage === 'awaiting_handover') return [{ action: 'warehouse_event:handed_over', role: 'service', description: 'warehouse hands the parcel to the carrier (O6)' }];
+    if (s.stage === 'in_transit') return [{ action: 'carrier_event', role: 'service', description: 'carrier reports progress until delivery (O10)' }];
+    return [];
+  }
+
+  const recorder = new Recorder(() => ({
+    caseId: workflowId,
+    caseType: 'order',
+    businessId: order.orderId,
+    status: s.status,
+    stage: s.stage,
+    customerId: order.customer.id,
+    customerMasked: { name: s.customer.name, phone: s.customer.phone },
+    amountFen: total,
+    currency: order.currency,
+    nextDueAt: nextDue(s.deadlines),
+    breached: s.deadlines.some((d) => d.status === 'breached'),
+    summary: {
+      priority: s.audit?.priority ?? null,
+      reasons: s.audit?.reasons ?? [],
+      carrier: s.carrier?.carrier ?? null,
+      trackingNumber: s.shipment.trackingNumber ?? null,
+      pendingActions: pendingActions().map((a) => a.action),
+      deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+    },
+    createdAt: order.paidAt,
+  }));
+  const record = recorder.record.bind(recorder);
+
+  async function breach(rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>): Promise<void> {
+    const b: Breach = { rule, deadlineKey, at: nowIso(), action };
+    s.breaches.push(b);
+    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule);
+    await escalate();
+  }
+
+  const tellStaff = (step: string, role: string, subject: string, body: string) =>
+    act.notifyStaff({ key: key(step), ref: order.orderId, role, subject, body });
+  const tellBuyer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
+    act.sendSms({ key: key(step), ref: order.orderId, to: order.customer.phone, template, text, params });
+
+  // --- messages -----------------------------------------------------------------------------
+  setHandler(orderStateQuery, view);
+
+  setHandler(
+    auditUpdate,
+    (d) => {
+      s.decisions.push({ kind: 'audit', decision: d.decision, by: d.reviewer, ...(d.reason ? { reason: d.reason } : {}), at: nowIso() });
+      s.stage = d.decision === 'approve' ? 'reserving_stock' : 'rejected';
+      return view();
+    },
+    {
+      validator: (d) => {
+        if (s.stage !== 'awaiting_audit') throw new Error(`order ${order.orderId} is not waiting for an audit (stage: ${s.stage})`);
+        if (!d.reviewer?.trim()) throw new Error('reviewer is required');
+        if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
+      },
+    },
+  );
+
+  setHandler(
+    resolveExceptionUpdate,
+    (r) => {
+      const open = exception()!;
+      open.resolution = { ...r, at: nowIso() };
+      s.decisions.push({ kind: 'logistics_exception', decision: r.action, by: r.agent, ...(r.note ? { reason: r.note } : {}), at: nowIso() });
+      return view();
+    },
+    {
+      validator: (r) => {
+        if (!exception()) throw new Error(`order ${order.orderId} has no logistics exception waiting for a decision (stage: ${s.stage})`);
+        if (!r.agent?.trim()) throw new Error('agent is required');
+      },
+    },
+  );
+
+  setHandler(warehouseEventSignal, (ev: WarehouseEvent) => {
+    if (seenEvents.has(ev.eventId) || s.status === 'closed') return;
+    seenEvents.add(ev.eventId);
+    s.warehouseEvents.push({ type: ev.type, at: ev.at });
+    if (ev.type === 'waybill_printed') {
+      s.shipment.printedAt ??= nowIso();
+      if (ev.trackingNumber) s.shipment.trackingNumber = ev.trackingNumber;
+    }
+    if (ev.type === 'handed_over') {
+      s.shipment.handedOverAt ??= nowIso();
+      if (ev.trackingNumber) s.shipment.trackingNumber = ev.trackingNumber;
+    }
+    void record('warehouse', `warehouse_${ev.type}`, { eventId: ev.eventId, reportedAt: ev.at, ...(ev.trackingNumber ? { trackingNumber: ev.trackingNumber } : {}) });
+  });
+
+  setHandler(carrierEventSignal, (ev: CarrierEvent) => {
+    if (seenEvents.has(ev.eventId) || s.status === 'closed') return;
+    seenEvents.add(ev.eventId);
+    s.carrierEvents.push({ type: ev.type, at: ev.at });
+    pendingCarrierEvents.push(ev);
+    void record('carrier', `carrier_${ev.type}`, { eventId: ev.eventId, reportedAt: ev.at, trackingNumber: ev.trackingNumber, ...(ev.description ? { description: ev.description } : {}) });
+  });
+
+  // --- the process ----------------------------------------------------------------------------
+  await record('order-service', 'order_received', { total: formatMoney({ amount: total, currency: order.currency }), items: order.items.length, promotion: order.promotion ?? null });
+
+  // O7: the ship deadline runs alongside everything from payment on; presale moves it.
+  const shipDeadline = deadlines.open(
+    'ship',
+    'O7',
+    'hand the parcel to the carrier',
+    order.presale?.promisedShipBy ?? addMs(order.paidAt, order.promotion ? policy.shipPromotionMs : policy.shipRegularMs),
+  );
+  const ended = () => s.stage === 'rejected' || s.stage === 'refunded';
+  const shipWatch = enforce(shipDeadline, {
+    done: () => !!s.shipment.handedOverAt,
+    cancelled: ended,
+    onBreach: () =>
+      breach('O7', 'ship', 'buyer notified and compensated with a coupon', async () => {
+        await tellBuyer('late-ship-notice', 'ship_delayed', 'Sorry, your order is taking longer than promised to ship. A coupon has been added to your account.', {
+          coupon: policy.lateShipCouponFen,
+        });
+        await act.issueCoupon({ key: key('late-ship-coupon'), ref: order.orderId, customerId: order.customer.id, amount: policy.lateShipCouponFen, currency: order.currency, reason: 'O7 late shipment' });
+        s.compensations.push({ kind: 'coupon', amount: policy.lateShipCouponFen, currency: order.currency, rule: 'O7', at: nowIso() });
+        await record(SYSTEM, 'compensation_issued', { kind: 'coupon', amount: policy.lateShipCouponFen }, 'O7');
+      }),
+  });
+
+  // O1: stock confirmed within the deadline, or an alert; the order is never dropped.
+  let stock: OrderState['stock'];
+  const stockCheck = act.checkStock({ orderId: order.orderId, items: skuLines }).then((r) => (stock = r));
+  await enforce(deadlines.open('stock_confirmation', 'O1', 'confirm stock', addMs(order.paidAt, policy.stockConfirmMs)), {
+    done: () => stock !== undefined,
+    onBreach: () => breach('O1', 'stock_confirmation', 'alert sent to the shift lead', () =>
+      tellStaff('stock-alert', 'shift_lead', `Order ${order.orderId}: stock not confirmed`, 'Inventory has not confirmed stock within the deadline.')),
+  });
+  await stockCheck;
+  s.stock = stock;
+  await record('inventory', 'stock_confirmed', { available: stock!.available, lines: stock!.lines }, 'O1');
+
+  // O2/O3: automatic audit, or a person within the deadline (O4).
+  const assessment = assessOrder(order, policy);
+  s.audit = { ...assessment };
+  if (assessment.outcome === 'auto_pass') {
+    s.stage = 'reserving_stock';
+    await record(SYSTEM, 'audit_passed_automatically', {}, 'O2');
+  } else {
+    s.stage = 'awaiting_audit';
+    await record(SYSTEM, 'audit_required', { priority: assessment.priority, reasons: assessment.reasons, printFirst: assessment.printFirst }, 'O3');
+    await enforce(deadlines.open('manual_audit', 'O4', 'audit the order', addMs(nowIso(), policy.manualAuditMs)), {
+      done: () => s.stage !== 'awaiting_audit',
+      onBreach: () => breach('O4', 'manual_audit', 'escalated to the shift lead', () =>
+        tellStaff('audit-escalation', 'shift_lead', `Order ${order.orderId}: audit overdue`, `Priority ${assessment.priority}; reasons: ${assessment.reasons.join(', ')}`)),
+    });
+    const decision = s.decisions[s.decisions.length - 1];
+    s.audit.decision = decision;
+    await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, { reason: decision.reason ?? null }, 'O4');
+    if ((s.stage as OrderStage) === 'rejected') {
+      await act.refundPayment({ key: key('refund-rejected'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
+      s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O4', at: nowIso() });
+      await tellBuyer('rejected-notice', 'order_rejected', 'Your order could not be accepted after review; the payment is being refunded.');
+      return finish('order_rejected');
+    }
+  }
+
+  // O5: deduct stock; when short, the order becomes presale with a new promised window.
+  const deducted = await act.deductStock({ key: key('deduct'), orderId: order.orderId, items: skuLines, allowBackorder: !!order.presale });
+  if (deducted.status === 'short') {
+    const promisedShipBy = addMs(nowIso(), policy.presaleWindowDays * DAY);
+    await act.deductStock({ key: key('backorder'), orderId: order.orderId, items: skuLines, allowBackorder: true });
+    s.presale = { promisedShipBy, reason: 'stock_short' };
+    if (promisedShipBy > shipDeadline.dueAt) shipDeadline.dueAt = promisedShipBy;
+    await tellBuyer('presale-notice', 'presale_window', `Some items are out of stock. Your order now ships within ${policy.presaleWindowDays} days; reply to exchange it or get a refund instead.`, {
+      promisedShipBy,
+      options: ['wait', 'exchange', 'refund'],
+    });
+    await record(SYSTEM, 'became_presale', { promisedShipBy, short: deducted.lines.filter((l) => l.available < l.requested) }, 'O5');
+  } else {
+    await record('inventory', deducted.status === 'backordered' ? 'stock_backordered' : 'stock_deducted', {}, 'O5');
+  }
+
+  // O8: carrier by destination; then ship and track, again after a reship (O10).
+  s.carrier = chooseCarrier(order.address, order.items, policy);
+  await record(SYSTEM, 'carrier_chosen', { ...s.carrier }, 'O8');
+  for (;;) {
+    const outcome = await shipAndTrack();
+    if (outcome !== 'reship') return finish(outcome === 'delivered' ? 'order_delivered' : 'order_refunded');
+  }
+
+  async function shipAndTrack(): Promise<'delivered' | 'refunded' | 'reship'> {
+    const round = ++s.shipment.round;
+    s.shipment = { round };
+    pendingCarrierEvents.length = 0; // events about the previous parcel no longer drive tracking
+    s.stage = 'awaiting_waybill';
+    const shipped = await act.requestShipment({
+      key: key(`shipment-${round}`), orderId: order.orderId, items: skuLines, carrier: s.carrier!.carrier, printFirst: !!s.audit?.printFirst, address: order.address,
+    });
+    s.shipment.shipmentId = shipped.shipmentId;
+    await record(SYSTEM, 'shipment_requested', { round, shipmentId: shipped.shipmentId, printFirst: !!s.audit?.printFirst }, 'O6');
+
+    // O6: waybill within 1 h of the audit, hand-over within 2 h of printing.
+    await enforce(deadlines.open(`waybill-${round}`, 'O6', 'print the waybill', addMs(nowIso(), policy.waybillMs)), {
+      done: () => !!s.shipment.printedAt,
+      onBreach: () => breach('O6', `waybill-${round}`, 'escalated to the warehouse lead', () =>
+        tellStaff(`waybill-escalation-${round}`, 'warehouse_lead', `Order ${order.orderId}: waybill overdue`, 'The waybill was not printed within the deadline.')),
+    });
+    s.stage = 'awaiting_handover';
+    await enforce(deadlines.open(`handover-${round}`, 'O6', 'pick, pack and hand over to the carrier', addMs(s.shipment.printedAt!, policy.handoverMs)), {
+      done: () => !!s.shipment.handedOverAt,
+      onBreach: () => breach('O6', `handover-${round}`, 'escalated to the warehouse lead', () =>
+        tellStaff(`handover-escalation-${round}`, 'warehouse_lead', `Order ${order.orderId}: hand-over overdue`, 'The parcel was not handed to the carrier within the deadline.')),
+    });
+    await shipWatch; // settles O7 (and its compensation, if it was breached)
+
+    // O9: tracking uploaded and the buyer told within 2 h of shipping.
+    s.stage = 'notifying_buyer';
+    const tracking = s.shipment.trackingNumber ?? `${shipped.shipmentId}`;
+    s.shipment.trackingNumber = tracking;
+    let notified = false;
+    const notify = (async () => {
+      await act.uploadTracking({ key: key(`tracking-upload-${round}`), orderId: order.orderId, carrier: s.carrier!.carrier, trackingNumber: tracking });
+      await act.subscribeTracking({ key: key(`tracking-subscribe-${round}`), orderId: order.orderId, trackingNumber: tracking, carrier: s.carrier!.carrier });
+      await tellBuyer(`shipped-notice-${round}`, 'order_shipped', `Your order has shipped, tracking no. ${tracking}.`, { trackingNumber: tracking });
+      notified = true;
+    })();
+    await enforce(deadlines.open(`tracking-notice-${round}`, 'O9', 'upload tracking and tell the buyer', addMs(s.shipment.handedOverAt!, policy.trackingNoticeMs)), {
+      done: () => notified,
+      onBreach: () => breach('O9', `tracking-notice-${round}`, 'escalated to customer service', () =>
+        tellStaff(`tracking-escalation-${round}`, 'support', `Order ${order.orderId}: shipping notice overdue`, 'Tracking upload or the shipped message is late.')),
+    });
+    await notify;
+    await record(SYSTEM, 'buyer_notified_shipped', { trackingNumber: tracking }, 'O9');
+
+    // O10: watch tracking until delivery.
+    s.stage = 'in_transit';
+    return track(round, tracking);
+  }
+
+  async function track(round: number, tracking: string): Promise<'delivered' | 'refunded' | 'reship'> {
+    let silences = 0;
+    for (;;) {
+      const heard = await condition(() => pendingCarrierEvents.length > 0, policy.carrierSilenceMs);
+      if (!heard) {
+        silences += 1;
+        await openException(round, tracking, 'carrier_silence', silences);
+        continue;
+      }
+      const ev = pendingCarrierEvents.shift()!;
+      if (ev.type === 'delivered') {
+        s.shipment.deliveredAt = nowIso();
+        s.stage = 'delivered';
+        return 'delivered';
+      }
+      if (ev.type === 'signed_abnormal' || ev.type === 'lost' || ev.type === 'damaged') {
+        const ex = await openException(round, tracking, ev.type, 0);
+        s.stage = 'logistics_exception';
+        await record(SYSTEM, 'awaiting_exception_decision', { reason: ex.reason }, 'O10');
+        await condition(() => !!ex.resolution);
+        await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
+        if (ex.resolution!.action === 'reship') return 'reship';
+        await act.refundPayment({ key: key('refund-logistics'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
+        s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O10', at: nowIso() });
+        await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
+        s.stage = 'refunded';
+        return 'refunded';
+      }
+    }
+  }
+
+  async function openException(round: number, tracking: string, reason: LogisticsException['reason'], attempt: number): Promise<LogisticsException> {
+    const ex: LogisticsException = { reason, openedAt: nowIso(), trackingNumber: tracking, needsDecision: reason !== 'carrier_silence' };
+    s.exceptions.push(ex);
+    const step = `${reason}-${round}-${attempt}`;
+    await record(SYSTEM, 'logistics_exception_opened', { reason, trackingNumber: tracking }, 'O10');
+    if (reason === 'carrier_silence') s.breaches.push({ rule: 'O10', deadlineKey: `carrier-silence-${round}`, at: ex.openedAt, action: 'carrier contacted, buyer told' });
+    await act.inquireCarrier({ key: key(`carrier-inquiry-${step}`), orderId: order.orderId, trackingNumber: tracking, reason });
+    await tellBuyer(`exception-notice-${step}`, 'logistics_exception', 'There is a problem with your delivery; we are on it with the carrier and will keep you posted.', { reason });
+    return ex;
+  }
+
+  async function finish(action: string): Promise<OrderState> {
+    s.status = 'closed';
+    await record(SYSTEM, action, {});
+    await recorder.flush();
+    return view();
+  }
+}
