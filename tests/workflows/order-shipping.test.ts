@@ -1,0 +1,139 @@
+// Shipping deadlines on the time-skipping server: waybill and hand-over (O6), ship deadline
+// with compensation (O7), tracking upload and "shipped" message (O9).
+import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { deadline, newOrder, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+
+let kit: WorkflowKit;
+beforeAll(async () => {
+  kit = await startWorkflowKit('order-shipping');
+});
+afterAll(() => kit?.close());
+
+const staffRoles = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'staff.notified', ref: orderId })).map((p) => p.role);
+const smsTemplates = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'sms.sent', ref: orderId })).map((p) => p.template);
+
+describe('O6 warehouse deadlines', () => {
+  it('O6: waybill printed within 1 h and hand-over within 2 h meet both deadlines', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await waitForStage(h, 'awaiting_waybill');
+    await kit.env.sleep('50 minutes');
+    await warehouse(h, 'waybill_printed');
+    await waitForStage(h, 'awaiting_handover');
+    await kit.env.sleep('110 minutes');
+    await warehouse(h, 'handed_over');
+    const s = await waitForStage(h, 'in_transit');
+    expect(deadline(s, 'waybill-1')?.status).toBe('met');
+    expect(deadline(s, 'handover-1')?.status).toBe('met');
+    expect(await staffRoles(req.orderId)).toEqual([]);
+  });
+
+  it('O6: no waybill within 1 h escalates to the warehouse lead', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await waitForStage(h, 'awaiting_waybill');
+    await kit.env.sleep('61 minutes');
+    const s = await stateOf(h);
+    expect(deadline(s, 'waybill-1')?.status).toBe('breached');
+    expect(s.breaches.map((b) => `${b.rule}:${b.deadlineKey}`)).toEqual(['O6:waybill-1']);
+    expect(await staffRoles(req.orderId)).toEqual(['warehouse_lead']);
+    await warehouse(h, 'waybill_printed');
+    expect(deadline(await waitForStage(h, 'awaiting_handover'), 'waybill-1')?.status).toBe('met_late');
+  });
+
+  it('O6: printed but not handed over within 2 h escalates to the warehouse lead', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await waitForStage(h, 'awaiting_waybill');
+    await warehouse(h, 'waybill_printed');
+    await waitForStage(h, 'awaiting_handover');
+    await kit.env.sleep('121 minutes');
+    const s = await stateOf(h);
+    expect(deadline(s, 'handover-1')?.status).toBe('breached');
+    expect(deadline(s, 'waybill-1')?.status).toBe('met');
+    expect(await staffRoles(req.orderId)).toEqual(['warehouse_lead']);
+  });
+});
+
+describe('O7 ship deadline', () => {
+  it('O7: not shipped within 24 h of payment: the buyer is told and gets exactly one coupon', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await waitForStage(h, 'awaiting_waybill');
+    await kit.env.sleep('23 hours');
+    expect(deadline(await stateOf(h), 'ship')?.status).toBe('pending');
+    await kit.env.sleep('2 hours');
+    const s = await stateOf(h);
+    expect(deadline(s, 'ship')?.status).toBe('breached');
+    expect(s.compensations).toEqual([expect.objectContaining({ kind: 'coupon', amount: 10_00, rule: 'O7' })]);
+    expect(payloads(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId }))).toEqual([
+      expect.objectContaining({ amount: 10_00, currency: 'CNY', customerId: 'C-1' }),
+    ]);
+    expect(await smsTemplates(req.orderId)).toEqual(['ship_delayed']);
+    // shipping late still completes the obligation, and no second coupon follows
+    await warehouse(h, 'waybill_printed');
+    await warehouse(h, 'handed_over');
+    const shipped = await waitForStage(h, 'in_transit');
+    expect(deadline(shipped, 'ship')?.status).toBe('met_late');
+    expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toHaveLength(1);
+  });
+
+  it('O7: during a declared big promotion the ship deadline is 48 h', async () => {
+    const req = await newOrder(kit, { promotion: 'Double 11' });
+    const h = await startOrder(kit, req);
+    await waitForStage(h, 'awaiting_waybill');
+    await kit.env.sleep('25 hours');
+    expect(deadline(await stateOf(h), 'ship')?.status).toBe('pending');
+    await kit.env.sleep('24 hours');
+    expect(deadline(await stateOf(h), 'ship')?.status).toBe('breached');
+    expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toHaveLength(1);
+  });
+
+  it('O7: a presale order is due by its promised date, not 24 h', async () => {
+    const now = await kit.env.currentTimeMs();
+    const promisedShipBy = new Date(now + 5 * 24 * 3600_000).toISOString();
+    const req = await newOrder(kit, { presale: { promisedShipBy } });
+    const h = await startOrder(kit, req);
+    await waitForStage(h, 'awaiting_audit'); // O2: presale items are never audited automatically
+    expect(deadline(await stateOf(h), 'ship')?.dueAt).toBe(promisedShipBy);
+    await kit.env.sleep('30 hours');
+    expect(deadline(await stateOf(h), 'ship')?.status).toBe('pending');
+    expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toEqual([]);
+  });
+});
+
+describe('O9 shipping notice', () => {
+  it('O9: within 2 h of hand-over the tracking number is uploaded and the buyer gets one "shipped" message', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    const s = await shipIt(h);
+    expect(deadline(s, 'tracking-notice-1')?.status).toBe('met');
+    expect(payloads(await kit.sim.ledger({ action: 'platform.tracking_uploaded', ref: req.orderId }))).toEqual([
+      expect.objectContaining({ trackingNumber: 'SF1234567890', carrier: 'next_day_express' }),
+    ]);
+    const shipped = payloads(await kit.sim.ledger({ action: 'sms.sent', ref: req.orderId }));
+    expect(shipped).toEqual([expect.objectContaining({ template: 'order_shipped' })]);
+    expect(String(shipped[0].text)).toContain('SF1234567890');
+  });
+
+  it('O9: when the message cannot go out within 2 h, customer service is escalated; it is sent once the gateway recovers', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await kit.sim.configure({ routes: { 'messaging.sms': { failRate: 1 } } });
+    try {
+      await waitForStage(h, 'awaiting_waybill');
+      await warehouse(h, 'waybill_printed');
+      await warehouse(h, 'handed_over');
+      await waitForStage(h, 'notifying_buyer');
+      await kit.env.sleep('121 minutes');
+      const s = await stateOf(h);
+      expect(deadline(s, 'tracking-notice-1')?.status).toBe('breached');
+      expect(await staffRoles(req.orderId)).toEqual(['support']);
+    } finally {
+      await kit.sim.configure({ routes: { 'messaging.sms': null } });
+    }
+    const after = await waitForStage(h, 'in_transit', 90_000);
+    expect(deadline(after, 'tracking-notice-1')?.status).toBe('met_late');
+    expect(await smsTemplates(req.orderId)).toEqual(['order_shipped']);
+  });
+});

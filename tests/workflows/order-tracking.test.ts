@@ -1,0 +1,87 @@
+// Tracking until delivery on the time-skipping server (O10): carrier silence, abnormal
+// sign-off, loss and damage with reship or refund.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { resolveExceptionUpdate } from '../../workflows/order/messages';
+import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { carrier, newOrder, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+
+let kit: WorkflowKit;
+beforeAll(async () => {
+  kit = await startWorkflowKit('order-tracking');
+});
+afterAll(() => kit?.close());
+
+const inquiries = (orderId: string) => kit.sim.ledger({ action: 'carrier.inquiry', ref: orderId });
+const smsTemplates = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'sms.sent', ref: orderId })).map((p) => p.template);
+
+it('O10: no carrier update for 48 h opens a logistics exception: the carrier is contacted and the buyer told', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await kit.env.sleep('47 hours');
+  expect((await stateOf(h)).exceptions).toEqual([]);
+  await kit.env.sleep('2 hours');
+  const s = await stateOf(h);
+  expect(s.exceptions).toEqual([expect.objectContaining({ reason: 'carrier_silence', needsDecision: false })]);
+  expect(s.breaches.map((b) => b.rule)).toEqual(['O10']);
+  expect(payloads(await inquiries(req.orderId))).toEqual([expect.objectContaining({ trackingNumber: 'SF1234567890', reason: 'carrier_silence' })]);
+  expect(await smsTemplates(req.orderId)).toEqual(['order_shipped', 'logistics_exception']);
+  await carrier(h, 'delivered');
+  expect((await h.result()).stage).toBe('delivered');
+});
+
+it('O10: each carrier update restarts the 48 h silence clock', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await kit.env.sleep('40 hours');
+  await carrier(h, 'in_transit');
+  await waitForStage(h, (s) => s.carrierEvents.length === 1);
+  await kit.env.sleep('40 hours');
+  expect((await stateOf(h)).exceptions).toEqual([]);
+  await kit.env.sleep('9 hours');
+  expect((await stateOf(h)).exceptions.map((e) => e.reason)).toEqual(['carrier_silence']);
+  expect(await inquiries(req.orderId)).toHaveLength(1);
+});
+
+it('O10: an abnormal sign-off opens an exception that a person resolves; refund pays the buyer back exactly once', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await carrier(h, 'signed_abnormal');
+  const s = await waitForStage(h, 'logistics_exception');
+  expect(s.pendingActions.map((a) => a.action)).toEqual(['resolve_exception']);
+  expect(await inquiries(req.orderId)).toHaveLength(1);
+  await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li', note: 'buyer refused a crushed box' }] });
+  const final = await h.result();
+  expect(final).toMatchObject({ stage: 'refunded', status: 'closed' });
+  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
+  expect(await smsTemplates(req.orderId)).toEqual(['order_shipped', 'logistics_exception', 'order_refunded']);
+});
+
+it('O10: a lost parcel is reshipped as a second shipment and then delivered', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await carrier(h, 'lost');
+  await waitForStage(h, 'logistics_exception');
+  await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'reship', agent: 'cs-li' }] });
+  await waitForStage(h, (s) => s.stage === 'awaiting_waybill' && s.shipment.round === 2);
+  await warehouse(h, 'waybill_printed', 'SF2222222222');
+  await warehouse(h, 'handed_over', 'SF2222222222');
+  await waitForStage(h, (s) => s.stage === 'in_transit' && s.shipment.round === 2);
+  await carrier(h, 'delivered', 'SF2222222222');
+  const final = await h.result();
+  expect(final.stage).toBe('delivered');
+  expect(final.shipment).toMatchObject({ round: 2, trackingNumber: 'SF2222222222' });
+  expect(await kit.sim.ledger({ action: 'wms.shipment_requested', ref: req.orderId })).toHaveLength(2);
+  expect(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId })).toEqual([]);
+});
+
+it('O10: resolving an exception is refused while none is open', async () => {
+  const h = await startOrder(kit, await newOrder(kit));
+  await shipIt(h);
+  const err = await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li' }] }).catch((e) => e);
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect(await kit.sim.ledger({ action: 'payment.refunded', ref: (await stateOf(h)).orderId })).toEqual([]);
+});
