@@ -1,13 +1,13 @@
 // The API process: config, migrations, Temporal connection, listen.
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
-import { DEV_API_KEYS, loadConfig } from '../config';
+import { apiKeysFor, loadConfig } from '../config';
 import { migrate } from '../db/migrate';
 import { buildApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  if (config.production && !config.api.apiKeys) throw new Error('NODE_ENV=production needs API_KEYS (key:role,...); refusing to start with the development keys');
+  const apiKeys = apiKeysFor(config);
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
   await migrate(pool);
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     client,
     pool,
     taskQueue: config.temporal.taskQueue,
-    apiKeys: config.api.apiKeys ?? DEV_API_KEYS,
+    apiKeys,
     policy: () => config.policy,
     logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
   });

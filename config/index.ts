@@ -42,3 +42,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     api: { host: env.HOST ?? '127.0.0.1', port: Number(env.PORT ?? 3000), apiKeys: env.API_KEYS },
   };
 }
+
+/** Development falls back to documented keys; production refuses to run without real ones. */
+export function apiKeysFor(config: Config): string {
+  if (config.api.apiKeys) return config.api.apiKeys;
+  if (config.production) throw new Error('NODE_ENV=production needs API_KEYS (key:role[:name],...); refusing to start with the development keys');
+  return DEV_API_KEYS;
+}
