@@ -1,0 +1,73 @@
+// Every transition lands in PostgreSQL: the case row and an append-only, idempotent timeline.
+import { recordTransition } from '../../activities/store/cases';
+import type { CaseSnapshot } from '../../domain/case';
+import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { carrier, newOrder, shipIt, startOrder } from '../helpers/orders';
+
+let kit: WorkflowKit;
+beforeAll(async () => {
+  kit = await startWorkflowKit('order-record');
+});
+afterAll(() => kit?.close());
+
+it('a delivered order leaves its case row and a timeline of every step, with actors, rules and run id', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await carrier(h, 'delivered');
+  await h.result();
+  const { rows: [row] } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [`order:${req.orderId}`]);
+  expect(row).toMatchObject({ case_type: 'order', business_id: req.orderId, status: 'closed', stage: 'delivered', amount_fen: '10000', currency: 'CNY', breached: false });
+  expect(row.run_id).toBe(h.firstExecutionRunId);
+  const { rows: timeline } = await kit.pool.query('SELECT seq, actor, action, rule, run_id FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`order:${req.orderId}`]);
+  expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
+  const actions = timeline.map((t) => t.action);
+  expect(actions[0]).toBe('order_received');
+  expect(actions).toEqual(expect.arrayContaining(['stock_confirmed', 'audit_passed_automatically', 'stock_deducted', 'carrier_chosen', 'shipment_requested', 'warehouse_waybill_printed', 'warehouse_handed_over', 'buyer_notified_shipped', 'carrier_delivered']));
+  expect(actions[actions.length - 1]).toBe('order_delivered');
+  expect(timeline.find((t) => t.action === 'carrier_chosen')).toMatchObject({ actor: 'system', rule: 'O8' });
+  expect(timeline.find((t) => t.action === 'warehouse_handed_over')?.actor).toBe('warehouse');
+  expect(new Set(timeline.map((t) => t.run_id))).toEqual(new Set([h.firstExecutionRunId]));
+});
+
+it('O11: the read model holds masked personal data only', async () => {
+  const req = await newOrder(kit, { customer: { id: 'C-9', name: '王小明', phone: '13998765432' } });
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  const { rows } = await kit.pool.query(
+    `SELECT c.customer_masked, c.summary::text AS summary, t.detail::text AS detail
+       FROM cases c JOIN case_timeline t USING (case_id) WHERE case_id = $1`,
+    [`order:${req.orderId}`],
+  );
+  expect(rows[0].customer_masked).toEqual({ name: '王*', phone: '139****5432' });
+  const everything = JSON.stringify(rows);
+  expect(everything).not.toContain('13998765432');
+  expect(everything).not.toContain('王小明');
+  expect(everything).not.toContain('文三路');
+});
+
+describe('timeline writes', () => {
+  const snapshot = (caseId: string, version: number, stage: string): CaseSnapshot => ({
+    caseId, caseType: 'order', businessId: caseId, workflowId: caseId, runId: 'run-1', status: 'open', stage,
+    breached: false, summary: {}, version, createdAt: '2026-11-23T00:00:00Z', updatedAt: '2026-11-23T00:00:00Z',
+  });
+  const entry = (seq: number) => ({ seq, at: '2026-11-23T00:00:00Z', actor: 'system', action: `step_${seq}` });
+
+  it('a retried write of the same entry is stored once, and an older snapshot never overwrites a newer one', async () => {
+    const id = `order:retry-${Date.now()}`;
+    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), entry(2));
+    await recordTransition(kit.pool, snapshot(id, 1, 'older'), entry(1));
+    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), entry(2));
+    const { rows } = await kit.pool.query('SELECT seq FROM case_timeline WHERE case_id = $1 ORDER BY seq', [id]);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2]);
+    const { rows: [row] } = await kit.pool.query('SELECT stage, version FROM cases WHERE case_id = $1', [id]);
+    expect(row).toEqual({ stage: 'newer', version: 2 });
+  });
+
+  it('the timeline is append-only: updates and deletes are refused by the database', async () => {
+    const id = `order:append-${Date.now()}`;
+    await recordTransition(kit.pool, snapshot(id, 1, 'x'), entry(1));
+    await expect(kit.pool.query("UPDATE case_timeline SET actor = 'mallory' WHERE case_id = $1", [id])).rejects.toThrow(/append-only/);
+    await expect(kit.pool.query('DELETE FROM case_timeline WHERE case_id = $1', [id])).rejects.toThrow(/append-only/);
+  });
+});
