@@ -5,6 +5,11 @@
  * in .data/pg, or DATABASE_URL when set), simulator (auto progress on), worker
  * and API. Ctrl-C stops everything and exits 0; the next `npm start` finds the
  * same data again.
+ *
+ * Ports (defaults): PORT (3000, API), SIMULATOR_PORT (4000), TEMPORAL_PORT
+ * (7233), TEMPORAL_UI_PORT (8233), PG_PORT (5433). DATABASE_URL set = use that
+ * PostgreSQL instead of the embedded one. SIM_AUTO_PROGRESS=false turns the
+ * simulator's automatic progress off.
  */
 import * as path from 'node:path';
 import { startStack, type Stack } from './stack';
@@ -33,7 +38,7 @@ function banner(stack: Stack, dataDir: string): string {
     address: { province: '浙江', city: '杭州', district: '西湖区', street: '文三路 1 号' },
     items: [{ sku: 'TEA-001', name: 'Longjing tea 250g', quantity: 2, unitPrice: 8800 }],
     currency: 'CNY',
-    paidAt: '2026-11-23T08:00:00Z',
+    paidAt: new Date().toISOString(), // deadlines run from payment: a stale time would breach at once
   });
   return [
     '',
