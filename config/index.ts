@@ -5,9 +5,8 @@ import { systemUrlsFromEnv, type SystemUrls } from '../activities/clients/system
 
 export const DEV_API_KEYS = 'dev-service-key:service,dev-support-key:support,dev-auditor-key:auditor';
 
-const policyOverrides = z
-  .object({ order: z.record(z.string(), z.union([z.number().int().nonnegative(), z.array(z.string())])).optional() })
-  .strict();
+// Sections and keys are checked against the defaults in mergePolicy; values must keep their type.
+const policyOverrides = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 export interface Config {
   production: boolean;

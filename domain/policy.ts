@@ -33,6 +33,7 @@ export interface OrderPolicy {
   carrierSilenceMs: number;
 }
 
+/** One section per process; each process adds its own section here. */
 export interface Policy {
   order: OrderPolicy;
 }
@@ -59,7 +60,20 @@ export const DEFAULT_POLICY: Policy = {
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
 
+/** Section-wise shallow merge: `{"order": {"manualAuditMs": 1200000}}` changes one number. */
 export function mergePolicy(base: Policy, overrides: DeepPartial<Policy> | undefined): Policy {
   if (!overrides) return base;
-  return { order: { ...base.order, ...(overrides.order ?? {}) } as OrderPolicy };
+  const merged = { ...base } as Record<string, object>;
+  for (const [section, values] of Object.entries(overrides)) {
+    const defaults = (base as unknown as Record<string, Record<string, unknown>>)[section];
+    if (!defaults) throw new Error(`unknown policy section "${section}"`);
+    for (const [key, value] of Object.entries(values as object)) {
+      if (!(key in defaults)) throw new Error(`unknown policy setting "${section}.${key}"`);
+      if (Array.isArray(defaults[key]) !== Array.isArray(value) || typeof defaults[key] !== typeof value) {
+        throw new Error(`policy setting "${section}.${key}" must be of the same type as its default`);
+      }
+    }
+    merged[section] = { ...merged[section], ...(values as object) };
+  }
+  return merged as unknown as Policy;
 }

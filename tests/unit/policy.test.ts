@@ -1,0 +1,23 @@
+import { loadConfig } from '../../config';
+import { DEFAULT_POLICY } from '../../domain/policy';
+
+describe('policy configuration: every SOP number is a default a deployment can change', () => {
+  it('defaults are the SOP numbers (O1 10 min, O4 30 min, O7 24 h / 48 h, O8 15 CNY, O10 48 h)', () => {
+    const o = loadConfig({}).policy.order;
+    expect(o).toMatchObject({ stockConfirmMs: 600_000, manualAuditMs: 1_800_000, shipRegularMs: 86_400_000, shipPromotionMs: 172_800_000, remoteSurchargeFen: 1500, carrierSilenceMs: 172_800_000 });
+  });
+
+  it('POLICY_OVERRIDES changes one number and keeps the rest', () => {
+    const o = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ order: { manualAuditMs: 1_200_000 } }) }).policy.order;
+    expect(o.manualAuditMs).toBe(1_200_000);
+    expect(o.stockConfirmMs).toBe(DEFAULT_POLICY.order.stockConfirmMs);
+  });
+
+  it.each([
+    ['an unknown section', { shop: { x: 1 } }, /unknown policy section "shop"/],
+    ['an unknown setting', { order: { manualAuditMinutes: 20 } }, /unknown policy setting "order.manualAuditMinutes"/],
+    ['a wrong type', { order: { remoteProvinces: 'xinjiang' } }, /same type/],
+  ])('refuses %s with a clear message', (_name, overrides, message) => {
+    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify(overrides) })).toThrow(message);
+  });
+});
