@@ -1,5 +1,7 @@
 // createActivities(deps): every piece of I/O the workflows need, with real dependencies
 // injected by the worker (and by tests, pointing at the simulator and a real PostgreSQL).
+import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { CaseSnapshot, TimelineEntry } from '../domain/case';
@@ -8,11 +10,17 @@ import type { Address } from '../domain/address';
 import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
 import { recordTransition } from './store/cases';
+import { recordMovement, settleClaim } from './store/refunds';
+import { stopOrderForRefund } from './orders';
 
 export interface ActivityDeps {
   pool: Pool;
   clients: Clients;
+  /** for activities that message other workflows (a refund stopping its order) */
+  temporal: Client;
 }
+
+const currentWorkflowId = () => Context.current().info.workflowExecution?.workflowId ?? 'unknown';
 
 /** A 4xx from an external system is a business answer: retrying cannot change it. */
 async function external<T>(call: () => Promise<T>): Promise<T> {
@@ -26,7 +34,7 @@ async function external<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createActivities({ pool, clients }: ActivityDeps) {
+export function createActivities({ pool, clients, temporal }: ActivityDeps) {
   return {
     async recordTransition(input: { snapshot: CaseSnapshot; entry: TimelineEntry }): Promise<void> {
       await recordTransition(pool, input.snapshot, input.entry);
@@ -59,11 +67,26 @@ export function createActivities({ pool, clients }: ActivityDeps) {
     notifyStaff: (input: { key: string; ref: string; role: string; subject: string; body: string }) =>
       external(() => clients.messaging.notifyStaff(input.key, input)),
 
-    issueCoupon: (input: { key: string; ref: string; customerId: string; amount: number; currency: string; reason: string }) =>
-      external(() => clients.payment.issueCoupon(input.key, input)),
+    cancelShipment: (input: { key: string; orderId: string; shipmentId: string; reason: string }) =>
+      external(() => clients.warehouse.cancelShipment(input.key, input)),
 
-    refundPayment: (input: { key: string; ref: string; orderId?: string; amount: number; currency: string }) =>
-      external(() => clients.payment.refund(input.key, input)),
+    // Money: the gateway call and its record share one idempotency key (R5), so a retry after
+    // either step repeats neither.
+    async issueCoupon(input: { key: string; ref: string; customerId: string; amount: number; currency: string; reason: string; orderId?: string }) {
+      const res = await external(() => clients.payment.issueCoupon(input.key, input));
+      await recordMovement(pool, { idempotencyKey: input.key, workflowId: currentWorkflowId(), orderId: input.orderId, kind: 'coupon', amountFen: input.amount, currency: input.currency, externalId: res.couponId });
+      return res;
+    },
+
+    async refundPayment(input: { key: string; ref: string; orderId?: string; refundId?: string; amount: number; currency: string }) {
+      const res = await external(() => clients.payment.refund(input.key, { ref: input.ref, orderId: input.orderId, amount: input.amount, currency: input.currency }));
+      await recordMovement(pool, { idempotencyKey: input.key, workflowId: currentWorkflowId(), orderId: input.orderId, refundId: input.refundId, kind: 'refund', amountFen: input.amount, currency: input.currency, externalId: res.refundTxId });
+      return res;
+    },
+
+    settleRefundClaim: (input: { refundId: string; status: 'paid' | 'rejected' | 'closed' }) => settleClaim(pool, input.refundId, input.status),
+
+    stopOrderForRefund: (input: { orderId: string; refundId: string }) => stopOrderForRefund(temporal, input),
   };
 }
 

@@ -10,6 +10,8 @@ import { parseApiKeys } from './auth';
 import { installErrorHandler } from './errors';
 import { orderRoutes } from './routes/orders';
 import { orderService } from './services/orders';
+import { refundRoutes } from './routes/refunds';
+import { refundService } from './services/refunds';
 
 export interface AppDeps {
   client: Client;
@@ -45,5 +47,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const keys = parseApiKeys(deps.apiKeys);
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   orderRoutes(app, { orders: orderService(deps.client, deps.taskQueue, () => deps.policy().order), keys });
+  refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });
   return app;
 }

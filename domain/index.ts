@@ -8,3 +8,4 @@ export * from './money';
 export * from './order';
 export * from './policy';
 export * from './time';
+export * from './refund';

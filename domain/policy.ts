@@ -33,9 +33,23 @@ export interface OrderPolicy {
   carrierSilenceMs: number;
 }
 
+export interface RefundPolicy {
+  /** R1: customer service responds (accept, reject, ask for info) within this long of the request. */
+  responseMs: number;
+  /** R1: the buyer's answer to a request for information is awaited this long, then the request closes. */
+  customerReplyMs: number;
+  /** R2: money reaches the buyer within this long of acceptance. */
+  payoutMs: number;
+  /** R3: complex cases (return, dispute, inspection) close within this long of the request. */
+  complexCloseMs: number;
+  /** R3: notices to customer service at these shares of the outer deadline. */
+  complexNoticeShares: number[];
+}
+
 /** One section per process; each process adds its own section here. */
 export interface Policy {
   order: OrderPolicy;
+  refund: RefundPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -55,6 +69,13 @@ export const DEFAULT_POLICY: Policy = {
     nextDayProvinces: ['jiangsu', 'zhejiang', 'shanghai'],
     trackingNoticeMs: 2 * HOUR,
     carrierSilenceMs: 48 * HOUR,
+  },
+  refund: {
+    responseMs: 2 * HOUR,
+    customerReplyMs: 48 * HOUR,
+    payoutMs: 24 * HOUR,
+    complexCloseMs: 48 * HOUR,
+    complexNoticeShares: [0.75, 0.9],
   },
 };
 

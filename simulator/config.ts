@@ -9,6 +9,7 @@ export const ROUTE_NAMES = [
   'payment.refund',
   'payment.coupon',
   'wms.shipment',
+  'wms.cancel',
   'carrier.subscribe',
   'carrier.inquiry',
   'platform.tracking',

@@ -12,6 +12,8 @@ export interface Shipment {
   nextStep: number;
   /** True while the auto-progress chain owns this shipment. */
   auto: boolean;
+  /** A cancelled shipment never moves again. */
+  cancelled?: boolean;
 }
 
 type Channel = 'warehouse-events' | 'carrier-events';
@@ -76,7 +78,7 @@ export function startAutoProgress(state: SimulatorState, s: Shipment): void {
   const run = async (): Promise<void> => {
     while (s.nextStep < STEPS.length) {
       await state.timers.sleep(state.config.stepDelayMs);
-      if (signal.aborted || !state.config.autoProgress) break;
+      if (signal.aborted || !state.config.autoProgress || s.cancelled) break;
       await sendNextEvent(state, s, signal);
     }
     s.auto = false;

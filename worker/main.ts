@@ -1,4 +1,5 @@
 // The worker process: connect, migrate, run until SIGINT/SIGTERM.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { loadConfig } from '../config';
@@ -11,11 +12,14 @@ async function main(): Promise<void> {
   const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
   await migrate(pool);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     pool,
+    temporal,
     systems: config.systems,
     httpTimeoutMs: config.httpTimeoutMs,
   });
@@ -24,6 +28,7 @@ async function main(): Promise<void> {
   console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address})`);
   await running;
   await connection.close();
+  await clientConnection.close();
   await pool.end();
 }
 

@@ -1,4 +1,5 @@
 // Builds a worker with real dependencies; used by worker/main.ts and by tests.
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
@@ -9,6 +10,8 @@ export interface WorkerDeps {
   namespace?: string;
   taskQueue: string;
   pool: Pool;
+  /** client for activities that message other workflows */
+  temporal: Client;
   systems: SystemUrls;
   httpTimeoutMs?: number;
   /** tests bundle once and share; production bundles at start */
@@ -20,7 +23,7 @@ export function workflowsPath(): string {
 }
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
-  const activities = createActivities({ pool: deps.pool, clients: createClients(deps.systems, deps.httpTimeoutMs) });
+  const activities = createActivities({ pool: deps.pool, temporal: deps.temporal, clients: createClients(deps.systems, deps.httpTimeoutMs) });
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace ?? 'default',

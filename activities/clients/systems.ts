@@ -44,6 +44,8 @@ export function warehouseClient(http: HttpClient) {
       key: string,
       body: { orderId: string; items: SkuQuantity[]; carrier: CarrierCode; printFirst: boolean; address: Address },
     ) => http.post<{ shipmentId: string }>('/wms/shipments', body, key),
+    cancelShipment: (key: string, body: { orderId: string; shipmentId: string; reason: string }) =>
+      http.post<{ cancelled: true }>('/wms/cancellations', body, key),
   };
 }
 

@@ -3,31 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type Principal } from '../auth';
-import { errorBody } from '../schemas/common';
+import { caseState, errorBody, errorResponses } from '../schemas/common';
 import { auditBody, carrierEventBody, exceptionResolutionBody, orderBody, orderParams, startedOrder, warehouseEventBody } from '../schemas/orders';
 import type { OrderService } from '../services/orders';
 
-const deadlineSchema = z.object({
-  key: z.string(),
-  rule: z.string().describe('SOP rule id'),
-  label: z.string(),
-  dueAt: z.string(),
-  status: z.enum(['pending', 'met', 'breached', 'met_late', 'cancelled']),
-  metAt: z.string().optional(),
-  breachedAt: z.string().optional(),
-});
-const stateSchema = z
-  .looseObject({
-    orderId: z.string(),
-    stage: z.string(),
-    status: z.enum(['open', 'closed']),
-    deadlines: z.array(deadlineSchema),
-    breaches: z.array(z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() })),
-    pendingActions: z.array(z.object({ action: z.string(), role: z.string(), description: z.string() })),
-  })
-  .describe('the order workflow state: stage, deadlines with due times, breaches, decisions, pending actions (personal data masked, O11)');
 const accepted = z.object({ accepted: z.literal(true) });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = errorResponses;
+const stateSchema = caseState('orderId', 'the order workflow state: stage, deadlines with due times, breaches, decisions, pending actions (personal data masked, O11)');
 
 export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; keys: Map<string, Principal> }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -20,3 +20,30 @@ export const errorBody = z.object({
   message: z.string(),
   details: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
 });
+
+export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
+
+const deadline = z.object({
+  key: z.string(),
+  rule: z.string().describe('SOP rule id'),
+  label: z.string(),
+  dueAt: z.string(),
+  status: z.enum(['pending', 'met', 'breached', 'met_late', 'cancelled']),
+  metAt: z.string().optional(),
+  breachedAt: z.string().optional(),
+});
+
+/** Every process's `state` query shares these fields; the rest is process-specific. */
+export function caseState<K extends string>(idField: K, description: string) {
+  const id = { [idField]: z.string() } as Record<K, z.ZodString>;
+  return z
+    .looseObject({
+      ...id,
+      stage: z.string(),
+      status: z.enum(['open', 'closed']),
+      deadlines: z.array(deadline),
+      breaches: z.array(z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() })),
+      pendingActions: z.array(z.object({ action: z.string(), role: z.string(), description: z.string() })),
+    })
+    .describe(description);
+}

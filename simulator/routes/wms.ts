@@ -40,4 +40,18 @@ export function registerWmsRoutes(app: FastifyInstance, state: SimulatorState): 
       };
     },
   });
+
+  // A refund before hand-over stops the parcel in the warehouse.
+  mutation(app, state, {
+    path: '/wms/cancellations',
+    routeName: 'wms.cancel',
+    system: 'wms',
+    schema: z.object({ orderId: nonEmpty, shipmentId: nonEmpty, reason: nonEmpty }),
+    work: (input) => {
+      const shipment = state.shipments.get(input.shipmentId);
+      if (!shipment || shipment.orderId !== input.orderId) return { status: 404, body: { error: 'unknown shipment' } };
+      shipment.cancelled = true;
+      return { body: { cancelled: true }, record: { action: 'wms.shipment_cancelled', payload: input } };
+    },
+  });
 }

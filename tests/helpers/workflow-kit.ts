@@ -40,7 +40,7 @@ export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH, 'utf8') },
-    activities: createActivities({ pool, clients: createClients(urls, 2_000) }),
+    activities: createActivities({ pool, temporal: env.client, clients: createClients(urls, 2_000) }),
   });
   const running = worker.run();
   return {

@@ -1,6 +1,6 @@
 // The order workflow's messages. Imported by the workflow and by the API (client side).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, WarehouseEvent } from './types';
+import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, StopForRefundInput, WarehouseEvent } from './types';
 
 export const orderStateQuery = defineQuery<OrderState>('state');
 /** O4: a person's audit decision; rejected synchronously when the order is not waiting for one. */
@@ -10,3 +10,5 @@ export const resolveExceptionUpdate = defineUpdate<OrderState, [ExceptionResolut
 /** Webhooks are signals: the sender gets an answer even while no worker runs, and duplicates are dropped by eventId. */
 export const warehouseEventSignal = defineSignal<[WarehouseEvent]>('warehouseEvent');
 export const carrierEventSignal = defineSignal<[CarrierEvent]>('carrierEvent');
+/** An accepted refund stops the order while the parcel has not reached the carrier (refund process). */
+export const stopForRefundUpdate = defineUpdate<OrderState, [StopForRefundInput]>('stopForRefund');

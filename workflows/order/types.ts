@@ -44,6 +44,10 @@ export interface ExceptionResolutionInput {
   note?: string;
 }
 
+export interface StopForRefundInput {
+  refundId: string;
+}
+
 export type OrderStage =
   | 'confirming_stock'
   | 'awaiting_audit'
@@ -90,4 +94,7 @@ export type OrderState = {
   pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
   warehouseEvents: { type: WarehouseEventType; at: string }[];
   carrierEvents: { type: CarrierEventType; at: string }[];
+  /** set when an accepted refund stopped the order before hand-over */
+  stoppedForRefund?: { refundId: string; at: string };
+  stoppedAtStage?: OrderStage;
 };

@@ -11,7 +11,7 @@ import { DAY, addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { Recorder } from '../common/recorder';
-import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, warehouseEventSignal } from './messages';
+import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, stopForRefundUpdate, warehouseEventSignal } from './messages';
 import type { CarrierEvent, LogisticsException, OrderStage, OrderState, OrderWorkflowInput, WarehouseEvent } from './types';
 
 const act = proxyActivities<ActivitiesShape>({
@@ -21,6 +21,9 @@ const act = proxyActivities<ActivitiesShape>({
 
 const nowIso = () => new Date().toISOString();
 const SYSTEM = 'system';
+
+/** Thrown from any wait once a refund has stopped the order; caught at the top of the workflow. */
+class StoppedForRefund extends Error {}
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderState> {
   const { request: order, policy } = input;
@@ -136,8 +139,33 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     },
   );
 
+  setHandler(
+    stopForRefundUpdate,
+    ({ refundId }) => {
+      if (!s.stoppedForRefund) {
+        s.stoppedForRefund = { refundId, at: nowIso() };
+        s.stoppedAtStage = s.stage;
+      }
+      return view();
+    },
+    {
+      validator: ({ refundId }) => {
+        if (s.stoppedForRefund) {
+          if (s.stoppedForRefund.refundId === refundId) return; // a retried request: already done
+          throw new Error(`order ${order.orderId} was already stopped by refund ${s.stoppedForRefund.refundId}`);
+        }
+        if (s.status === 'closed') throw new Error(`order ${order.orderId} is closed (stage: ${s.stage})`);
+        if (s.shipment.handedOverAt) throw new Error(`order ${order.orderId} is already with the carrier`);
+      },
+    },
+  );
+  const stopped = () => !!s.stoppedForRefund;
+  const checkStop = () => {
+    if (stopped()) throw new StoppedForRefund();
+  };
+
   setHandler(warehouseEventSignal, (ev: WarehouseEvent) => {
-    if (seenEvents.has(ev.eventId) || s.status === 'closed') return;
+    if (seenEvents.has(ev.eventId) || s.status === 'closed' || stopped()) return;
     seenEvents.add(ev.eventId);
     s.warehouseEvents.push({ type: ev.type, at: ev.at });
     if (ev.type === 'waybill_printed') {
@@ -169,7 +197,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     'hand the parcel to the carrier',
     order.presale?.promisedShipBy ?? addMs(order.paidAt, order.promotion ? policy.shipPromotionMs : policy.shipRegularMs),
   );
-  const ended = () => s.stage === 'rejected' || s.stage === 'refunded';
+  const ended = () => s.stage === 'rejected' || s.stage === 'refunded' || stopped();
+  let stockHeld = false;
   const shipWatch = enforce(shipDeadline, {
     done: () => !!s.shipment.handedOverAt,
     cancelled: ended,
@@ -184,65 +213,88 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       }),
   });
 
-  // O1: stock confirmed within the deadline, or an alert; the order is never dropped.
-  let stock: OrderState['stock'];
-  const stockCheck = act.checkStock({ orderId: order.orderId, items: skuLines }).then((r) => (stock = r));
-  await enforce(deadlines.open('stock_confirmation', 'O1', 'confirm stock', addMs(order.paidAt, policy.stockConfirmMs)), {
-    done: () => stock !== undefined,
-    onBreach: () => breach('O1', 'stock_confirmation', 'alert sent to the shift lead', () =>
-      tellStaff('stock-alert', 'shift_lead', `Order ${order.orderId}: stock not confirmed`, 'Inventory has not confirmed stock within the deadline.')),
-  });
-  await stockCheck;
-  s.stock = stock;
-  await record('inventory', 'stock_confirmed', { available: stock!.available, lines: stock!.lines }, 'O1');
-
-  // O2/O3: automatic audit, or a person within the deadline (O4).
-  const assessment = assessOrder(order, policy);
-  s.audit = { ...assessment };
-  if (assessment.outcome === 'auto_pass') {
-    s.stage = 'reserving_stock';
-    await record(SYSTEM, 'audit_passed_automatically', {}, 'O2');
-  } else {
-    s.stage = 'awaiting_audit';
-    await record(SYSTEM, 'audit_required', { priority: assessment.priority, reasons: assessment.reasons, printFirst: assessment.printFirst }, 'O3');
-    await enforce(deadlines.open('manual_audit', 'O4', 'audit the order', addMs(nowIso(), policy.manualAuditMs)), {
-      done: () => s.stage !== 'awaiting_audit',
-      onBreach: () => breach('O4', 'manual_audit', 'escalated to the shift lead', () =>
-        tellStaff('audit-escalation', 'shift_lead', `Order ${order.orderId}: audit overdue`, `Priority ${assessment.priority}; reasons: ${assessment.reasons.join(', ')}`)),
+  try {
+    // O1: stock confirmed within the deadline, or an alert; the order is never dropped.
+    let stock: OrderState['stock'];
+    const stockCheck = act.checkStock({ orderId: order.orderId, items: skuLines }).then((r) => (stock = r));
+    await enforce(deadlines.open('stock_confirmation', 'O1', 'confirm stock', addMs(order.paidAt, policy.stockConfirmMs)), {
+      done: () => stock !== undefined,
+      cancelled: stopped,
+      onBreach: () => breach('O1', 'stock_confirmation', 'alert sent to the shift lead', () =>
+        tellStaff('stock-alert', 'shift_lead', `Order ${order.orderId}: stock not confirmed`, 'Inventory has not confirmed stock within the deadline.')),
     });
-    const decision = s.decisions[s.decisions.length - 1];
-    s.audit.decision = decision;
-    await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, { reason: decision.reason ?? null }, 'O4');
-    if ((s.stage as OrderStage) === 'rejected') {
-      await act.refundPayment({ key: key('refund-rejected'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
-      s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O4', at: nowIso() });
-      await tellBuyer('rejected-notice', 'order_rejected', 'Your order could not be accepted after review; the payment is being refunded.');
-      return finish('order_rejected');
+    checkStop();
+    await stockCheck;
+    s.stock = stock;
+    await record('inventory', 'stock_confirmed', { available: stock!.available, lines: stock!.lines }, 'O1');
+
+    // O2/O3: automatic audit, or a person within the deadline (O4).
+    const assessment = assessOrder(order, policy);
+    s.audit = { ...assessment };
+    if (assessment.outcome === 'auto_pass') {
+      s.stage = 'reserving_stock';
+      await record(SYSTEM, 'audit_passed_automatically', {}, 'O2');
+    } else {
+      s.stage = 'awaiting_audit';
+      await record(SYSTEM, 'audit_required', { priority: assessment.priority, reasons: assessment.reasons, printFirst: assessment.printFirst }, 'O3');
+      await enforce(deadlines.open('manual_audit', 'O4', 'audit the order', addMs(nowIso(), policy.manualAuditMs)), {
+        done: () => s.stage !== 'awaiting_audit',
+        cancelled: stopped,
+        onBreach: () => breach('O4', 'manual_audit', 'escalated to the shift lead', () =>
+          tellStaff('audit-escalation', 'shift_lead', `Order ${order.orderId}: audit overdue`, `Priority ${assessment.priority}; reasons: ${assessment.reasons.join(', ')}`)),
+      });
+      checkStop();
+      const decision = s.decisions[s.decisions.length - 1];
+      s.audit.decision = decision;
+      await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, { reason: decision.reason ?? null }, 'O4');
+      if ((s.stage as OrderStage) === 'rejected') {
+        await act.refundPayment({ key: key('refund-rejected'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
+        s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O4', at: nowIso() });
+        await tellBuyer('rejected-notice', 'order_rejected', 'Your order could not be accepted after review; the payment is being refunded.');
+        return finish('order_rejected');
+      }
     }
+
+    // O5: deduct stock; when short, the order becomes presale with a new promised window.
+    checkStop();
+    const deducted = await act.deductStock({ key: key('deduct'), orderId: order.orderId, items: skuLines, allowBackorder: !!order.presale });
+    stockHeld = deducted.status !== 'short';
+    if (deducted.status === 'short') {
+      const promisedShipBy = addMs(nowIso(), policy.presaleWindowDays * DAY);
+      await act.deductStock({ key: key('backorder'), orderId: order.orderId, items: skuLines, allowBackorder: true });
+      stockHeld = true;
+      s.presale = { promisedShipBy, reason: 'stock_short' };
+      if (promisedShipBy > shipDeadline.dueAt) shipDeadline.dueAt = promisedShipBy;
+      await tellBuyer('presale-notice', 'presale_window', `Some items are out of stock. Your order now ships within ${policy.presaleWindowDays} days; reply to exchange it or get a refund instead.`, {
+        promisedShipBy,
+        options: ['wait', 'exchange', 'refund'],
+      });
+      await record(SYSTEM, 'became_presale', { promisedShipBy, short: deducted.lines.filter((l) => l.available < l.requested) }, 'O5');
+    } else {
+      await record('inventory', deducted.status === 'backordered' ? 'stock_backordered' : 'stock_deducted', {}, 'O5');
+    }
+
+    // O8: carrier by destination; then ship and track, again after a reship (O10).
+    s.carrier = chooseCarrier(order.address, order.items, policy);
+    await record(SYSTEM, 'carrier_chosen', { ...s.carrier }, 'O8');
+    for (;;) {
+      const outcome = await shipAndTrack();
+      if (outcome !== 'reship') return finish(outcome === 'delivered' ? 'order_delivered' : 'order_refunded');
+    }
+  } catch (err) {
+    if (err instanceof StoppedForRefund) return stopForRefund();
+    throw err;
   }
 
-  // O5: deduct stock; when short, the order becomes presale with a new promised window.
-  const deducted = await act.deductStock({ key: key('deduct'), orderId: order.orderId, items: skuLines, allowBackorder: !!order.presale });
-  if (deducted.status === 'short') {
-    const promisedShipBy = addMs(nowIso(), policy.presaleWindowDays * DAY);
-    await act.deductStock({ key: key('backorder'), orderId: order.orderId, items: skuLines, allowBackorder: true });
-    s.presale = { promisedShipBy, reason: 'stock_short' };
-    if (promisedShipBy > shipDeadline.dueAt) shipDeadline.dueAt = promisedShipBy;
-    await tellBuyer('presale-notice', 'presale_window', `Some items are out of stock. Your order now ships within ${policy.presaleWindowDays} days; reply to exchange it or get a refund instead.`, {
-      promisedShipBy,
-      options: ['wait', 'exchange', 'refund'],
-    });
-    await record(SYSTEM, 'became_presale', { promisedShipBy, short: deducted.lines.filter((l) => l.available < l.requested) }, 'O5');
-  } else {
-    await record('inventory', deducted.status === 'backordered' ? 'stock_backordered' : 'stock_deducted', {}, 'O5');
-  }
-
-  // O8: carrier by destination; then ship and track, again after a reship (O10).
-  s.carrier = chooseCarrier(order.address, order.items, policy);
-  await record(SYSTEM, 'carrier_chosen', { ...s.carrier }, 'O8');
-  for (;;) {
-    const outcome = await shipAndTrack();
-    if (outcome !== 'reship') return finish(outcome === 'delivered' ? 'order_delivered' : 'order_refunded');
+  /** Refund before hand-over: release the stock, stop the warehouse, end as refunded (money moves in the refund). */
+  async function stopForRefund(): Promise<OrderState> {
+    const refundId = s.stoppedForRefund!.refundId;
+    s.stage = 'refunded';
+    if (stockHeld) await act.releaseStock({ key: key('release-for-refund'), orderId: order.orderId, items: skuLines });
+    const shipmentId = s.shipment.shipmentId;
+    if (shipmentId) await act.cancelShipment({ key: key(`cancel-shipment-${s.shipment.round}`), orderId: order.orderId, shipmentId, reason: `refund ${refundId}` });
+    await record(`refund:${refundId}`, 'order_stopped_for_refund', { refundId, stoppedAtStage: s.stoppedAtStage, stockReleased: stockHeld, shipmentCancelled: shipmentId ?? null });
+    return finish('order_refunded');
   }
 
   async function shipAndTrack(): Promise<'delivered' | 'refunded' | 'reship'> {
@@ -254,20 +306,25 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       key: key(`shipment-${round}`), orderId: order.orderId, items: skuLines, carrier: s.carrier!.carrier, printFirst: !!s.audit?.printFirst, address: order.address,
     });
     s.shipment.shipmentId = shipped.shipmentId;
+    checkStop();
     await record(SYSTEM, 'shipment_requested', { round, shipmentId: shipped.shipmentId, printFirst: !!s.audit?.printFirst }, 'O6');
 
     // O6: waybill within 1 h of the audit, hand-over within 2 h of printing.
     await enforce(deadlines.open(`waybill-${round}`, 'O6', 'print the waybill', addMs(nowIso(), policy.waybillMs)), {
       done: () => !!s.shipment.printedAt,
+      cancelled: stopped,
       onBreach: () => breach('O6', `waybill-${round}`, 'escalated to the warehouse lead', () =>
         tellStaff(`waybill-escalation-${round}`, 'warehouse_lead', `Order ${order.orderId}: waybill overdue`, 'The waybill was not printed within the deadline.')),
     });
+    checkStop();
     s.stage = 'awaiting_handover';
     await enforce(deadlines.open(`handover-${round}`, 'O6', 'pick, pack and hand over to the carrier', addMs(s.shipment.printedAt!, policy.handoverMs)), {
       done: () => !!s.shipment.handedOverAt,
+      cancelled: stopped,
       onBreach: () => breach('O6', `handover-${round}`, 'escalated to the warehouse lead', () =>
         tellStaff(`handover-escalation-${round}`, 'warehouse_lead', `Order ${order.orderId}: hand-over overdue`, 'The parcel was not handed to the carrier within the deadline.')),
     });
+    checkStop();
     await shipWatch; // settles O7 (and its compensation, if it was breached)
 
     // O9: tracking uploaded and the buyer told within 2 h of shipping.

@@ -1,0 +1,82 @@
+// Refund cases: reserve the amount against the order, start idempotently, act through updates.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { reserveRefund } from '../../activities/store/refunds';
+import { workflowIdFor } from '../../domain/ids';
+import { formatMoney } from '../../domain/money';
+import type { RefundPolicy } from '../../domain/policy';
+import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from '../../workflows/refund/messages';
+import type { CaseDecisionInput, CustomerReplyInput, RefundState, ResponseInput, ReturnReceivedInput } from '../../workflows/refund/types';
+import type { refundWorkflow } from '../../workflows/refund/workflow';
+import { ApiError } from '../errors';
+import type { RefundBody } from '../schemas/refunds';
+import { onCase, requestHash } from './temporal';
+
+export interface StartedRefund {
+  refundId: string;
+  workflowId: string;
+  runId: string;
+  status: 'open' | 'closed';
+  created: boolean;
+}
+
+export function refundService(client: Client, pool: Pool, taskQueue: string, policy: () => RefundPolicy) {
+  const handleFor = (refundId: string) => client.workflow.getHandle(workflowIdFor('refund', refundId));
+  const label = (refundId: string) => `refund ${refundId}`;
+
+  /** The same refund again: 200 with the existing case when the body matches, 409 when it does not. */
+  async function existing(body: RefundBody, hash: string): Promise<StartedRefund | undefined> {
+    const found = await handleFor(body.refundId).describe().catch(() => undefined);
+    if (!found) return undefined;
+    if (found.memo?.requestHash !== hash) throw new ApiError(409, 'conflict', `refund ${body.refundId} already exists with a different body`);
+    return { refundId: body.refundId, workflowId: found.workflowId, runId: found.runId, status: found.status.name === 'RUNNING' ? 'open' : 'closed', created: false };
+  }
+
+  return {
+    async start(body: RefundBody): Promise<StartedRefund> {
+      const hash = requestHash(body);
+      const before = await existing(body, hash);
+      if (before) return before;
+
+      const reserved = await reserveRefund(pool, {
+        refundId: body.refundId, orderId: body.orderId, amountFen: body.amount, currency: body.currency, reasonCode: body.reason.code, kind: body.kind,
+      });
+      if (!reserved.ok && reserved.reason === 'currency_mismatch') {
+        throw new ApiError(422, 'currency_mismatch', `order ${body.orderId} was paid in ${reserved.orderCurrency}`, [{ field: 'body.currency', reason: `must be ${reserved.orderCurrency}` }]);
+      }
+      if (!reserved.ok) {
+        const f = (n: number) => formatMoney({ amount: n, currency: body.currency });
+        throw new ApiError(422, 'over_refund', `order ${body.orderId} was paid ${f(reserved.paid)} and has ${f(reserved.alreadyRefunded)} refunded or requested; at most ${f(reserved.refundable)} can be refunded`, [
+          { field: 'body.amount', reason: `exceeds the refundable ${reserved.refundable} fen (paid ${reserved.paid}, already refunded ${reserved.alreadyRefunded})` },
+        ]);
+      }
+
+      const workflowId = workflowIdFor('refund', body.refundId);
+      try {
+        const handle = await client.workflow.start<typeof refundWorkflow>('refundWorkflow', {
+          workflowId,
+          taskQueue,
+          args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
+          memo: { requestHash: hash },
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        });
+        return { refundId: body.refundId, workflowId, runId: handle.firstExecutionRunId, status: 'open', created: true };
+      } catch (err) {
+        // A concurrent identical request won the start: answer as a duplicate.
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return (await existing(body, hash))!;
+        throw err;
+      }
+    },
+
+    state: (refundId: string): Promise<RefundState> => onCase(label(refundId), () => handleFor(refundId).query(refundStateQuery)),
+    respond: (refundId: string, input: ResponseInput) => onCase(label(refundId), () => handleFor(refundId).executeUpdate(respondUpdate, { args: [input] })),
+    customerReply: (refundId: string, input: CustomerReplyInput) =>
+      onCase(label(refundId), () => handleFor(refundId).executeUpdate(customerReplyUpdate, { args: [input] })),
+    returnReceived: (refundId: string, input: ReturnReceivedInput) =>
+      onCase(label(refundId), () => handleFor(refundId).executeUpdate(returnReceivedUpdate, { args: [input] })),
+    decide: (refundId: string, input: CaseDecisionInput) => onCase(label(refundId), () => handleFor(refundId).executeUpdate(caseDecisionUpdate, { args: [input] })),
+  };
+}
+export type RefundService = ReturnType<typeof refundService>;

@@ -1,0 +1,42 @@
+// Refund fixtures and drivers for workflow tests.
+import type { WorkflowHandle } from '@temporalio/client';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import type { RefundRequest } from '../../domain/refund';
+import { refundStateQuery, respondUpdate } from '../../workflows/refund/messages';
+import type { RefundState, ResponseInput } from '../../workflows/refund/types';
+import { refundWorkflow } from '../../workflows/refund/workflow';
+import { newOrderId } from './orders';
+import { eventually } from './sim-control';
+import type { WorkflowKit } from './workflow-kit';
+
+/** A 50.00 CNY refund-only request made "now" on the test server's clock. */
+export async function newRefund(kit: WorkflowKit, overrides: Partial<RefundRequest> = {}): Promise<RefundRequest> {
+  return {
+    refundId: newOrderId('R'),
+    orderId: newOrderId('O'),
+    amount: 50_00,
+    currency: 'CNY',
+    reason: { code: 'quality_issue', text: 'leaves are dusty' },
+    kind: 'refund_only',
+    customer: { id: 'C-1', name: '张三', phone: '13812341234' },
+    requestedAt: new Date(await kit.env.currentTimeMs()).toISOString(),
+    ...overrides,
+  };
+}
+
+export function startRefund(kit: WorkflowKit, request: RefundRequest, policy = DEFAULT_POLICY.refund) {
+  return kit.env.client.workflow.start(refundWorkflow, { workflowId: `refund:${request.refundId}`, taskQueue: kit.taskQueue, args: [{ request, policy }] });
+}
+
+export const refundState = (h: WorkflowHandle) => h.query(refundStateQuery);
+
+export function waitForRefund(h: WorkflowHandle, ok: RefundState['stage'] | ((s: RefundState) => boolean), timeoutMs?: number): Promise<RefundState> {
+  const test = typeof ok === 'function' ? ok : (s: RefundState) => s.stage === ok;
+  return eventually(async () => {
+    const s = await refundState(h);
+    return test(s) ? s : undefined;
+  }, `refund ${typeof ok === 'string' ? ok : 'predicate'}`, timeoutMs);
+}
+
+export const respond = (h: WorkflowHandle, action: ResponseInput['action'], extra: Partial<ResponseInput> = {}) =>
+  h.executeUpdate(respondUpdate, { args: [{ action, agent: 'cs-li', note: `${action} by cs-li`, ...extra }] });

@@ -1,0 +1,221 @@
+// The refund process on the time-skipping server: R1 response, R2 payout, R3 complex cases,
+// R4 records, R5 money at most once under faults.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { caseDecisionUpdate, customerReplyUpdate, returnReceivedUpdate } from '../../workflows/refund/messages';
+import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { newRefund, refundState, respond, startRefund, waitForRefund } from '../helpers/refunds';
+import { payloads } from '../helpers/orders';
+
+let kit: WorkflowKit;
+beforeAll(async () => {
+  kit = await startWorkflowKit('refund');
+});
+afterAll(() => kit?.close());
+
+const deadline = (s: { deadlines: { key: string; status: string }[] }, key: string) => s.deadlines.find((d) => d.key === key)?.status;
+const ledger = (action: string, ref: string) => kit.sim.ledger({ action, ref });
+const staffRoles = async (ref: string) => payloads(await ledger('staff.notified', ref)).map((p) => p.role);
+const templates = async (ref: string) => payloads(await ledger('sms.sent', ref)).map((p) => p.template);
+
+describe('R1 first response within 2 h', () => {
+  it('R1/R2: a refund accepted within 2 h is paid once, the buyer told, and both deadlines met', async () => {
+    const req = await newRefund(kit);
+    const h = await startRefund(kit, req);
+    await kit.env.sleep('90 minutes');
+    await respond(h, 'accept');
+    const final = await h.result();
+    expect(final).toMatchObject({ stage: 'refunded', status: 'closed', breaches: [] });
+    expect(deadline(final, 'response-1')).toBe('met');
+    expect(deadline(final, 'payout')).toBe('met');
+    expect(payloads(await ledger('payment.refunded', req.refundId))).toEqual([expect.objectContaining({ amount: 50_00, currency: 'CNY' })]);
+    expect(await templates(req.refundId)).toEqual(['refund_paid']);
+    const { rows } = await kit.pool.query('SELECT amount_fen, kind FROM money_movements WHERE refund_id = $1', [req.refundId]);
+    expect(rows).toEqual([{ amount_fen: '5000', kind: 'refund' }]);
+  });
+
+  it('R1: a request unanswered for 2 h escalates to the shift lead; a late answer still proceeds', async () => {
+    const req = await newRefund(kit);
+    const h = await startRefund(kit, req);
+    await kit.env.sleep('119 minutes');
+    expect(deadline(await refundState(h), 'response-1')).toBe('pending');
+    await kit.env.sleep('2 minutes');
+    const s = await refundState(h);
+    expect(deadline(s, 'response-1')).toBe('breached');
+    expect(s.breaches).toEqual([expect.objectContaining({ rule: 'R1', action: 'escalated to shift_lead' })]);
+    expect(await staffRoles(req.refundId)).toEqual(['shift_lead']);
+    await respond(h, 'accept');
+    expect(deadline(await h.result(), 'response-1')).toBe('met_late');
+  });
+
+  it('R1: a rejection needs a reason; rejected, nothing is paid and the reserved amount is released', async () => {
+    const req = await newRefund(kit);
+    await kit.pool.query("INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind) VALUES ($1, $2, 5000, 'CNY', 'quality_issue', 'refund_only')", [req.refundId, req.orderId]);
+    const h = await startRefund(kit, req);
+    const err = await respond(h, 'reject').catch((e) => e);
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(err.cause.message).toMatch(/needs a reason/);
+    await respond(h, 'reject', { reason: 'tea is as described' });
+    expect(await h.result()).toMatchObject({ stage: 'rejected', status: 'closed' });
+    expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
+    expect(await templates(req.refundId)).toEqual(['refund_rejected']);
+    const { rows } = await kit.pool.query('SELECT status FROM refund_claims WHERE refund_id = $1', [req.refundId]);
+    expect(rows).toEqual([{ status: 'rejected' }]);
+  });
+
+  it('R1: asking for information waits for the buyer, then gives support a fresh 2 h', async () => {
+    const req = await newRefund(kit);
+    const h = await startRefund(kit, req);
+    await respond(h, 'request_info', { note: 'please send a photo of the package' });
+    await waitForRefund(h, 'awaiting_customer_info');
+    await kit.env.sleep('30 hours');
+    await h.executeUpdate(customerReplyUpdate, { args: [{ message: 'photo attached', evidence: ['https://img.example/1.jpg'] }] });
+    const s = await waitForRefund(h, (st) => deadline(st, 'response-2') !== undefined);
+    expect(s.stage).toBe('awaiting_response');
+    expect(s.infoRequests).toEqual([expect.objectContaining({ question: 'please send a photo of the package', answer: 'photo attached' })]);
+    expect(deadline(s, 'customer-reply-1')).toBe('met');
+    expect(deadline(s, 'response-2')).toBe('pending');
+    await kit.env.sleep('121 minutes');
+    expect(deadline(await refundState(h), 'response-2')).toBe('breached');
+    expect(await templates(req.refundId)).toEqual(['refund_info_request']);
+  });
+
+  it('R1: a buyer who never answers the question has the request closed after 48 h, unpaid', async () => {
+    const req = await newRefund(kit);
+    const h = await startRefund(kit, req);
+    await respond(h, 'request_info', { note: 'which item?' });
+    await waitForRefund(h, 'awaiting_customer_info');
+    await kit.env.sleep('49 hours');
+    expect(await h.result()).toMatchObject({ stage: 'closed_no_reply', status: 'closed' });
+    expect(await templates(req.refundId)).toEqual(['refund_info_request', 'refund_closed_no_reply']);
+    expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
+  });
+
+  it('R1: a response is refused once the case has moved on', async () => {
+    const h = await startRefund(kit, await newRefund(kit));
+    await respond(h, 'request_info', { note: 'which item?' });
+    await expect(respond(h, 'accept')).rejects.toThrow(WorkflowUpdateFailedError);
+  });
+});
+
+describe('R2 payout within 24 h of acceptance', () => {
+  it('R2/R5: a gateway that keeps failing is retried with one key; after 24 h finance is escalated; money moves once', async () => {
+    const req = await newRefund(kit);
+    const h = await startRefund(kit, req);
+    await kit.sim.configure({ routes: { 'payment.refund': { failRate: 1 } } });
+    try {
+      await respond(h, 'accept');
+      await kit.env.sleep('25 hours');
+      const s = await refundState(h);
+      expect(s.stage).toBe('paying');
+      expect(deadline(s, 'payout')).toBe('breached');
+      expect(await staffRoles(req.refundId)).toEqual(['finance_lead']);
+    } finally {
+      await kit.sim.configure({ routes: { 'payment.refund': null } });
+    }
+    const final = await h.result();
+    expect(deadline(final, 'payout')).toBe('met_late');
+    expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
+  });
+
+  it('R2: a declined refund goes to a person, not retried forever; a retry after the fix pays once', async () => {
+    const req = await newRefund(kit);
+    await kit.sim.configure({ declineRefunds: [req.refundId] });
+    const h = await startRefund(kit, req);
+    await respond(h, 'accept');
+    const declined = await waitForRefund(h, 'payment_declined');
+    expect(declined.payment?.declined).toMatch(/422/);
+    expect(declined.pendingActions.map((a) => a.action)).toEqual(['decide']);
+    expect(await staffRoles(req.refundId)).toEqual(['finance']);
+    await kit.sim.configure({ declineRefunds: [] });
+    await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'retry_payment', agent: 'fin-zhao' }] });
+    expect((await h.result()).stage).toBe('refunded');
+    expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
+  });
+
+  it('R2: a declined refund can be closed unpaid by a person', async () => {
+    const req = await newRefund(kit);
+    await kit.sim.configure({ declineRefunds: [req.refundId] });
+    try {
+      const h = await startRefund(kit, req);
+      await respond(h, 'accept');
+      await waitForRefund(h, 'payment_declined');
+      await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'close', agent: 'fin-zhao', reason: 'account closed; paid by bank transfer' }] });
+      expect(await h.result()).toMatchObject({ stage: 'closed_unpaid', status: 'closed' });
+    } finally {
+      await kit.sim.configure({ declineRefunds: [] });
+    }
+  });
+
+  it('R5: the gateway takes the money and answers too late; the retry with the same key does not pay twice', async () => {
+    const req = await newRefund(kit);
+    await kit.sim.configure({ routes: { 'payment.refund': { hangAfterWorkMs: 3_000 } } });
+    try {
+      const h = await startRefund(kit, req);
+      await respond(h, 'accept');
+      expect((await h.result()).stage).toBe('refunded');
+    } finally {
+      await kit.sim.configure({ routes: { 'payment.refund': null } });
+    }
+    expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
+    const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM money_movements WHERE refund_id = $1', [req.refundId]);
+    expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('R3 complex cases close within 48 h', () => {
+  const returnRequest = () => newRefund(kit, { kind: 'return_and_refund', items: [{ sku: 'TEA-1', quantity: 1 }] });
+
+  it('R3/R4: a return inspected ok restores stock, pays once, and closes within 48 h without notices', async () => {
+    const req = await returnRequest();
+    const h = await startRefund(kit, req);
+    await respond(h, 'accept');
+    await waitForRefund(h, 'awaiting_return');
+    expect(await templates(req.refundId)).toEqual(['return_instructions']);
+    await kit.env.sleep('30 hours');
+    await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'ok', notes: 'sealed', inspectedBy: 'wh-chen' }] });
+    const final = await h.result();
+    expect(final.stage).toBe('refunded');
+    expect(deadline(final, 'complex_close')).toBe('met');
+    expect(final.notices).toEqual([]);
+    expect(payloads(await ledger('stock.released', req.orderId))).toEqual([expect.objectContaining({ items: [{ sku: 'TEA-1', quantity: 1 }] })]);
+    expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
+  });
+
+  it('R3: notices at 75% and 90% of the 48 h, escalation at 100%', async () => {
+    const req = await returnRequest();
+    const h = await startRefund(kit, req);
+    await respond(h, 'accept');
+    await kit.env.sleep('35 hours');
+    expect((await refundState(h)).notices).toEqual([]);
+    await kit.env.sleep('2 hours'); // 37 h: past 36 h
+    expect((await refundState(h)).notices.map((n) => n.share)).toEqual([0.75]);
+    await kit.env.sleep('7 hours'); // 44 h: past 43.2 h
+    expect((await refundState(h)).notices.map((n) => n.share)).toEqual([0.75, 0.9]);
+    await kit.env.sleep('5 hours'); // 49 h
+    const s = await refundState(h);
+    expect(deadline(s, 'complex_close')).toBe('breached');
+    expect(s.breaches.map((b) => b.rule)).toEqual(['R3']);
+    expect(await staffRoles(req.refundId)).toEqual(['support', 'support', 'shift_lead']);
+  });
+
+  it('R3: a damaged return goes to a person; rejected with a reason, nothing is paid', async () => {
+    const req = await returnRequest();
+    const h = await startRefund(kit, req);
+    await respond(h, 'accept');
+    await waitForRefund(h, 'awaiting_return');
+    await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'damaged', notes: 'water damage, not ours' }] });
+    await waitForRefund(h, 'awaiting_inspection_decision');
+    await expect(h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'reject', agent: 'cs-li' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'reject', agent: 'cs-li', reason: 'damage after delivery' }] });
+    expect((await h.result()).stage).toBe('rejected');
+    expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
+    expect(await ledger('stock.released', req.orderId)).toEqual([]);
+  });
+
+  it('R3: a disputed refund-only case is complex too', async () => {
+    const h = await startRefund(kit, await newRefund(kit, { disputed: true }));
+    const s = await waitForRefund(h, (st) => st.deadlines.length > 1);
+    expect(s.complex).toBe(true);
+    expect(deadline(s, 'complex_close')).toBe('pending');
+  });
+});

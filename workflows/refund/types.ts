@@ -1,0 +1,71 @@
+import type { Breach, Deadline, Decision } from '../../domain/case';
+import type { RefundPolicy } from '../../domain/policy';
+import type { RefundRequest } from '../../domain/refund';
+
+export interface RefundWorkflowInput {
+  request: RefundRequest;
+  policy: RefundPolicy;
+}
+
+export interface ResponseInput {
+  action: 'accept' | 'reject' | 'request_info';
+  agent: string;
+  note: string;
+  /** required for reject */
+  reason?: string;
+}
+
+export interface CustomerReplyInput {
+  message: string;
+  evidence?: string[];
+}
+
+export interface ReturnReceivedInput {
+  inspection: 'ok' | 'damaged' | 'missing';
+  notes: string;
+  inspectedBy?: string;
+}
+
+/** After a damaged or missing return, or a declined payment, a person decides. */
+export interface CaseDecisionInput {
+  decision: 'refund' | 'reject' | 'retry_payment' | 'close';
+  agent: string;
+  reason?: string;
+}
+
+export type RefundStage =
+  | 'awaiting_response'
+  | 'awaiting_customer_info'
+  | 'awaiting_return'
+  | 'awaiting_inspection_decision'
+  | 'paying'
+  | 'payment_declined'
+  | 'refunded'
+  | 'rejected'
+  | 'closed_no_reply'
+  | 'closed_unpaid';
+
+export type RefundState = {
+  refundId: string;
+  orderId: string;
+  workflowId: string;
+  stage: RefundStage;
+  status: 'open' | 'closed';
+  kind: RefundRequest['kind'];
+  complex: boolean;
+  amount: { value: number; currency: string };
+  reason: RefundRequest['reason'];
+  customer: { id: string; name: string; phone: string };
+  requestedAt: string;
+  acceptedAt?: string;
+  /** whether an accepted refund stopped the order before it reached the carrier */
+  orderStop?: { stopped: boolean; detail: string };
+  inspection?: ReturnReceivedInput & { at: string };
+  payment?: { refundTxId?: string; paidAt?: string; declined?: string };
+  deadlines: Deadline[];
+  breaches: Breach[];
+  decisions: Decision[];
+  notices: { rule: string; share: number; at: string }[];
+  infoRequests: { question: string; askedAt: string; answeredAt?: string; answer?: string }[];
+  pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
+};

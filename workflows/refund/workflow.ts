@@ -1,0 +1,285 @@
+// The refund process (SOP R1-R5): respond in 2 h, pay within 24 h of acceptance, close complex
+// cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { nextDue, type Breach } from '../../domain/case';
+import { idempotencyKey } from '../../domain/ids';
+import { maskCustomer } from '../../domain/mask';
+import { formatMoney } from '../../domain/money';
+import { isComplex } from '../../domain/refund';
+import { addMs } from '../../domain/time';
+import type { ActivitiesShape } from '../common/activities';
+import { DeadlineBook, enforce } from '../common/deadlines';
+import { Recorder } from '../common/recorder';
+import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
+import type { CaseDecisionInput, RefundStage, RefundState, RefundWorkflowInput, ResponseInput } from './types';
+
+const act = proxyActivities<ActivitiesShape>({
+  startToCloseTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
+});
+
+const nowIso = () => new Date().toISOString();
+const SYSTEM = 'system';
+
+export async function refundWorkflow(input: RefundWorkflowInput): Promise<RefundState> {
+  const { request: r, policy } = input;
+  const workflowId = workflowInfo().workflowId;
+  const key = (step: string) => idempotencyKey(workflowId, step);
+  const deadlines = new DeadlineBook();
+  const money = (amount: number) => formatMoney({ amount, currency: r.currency });
+
+  const s: RefundState = {
+    refundId: r.refundId,
+    orderId: r.orderId,
+    workflowId,
+    stage: 'awaiting_response',
+    status: 'open',
+    kind: r.kind,
+    complex: isComplex(r),
+    amount: { value: r.amount, currency: r.currency },
+    reason: r.reason,
+    customer: maskCustomer(r.customer),
+    requestedAt: r.requestedAt,
+    deadlines: deadlines.items,
+    breaches: [],
+    decisions: [],
+    notices: [],
+    infoRequests: [],
+    pendingActions: [],
+  };
+  // Inputs waiting to be taken by the main flow; handlers only set them.
+  let response: ResponseInput | undefined;
+  let reply: { at: string; message: string; evidence: number } | undefined;
+  let decision: CaseDecisionInput | undefined;
+
+  const PENDING: Partial<Record<RefundStage, RefundState['pendingActions'][number]>> = {
+    awaiting_response: { action: 'respond', role: 'support', description: 'accept, reject with a reason, or ask for information (R1)' },
+    awaiting_customer_info: { action: 'customer_reply', role: 'service', description: 'the buyer answers the question' },
+    awaiting_return: { action: 'return_received', role: 'service', description: 'the warehouse receives and inspects the return (R3)' },
+    awaiting_inspection_decision: { action: 'decide', role: 'support', description: 'refund or reject after a damaged or missing return' },
+    payment_declined: { action: 'decide', role: 'support', description: 'retry the payment or close unpaid (R2)' },
+  };
+  const view = (): RefundState => ({ ...s, pendingActions: PENDING[s.stage] ? [PENDING[s.stage]!] : [] });
+
+  const recorder = new Recorder(() => ({
+    caseId: workflowId,
+    caseType: 'refund',
+    businessId: r.refundId,
+    status: s.status,
+    stage: s.stage,
+    customerId: r.customer.id,
+    customerMasked: { name: s.customer.name, phone: s.customer.phone },
+    amountFen: r.amount,
+    currency: r.currency,
+    nextDueAt: nextDue(s.deadlines),
+    breached: s.deadlines.some((d) => d.status === 'breached'),
+    summary: {
+      orderId: r.orderId,
+      kind: r.kind,
+      complex: s.complex,
+      reasonCode: r.reason.code,
+      pendingActions: view().pendingActions.map((a) => a.action),
+      deadlines: deadlines.pending().map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+    },
+    createdAt: r.requestedAt,
+  }));
+  const record = recorder.record.bind(recorder);
+
+  async function breach(rule: string, deadlineKey: string, role: string, what: string): Promise<void> {
+    const b: Breach = { rule, deadlineKey, at: nowIso(), action: `escalated to ${role}` };
+    s.breaches.push(b);
+    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action: b.action }, rule);
+    await act.notifyStaff({ key: key(`escalation-${deadlineKey}`), ref: r.refundId, role, subject: `Refund ${r.refundId}: ${what} overdue`, body: `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.` });
+  }
+  const tellBuyer = (step: string, template: string, text: string) =>
+    act.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } });
+
+  // --- human actions: validators refuse what the current stage does not accept --------------------
+  const requireStage = (stage: RefundStage, what: string) => {
+    if (s.stage !== stage) throw new Error(`refund ${r.refundId} is not waiting for ${what} (stage: ${s.stage})`);
+  };
+  setHandler(refundStateQuery, view);
+  setHandler(
+    respondUpdate,
+    (resp) => {
+      response = resp;
+      s.decisions.push({ kind: 'response', decision: resp.action, by: resp.agent, ...(resp.reason ? { reason: resp.reason } : {}), at: nowIso() });
+      s.stage = resp.action === 'accept' ? 'paying' : resp.action === 'reject' ? 'rejected' : 'awaiting_customer_info';
+      return view();
+    },
+    {
+      validator: (resp) => {
+        requireStage('awaiting_response', 'a response');
+        if (resp.action === 'reject' && !resp.reason?.trim()) throw new Error('a rejection needs a reason');
+      },
+    },
+  );
+  setHandler(
+    customerReplyUpdate,
+    (answer) => {
+      reply = { at: nowIso(), message: answer.message, evidence: answer.evidence?.length ?? 0 };
+      s.stage = 'awaiting_response';
+      return view();
+    },
+    { validator: (_reply) => requireStage('awaiting_customer_info', 'a customer reply') },
+  );
+  setHandler(
+    returnReceivedUpdate,
+    (ret) => {
+      s.inspection = { ...ret, at: nowIso() };
+      s.stage = ret.inspection === 'ok' ? 'paying' : 'awaiting_inspection_decision';
+      return view();
+    },
+    { validator: (_ret) => requireStage('awaiting_return', 'a returned parcel') },
+  );
+  setHandler(
+    caseDecisionUpdate,
+    (d) => {
+      decision = d;
+      s.decisions.push({ kind: s.stage === 'payment_declined' ? 'payment' : 'inspection', decision: d.decision, by: d.agent, ...(d.reason ? { reason: d.reason } : {}), at: nowIso() });
+      return view();
+    },
+    {
+      validator: (d) => {
+        if (s.stage === 'awaiting_inspection_decision') {
+          if (d.decision !== 'refund' && d.decision !== 'reject') throw new Error('after an inspection the decision is refund or reject');
+          if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
+        } else if (s.stage === 'payment_declined') {
+          if (d.decision !== 'retry_payment' && d.decision !== 'close') throw new Error('after a declined payment the decision is retry_payment or close');
+        } else {
+          throw new Error(`refund ${r.refundId} is not waiting for a decision (stage: ${s.stage})`);
+        }
+      },
+    },
+  );
+
+  // --- the process ---------------------------------------------------------------------------------
+  await record('customer', 'refund_requested', { amount: money(r.amount), reasonCode: r.reason.code, reasonText: r.reason.text ?? null, kind: r.kind, disputed: !!r.disputed, evidence: r.evidence?.length ?? 0 }, 'R4');
+
+  // R3: complex cases close within 48 h of the request, with notices on the way.
+  if (s.complex) {
+    const closeBy = deadlines.open('complex_close', 'R3', 'close the complex case', addMs(r.requestedAt, policy.complexCloseMs));
+    void enforce(closeBy, {
+      done: () => s.status === 'closed',
+      onBreach: () => breach('R3', 'complex_close', 'shift_lead', 'closing the case'),
+    });
+    for (const share of policy.complexNoticeShares) void notice(share);
+  }
+
+  // R1: respond within 2 h; a question to the buyer waits for the answer, then 2 h again.
+  let round = 0;
+  let respondFrom = r.requestedAt;
+  for (;;) {
+    round += 1;
+    const respondBy = deadlines.open(`response-${round}`, 'R1', 'respond to the refund request', addMs(respondFrom, policy.responseMs));
+    await enforce(respondBy, { done: () => !!response, onBreach: () => breach('R1', respondBy.key, 'shift_lead', 'the first response') });
+    const resp = response!;
+    response = undefined;
+    await record(resp.agent, `response_${resp.action}`, { note: resp.note, reason: resp.reason ?? null }, 'R1');
+    if (resp.action === 'reject') {
+      await tellBuyer('rejected-notice', 'refund_rejected', `Your refund request was declined: ${resp.reason}`);
+      return close('rejected', 'refund_rejected');
+    }
+    if (resp.action === 'accept') break;
+
+    s.infoRequests.push({ question: resp.note, askedAt: nowIso() });
+    await tellBuyer(`info-request-${round}`, 'refund_info_request', `We need more information for your refund: ${resp.note}`);
+    const replyBy = deadlines.open(`customer-reply-${round}`, 'R1', 'the buyer answers the question', addMs(nowIso(), policy.customerReplyMs));
+    if (!(await condition(() => !!reply, Math.max(1, Date.parse(replyBy.dueAt) - Date.now())))) {
+      replyBy.status = 'breached';
+      replyBy.breachedAt = nowIso();
+      await tellBuyer('no-reply-notice', 'refund_closed_no_reply', 'Your refund request was closed because we did not hear back. You can open a new one at any time.');
+      return close('closed_no_reply', 'refund_closed_no_reply');
+    }
+    replyBy.status = 'met';
+    replyBy.metAt = reply!.at;
+    Object.assign(s.infoRequests[s.infoRequests.length - 1], { answeredAt: reply!.at, answer: reply!.message });
+    respondFrom = reply!.at;
+    await record('customer', 'customer_replied', { message: reply!.message, evidence: reply!.evidence }, 'R1');
+    reply = undefined;
+  }
+
+  // Accepted: a refund before hand-over stops the order (stock released, parcel never leaves).
+  s.acceptedAt = nowIso();
+  const stop = await act.stopOrderForRefund({ orderId: r.orderId, refundId: r.refundId });
+  s.orderStop = stop;
+  await record(SYSTEM, stop.stopped ? 'order_stopped' : 'order_not_stopped', { detail: stop.detail });
+
+  // R3/R4: goods come back and are inspected before money moves (nothing to return if it never shipped).
+  if (r.kind === 'return_and_refund' && !stop.stopped) {
+    s.stage = 'awaiting_return';
+    await tellBuyer('return-instructions', 'return_instructions', `Please send the goods back with refund no. ${r.refundId} on the parcel.`);
+    await record(SYSTEM, 'return_instructions_sent', {}, 'R4');
+    await condition(() => !!s.inspection);
+    const ins = s.inspection!;
+    await record(ins.inspectedBy ?? 'warehouse', `return_inspected_${ins.inspection}`, { notes: ins.notes }, 'R4');
+    if (ins.inspection === 'ok') {
+      if (r.items?.length) await act.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items });
+      await record('inventory', 'stock_restored', { items: r.items ?? [] }, 'R4');
+    } else {
+      await condition(() => !!decision);
+      const d = takeDecision();
+      await record(d.agent, `inspection_decision_${d.decision}`, { reason: d.reason ?? null }, 'R4');
+      if (d.decision === 'reject') {
+        await tellBuyer('rejected-after-inspection', 'refund_rejected', `Your refund was declined after inspection: ${d.reason}`);
+        return close('rejected', 'refund_rejected');
+      }
+    }
+  }
+
+  // R2/R5: paid within 24 h of approval (acceptance, or a passed inspection for returns), under one
+  // idempotency key; a decline goes to a person.
+  const payBy = deadlines.open('payout', 'R2', 'pay the refund into the buyer account', addMs(nowIso(), policy.payoutMs));
+  void enforce(payBy, {
+    done: () => !!s.payment?.paidAt,
+    cancelled: () => s.status === 'closed',
+    onBreach: () => breach('R2', 'payout', 'finance_lead', 'the payout'),
+  });
+  for (let attempt = 1; ; attempt++) {
+    s.stage = 'paying';
+    try {
+      const paid = await act.refundPayment({ key: key('payout'), ref: r.refundId, orderId: r.orderId, refundId: r.refundId, amount: r.amount, currency: r.currency });
+      s.payment = { refundTxId: paid.refundTxId, paidAt: nowIso() };
+      break;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BusinessRejection')) throw err;
+      s.stage = 'payment_declined';
+      s.payment = { declined: err.cause.message };
+      await record('payment', 'payment_declined', { attempt, detail: err.cause.message }, 'R2');
+      await act.notifyStaff({ key: key(`declined-${attempt}`), ref: r.refundId, role: 'finance', subject: `Refund ${r.refundId}: payment declined`, body: 'Retry or close the refund unpaid.' });
+      await condition(() => !!decision);
+      const d = takeDecision();
+      await record(d.agent, `payment_decision_${d.decision}`, { reason: d.reason ?? null }, 'R2');
+      if (d.decision === 'close') return close('closed_unpaid', 'refund_closed_unpaid');
+    }
+  }
+  await record('payment', 'refund_paid', { amount: money(r.amount), refundTxId: s.payment.refundTxId }, 'R2');
+  await tellBuyer('paid-notice', 'refund_paid', `Your refund of ${money(r.amount)} is on its way to your account.`);
+  return close('refunded', 'refund_completed');
+
+  function takeDecision(): CaseDecisionInput {
+    const d = decision!;
+    decision = undefined;
+    return d;
+  }
+
+  /** R3 notices at 75% and 90% of the outer deadline, unless the case closed first. */
+  async function notice(share: number): Promise<void> {
+    const at = Date.parse(r.requestedAt) + share * policy.complexCloseMs;
+    if (await condition(() => s.status === 'closed', Math.max(1, at - Date.now()))) return;
+    s.notices.push({ rule: 'R3', share, at: nowIso() });
+    await record(SYSTEM, 'deadline_notice', { share, closeBy: addMs(r.requestedAt, policy.complexCloseMs) }, 'R3');
+    await act.notifyStaff({ key: key(`notice-${share}`), ref: r.refundId, role: 'support', subject: `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, body: `Close by ${addMs(r.requestedAt, policy.complexCloseMs)}.` });
+  }
+
+  async function close(stage: RefundStage, action: string): Promise<RefundState> {
+    s.stage = stage;
+    s.status = 'closed';
+    // R2 and R3 watchers settle (met or cancelled) as soon as they see the case closed.
+    await condition(() => deadlines.pending().length === 0);
+    await act.settleRefundClaim({ refundId: r.refundId, status: stage === 'refunded' ? 'paid' : stage === 'rejected' ? 'rejected' : 'closed' });
+    await record(SYSTEM, action, {});
+    await recorder.flush();
+    return view();
+  }
+}
