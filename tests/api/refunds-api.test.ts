@@ -1,0 +1,119 @@
+// The refund API over inject, against the real test server, worker and PostgreSQL.
+import type { FastifyInstance } from 'fastify';
+import { workflowIdFor } from '../../domain/ids';
+import { auth, buildTestApp } from '../helpers/api';
+import { newOrder, newOrderId, waitForStage } from '../helpers/orders';
+import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { eventually } from '../helpers/sim-control';
+
+let kit: WorkflowKit;
+let app: FastifyInstance;
+beforeAll(async () => {
+  kit = await startWorkflowKit('refunds-api');
+  app = await buildTestApp(kit);
+});
+afterAll(async () => {
+  await app?.close();
+  await kit?.close();
+});
+
+const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
+const refundBody = (over: Record<string, unknown> = {}) => ({
+  refundId: newOrderId('RF'),
+  orderId: newOrderId('EXT'),
+  amount: 30_00,
+  currency: 'CNY',
+  reason: { code: 'quality_issue', text: 'stale' },
+  kind: 'refund_only',
+  customer: { id: 'C-1', name: '张三', phone: '13812341234' },
+  ...over,
+});
+const started = (refundId: string) => kit.env.client.workflow.getHandle(workflowIdFor('refund', refundId)).describe().then(() => true, () => false);
+const claims = async (refundId: string) => (await kit.pool.query('SELECT 1 FROM refund_claims WHERE refund_id = $1', [refundId])).rowCount;
+
+/** An order of ours: paid 100.00 CNY, with its case row in PostgreSQL. */
+async function paidOrder(): Promise<string> {
+  const order = await newOrder(kit);
+  expect((await post('/v1/orders', order)).statusCode).toBe(201);
+  await waitForStage(kit.env.client.workflow.getHandle(workflowIdFor('order', order.orderId)), 'awaiting_waybill');
+  return order.orderId;
+}
+
+describe('POST /v1/refunds', () => {
+  it('R4: files a refund with its reason code; the live state shows it with the customer masked', async () => {
+    const body = refundBody();
+    const res = await post('/v1/refunds', body);
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ refundId: body.refundId, workflowId: `refund:${body.refundId}`, status: 'open' });
+    const state = await app.inject({ method: 'GET', url: `/v1/refunds/${body.refundId}`, headers: auth('support') });
+    expect(state.json()).toMatchObject({ stage: 'awaiting_response', reason: { code: 'quality_issue' }, customer: { name: '张*', phone: '138****1234' } });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a zero amount', { amount: 0 }, 'body.amount'],
+    ['a negative amount', { amount: -100 }, 'body.amount'],
+    ['an amount with decimals', { amount: 10.5 }, 'body.amount'],
+    ['an unknown reason code', { reason: { code: 'changed_my_mind_lol' } }, 'body.reason.code'],
+    ['a wrong currency', { currency: 'USD' }, 'body.currency'],
+    ['a return without the goods', { kind: 'return_and_refund' }, 'body.items'],
+    ['evidence that is no URL', { evidence: ['not a url'] }, 'body.evidence.0'],
+  ])('rejects %s with 400 naming the field, and starts nothing', async (_n, over, field) => {
+    const body = refundBody(over);
+    const res = await post('/v1/refunds', body);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(await started(body.refundId)).toBe(false);
+    expect(await claims(body.refundId)).toBe(0);
+  });
+
+  it('R4: refuses more than was paid minus what is already refunded, with the numbers (422)', async () => {
+    const orderId = await paidOrder();
+    const first = refundBody({ orderId, amount: 60_00 });
+    expect((await post('/v1/refunds', first)).statusCode).toBe(201);
+    const second = refundBody({ orderId, amount: 40_01 });
+    const res = await post('/v1/refunds', second);
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: 'over_refund', details: [{ field: 'body.amount' }] });
+    expect(res.json().message).toContain('paid 100.00 CNY');
+    expect(res.json().message).toContain('at most 40.00 CNY');
+    expect(await started(second.refundId)).toBe(false);
+    expect((await post('/v1/refunds', refundBody({ orderId, amount: 40_00 }))).statusCode).toBe(201);
+  });
+
+  it('R5: the same refund requested twice at once starts one workflow and pays once', async () => {
+    const body = refundBody();
+    const [a, b] = await Promise.all([post('/v1/refunds', body), post('/v1/refunds', body)]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 201]);
+    expect(a.json().runId).toBe(b.json().runId);
+    const accepted = await post(`/v1/refunds/${body.refundId}/response`, { action: 'accept', agent: 'cs-li', note: 'ok' }, 'support');
+    expect(accepted.statusCode).toBe(200);
+    await eventually(async () => (await app.inject({ method: 'GET', url: `/v1/refunds/${body.refundId}`, headers: auth('support') })).json().stage === 'refunded', 'refund paid');
+    expect(await kit.sim.ledger({ action: 'payment.refunded', ref: body.refundId })).toHaveLength(1);
+    expect((await post('/v1/refunds', { ...body, amount: 31_00 })).statusCode).toBe(409);
+  });
+});
+
+describe('acting on a refund', () => {
+  it('R1: 409 when the refund is not waiting for that action, 400 for a reasonless rejection, 403 for the wrong role', async () => {
+    const body = refundBody();
+    await post('/v1/refunds', body);
+    const url = `/v1/refunds/${body.refundId}`;
+    expect((await post(`${url}/return-received`, { inspection: 'ok', notes: '' })).statusCode).toBe(409);
+    const noReason = await post(`${url}/response`, { action: 'reject', agent: 'cs-li', note: 'no' }, 'support');
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().details[0].field).toBe('body.reason');
+    expect((await post(`${url}/response`, { action: 'accept', agent: 'cs-li', note: 'ok' }, 'service')).statusCode).toBe(403);
+    const info = await post(`${url}/response`, { action: 'request_info', agent: 'cs-li', note: 'photo please' }, 'support');
+    expect(info.statusCode).toBe(200);
+    expect(info.json().stage).toBe('awaiting_customer_info');
+    const conflict = await post(`${url}/response`, { action: 'accept', agent: 'cs-li', note: 'ok' }, 'support');
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().message).toMatch(/not waiting for a response/);
+    expect((await post(`${url}/customer-reply`, { message: 'here it is' })).statusCode).toBe(200);
+  });
+
+  it('404 for an unknown refund', async () => {
+    expect((await app.inject({ method: 'GET', url: '/v1/refunds/NOPE', headers: auth('support') })).statusCode).toBe(404);
+    expect((await post('/v1/refunds/NOPE/response', { action: 'accept', agent: 'a', note: 'n' }, 'support')).statusCode).toBe(404);
+  });
+});

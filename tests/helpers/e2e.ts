@@ -1,0 +1,51 @@
+// End-to-end harness: the whole system as separate processes (the `npm start` launcher), on free ports.
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Pool } from 'pg';
+import { freePorts, startStack, type Stack } from '../../scripts/stack';
+import { eventually, simControl, type SimControl } from './sim-control';
+
+export interface E2E {
+  stack: Stack;
+  sim: SimControl;
+  pool: Pool;
+  api(method: string, path: string, role?: 'service' | 'support' | 'auditor', body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  /** polls GET path until `ok` holds for the body */
+  until(path: string, ok: (body: Record<string, any>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, any>>;
+  count(action: string, ref: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startE2E(): Promise<E2E> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'shop-ops-e2e-'));
+  chmodSync(dataDir, 0o755);
+  const stack = await startStack({ dataDir, ports: await freePorts(), temporalDbFile: null, simAutoProgress: true, simStepDelayMs: 150 });
+  const sim = simControl(stack.urls.simulator);
+  const pool = new Pool({ connectionString: stack.urls.databaseUrl, max: 2 });
+  const api: E2E['api'] = async (method, path, role = 'service', body) => {
+    const res = await fetch(`${stack.urls.api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.apiKeys[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  return {
+    stack,
+    sim,
+    pool,
+    api,
+    until: (path, ok, what, timeoutMs = 60_000) =>
+      eventually(async () => {
+        const res = await api('GET', path, 'support');
+        return res.status === 200 && ok(res.body) ? res.body : undefined;
+      }, what, timeoutMs),
+    count: async (action, ref) => (await sim.ledger({ action, ref })).length,
+    async close() {
+      await pool.end();
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
