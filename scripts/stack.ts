@@ -22,6 +22,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { resolveDatabase, type DatabaseHandle } from '../db/embedded';
+import { CASE_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { ensureTemporalCli, projectRoot } from './temporal-bin';
 
 export interface StackPorts {
@@ -585,7 +586,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           uiPort: ports.temporalUi,
           dbFile: temporalDbFile,
           namespace,
-          searchAttributes: opts.searchAttributes,
+          // every case mirrors its row into these; extra ones may be added by the caller
+          searchAttributes: { ...CASE_SEARCH_ATTRIBUTES, ...opts.searchAttributes },
           readyTimeoutMs,
         },
         spawnChild,

@@ -8,6 +8,8 @@ import { createActivities } from '../../activities';
 import { createClients, type SystemUrls } from '../../activities/clients/systems';
 import { buildSimulator } from '../../simulator/app';
 import { simControl, type SimControl } from './sim-control';
+import { temporal } from '@temporalio/proto';
+import { CASE_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 
 export interface WorkflowKit {
   env: TestWorkflowEnvironment;
@@ -26,11 +28,23 @@ export function quietTemporalLogs(): void {
   }
 }
 
+/** Cases mirror their row into search attributes; the test server, like any server, must know them. */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+    Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  };
+  const searchAttributes = Object.fromEntries(Object.entries(CASE_SEARCH_ATTRIBUTES).map(([name, type]) => [name, types[type]]));
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+}
+
 export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
   quietTemporalLogs();
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path || !process.env.DATABASE_URL || !process.env.WORKFLOW_BUNDLE_PATH) throw new Error('run through jest: global setup provides the servers');
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  await registerSearchAttributes(env);
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });

@@ -3,6 +3,7 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
 import type { ActivitiesShape } from './activities';
+import { searchAttributesUpdater } from './search-attributes';
 
 const { recordTransition } = proxyActivities<Pick<ActivitiesShape, 'recordTransition'>>({
   startToCloseTimeout: '15s',
@@ -12,6 +13,7 @@ const { recordTransition } = proxyActivities<Pick<ActivitiesShape, 'recordTransi
 export class Recorder {
   private seq: number;
   private readonly writes: Promise<void>[] = [];
+  private readonly updateSearchAttributes = searchAttributesUpdater();
 
   constructor(
     private readonly snapshot: () => Omit<CaseSnapshot, 'workflowId' | 'runId' | 'version' | 'updatedAt'>,
@@ -31,6 +33,7 @@ export class Recorder {
     const at = new Date().toISOString();
     const entry: TimelineEntry = { seq: this.seq, at, actor, action, ...(rule ? { rule } : {}), ...(detail ? { detail } : {}) };
     const snapshot: CaseSnapshot = { ...this.snapshot(), workflowId: info.workflowId, runId: info.runId, version: this.seq, updatedAt: at };
+    this.updateSearchAttributes(snapshot);
     const write = recordTransition({ snapshot, entry });
     this.writes.push(write);
     return write;

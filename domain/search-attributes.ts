@@ -1,0 +1,8 @@
+// Temporal search attributes every case sets as it moves, so the Temporal Web UI can filter
+// cases the way the support view does. The server must have them registered (scripts/stack.ts).
+export const CASE_SEARCH_ATTRIBUTES = {
+  CaseType: 'Keyword',
+  CaseStatus: 'Keyword',
+  NextDueAt: 'Datetime',
+  Breached: 'Bool',
+} as const;
