@@ -8,6 +8,7 @@ import type { Address } from '../domain/address';
 import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
 import { recordTransition } from './store/cases';
+import { recordComplaintCause, type ComplaintCause } from './store/complaints';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -30,6 +31,10 @@ export function createActivities({ pool, clients }: ActivityDeps) {
   return {
     async recordTransition(input: { snapshot: CaseSnapshot; entry: TimelineEntry }): Promise<void> {
       await recordTransition(pool, input.snapshot, input.entry);
+    },
+
+    async recordComplaintCause(input: ComplaintCause): Promise<void> {
+      await recordComplaintCause(pool, input);
     },
 
     checkStock: (input: { orderId: string; items: SkuQuantity[] }) =>

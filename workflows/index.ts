@@ -1,2 +1,3 @@
 // Everything the worker's workflow bundle exposes.
 export { orderWorkflow } from './order/workflow';
+export { complaintWorkflow } from './complaint/workflow';
