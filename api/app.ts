@@ -8,7 +8,9 @@ import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
 import { parseApiKeys } from './auth';
 import { installErrorHandler } from './errors';
+import { complaintRoutes } from './routes/complaints';
 import { orderRoutes } from './routes/orders';
+import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
 
 export interface AppDeps {
@@ -45,5 +47,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const keys = parseApiKeys(deps.apiKeys);
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   orderRoutes(app, { orders: orderService(deps.client, deps.taskQueue, () => deps.policy().order), keys });
+  complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   return app;
 }
