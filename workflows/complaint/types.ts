@@ -67,8 +67,8 @@ export interface Escalation {
   at: string;
 }
 
-/** What the `state` query returns: personal data already masked (O11). */
-export interface ComplaintState {
+/** What the `state` query returns: personal data already masked (O11). A type alias, so it fits the API's loose response schema. */
+export type ComplaintState = {
   complaintId: string;
   workflowId: string;
   stage: ComplaintStage;
@@ -101,4 +101,4 @@ export interface ComplaintState {
   escalations: Escalation[];
   decisions: Decision[];
   pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
-}
+};
