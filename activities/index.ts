@@ -12,6 +12,7 @@ import type { Clients, SkuQuantity } from './clients/systems';
 import { recordTransition } from './store/cases';
 import { recordMovement, settleClaim } from './store/refunds';
 import { stopOrderForRefund } from './orders';
+import { recordComplaintCause, type ComplaintCause } from './store/complaints';
 
 export interface ActivityDeps {
   pool: Pool;
@@ -38,6 +39,10 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
   return {
     async recordTransition(input: { snapshot: CaseSnapshot; entry: TimelineEntry }): Promise<void> {
       await recordTransition(pool, input.snapshot, input.entry);
+    },
+
+    async recordComplaintCause(input: ComplaintCause): Promise<void> {
+      await recordComplaintCause(pool, input);
     },
 
     checkStock: (input: { orderId: string; items: SkuQuantity[] }) =>

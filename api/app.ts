@@ -8,7 +8,9 @@ import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
 import { parseApiKeys } from './auth';
 import { installErrorHandler } from './errors';
+import { complaintRoutes } from './routes/complaints';
 import { orderRoutes } from './routes/orders';
+import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
 import { refundRoutes } from './routes/refunds';
 import { refundService } from './services/refunds';
@@ -48,5 +50,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   orderRoutes(app, { orders: orderService(deps.client, deps.taskQueue, () => deps.policy().order), keys });
   refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });
+  complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   return app;
 }

@@ -46,10 +46,29 @@ export interface RefundPolicy {
   complexNoticeShares: number[];
 }
 
+export interface ComplaintPolicy {
+  /** C3: first response (verification) within this long of receipt; breach escalates to the department head. */
+  firstResponseMs: number;
+  /** C3: resolution within this long of receipt, and again of each reopening; also the handling time promised (C2). */
+  resolutionMs: number;
+  /** C4: callback within this long of the resolution. */
+  callbackMs: number;
+  /** C4: a case reopened this many times escalates to the department head. */
+  reopenEscalationCount: number;
+  /** Coupon compensation without an amount (fen). */
+  defaultCouponFen: number;
+  /** C2: category -> responsible department; categories missing here go to fallbackDepartment. */
+  routing: Record<string, string>;
+  fallbackDepartment: string;
+  /** Times in messages to customers are shown in the shop's time zone. */
+  timeZone: string;
+}
+
 /** One section per process; each process adds its own section here. */
 export interface Policy {
   order: OrderPolicy;
   refund: RefundPolicy;
+  complaint: ComplaintPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -76,6 +95,16 @@ export const DEFAULT_POLICY: Policy = {
     payoutMs: 24 * HOUR,
     complexCloseMs: 48 * HOUR,
     complexNoticeShares: [0.75, 0.9],
+  },
+  complaint: {
+    firstResponseMs: 24 * HOUR,
+    resolutionMs: 48 * HOUR,
+    callbackMs: 24 * HOUR,
+    reopenEscalationCount: 2,
+    defaultCouponFen: 20_00,
+    routing: { logistics: 'logistics', quality: 'quality_control', service: 'customer_service', billing: 'finance', other: 'customer_service' },
+    fallbackDepartment: 'customer_service',
+    timeZone: 'Asia/Shanghai',
   },
 };
 

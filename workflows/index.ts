@@ -1,3 +1,4 @@
 // Everything the worker's workflow bundle exposes.
 export { orderWorkflow } from './order/workflow';
 export { refundWorkflow } from './refund/workflow';
+export { complaintWorkflow } from './complaint/workflow';

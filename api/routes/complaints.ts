@@ -1,0 +1,97 @@
+// /v1/complaints: services report complaints, support verifies, resolves and calls back (C1-C5).
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole, type Principal } from '../auth';
+import { errorBody } from '../schemas/common';
+import { callbackBody, causesQuery, causesReport, complaintBody, complaintParams, resolutionBody, startedComplaint, verificationBody } from '../schemas/complaints';
+import type { ComplaintService } from '../services/complaints';
+
+const deadlineSchema = z.object({
+  key: z.string(),
+  rule: z.string().describe('SOP rule id'),
+  label: z.string(),
+  dueAt: z.string(),
+  status: z.enum(['pending', 'met', 'breached', 'met_late', 'cancelled']),
+  metAt: z.string().optional(),
+  breachedAt: z.string().optional(),
+});
+const stateSchema = z
+  .looseObject({
+    complaintId: z.string(),
+    stage: z.enum(['awaiting_verification', 'awaiting_resolution', 'resolving', 'awaiting_callback', 'closed']),
+    status: z.enum(['open', 'closed']),
+    department: z.string(),
+    promisedBy: z.string(),
+    round: z.number().int(),
+    reopenCount: z.number().int(),
+    deadlines: z.array(deadlineSchema),
+    breaches: z.array(z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() })),
+    pendingActions: z.array(z.object({ action: z.string(), role: z.string(), description: z.string() })),
+  })
+  .describe('the complaint workflow state: stage, department, deadlines, breaches, escalations, reopen count, decisions (personal data masked, O11)');
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+export function complaintRoutes(app: FastifyInstance, deps: { complaints: ComplaintService; keys: Map<string, Principal> }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { complaints, keys } = deps;
+  const tags = ['complaints'];
+
+  r.post(
+    '/v1/complaints',
+    {
+      preHandler: requireRole(keys, 'service'),
+      schema: { tags, summary: 'Report a complaint: recorded, acknowledged with a promised time, routed (C2); idempotent by complaintId', body: complaintBody, response: { 200: startedComplaint, 201: startedComplaint, ...errors } },
+    },
+    async (req, reply) => {
+      const { created, ...started } = await complaints.start(req.body);
+      return reply.status(created ? 201 : 200).send(started);
+    },
+  );
+
+  // Registered before /:complaintId; a static segment wins over a parameter in fastify's router.
+  r.get(
+    '/v1/complaints/causes',
+    {
+      preHandler: requireRole(keys, 'support', 'auditor'),
+      schema: { tags, summary: 'Closed complaints by category and root cause in [from, to) (C5)', querystring: causesQuery, response: { 200: causesReport, ...errors } },
+    },
+    async (req) => complaints.causes(req.query),
+  );
+
+  r.get(
+    '/v1/complaints/:complaintId',
+    {
+      preHandler: requireRole(keys, 'service', 'support', 'auditor'),
+      schema: { tags, summary: 'Live state of a complaint', params: complaintParams, response: { 200: stateSchema, ...errors } },
+    },
+    async (req) => complaints.state(req.params.complaintId),
+  );
+
+  r.post(
+    '/v1/complaints/:complaintId/verification',
+    {
+      preHandler: requireRole(keys, 'support'),
+      schema: { tags, summary: 'First response: verify the facts, valid or unfounded (C3, 24 h)', params: complaintParams, body: verificationBody, response: { 200: stateSchema, ...errors } },
+    },
+    async (req) => complaints.verify(req.params.complaintId, req.body),
+  );
+
+  r.post(
+    '/v1/complaints/:complaintId/resolution',
+    {
+      preHandler: requireRole(keys, 'support'),
+      schema: { tags, summary: 'Resolve with optional compensation, summary and improvement note (C3 48 h, C5)', params: complaintParams, body: resolutionBody, response: { 200: stateSchema, ...errors } },
+    },
+    async (req) => complaints.resolve(req.params.complaintId, req.body),
+  );
+
+  r.post(
+    '/v1/complaints/:complaintId/callback',
+    {
+      preHandler: requireRole(keys, 'support'),
+      schema: { tags, summary: 'Callback attempt: not reached, satisfied (closes) or not (reopens) (C4, 24 h)', params: complaintParams, body: callbackBody, response: { 200: stateSchema, ...errors } },
+    },
+    async (req) => complaints.callback(req.params.complaintId, req.body),
+  );
+}

@@ -1,0 +1,11 @@
+// The complaint workflow's messages. Imported by the workflow and by the API (client side).
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CallbackInput, ComplaintState, ResolutionInput, VerificationInput } from './types';
+
+export const complaintStateQuery = defineQuery<ComplaintState>('state');
+/** C3: the first response: facts verified (valid or unfounded), possibly re-routed. */
+export const verifyUpdate = defineUpdate<ComplaintState, [VerificationInput]>('verify');
+/** C3: the resolution, with an optional compensation and the C5 summary and improvement note. */
+export const resolveUpdate = defineUpdate<ComplaintState, [ResolutionInput]>('resolve');
+/** C4: one callback attempt; a satisfied customer closes the case, an unsatisfied one reopens it. */
+export const callbackUpdate = defineUpdate<ComplaintState, [CallbackInput]>('callback');

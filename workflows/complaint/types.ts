@@ -1,0 +1,104 @@
+import type { Breach, Deadline, Decision } from '../../domain/case';
+import type {
+  Compensation,
+  ComplaintCategory,
+  ComplaintChannel,
+  ComplaintRequest,
+  ComplaintSeverity,
+  Improvement,
+  RootCause,
+} from '../../domain/complaint';
+import type { ComplaintPolicy, OrderPolicy } from '../../domain/policy';
+
+export interface ComplaintWorkflowInput {
+  request: ComplaintRequest;
+  /** The SOP numbers in force when the complaint arrived (deadlines are data). */
+  policy: ComplaintPolicy;
+  /** O8 carrier rules, for a reship compensation. */
+  carrierPolicy: Pick<OrderPolicy, 'remoteProvinces' | 'nextDayProvinces' | 'remoteSurchargeFen'>;
+  /** Set by continue-as-new after a reopening: the case so far, the recorder's last seq, and a compensation not yet carried out. */
+  carry?: { state: ComplaintState; seq: number; pending?: Compensation };
+}
+
+export interface VerificationInput {
+  verifiedBy: string;
+  valid: boolean;
+  finding: string;
+  /** re-routes the case when the facts show another department is responsible */
+  responsibleDept?: string;
+}
+
+export interface ResolutionInput {
+  resolvedBy: string;
+  /** what was done, or for an unfounded complaint the explanation given to the customer */
+  resolution: string;
+  compensation?: Compensation;
+  /** C5: kept when the case closes */
+  summary: string;
+  improvement: Improvement;
+}
+
+export interface CallbackInput {
+  calledBy: string;
+  reached: boolean;
+  /** required when reached */
+  satisfied?: boolean;
+  note: string;
+}
+
+export type ComplaintStage = 'awaiting_verification' | 'awaiting_resolution' | 'resolving' | 'awaiting_callback' | 'closed';
+
+export interface CompensationRecord {
+  round: number;
+  type: Compensation['type'];
+  amount?: number;
+  currency?: string;
+  /** coupon id, refund transaction id or shipment id from the external system */
+  externalId?: string;
+  status: 'done' | 'failed';
+  reason?: string;
+  at: string;
+}
+
+export interface Escalation {
+  rule: string;
+  to: string;
+  reason: string;
+  at: string;
+}
+
+/** What the `state` query returns: personal data already masked (O11). A type alias, so it fits the API's loose response schema. */
+export type ComplaintState = {
+  complaintId: string;
+  workflowId: string;
+  stage: ComplaintStage;
+  status: 'open' | 'closed';
+  customer: { id: string; name: string; phone: string };
+  orderId?: string;
+  channel: ComplaintChannel;
+  category: ComplaintCategory;
+  severity: ComplaintSeverity;
+  /** phone numbers in the text are masked */
+  description: string;
+  department: string;
+  receivedAt: string;
+  /** C2: the handling time promised in the acknowledgement */
+  promisedBy: string;
+  /** 1 for the first resolution, +1 for each reopening */
+  round: number;
+  reopenCount: number;
+  reopenedAt?: string;
+  /** workflow runs so far: a reopening continues as new to keep each history short */
+  run: number;
+  verification?: VerificationInput & { at: string };
+  resolution?: Omit<ResolutionInput, 'compensation'> & { compensation?: { type: Compensation['type']; amount?: number; currency?: string }; round: number; at: string };
+  compensations: CompensationRecord[];
+  /** the callback of the current round */
+  callback: { attempts: number; lastAttemptAt?: string; reached?: boolean; satisfied?: boolean; by?: string; note?: string };
+  closure?: { summary: string; rootCause: RootCause; improvementNote: string; closedAt: string };
+  deadlines: Deadline[];
+  breaches: Breach[];
+  escalations: Escalation[];
+  decisions: Decision[];
+  pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
+};

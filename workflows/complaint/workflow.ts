@@ -1,0 +1,401 @@
+// The complaint process (SOP C1-C5): receive -> verify -> resolve -> call back -> close, or reopen.
+// One run handles one resolution round; a reopening continues as new, so the history of a case
+// that keeps bouncing stays short while its state, deadlines and timeline seq carry over.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  makeContinueAsNewFunc,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { nextDue } from '../../domain/case';
+import { chooseCarrier } from '../../domain/carrier';
+import { departmentHead, localTime, redactPhones, routeComplaint, ROOT_CAUSES, type Compensation } from '../../domain/complaint';
+import { idempotencyKey } from '../../domain/ids';
+import { maskCustomer } from '../../domain/mask';
+import { formatMoney } from '../../domain/money';
+import { addMs } from '../../domain/time';
+import type { ActivitiesShape } from '../common/activities';
+import { DeadlineBook, enforce } from '../common/deadlines';
+import { Recorder } from '../common/recorder';
+import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from './messages';
+import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput } from './types';
+
+const act = proxyActivities<ActivitiesShape>({
+  startToCloseTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
+});
+
+const nowIso = () => new Date().toISOString();
+const SYSTEM = 'system';
+/** Lists carried into the next run keep their latest entries only: the timeline in PostgreSQL keeps everything. */
+const CARRY_LIMIT = 20;
+
+export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<ComplaintState> {
+  const { request: c, policy } = input;
+  const workflowId = workflowInfo().workflowId;
+  const key = (step: string) => idempotencyKey(workflowId, step);
+  const s: ComplaintState = input.carry ? { ...input.carry.state, run: input.carry.state.run + 1 } : initialState();
+  const deadlines = new DeadlineBook();
+  deadlines.items.push(...s.deadlines);
+  s.deadlines = deadlines.items;
+  /** the compensation of the resolution waiting to be carried out (kept unmasked, outside the state) */
+  let pendingCompensation: Compensation | undefined = input.carry?.pending;
+  const callbacks: (CallbackInput & { attempt: number })[] = [];
+
+  function initialState(): ComplaintState {
+    const receivedAt = nowIso();
+    return {
+      complaintId: c.complaintId,
+      workflowId,
+      stage: 'awaiting_verification',
+      status: 'open',
+      customer: maskCustomer(c.customer),
+      ...(c.orderId ? { orderId: c.orderId } : {}),
+      channel: c.channel,
+      category: c.category,
+      severity: c.severity ?? 'normal',
+      description: redactPhones(c.description),
+      department: routeComplaint(c.category, policy),
+      receivedAt,
+      promisedBy: addMs(receivedAt, policy.resolutionMs),
+      round: 1,
+      reopenCount: 0,
+      run: 1,
+      compensations: [],
+      callback: { attempts: 0 },
+      deadlines: [],
+      breaches: [],
+      escalations: [],
+      decisions: [],
+      pendingActions: [],
+    };
+  }
+
+  const view = (): ComplaintState => ({ ...s, pendingActions: pendingActions() });
+  function pendingActions(): ComplaintState['pendingActions'] {
+    if (s.stage === 'awaiting_verification') return [{ action: 'verification', role: 'support', description: 'verify the facts: valid or unfounded (C3 first response)' }];
+    if (s.stage === 'awaiting_resolution') return [{ action: 'resolution', role: 'support', description: `resolve, with summary and improvement note (C3, round ${s.round})` }];
+    if (s.stage === 'awaiting_callback') return [{ action: 'callback', role: 'support', description: 'call the customer back and confirm satisfaction (C4)' }];
+    return [];
+  }
+
+  const recorder = new Recorder(
+    () => ({
+      caseId: workflowId,
+      caseType: 'complaint',
+      businessId: c.complaintId,
+      status: s.status,
+      stage: s.stage,
+      customerId: c.customer.id,
+      customerMasked: { name: s.customer.name, phone: s.customer.phone },
+      nextDueAt: nextDue(s.deadlines),
+      breached: s.deadlines.some((d) => d.status === 'breached'),
+      summary: {
+        category: s.category,
+        channel: s.channel,
+        severity: s.severity,
+        department: s.department,
+        orderId: s.orderId ?? null,
+        round: s.round,
+        reopenCount: s.reopenCount,
+        valid: s.verification?.valid ?? null,
+        promisedBy: s.promisedBy,
+        rootCause: s.closure?.rootCause ?? null,
+        compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
+        pendingActions: pendingActions().map((a) => a.action),
+        deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+      },
+      createdAt: s.receivedAt,
+    }),
+    input.carry?.seq ?? 0,
+  );
+  const record = recorder.record.bind(recorder);
+
+  const tellCustomer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
+    act.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params });
+  const tellStaff = (step: string, role: string, subject: string, body: string) =>
+    act.notifyStaff({ key: key(step), ref: c.complaintId, role, subject, body });
+
+  /** Escalations go to the head of the responsible department; a deadline breach is also recorded as such. */
+  async function escalate(rule: string, step: string, reason: string, deadlineKey?: string): Promise<void> {
+    const to = departmentHead(s.department);
+    const at = nowIso();
+    s.escalations.push({ rule, to, reason, at });
+    if (deadlineKey) {
+      s.breaches.push({ rule, deadlineKey, at, action: `escalated to ${to}` });
+      await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, escalatedTo: to }, rule);
+    } else {
+      await record(SYSTEM, 'escalated', { to, reason }, rule);
+    }
+    await tellStaff(step, to, `Complaint ${c.complaintId}: ${reason}`, `Category ${s.category}, severity ${s.severity}, round ${s.round}, reopened ${s.reopenCount} time(s).`);
+  }
+
+  async function routeTo(department: string, rule: string): Promise<void> {
+    await tellStaff(`route-${department}`, department, `New complaint ${c.complaintId} (${s.category}, ${s.severity})`, s.description.slice(0, 500));
+    await record(SYSTEM, 'routed', { department }, rule);
+  }
+
+  // --- messages -----------------------------------------------------------------------------
+  setHandler(complaintStateQuery, view);
+
+  setHandler(
+    verifyUpdate,
+    (v) => {
+      const at = nowIso();
+      s.verification = { verifiedBy: v.verifiedBy, valid: v.valid, finding: redactPhones(v.finding), ...(v.responsibleDept ? { responsibleDept: v.responsibleDept } : {}), at };
+      s.decisions.push({ kind: 'verification', decision: v.valid ? 'valid' : 'unfounded', by: v.verifiedBy, reason: s.verification.finding, at });
+      s.stage = 'awaiting_resolution';
+      return view();
+    },
+    {
+      validator: (v) => {
+        if (s.stage !== 'awaiting_verification') throw new Error(`complaint ${c.complaintId} is already verified (stage: ${s.stage})`);
+        if (!v.verifiedBy?.trim()) throw new Error('verifiedBy is required');
+        if (typeof v.valid !== 'boolean') throw new Error('valid must be true or false');
+        if (!v.finding?.trim()) throw new Error('finding is required');
+      },
+    },
+  );
+
+  setHandler(
+    resolveUpdate,
+    (r) => {
+      const at = nowIso();
+      const comp = r.compensation;
+      s.resolution = {
+        resolvedBy: r.resolvedBy,
+        resolution: r.resolution,
+        summary: redactPhones(r.summary),
+        improvement: { rootCause: r.improvement.rootCause, note: redactPhones(r.improvement.note) },
+        ...(comp ? { compensation: { type: comp.type, ...(comp.type !== 'reship' ? { amount: comp.amount ?? policy.defaultCouponFen, currency: comp.currency } : {}) } } : {}),
+        round: s.round,
+        at,
+      };
+      pendingCompensation = comp;
+      s.decisions.push({ kind: 'resolution', decision: comp?.type ?? 'explanation_only', by: r.resolvedBy, reason: r.resolution, at });
+      s.stage = 'resolving';
+      return view();
+    },
+    { validator: (r) => resolutionProblem(r) },
+  );
+
+  function resolutionProblem(r: ResolutionInput): void {
+    if (s.stage === 'awaiting_verification') throw new Error(`complaint ${c.complaintId} must be verified before it is resolved`);
+    if (s.stage === 'resolving') throw new Error(`complaint ${c.complaintId} has a resolution being carried out`);
+    if (s.stage !== 'awaiting_resolution') throw new Error(`complaint ${c.complaintId} is not waiting for a resolution (stage: ${s.stage})`);
+    if (!r.resolvedBy?.trim()) throw new Error('resolvedBy is required');
+    if (!r.resolution?.trim()) throw new Error('resolution is required (for an unfounded complaint: the explanation)');
+    if (!r.summary?.trim()) throw new Error('summary is required (C5)');
+    if (!r.improvement || !(ROOT_CAUSES as readonly string[]).includes(r.improvement.rootCause)) throw new Error(`improvement.rootCause must be one of ${ROOT_CAUSES.join(', ')} (C5)`);
+    if (!r.improvement.note?.trim()) throw new Error('improvement.note is required (C5)');
+    const comp = r.compensation;
+    if (!comp) return;
+    if (s.verification?.valid === false && comp.type !== 'coupon') throw new Error('an unfounded complaint gets no refund or reship (a goodwill coupon is allowed)');
+    if (comp.type === 'refund' && !(Number.isSafeInteger(comp.amount) && comp.amount > 0)) throw new Error('a refund needs an amount in fen above zero');
+    if (comp.type === 'coupon' && comp.amount !== undefined && !(Number.isSafeInteger(comp.amount) && comp.amount > 0)) throw new Error('a coupon amount is integer fen above zero');
+    if (comp.type === 'reship') {
+      if (!c.orderId) throw new Error('a reship needs the complaint to name its orderId');
+      if (!comp.items?.length) throw new Error('a reship needs the items to send');
+      if (!comp.address) throw new Error('a reship needs the delivery address');
+    }
+  }
+
+  setHandler(
+    callbackUpdate,
+    (cb) => {
+      const at = nowIso();
+      s.callback = { ...s.callback, attempts: s.callback.attempts + 1, lastAttemptAt: at, reached: cb.reached, by: cb.calledBy, note: redactPhones(cb.note) };
+      if (cb.reached) s.callback.satisfied = cb.satisfied;
+      callbacks.push({ ...cb, note: redactPhones(cb.note), attempt: s.callback.attempts });
+      const outcome = !cb.reached ? 'not_reached' : cb.satisfied ? 'satisfied' : 'unsatisfied';
+      s.decisions.push({ kind: 'callback', decision: outcome, by: cb.calledBy, reason: s.callback.note, at });
+      if (outcome === 'satisfied') {
+        // C5: the summary and improvement note of the resolution are what the closed case keeps.
+        const r = s.resolution!;
+        s.stage = 'closed';
+        s.status = 'closed';
+        s.closure = { summary: r.summary, rootCause: r.improvement.rootCause, improvementNote: r.improvement.note, closedAt: at };
+      } else if (outcome === 'unsatisfied') {
+        // C4: the case reopens to resolution at once, with a fresh deadline from now.
+        s.reopenCount += 1;
+        s.round += 1;
+        s.reopenedAt = at;
+        s.promisedBy = addMs(at, policy.resolutionMs);
+        s.stage = 'awaiting_resolution';
+      }
+      return view();
+    },
+    {
+      validator: (cb) => {
+        if (s.stage === 'awaiting_verification' || s.stage === 'awaiting_resolution') {
+          throw new Error(`complaint ${c.complaintId} has no resolution to call back about yet (stage: ${s.stage})`);
+        }
+        if (s.stage === 'resolving') throw new Error(`complaint ${c.complaintId}: the resolution is still being carried out`);
+        if (s.stage !== 'awaiting_callback') throw new Error(`complaint ${c.complaintId} is not waiting for a callback (stage: ${s.stage})`);
+        if (!cb.calledBy?.trim()) throw new Error('calledBy is required');
+        if (!cb.note?.trim()) throw new Error('note is required');
+        if (cb.reached && typeof cb.satisfied !== 'boolean') throw new Error('satisfied is required when the customer was reached');
+        if (!cb.reached && cb.satisfied !== undefined) throw new Error('satisfied is only known when the customer was reached');
+      },
+    },
+  );
+
+  // --- the process ----------------------------------------------------------------------------
+  const round = s.round;
+  let firstResponse: Promise<void> = Promise.resolve();
+  if (!input.carry) {
+    // C3: both clocks run from receipt: first response 24 h, resolution 48 h.
+    const fr = deadlines.open('first_response', 'C3', 'verify the complaint (first response)', addMs(s.receivedAt, policy.firstResponseMs));
+    firstResponse = enforce(fr, {
+      done: () => !!s.verification,
+      onBreach: () => escalate('C3', 'first-response-escalation', 'not verified within the first-response deadline', fr.key),
+    });
+  }
+  const roundStart = round === 1 ? s.receivedAt : s.reopenedAt!;
+  const rd = deadlines.open(`resolution-${round}`, 'C3', round === 1 ? 'resolve the complaint' : `resolve the reopened complaint (round ${round})`, addMs(roundStart, policy.resolutionMs));
+  let resolvedAt: string | undefined;
+  const resolutionWatch = enforce(rd, {
+    done: () => !!resolvedAt,
+    onBreach: () => escalate('C3', `resolution-escalation-r${round}`, `not resolved within the resolution deadline (round ${round})`, rd.key),
+  });
+
+  if (!input.carry) {
+    // C2: record the content, promise a handling time, route to the responsible department.
+    await record('complaint-service', 'complaint_received', {
+      channel: s.channel, category: s.category, severity: s.severity, orderId: s.orderId ?? null, description: s.description,
+    }, 'C2');
+    await tellCustomer('ack', 'complaint_received',
+      `We have received your complaint ${c.complaintId} and will resolve it by ${localTime(s.promisedBy, policy.timeZone)} (${policy.timeZone}).`,
+      { promisedBy: s.promisedBy });
+    await record(SYSTEM, 'customer_acknowledged', { promisedBy: s.promisedBy }, 'C2');
+    await routeTo(s.department, 'C2');
+
+    await firstResponse;
+    const v = s.verification!;
+    await record(v.verifiedBy, v.valid ? 'verified_valid' : 'verified_unfounded', { finding: v.finding, responsibleDept: v.responsibleDept ?? null }, 'C3');
+    if (v.responsibleDept && v.responsibleDept !== s.department) {
+      s.department = v.responsibleDept;
+      await routeTo(s.department, 'C3');
+    }
+  }
+
+  // C3: a person decides; the workflow carries out the compensation. A refused one goes back to the person.
+  for (let attempt = 1; !resolvedAt; attempt++) {
+    await condition(() => s.stage === 'resolving');
+    const r = s.resolution!;
+    await record(r.resolvedBy, 'resolution_decided', { compensation: r.compensation ?? null, rootCause: r.improvement.rootCause }, 'C3');
+    if (await compensate(attempt)) resolvedAt = nowIso();
+  }
+  await resolutionWatch;
+  await tellCustomer(`resolution-notice-r${round}`, 'complaint_resolved', `About your complaint ${c.complaintId}: ${s.resolution!.resolution}`, { round });
+  s.stage = 'awaiting_callback';
+  s.callback = { attempts: 0 };
+  await record(SYSTEM, 'customer_told_resolution', { round }, 'C3');
+
+  // C4: call back within 24 h; unreachable customers get further attempts, and escalation at the deadline.
+  const cd = deadlines.open(`callback-${round}`, 'C4', 'call the customer back', addMs(resolvedAt!, policy.callbackMs));
+  const callbackWatch = enforce(cd, {
+    done: () => s.round > round || s.stage === 'closed',
+    onBreach: () => escalate('C4', `callback-escalation-r${round}`, `customer not called back within the callback deadline (round ${round})`, cd.key),
+  });
+  for (;;) {
+    await condition(() => callbacks.length > 0);
+    const cb = callbacks.shift()!;
+    if (!cb.reached) {
+      await record(cb.calledBy, 'callback_not_reached', { attempt: cb.attempt, note: cb.note }, 'C4');
+      continue;
+    }
+    await record(cb.calledBy, cb.satisfied ? 'callback_satisfied' : 'callback_unsatisfied', { attempt: cb.attempt, note: cb.note }, 'C4');
+    break;
+  }
+  await callbackWatch;
+  return s.status === 'closed' ? close() : reopen();
+
+  async function compensate(attempt: number): Promise<boolean> {
+    const comp = pendingCompensation;
+    pendingCompensation = undefined;
+    if (!comp) return true;
+    const step = `compensation-r${round}-${attempt}`;
+    const currency = comp.type === 'reship' ? undefined : comp.currency;
+    const amount = comp.type === 'coupon' ? (comp.amount ?? policy.defaultCouponFen) : comp.type === 'refund' ? comp.amount : undefined;
+    try {
+      let externalId: string;
+      if (comp.type === 'coupon') {
+        externalId = (await act.issueCoupon({ key: key(step), ref: c.complaintId, customerId: c.customer.id, amount: amount!, currency: currency!, reason: `C3 complaint ${c.complaintId}` })).couponId;
+      } else if (comp.type === 'refund') {
+        externalId = (await act.refundPayment({ key: key(step), ref: c.complaintId, ...(c.orderId ? { orderId: c.orderId } : {}), amount: amount!, currency: currency! })).refundTxId;
+      } else {
+        const carrier = chooseCarrier(comp.address, comp.items, input.carrierPolicy).carrier;
+        const items = comp.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
+        externalId = (await act.requestShipment({ key: key(step), orderId: c.orderId!, items, carrier, printFirst: true, address: comp.address })).shipmentId;
+      }
+      s.compensations.push({ round, type: comp.type, ...(amount !== undefined ? { amount, currency } : {}), externalId, status: 'done', at: nowIso() });
+      await record(SYSTEM, 'compensation_carried_out', {
+        type: comp.type, externalId, ...(amount !== undefined ? { amount: formatMoney({ amount, currency: currency! }) } : {}),
+      }, 'C3');
+      return true;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BusinessRejection')) throw err;
+      const reason = err.cause.message;
+      s.compensations.push({ round, type: comp.type, ...(amount !== undefined ? { amount, currency } : {}), status: 'failed', reason, at: nowIso() });
+      s.stage = 'awaiting_resolution';
+      await record(SYSTEM, 'compensation_refused', { type: comp.type, reason }, 'C3');
+      await tellStaff(`${step}-refused`, s.department, `Complaint ${c.complaintId}: ${comp.type} refused`, `The external system refused the ${comp.type} (${reason}); choose another resolution.`);
+      return false;
+    }
+  }
+
+  async function close(): Promise<ComplaintState> {
+    const k = s.closure!;
+    await act.recordComplaintCause({
+      complaintId: c.complaintId,
+      caseId: workflowId,
+      category: s.category,
+      department: s.department,
+      rootCause: k.rootCause,
+      valid: s.verification?.valid ?? true,
+      summary: k.summary,
+      improvementNote: k.improvementNote,
+      reopenCount: s.reopenCount,
+      compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
+      receivedAt: s.receivedAt,
+      closedAt: k.closedAt,
+    });
+    await record(SYSTEM, 'complaint_closed', { rootCause: k.rootCause, reopenCount: s.reopenCount, summary: k.summary }, 'C5');
+    await recorder.flush();
+    return view();
+  }
+
+  async function reopen(): Promise<ComplaintState> {
+    await record(SYSTEM, 'complaint_reopened', { reopenCount: s.reopenCount, round: s.round, resolveBy: s.promisedBy }, 'C4');
+    await tellCustomer(`reopen-notice-${s.reopenCount}`, 'complaint_reopened',
+      `We are sorry the resolution of complaint ${c.complaintId} did not satisfy you. We have reopened it and will resolve it by ${localTime(s.promisedBy, policy.timeZone)} (${policy.timeZone}).`,
+      { promisedBy: s.promisedBy, reopenCount: s.reopenCount });
+    if (s.reopenCount >= policy.reopenEscalationCount) {
+      await escalate('C4', `reopen-escalation-${s.reopenCount}`, `reopened ${s.reopenCount} times`);
+    }
+    await recorder.flush();
+    await condition(allHandlersFinished);
+    const memo = workflowInfo().memo;
+    const next = makeContinueAsNewFunc<typeof complaintWorkflow>(memo ? { memo } : {});
+    return next({ ...input, carry: { state: carried(), seq: recorder.lastSeq, ...(pendingCompensation ? { pending: pendingCompensation } : {}) } });
+  }
+
+  /** The state for the next run, with its lists cut to their latest entries. */
+  function carried(): ComplaintState {
+    const last = <T>(xs: T[]) => xs.slice(-CARRY_LIMIT);
+    return {
+      ...s,
+      deadlines: [...s.deadlines.filter((d) => d.status !== 'pending').slice(-CARRY_LIMIT), ...s.deadlines.filter((d) => d.status === 'pending')],
+      breaches: last(s.breaches),
+      escalations: last(s.escalations),
+      decisions: last(s.decisions),
+      compensations: last(s.compensations),
+      pendingActions: [],
+    };
+  }
+}
