@@ -1,5 +1,6 @@
 // Order cases in Temporal: start (idempotent by business key), read, act, deliver webhooks.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import type { OrderPolicy } from '../../domain/policy';
@@ -20,6 +21,11 @@ export interface StartedOrder {
 
 export function orderService(client: Client, taskQueue: string, policy: () => OrderPolicy) {
   const handleFor = (orderId: string) => client.workflow.getHandle(workflowIdFor('order', orderId));
+  /** Updates answer 409 for a closed case, even where the server says "not found". */
+  const update = <R, A>(id: string, def: UpdateDefinition<R, [A]>, input: A): Promise<R> => {
+    const handle = handleFor(id);
+    return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
+  };
   const label = (orderId: string) => `order ${orderId}`;
 
   return {
@@ -56,10 +62,10 @@ export function orderService(client: Client, taskQueue: string, policy: () => Or
     state: (orderId: string): Promise<OrderState> => onCase(label(orderId), () => handleFor(orderId).query(orderStateQuery)),
 
     audit: (orderId: string, decision: AuditDecisionInput): Promise<OrderState> =>
-      onCase(label(orderId), () => handleFor(orderId).executeUpdate(auditUpdate, { args: [decision] })),
+      update(orderId, auditUpdate, decision),
 
     resolveException: (orderId: string, resolution: ExceptionResolutionInput): Promise<OrderState> =>
-      onCase(label(orderId), () => handleFor(orderId).executeUpdate(resolveExceptionUpdate, { args: [resolution] })),
+      update(orderId, resolveExceptionUpdate, resolution),
 
     warehouseEvent: (orderId: string, ev: WarehouseEvent) =>
       signalCase(handleFor(orderId), label(orderId), () => handleFor(orderId).signal(warehouseEventSignal, ev)),

@@ -1,5 +1,6 @@
 // Refund cases: reserve the amount against the order, start idempotently, act through updates.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { reserveRefund } from '../../activities/store/refunds';
@@ -23,6 +24,11 @@ export interface StartedRefund {
 
 export function refundService(client: Client, pool: Pool, taskQueue: string, policy: () => RefundPolicy) {
   const handleFor = (refundId: string) => client.workflow.getHandle(workflowIdFor('refund', refundId));
+  /** Updates answer 409 for a closed case, even where the server says "not found". */
+  const update = <R, A>(id: string, def: UpdateDefinition<R, [A]>, input: A): Promise<R> => {
+    const handle = handleFor(id);
+    return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
+  };
   const label = (refundId: string) => `refund ${refundId}`;
 
   /** The same refund again: 200 with the existing case when the body matches, 409 when it does not. */
@@ -71,12 +77,12 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
     },
 
     state: (refundId: string): Promise<RefundState> => onCase(label(refundId), () => handleFor(refundId).query(refundStateQuery)),
-    respond: (refundId: string, input: ResponseInput) => onCase(label(refundId), () => handleFor(refundId).executeUpdate(respondUpdate, { args: [input] })),
+    respond: (refundId: string, input: ResponseInput) => update(refundId, respondUpdate, input),
     customerReply: (refundId: string, input: CustomerReplyInput) =>
-      onCase(label(refundId), () => handleFor(refundId).executeUpdate(customerReplyUpdate, { args: [input] })),
+      update(refundId, customerReplyUpdate, input),
     returnReceived: (refundId: string, input: ReturnReceivedInput) =>
-      onCase(label(refundId), () => handleFor(refundId).executeUpdate(returnReceivedUpdate, { args: [input] })),
-    decide: (refundId: string, input: CaseDecisionInput) => onCase(label(refundId), () => handleFor(refundId).executeUpdate(caseDecisionUpdate, { args: [input] })),
+      update(refundId, returnReceivedUpdate, input),
+    decide: (refundId: string, input: CaseDecisionInput) => update(refundId, caseDecisionUpdate, input),
   };
 }
 export type RefundService = ReturnType<typeof refundService>;

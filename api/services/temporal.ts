@@ -18,8 +18,8 @@ function isClosedError(err: unknown): boolean {
   return /already completed|workflow execution already finished|already closed/i.test((err as Error)?.message ?? '');
 }
 
-/** Runs a call against one workflow: 404 when it does not exist, 409 when it refuses. */
-export async function onCase<T>(label: string, call: () => Promise<T>): Promise<T> {
+/** Runs a call against one workflow: 404 when it does not exist, 409 when it refuses or is closed. */
+export async function onCase<T>(label: string, call: () => Promise<T>, handle?: WorkflowHandle): Promise<T> {
   try {
     return await call();
   } catch (err) {
@@ -28,10 +28,19 @@ export async function onCase<T>(label: string, call: () => Promise<T>): Promise<
       throw new ApiError(409, 'conflict', reason);
     }
     if (isClosedError(err)) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more actions`);
-    if (err instanceof WorkflowNotFoundError) throw new ApiError(404, 'not_found', `${label} not found`);
+    if (err instanceof WorkflowNotFoundError) {
+      // Some servers report an update to a finished workflow as "not found": tell the two apart.
+      if (handle && (await exists(handle))) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more actions`);
+      throw new ApiError(404, 'not_found', `${label} not found`);
+    }
     throw err;
   }
 }
+
+const exists = (handle: WorkflowHandle) => handle.describe().then(
+  () => true,
+  () => false,
+);
 
 /** Signals to a finished workflow surface as "not found"; tell the caller which it was. */
 export async function signalCase(handle: WorkflowHandle, label: string, send: () => Promise<void>): Promise<void> {
@@ -39,11 +48,7 @@ export async function signalCase(handle: WorkflowHandle, label: string, send: ()
     await send();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError || isClosedError(err)) {
-      const exists = await handle.describe().then(
-        () => true,
-        () => false,
-      );
-      if (exists) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more events`);
+      if (await exists(handle)) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more events`);
       throw new ApiError(404, 'not_found', `${label} not found`);
     }
     throw err;

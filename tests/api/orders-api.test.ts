@@ -125,6 +125,18 @@ describe('reading and acting on an order', () => {
     expect(ok.json()).toMatchObject({ stage: 'reserving_stock', decisions: [expect.objectContaining({ decision: 'approve', by: 'lead-wang' })] });
   });
 
+  it('an action on a closed order answers 409 case_closed, not 404', async () => {
+    const rush = await newOrder(kit, { note: '加急' });
+    await post('/v1/orders', rush);
+    const h = kit.env.client.workflow.getHandle(`order:${rush.orderId}`);
+    await waitForStage(h, 'awaiting_audit');
+    await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'reject', reviewer: 'lead-wang', reason: 'fraud pattern' }, 'support');
+    await h.result();
+    const again = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang' }, 'support');
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('case_closed');
+  });
+
   it('webhooks: 202 for a warehouse event, 400 for an unknown event type, 404 for an unknown order', async () => {
     const req = await newOrder(kit);
     await post('/v1/orders', req);
