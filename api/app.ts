@@ -6,7 +6,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
-import { parseApiKeys } from './auth';
+import { installAccessLog } from './access-log';
+import { parseApiKeys, type RoleGuard, type Role } from './auth';
 import { installErrorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints';
 import { orderRoutes } from './routes/orders';
@@ -14,6 +15,9 @@ import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
 import { refundRoutes } from './routes/refunds';
 import { refundService } from './services/refunds';
+import { auditRoutes } from './routes/audit';
+import { caseRoutes } from './routes/cases';
+import { caseService } from './services/cases';
 
 export interface AppDeps {
   client: Client;
@@ -21,7 +25,22 @@ export interface AppDeps {
   taskQueue: string;
   apiKeys: string;
   policy: () => Policy;
+  /** the shop's time zone, for times shown to people (default Asia/Shanghai) */
+  timeZone?: string;
   logger?: boolean | object;
+}
+
+/** Who may call what: collected from the routes' role guards (README's table and tests check it). */
+export interface RouteRoles {
+  method: string;
+  url: string;
+  roles: Role[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeRoles: RouteRoles[];
+  }
 }
 
 /** Personal data never reaches the logs (O11): bodies are not logged, and these headers are redacted. */
@@ -35,6 +54,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installAccessLog(app, deps.pool);
+  app.decorate('routeRoles', [] as RouteRoles[]);
+  app.addHook('onRoute', (route) => {
+    const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));
+    if (guards.length) app.routeRoles.push({ method: String(route.method), url: route.url, roles: guards[0].roles });
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -51,5 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   orderRoutes(app, { orders: orderService(deps.client, deps.taskQueue, () => deps.policy().order), keys });
   refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
+  caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
+  auditRoutes(app, { pool: deps.pool, keys });
   return app;
 }

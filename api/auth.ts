@@ -34,9 +34,15 @@ declare module 'fastify' {
   }
 }
 
-/** preHandler: 401 without a known key, 403 when the key's role may not call the route. */
-export function requireRole(keys: Map<string, Principal>, ...allowed: Role[]) {
-  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+export type RoleGuard = ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) & { roles: Role[] };
+
+/**
+ * onRequest hook: 401 without a known key, 403 when the key's role may not call the route. It runs
+ * before body validation, so nobody learns anything about a route without a key. `roles` lets the
+ * app list who may call what.
+ */
+export function requireRole(keys: Map<string, Principal>, ...allowed: Role[]): RoleGuard {
+  const guard = async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     const principal = match ? keys.get(match[1].trim()) : undefined;
@@ -46,4 +52,5 @@ export function requireRole(keys: Map<string, Principal>, ...allowed: Role[]) {
       throw new ApiError(403, 'forbidden', `role ${principal.role} may not do this; allowed: ${allowed.join(', ')}`);
     }
   };
+  return Object.assign(guard, { roles: allowed });
 }

@@ -8,19 +8,20 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
     await client.query('BEGIN');
     await client.query(
       `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, customer_id, customer_masked,
-                          amount_fen, currency, next_due_at, breached, summary, version, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)
+                          amount_fen, currency, next_due_at, breached, summary, version, created_at, updated_at, department)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
        ON CONFLICT (case_id) DO UPDATE SET
          run_id = EXCLUDED.run_id, status = EXCLUDED.status, stage = EXCLUDED.stage,
          customer_masked = EXCLUDED.customer_masked, amount_fen = EXCLUDED.amount_fen, currency = EXCLUDED.currency,
          next_due_at = EXCLUDED.next_due_at, breached = EXCLUDED.breached, summary = EXCLUDED.summary,
-         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+         version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, department = EXCLUDED.department
        WHERE cases.version < EXCLUDED.version`,
       [
         snap.caseId, snap.caseType, snap.businessId, snap.workflowId, snap.runId, snap.status, snap.stage,
         snap.customerId ?? null, snap.customerMasked ? JSON.stringify(snap.customerMasked) : null,
         snap.amountFen ?? null, snap.currency ?? null, snap.nextDueAt ?? null, snap.breached,
         JSON.stringify(snap.summary), snap.version, snap.createdAt, snap.updatedAt,
+        typeof snap.summary.department === 'string' ? snap.summary.department : null,
       ],
     );
     await client.query(

@@ -40,7 +40,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.post(
     '/v1/complaints',
     {
-      preHandler: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'service'),
       schema: { tags, summary: 'Report a complaint: recorded, acknowledged with a promised time, routed (C2); idempotent by complaintId', body: complaintBody, response: { 200: startedComplaint, 201: startedComplaint, ...errors } },
     },
     async (req, reply) => {
@@ -53,7 +53,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.get(
     '/v1/complaints/causes',
     {
-      preHandler: requireRole(keys, 'support', 'auditor'),
+      onRequest: requireRole(keys, 'support', 'auditor'),
       schema: { tags, summary: 'Closed complaints by category and root cause in [from, to) (C5)', querystring: causesQuery, response: { 200: causesReport, ...errors } },
     },
     async (req) => complaints.causes(req.query),
@@ -62,7 +62,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.get(
     '/v1/complaints/:complaintId',
     {
-      preHandler: requireRole(keys, 'service', 'support', 'auditor'),
+      onRequest: requireRole(keys, 'service', 'support', 'auditor'),
       schema: { tags, summary: 'Live state of a complaint', params: complaintParams, response: { 200: stateSchema, ...errors } },
     },
     async (req) => complaints.state(req.params.complaintId),
@@ -71,7 +71,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.post(
     '/v1/complaints/:complaintId/verification',
     {
-      preHandler: requireRole(keys, 'support'),
+      onRequest: requireRole(keys, 'support'),
       schema: { tags, summary: 'First response: verify the facts, valid or unfounded (C3, 24 h)', params: complaintParams, body: verificationBody, response: { 200: stateSchema, ...errors } },
     },
     async (req) => complaints.verify(req.params.complaintId, req.body),
@@ -80,7 +80,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.post(
     '/v1/complaints/:complaintId/resolution',
     {
-      preHandler: requireRole(keys, 'support'),
+      onRequest: requireRole(keys, 'support'),
       schema: { tags, summary: 'Resolve with optional compensation, summary and improvement note (C3 48 h, C5)', params: complaintParams, body: resolutionBody, response: { 200: stateSchema, ...errors } },
     },
     async (req) => complaints.resolve(req.params.complaintId, req.body),
@@ -89,7 +89,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.post(
     '/v1/complaints/:complaintId/callback',
     {
-      preHandler: requireRole(keys, 'support'),
+      onRequest: requireRole(keys, 'support'),
       schema: { tags, summary: 'Callback attempt: not reached, satisfied (closes) or not (reopens) (C4, 24 h)', params: complaintParams, body: callbackBody, response: { 200: stateSchema, ...errors } },
     },
     async (req) => complaints.callback(req.params.complaintId, req.body),

@@ -19,7 +19,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.post(
     '/v1/orders',
     {
-      preHandler: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'service'),
       schema: { tags, summary: 'Start an order (idempotent by orderId)', body: orderBody, response: { 200: startedOrder, 201: startedOrder, ...errors } },
     },
     async (req, reply) => {
@@ -31,7 +31,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.get(
     '/v1/orders/:orderId',
     {
-      preHandler: requireRole(keys, 'service', 'support', 'auditor'),
+      onRequest: requireRole(keys, 'service', 'support', 'auditor'),
       schema: { tags, summary: 'Live state of an order', params: orderParams, response: { 200: stateSchema, ...errors } },
     },
     async (req) => orders.state(req.params.orderId),
@@ -40,7 +40,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.post(
     '/v1/orders/:orderId/audit',
     {
-      preHandler: requireRole(keys, 'support'),
+      onRequest: requireRole(keys, 'support'),
       schema: { tags, summary: 'Manual audit decision (O4)', params: orderParams, body: auditBody, response: { 200: stateSchema, ...errors } },
     },
     async (req) => orders.audit(req.params.orderId, req.body),
@@ -49,7 +49,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.post(
     '/v1/orders/:orderId/logistics-exception/resolution',
     {
-      preHandler: requireRole(keys, 'support'),
+      onRequest: requireRole(keys, 'support'),
       schema: { tags, summary: 'Reship or refund after loss or damage (O10)', params: orderParams, body: exceptionResolutionBody, response: { 200: stateSchema, ...errors } },
     },
     async (req) => orders.resolveException(req.params.orderId, req.body),
@@ -58,7 +58,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.post(
     '/v1/orders/:orderId/warehouse-events',
     {
-      preHandler: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'service'),
       schema: { tags, summary: "WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)", params: orderParams, body: warehouseEventBody, response: { 202: accepted, ...errors } },
     },
     async (req, reply) => {
@@ -70,7 +70,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.post(
     '/v1/orders/:orderId/carrier-events',
     {
-      preHandler: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'service'),
       schema: { tags, summary: 'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)', params: orderParams, body: carrierEventBody, response: { 202: accepted, ...errors } },
     },
     async (req, reply) => {

@@ -18,7 +18,7 @@ export function refundRoutes(app: FastifyInstance, deps: { refunds: RefundServic
   r.post(
     '/v1/refunds',
     {
-      preHandler: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'service'),
       schema: { tags, summary: 'File a refund request (idempotent by refundId; 422 when it exceeds what is refundable)', body: refundBody, response: { 200: startedRefund, 201: startedRefund, ...errors } },
     },
     async (req, reply) => {
@@ -29,31 +29,31 @@ export function refundRoutes(app: FastifyInstance, deps: { refunds: RefundServic
 
   r.get(
     '/v1/refunds/:refundId',
-    { preHandler: requireRole(keys, 'service', 'support', 'auditor'), schema: { tags, summary: 'Live state of a refund', params: refundParams, response: { 200: stateSchema, ...errors } } },
+    { onRequest: requireRole(keys, 'service', 'support', 'auditor'), schema: { tags, summary: 'Live state of a refund', params: refundParams, response: { 200: stateSchema, ...errors } } },
     async (req) => refunds.state(req.params.refundId),
   );
 
   r.post(
     '/v1/refunds/:refundId/response',
-    { preHandler: requireRole(keys, 'support'), schema: act('First response within 2 h (R1): accept, reject with a reason, or ask for information', responseBody) },
+    { onRequest: requireRole(keys, 'support'), schema: act('First response within 2 h (R1): accept, reject with a reason, or ask for information', responseBody) },
     async (req) => refunds.respond(req.params.refundId, req.body),
   );
 
   r.post(
     '/v1/refunds/:refundId/customer-reply',
-    { preHandler: requireRole(keys, 'service'), schema: act("The buyer's answer to a request for information", customerReplyBody) },
+    { onRequest: requireRole(keys, 'service'), schema: act("The buyer's answer to a request for information", customerReplyBody) },
     async (req) => refunds.customerReply(req.params.refundId, req.body),
   );
 
   r.post(
     '/v1/refunds/:refundId/return-received',
-    { preHandler: requireRole(keys, 'service'), schema: act('The warehouse received and inspected the returned goods (R3/R4)', returnReceivedBody) },
+    { onRequest: requireRole(keys, 'service'), schema: act('The warehouse received and inspected the returned goods (R3/R4)', returnReceivedBody) },
     async (req) => refunds.returnReceived(req.params.refundId, req.body),
   );
 
   r.post(
     '/v1/refunds/:refundId/decision',
-    { preHandler: requireRole(keys, 'support'), schema: act('A person decides after a damaged/missing return or a declined payment', decisionBody) },
+    { onRequest: requireRole(keys, 'support'), schema: act('A person decides after a damaged/missing return or a declined payment', decisionBody) },
     async (req) => refunds.decide(req.params.refundId, req.body),
   );
 }

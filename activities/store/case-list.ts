@@ -1,0 +1,93 @@
+// The support view's list: filters, keyset pagination on (next_due_at, case_id), totals per status.
+import type { Pool } from 'pg';
+
+export interface CaseFilter {
+  type?: string;
+  status?: 'open' | 'closed';
+  overdue?: boolean;
+  /** only cases due before this time */
+  dueBefore?: string;
+  department?: string;
+  customerId?: string;
+  createdFrom?: string;
+  createdTo?: string;
+}
+
+export interface CaseCursor {
+  due: string | null;
+  id: string;
+}
+
+export interface CaseListRow {
+  case_id: string;
+  case_type: string;
+  business_id: string;
+  status: 'open' | 'closed';
+  stage: string;
+  next_due_at: Date | null;
+  breached: boolean;
+  customer_id: string | null;
+  customer_masked: { name: string; phone: string } | null;
+  amount_fen: string | null;
+  currency: string | null;
+  department: string | null;
+  summary: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function where(f: CaseFilter, withStatus: boolean): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const add = (cond: (p: string) => string, value: unknown) => {
+    params.push(value);
+    parts.push(cond(`$${params.length}`));
+  };
+  if (f.type) add((p) => `case_type = ${p}`, f.type);
+  if (withStatus && f.status) add((p) => `status = ${p}`, f.status);
+  if (f.overdue !== undefined) parts.push(f.overdue ? 'breached' : 'NOT breached');
+  if (f.dueBefore) add((p) => `next_due_at <= ${p}`, f.dueBefore);
+  if (f.department) add((p) => `department = ${p}`, f.department);
+  if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
+  if (f.createdFrom) add((p) => `created_at >= ${p}`, f.createdFrom);
+  if (f.createdTo) add((p) => `created_at < ${p}`, f.createdTo);
+  return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params };
+}
+
+export async function listCases(pool: Pool, f: CaseFilter, limit: number, cursor?: CaseCursor): Promise<{ rows: CaseListRow[]; next?: CaseCursor }> {
+  const w = where(f, true);
+  const params = [...w.params];
+  let after = '';
+  if (cursor) {
+    params.push(cursor.id);
+    const id = `$${params.length}`;
+    if (cursor.due === null) {
+      after = ` AND next_due_at IS NULL AND case_id > ${id}`;
+    } else {
+      params.push(cursor.due);
+      const due = `$${params.length}`;
+      after = ` AND (next_due_at > ${due} OR (next_due_at = ${due} AND case_id > ${id}) OR next_due_at IS NULL)`;
+    }
+  }
+  params.push(limit + 1);
+  const { rows } = await pool.query<CaseListRow>(
+    `SELECT case_id, case_type, business_id, status, stage, next_due_at, breached, customer_id, customer_masked,
+            amount_fen, currency, department, summary, created_at, updated_at
+       FROM cases WHERE ${w.sql}${after}
+      ORDER BY next_due_at ASC NULLS LAST, case_id ASC
+      LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { rows: page, next: rows.length > limit && last ? { due: last.next_due_at?.toISOString() ?? null, id: last.case_id } : undefined };
+}
+
+/** Counts per status under every filter but the status itself, so a view shows what the other tab holds. */
+export async function countByStatus(pool: Pool, f: CaseFilter): Promise<Record<'open' | 'closed', number>> {
+  const w = where(f, false);
+  const { rows } = await pool.query<{ status: 'open' | 'closed'; n: string }>(`SELECT status, count(*) AS n FROM cases WHERE ${w.sql} GROUP BY status`, w.params);
+  const totals = { open: 0, closed: 0 };
+  for (const r of rows) totals[r.status] = Number(r.n);
+  return totals;
+}

@@ -1,0 +1,35 @@
+// Every API call lands in the access log once the response is sent.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Pool } from 'pg';
+import { appendAccess } from '../activities/store/access-log';
+
+/** The case a request is about, as a workflow id, from its route parameters. */
+export function caseIdOf(req: FastifyRequest): string | undefined {
+  const p = (req.params ?? {}) as Record<string, string | undefined>;
+  if (p.caseId) return p.caseId;
+  if (p.workflowId) return p.workflowId;
+  const byParam: [string, string][] = [['orderId', 'order'], ['refundId', 'refund'], ['complaintId', 'complaint'], ['campaignId', 'campaign'], ['priceChangeId', 'price-change']];
+  for (const [param, type] of byParam) if (p[param]) return `${type}:${p[param]}`;
+  return undefined;
+}
+
+const outcomeOf = (status: number) => (status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : status < 500 ? 'refused' : 'error');
+
+export function installAccessLog(app: FastifyInstance, pool: Pool): void {
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url;
+    if (!route?.startsWith('/v1/')) return; // health checks and docs are not calls on cases
+    const p = req.principal;
+    await appendAccess(pool, {
+      principal: p?.name,
+      role: p?.role,
+      keyId: p?.keyId,
+      method: req.method,
+      route,
+      caseId: caseIdOf(req),
+      statusCode: reply.statusCode,
+      outcome: outcomeOf(reply.statusCode),
+      source: req.ip,
+    }).catch((err: unknown) => req.log.error({ err }, 'access log write failed'));
+  });
+}

@@ -1,0 +1,46 @@
+// /v1/cases: every case of every process at a glance, one case in depth, its timeline.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireRole, type Principal } from '../auth';
+import { caseListQuery, caseListResponse, caseParams, timelineResponse } from '../schemas/cases';
+import { errorResponses as errors } from '../schemas/common';
+import type { CaseService } from '../services/cases';
+
+export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; keys: Map<string, Principal> }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { cases, keys } = deps;
+  const tags = ['cases'];
+
+  r.get(
+    '/v1/cases',
+    {
+      onRequest: requireRole(keys, 'support', 'auditor'),
+      schema: { tags, summary: 'All cases, most urgent first; filters, cursor pages, totals per status', querystring: caseListQuery, response: { 200: caseListResponse, ...errors } },
+    },
+    async (req) => cases.list(req.query),
+  );
+
+  r.get(
+    '/v1/cases/:caseId',
+    {
+      onRequest: requireRole(keys, 'support', 'auditor'),
+      schema: {
+        tags,
+        summary: 'One case: live state while running, final record once closed; deadlines with time remaining; what your role may do next',
+        params: caseParams,
+        response: { 200: z.looseObject({ caseId: z.string(), source: z.enum(['live', 'record']), status: z.string(), stage: z.string() }), ...errors },
+      },
+    },
+    async (req) => cases.get(req.params.caseId, req.principal!),
+  );
+
+  r.get(
+    '/v1/cases/:caseId/timeline',
+    {
+      onRequest: requireRole(keys, 'support', 'auditor'),
+      schema: { tags, summary: 'Who did what and when; personal data masked except for auditors (each unmasked read is logged)', params: caseParams, response: { 200: timelineResponse, ...errors } },
+    },
+    async (req) => cases.timeline(req.params.caseId, req.principal!, req.ip),
+  );
+}

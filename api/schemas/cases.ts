@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { CASE_TYPES } from '../../domain/ids';
+import { isoTime, text } from './common';
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "30m", "2h", "3d" -> milliseconds */
+export const duration = z
+  .string()
+  .regex(/^\d{1,5}[mhd]$/, 'a duration like 30m, 2h or 3d')
+  .transform((v) => Number(v.slice(0, -1)) * UNIT_MS[v.slice(-1) as keyof typeof UNIT_MS]);
+
+export const caseListQuery = z
+  .object({
+    type: z.enum(CASE_TYPES).optional(),
+    status: z.enum(['open', 'closed']).optional(),
+    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: a deadline is breached and not yet met'),
+    dueWithin: duration.optional().describe('only cases whose next deadline is within this long (overdue ones included)'),
+    department: text(64).optional(),
+    customerId: text(64).optional(),
+    createdFrom: isoTime.optional(),
+    createdTo: isoTime.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+  })
+  .strict();
+export type CaseListQuery = z.infer<typeof caseListQuery>;
+
+export const caseParams = z.object({ caseId: z.string().regex(/^[a-z-]+:[A-Za-z0-9._-]{1,64}$/, 'a case id like order:A1001') }).strict();
+
+const maskedCustomer = z.object({ name: z.string(), phone: z.string() }).nullable();
+
+export const caseListItem = z.object({
+  caseId: z.string(),
+  type: z.string(),
+  businessId: z.string(),
+  status: z.enum(['open', 'closed']),
+  stage: z.string(),
+  nextDueAt: z.string().nullable(),
+  dueInMs: z.number().nullable().describe('negative when overdue'),
+  overdue: z.boolean(),
+  customerId: z.string().nullable(),
+  customer: maskedCustomer,
+  amount: z.object({ value: z.number(), currency: z.string() }).nullable(),
+  department: z.string().nullable(),
+  pendingActions: z.array(z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const caseListResponse = z.object({
+  items: z.array(caseListItem),
+  nextCursor: z.string().nullable(),
+  totals: z.object({ open: z.number(), closed: z.number() }).describe('per status, under every filter but status'),
+});
+
+export const timelineResponse = z.object({
+  caseId: z.string(),
+  masked: z.boolean(),
+  customer: z.unknown(),
+  entries: z.array(
+    z.object({
+      seq: z.number(),
+      at: z.string(),
+      actor: z.string(),
+      action: z.string(),
+      rule: z.string().optional(),
+      text: z.string().describe('human-readable line, times in the shop time zone'),
+      detail: z.unknown().optional(),
+      runId: z.string(),
+    }),
+  ),
+});
+
+export const accessLogQuery = z
+  .object({
+    caseId: z.string().max(100).optional(),
+    principal: z.string().max(100).optional(),
+    role: z.enum(['service', 'support', 'auditor']).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    before: z.coerce.number().int().positive().optional().describe('id of the oldest entry of the previous page'),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();

@@ -1,0 +1,112 @@
+// Every case at a glance (PostgreSQL read model) and one case in depth (live query or final record).
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { appendAccess } from '../../activities/store/access-log';
+import { countByStatus, listCases, type CaseCursor, type CaseListRow } from '../../activities/store/case-list';
+import { getCase, getTimeline } from '../../activities/store/cases';
+import { loadPersonalData } from '../../activities/store/personal-data';
+import type { Deadline } from '../../domain/case';
+import type { Principal } from '../auth';
+import { ApiError } from '../errors';
+import type { CaseListQuery } from '../schemas/cases';
+import { describeEntry } from './timeline-text';
+
+const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string): CaseCursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CaseCursor;
+    if (typeof c.id === 'string' && (c.due === null || typeof c.due === 'string')) return c;
+  } catch {
+    /* fall through */
+  }
+  throw new ApiError(400, 'bad_request', 'invalid cursor', [{ field: 'querystring.cursor', reason: 'use nextCursor from the previous page' }]);
+}
+
+function item(r: CaseListRow, now: number) {
+  const due = r.next_due_at ? r.next_due_at.getTime() : null;
+  return {
+    caseId: r.case_id,
+    type: r.case_type,
+    businessId: r.business_id,
+    status: r.status,
+    stage: r.stage,
+    nextDueAt: r.next_due_at?.toISOString() ?? null,
+    dueInMs: due === null ? null : due - now,
+    overdue: r.breached,
+    customerId: r.customer_id,
+    customer: r.customer_masked,
+    amount: r.amount_fen === null ? null : { value: Number(r.amount_fen), currency: r.currency ?? 'CNY' },
+    department: r.department,
+    pendingActions: Array.isArray(r.summary.pendingActions) ? (r.summary.pendingActions as string[]) : [],
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+type LiveState = { deadlines?: Deadline[]; pendingActions?: { action: string; role: string; description: string }[] } & Record<string, unknown>;
+
+export function caseService(client: Client, pool: Pool, timeZone: string) {
+  return {
+    async list(q: CaseListQuery) {
+      const now = Date.now();
+      const filter = {
+        type: q.type,
+        status: q.status,
+        overdue: q.overdue,
+        dueBefore: q.dueWithin === undefined ? undefined : new Date(now + q.dueWithin).toISOString(),
+        department: q.department,
+        customerId: q.customerId,
+        createdFrom: q.createdFrom,
+        createdTo: q.createdTo,
+      };
+      const [page, totals] = await Promise.all([listCases(pool, filter, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined), countByStatus(pool, filter)]);
+      return { items: page.rows.map((r) => item(r, now)), nextCursor: page.next ? encodeCursor(page.next) : null, totals };
+    },
+
+    /** Running cases answer from the workflow; closed ones from their final record. */
+    async get(caseId: string, principal: Principal) {
+      const row = await getCase(pool, caseId);
+      const now = Date.now();
+      let state: LiveState | undefined;
+      if (!row || row.status === 'open') {
+        state = await client.workflow
+          .getHandle(caseId)
+          .query<LiveState>('state')
+          .catch(() => undefined);
+      }
+      if (!row && !state) throw new ApiError(404, 'not_found', `case ${caseId} not found`);
+      const deadlines = (state?.deadlines ?? ((row?.summary.deadlines as Deadline[] | undefined) ?? [])).map((d) => ({
+        ...d,
+        ...(d.status === 'pending' || d.status === 'breached' ? { remainingMs: Date.parse(d.dueAt) - now } : {}),
+      }));
+      const pending = state?.pendingActions ?? [];
+      return {
+        caseId,
+        source: state ? ('live' as const) : ('record' as const),
+        status: (state?.status as string | undefined) ?? row!.status,
+        stage: (state?.stage as string | undefined) ?? row!.stage,
+        deadlines,
+        nextActions: pending.filter((a) => a.role === principal.role),
+        ...(state ? { state } : { record: { ...row!, amount_fen: row!.amount_fen === null ? null : Number(row!.amount_fen) } }),
+      };
+    },
+
+    /** O11: masked for everyone but auditors; every unmasked read is itself logged. */
+    async timeline(caseId: string, principal: Principal, source?: string) {
+      const row = await getCase(pool, caseId);
+      if (!row) throw new ApiError(404, 'not_found', `case ${caseId} not found`);
+      const entries = (await getTimeline(pool, caseId)).map((e) => ({ ...e, text: describeEntry(e, timeZone) }));
+      const unmasked = principal.role === 'auditor';
+      let customer: unknown = row.customer_masked;
+      if (unmasked) {
+        customer = (await loadPersonalData(pool, caseId))?.customer ?? row.customer_masked;
+        await appendAccess(pool, {
+          principal: principal.name, role: principal.role, keyId: principal.keyId, method: 'GET', route: '/v1/cases/:caseId/timeline',
+          caseId, statusCode: 200, outcome: 'unmasked_read', source, detail: { fields: ['customer'] },
+        });
+      }
+      return { caseId, masked: !unmasked, customer, entries: entries.map(({ workflowId: _w, ...e }) => e) };
+    },
+  };
+}
+export type CaseService = ReturnType<typeof caseService>;
