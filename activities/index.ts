@@ -7,6 +7,7 @@ import type { CarrierCode } from '../domain/carrier';
 import type { Address } from '../domain/address';
 import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
+import { marketingActivities } from './marketing';
 import { recordTransition } from './store/cases';
 
 export interface ActivityDeps {
@@ -64,6 +65,8 @@ export function createActivities({ pool, clients }: ActivityDeps) {
 
     refundPayment: (input: { key: string; ref: string; orderId?: string; amount: number; currency: string }) =>
       external(() => clients.payment.refund(input.key, input)),
+
+    ...marketingActivities({ pool, clients }),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
 import { parseApiKeys } from './auth';
 import { installErrorHandler } from './errors';
+import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
 import { orderService } from './services/orders';
 
@@ -45,5 +46,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const keys = parseApiKeys(deps.apiKeys);
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   orderRoutes(app, { orders: orderService(deps.client, deps.taskQueue, () => deps.policy().order), keys });
+  marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
   return app;
 }

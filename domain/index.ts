@@ -8,3 +8,6 @@ export * from './money';
 export * from './order';
 export * from './policy';
 export * from './time';
+export * from './calendar';
+export * from './campaign';
+export * from './promotion';

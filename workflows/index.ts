@@ -1,2 +1,4 @@
 // Everything the worker's workflow bundle exposes.
 export { orderWorkflow } from './order/workflow';
+export { campaignWorkflow } from './campaign/workflow';
+export { priceChangeWorkflow } from './price-change/workflow';

@@ -34,7 +34,7 @@ export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
-  const urls: SystemUrls = { inventory: simUrl, payment: simUrl, warehouse: simUrl, carrier: simUrl, platform: simUrl, messaging: simUrl };
+  const urls: SystemUrls = { inventory: simUrl, payment: simUrl, warehouse: simUrl, carrier: simUrl, platform: simUrl, messaging: simUrl, analytics: simUrl, catalog: simUrl };
   const taskQueue = `test-${name}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
