@@ -191,7 +191,8 @@ export interface AlertCondition {
 
 /**
  * M4: conversion below the threshold (once clicks are a fair sample), or spend ahead of the
- * plan: the non-reserve budget spread evenly over the running time, plus a tolerance.
+ * plan: materials are bought up front, promotion and subsidy spread evenly over the running
+ * time, the reserve is not planned; plus a tolerance.
  */
 export function alertConditions(m: CampaignMetrics, plan: Pick<CampaignPlan, 'budget' | 'phases'>, policy: CampaignPolicy, nowMs: number): AlertCondition[] {
   const d = deriveMetrics(m);
@@ -199,7 +200,7 @@ export function alertConditions(m: CampaignMetrics, plan: Pick<CampaignPlan, 'bu
   if (m.clicks >= policy.minClicksForConversionAlert && d.conversionRate < policy.minConversionRate) {
     out.push({ kind: 'low_conversion', value: d.conversionRate, threshold: policy.minConversionRate, message: `conversion ${pct(d.conversionRate)} is below ${pct(policy.minConversionRate)}` });
   }
-  const planned = Math.round((budgetTotal(plan.budget) - plan.budget.reserve) * elapsedRunShare(plan.phases, nowMs));
+  const planned = Math.round(plan.budget.materials + (plan.budget.promotion + plan.budget.subsidy) * elapsedRunShare(plan.phases, nowMs));
   const limit = Math.round(planned * (1 + policy.spendAheadTolerance));
   if (d.spendTotal > limit) {
     out.push({ kind: 'spend_ahead', value: d.spendTotal, threshold: limit, message: `spend ${d.spendTotal} fen is ahead of the plan to date (${planned} fen + ${pct(policy.spendAheadTolerance)})` });

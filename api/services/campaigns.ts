@@ -10,7 +10,7 @@ import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, re
 import type { ApprovalInput, CampaignState, RetrospectiveInput } from '../../workflows/campaign/types';
 import type { campaignWorkflow } from '../../workflows/campaign/workflow';
 import { ApiError } from '../errors';
-import { startOnce } from './start-once';
+import { actOnCase, startOnce } from './start-once';
 import { onCase } from './temporal';
 
 /** M1: the plan came too late; the route answers 422 with the earliest allowed start. */
@@ -36,6 +36,7 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
   const now = deps.now ?? Date.now;
   const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('campaign', id));
   const label = (id: string) => `campaign ${id}`;
+  const act = <T>(id: string, call: () => Promise<T>) => actOnCase(client, workflowIdFor('campaign', id), label(id), call);
   const leadTimeOf = (plan: Pick<CampaignPlan, 'phases'>) => {
     const p = deps.policy();
     return checkLeadTime(plan.phases[0].startsAt, now(), p.calendar, p.campaign.leadWorkingDays);
@@ -64,7 +65,7 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
     isApprover: (name: string | undefined) => !!name && deps.policy().campaign.approvers.includes(name),
 
     approve: (id: string, input: ApprovalInput): Promise<CampaignState> =>
-      onCase(label(id), () => handleFor(id).executeUpdate(campaignApprovalUpdate, { args: [input] })),
+      act(id, () => handleFor(id).executeUpdate(campaignApprovalUpdate, { args: [input] })),
 
     async resubmit(id: string, plan: CampaignPlan, by: string): Promise<CampaignState> {
       const leadTime = leadTimeOf(plan);
@@ -72,11 +73,11 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
         await onCase(label(id), () => handleFor(id).describe()); // 404 before 422
         throw new TooLateError(leadTime);
       }
-      return onCase(label(id), () => handleFor(id).executeUpdate(resubmitPlanUpdate, { args: [{ plan, by }] }));
+      return act(id, () => handleFor(id).executeUpdate(resubmitPlanUpdate, { args: [{ plan, by }] }));
     },
 
     fileRetrospective: (id: string, input: RetrospectiveInput): Promise<CampaignState> =>
-      onCase(label(id), () => handleFor(id).executeUpdate(fileRetrospectiveUpdate, { args: [input] })),
+      act(id, () => handleFor(id).executeUpdate(fileRetrospectiveUpdate, { args: [input] })),
   };
 }
 export type CampaignService = ReturnType<typeof campaignService>;

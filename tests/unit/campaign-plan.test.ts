@@ -88,10 +88,13 @@ describe('M4 alerts and M5 report', () => {
     expect(alertConditions(metrics(), { budget, phases }, policy, halfway)).toEqual([]);
     expect(alertConditions(metrics({ clicks: 99, conversions: 0 }), { budget, phases }, policy, halfway)).toEqual([]);
     expect(alertConditions(metrics({ conversions: 30 }), { budget, phases }, policy, halfway).map((a) => a.kind)).toEqual(['low_conversion']);
-    // halfway through, the plan is 45 000 CNY of the 90 000 non-reserve budget; +20% = 54 000
-    expect(alertConditions(metrics({ spend: { promotion: 54_000_00, subsidy: 0, materials: 0, reserve: 0 } }), { budget, phases }, policy, halfway)).toEqual([]);
-    const ahead = alertConditions(metrics({ spend: { promotion: 54_000_01, subsidy: 0, materials: 0, reserve: 0 } }), { budget, phases }, policy, halfway);
-    expect(ahead).toEqual([expect.objectContaining({ kind: 'spend_ahead', threshold: 54_000_00 })]);
+    // halfway through, the plan is the 10 000 CNY of materials plus half of the 80 000 promotion
+    // and subsidy budget: 50 000; +20% = 60 000
+    expect(alertConditions(metrics({ spend: { promotion: 50_000_00, subsidy: 0, materials: 10_000_00, reserve: 0 } }), { budget, phases }, policy, halfway)).toEqual([]);
+    const ahead = alertConditions(metrics({ spend: { promotion: 50_000_01, subsidy: 0, materials: 10_000_00, reserve: 0 } }), { budget, phases }, policy, halfway);
+    expect(ahead).toEqual([expect.objectContaining({ kind: 'spend_ahead', value: 60_000_01, threshold: 60_000_00 })]);
+    // materials bought on the first day are on plan
+    expect(alertConditions(metrics({ spend: { promotion: 0, subsidy: 0, materials: 10_000_00, reserve: 0 } }), { budget, phases }, policy, Date.parse(phases[0].startsAt) + 60_000)).toEqual([]);
   });
 
   it('M5: the draft reports GMV against target, ROI, CTR, conversion, new-customer share and budget used by category', () => {

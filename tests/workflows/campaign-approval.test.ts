@@ -26,6 +26,7 @@ it('M1: a plan nobody approves gets reminders 3 days and 1 day before the first 
   expect(waiting.stage).toBe('awaiting_approval');
   expect(waiting.pendingActions.map((a) => a.action)).toEqual(['approval']);
   expect(deadline(waiting, 'approval')).toMatchObject({ status: 'pending', dueAt: req.phases[0].startsAt });
+  await eventually(async () => (await staffNotices(kit, req.campaignId)).length > 0, 'approval request');
   expect((await staffNotices(kit, req.campaignId)).map((n) => n.role)).toEqual(['campaign_approver']);
 
   await sleepUntil(kit, start - 3 * DAY - MINUTE);
@@ -93,7 +94,6 @@ it('M1/M2: "revise" sends the plan back to the owner; a resubmission short of 10
   await expect(h.executeUpdate(campaignApprovalUpdate, { args: [approve] })).rejects.toThrow(WorkflowUpdateFailedError);
   const s = await waitForCampaign(h, (x) => deadline(x, 'approval')?.status === 'met');
   expect(s.plan.phases[0].startsAt).toBe(revised.phases[0].startsAt);
-  await h.terminate('test done');
 });
 
 it('M1: a rejected plan closes without running, and its approval deadline is cancelled', async () => {
@@ -117,8 +117,7 @@ it('M2: plan warnings (budget split, ROI below 3) are in the state and in the ap
   const h = await startCampaign(kit, req);
   const s = await waitForCampaign(h, (x) => !!deadline(x, 'approval'));
   expect(s.warnings.map((w) => w.code)).toEqual(['BUDGET_SPLIT_OFF_GUIDELINE', 'BUDGET_SPLIT_OFF_GUIDELINE', 'ROI_BELOW_TARGET']);
-  const [request] = await staffNotices(kit, req.campaignId);
+  const [request] = await eventually(async () => { const n = await staffNotices(kit, req.campaignId); return n.length ? n : undefined; }, 'approval request');
   expect(request.body).toMatch(/promotion is 40% of the budget; the guideline is 50%/);
   expect(request.body).toMatch(/projected ROI 2 .* below 3/);
-  await h.terminate('test done');
 });

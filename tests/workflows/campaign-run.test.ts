@@ -72,14 +72,14 @@ it('M3/M4/M5: a 3-phase campaign over 10+ days runs each phase on time, messages
   expect(active(s)).toEqual([]);
   expect(s.alerts[0].clearedAt).toEqual(expect.any(String));
 
-  // a day in (1/6 of the running time) the plan is 15 000 CNY (+20%); 30 000 spent is ahead of it
+  // a day in (1/6 of the running time) the plan is 10 000 CNY of materials + 1/6 of 80 000 = 23 333 (+20% = 28 000); 30 000 is ahead
   await setAnalytics(kit, id, { spend: { promotion: 25_000_00, subsidy: 5_000_00 } });
   await sleepUntil(kit, start + DAY + MINUTE);
   s = await samplesAt(h, 4);
   expect(active(s)).toEqual(['spend_ahead']);
   expect(s.alerts[1]).toMatchObject({ kind: 'spend_ahead', value: 30_000_00 });
-  expect(s.alerts[1].threshold).toBeGreaterThanOrEqual(18_000_00); // plus the few ms the sample ran late
-  expect(s.alerts[1].threshold).toBeLessThan(18_000_10);
+  expect(s.alerts[1].threshold).toBeGreaterThanOrEqual(28_000_00); // plus the few ms the sample ran late
+  expect(s.alerts[1].threshold).toBeLessThan(28_000_10);
 
   // burst and encore, then the end: the draft report comes from the stored series
   await setAnalytics(kit, id, {
@@ -149,7 +149,7 @@ it('M5: the retrospective cannot be filed while the campaign is still running', 
   const err = await h.executeUpdate(fileRetrospectiveUpdate, { args: [{ filedBy: 'li-marketing', summary: 'too early' }] }).catch((e) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((err as WorkflowUpdateFailedError).cause?.message).toMatch(/has no retrospective due \(stage: running\)/);
-  await h.terminate('test done');
+  // left running: terminating a workflow with an activity in flight stops the test server's time skipping
 });
 
 it('M4: a long campaign continues as new to keep its history bounded; the state query still answers and the timeline and series stay continuous', async () => {
@@ -177,5 +177,4 @@ it('M4: a long campaign continues as new to keep its history bounded; the state 
   expect(series.map((r) => r.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
   const history = await kit.env.client.workflow.getHandle(`campaign:${req.campaignId}`).fetchHistory();
   expect(history.events!.length).toBeLessThan(200);
-  await h.terminate('test done');
 });

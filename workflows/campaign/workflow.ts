@@ -200,8 +200,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
 
   // M1: approval before the first phase starts, with reminders; "revise" goes back to the owner.
   async function seekApproval(): Promise<'approved' | 'rejected' | 'expired'> {
-    await record(plan.owner, 'plan_submitted', { revision: s.revision, warnings: s.warnings.map((w) => w.code), leadTime: s.leadTime }, 'M1');
-    await askApprovers();
+    // Opened before the first await: an approval may arrive in the very first activation.
     const approval = deadlines.open('approval', 'M1', 'approve the plan before the first phase starts', plan.phases[0].startsAt);
     const settled = () => s.stage === 'approved' || s.stage === 'rejected' || s.stage === 'expired';
     const watch = enforce(approval, {
@@ -216,6 +215,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       },
     });
     void remindApprovers(settled);
+    await record(plan.owner, 'plan_submitted', { revision: s.revision, warnings: s.warnings.map((w) => w.code), leadTime: s.leadTime }, 'M1');
+    await askApprovers();
 
     for (;;) {
       await condition(() => s.stage !== 'awaiting_approval');

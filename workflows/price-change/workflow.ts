@@ -80,10 +80,8 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     },
   );
 
-  await record(r.requestedBy, 'price_change_requested', { sku: r.sku, newPrice: price, effectiveAt: r.effectiveAt, reason: r.reason }, 'M8');
-  await tellApprovers('approval-request', `Price change ${r.sku} -> ${price}: approval needed`, `Takes effect ${r.effectiveAt} if approved before then. Reason: ${r.reason}`);
-
-  // M8: approved before it takes effect, else it expires.
+  // M8: approved before it takes effect, else it expires. Opened before the first await: an
+  // approval may arrive in the very first activation.
   const approval = deadlines.open('approval', 'M8', 'approve the price change before it takes effect', r.effectiveAt);
   const decided = () => s.stage !== 'awaiting_approval';
   const watch = enforce(approval, {
@@ -106,6 +104,8 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     }
   })();
 
+  await record(r.requestedBy, 'price_change_requested', { sku: r.sku, newPrice: price, effectiveAt: r.effectiveAt, reason: r.reason }, 'M8');
+  await tellApprovers('approval-request', `Price change ${r.sku} -> ${price}: approval needed`, `Takes effect ${r.effectiveAt} if approved before then. Reason: ${r.reason}`);
   await condition(decided);
   await watch;
   await reminders;
