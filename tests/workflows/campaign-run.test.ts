@@ -178,3 +178,20 @@ it('M4: a long campaign continues as new to keep its history bounded; the state 
   const history = await kit.env.client.workflow.getHandle(`campaign:${req.campaignId}`).fetchHistory();
   expect(history.events!.length).toBeLessThan(200);
 });
+
+it('M4: when the analytics system is down a sample is skipped and recorded; monitoring goes on and the series stays continuous', async () => {
+  const { req, h, start } = await approvedCampaign();
+  await kit.sim.configure({ routes: { 'analytics.metrics': { failRate: 1 } } });
+  try {
+    await sleepUntil(kit, start + 6 * HOUR + MINUTE);
+    await eventually(async () => (await timeline(req.campaignId)).some((t) => t.action === 'metrics_unavailable'), 'missed sample recorded');
+    expect((await campaignState(h)).metrics.samples).toBe(0);
+  } finally {
+    await kit.sim.configure({ routes: { 'analytics.metrics': null } });
+  }
+  await setAnalytics(kit, req.campaignId, { impressions: 42 });
+  await sleepUntil(kit, start + 12 * HOUR + MINUTE);
+  const s = await samplesAt(h, 1);
+  expect(s.metrics.latest).toMatchObject({ seq: 1, impressions: 42 });
+  expect((await timeline(req.campaignId)).find((t) => t.action === 'metrics_unavailable')?.rule).toBe('M4');
+});
