@@ -9,6 +9,7 @@ import type { CarrierCode } from '../domain/carrier';
 import type { Address } from '../domain/address';
 import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
+import { marketingActivities } from './marketing';
 import { recordTransition } from './store/cases';
 import { recordMovement, settleClaim } from './store/refunds';
 import { stopOrderForRefund } from './orders';
@@ -92,6 +93,8 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
     settleRefundClaim: (input: { refundId: string; status: 'paid' | 'rejected' | 'closed' }) => settleClaim(pool, input.refundId, input.status),
 
     stopOrderForRefund: (input: { orderId: string; refundId: string }) => stopOrderForRefund(temporal, input),
+
+    ...marketingActivities({ pool, clients }),
   };
 }
 

@@ -10,6 +10,7 @@ import { installAccessLog } from './access-log';
 import { parseApiKeys, type RoleGuard, type Role } from './auth';
 import { installErrorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints';
+import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
 import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
@@ -78,5 +79,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
   auditRoutes(app, { pool: deps.pool, keys });
+  marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
   return app;
 }

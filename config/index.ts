@@ -1,9 +1,10 @@
 // All runtime configuration comes from the environment, validated once at start.
 import { z } from 'zod';
+import { calendarProblems } from '../domain/calendar';
 import { DEFAULT_POLICY, mergePolicy, type Policy } from '../domain/policy';
 import { systemUrlsFromEnv, type SystemUrls } from '../activities/clients/systems';
 
-export const DEV_API_KEYS = 'dev-service-key:service,dev-support-key:support,dev-auditor-key:auditor';
+export const DEV_API_KEYS = 'dev-service-key:service,dev-support-key:support,dev-auditor-key:auditor,dev-marketing-key:support:head-of-marketing';
 
 // Sections and keys are checked against the defaults in mergePolicy; values must keep their type.
 const policyOverrides = z.record(z.string(), z.record(z.string(), z.unknown()));
@@ -37,7 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     systems: systemUrlsFromEnv(env),
     httpTimeoutMs: Number(env.HTTP_TIMEOUT_MS ?? 5_000),
-    policy: mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]),
+    policy: withMarketingEnv(mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]), env),
     api: { host: env.HOST ?? '127.0.0.1', port: Number(env.PORT ?? 3000), apiKeys: env.API_KEYS },
   };
 }
@@ -47,4 +48,19 @@ export function apiKeysFor(config: Config): string {
   if (config.api.apiKeys) return config.api.apiKeys;
   if (config.production) throw new Error('NODE_ENV=production needs API_KEYS (key:role[:name],...); refusing to start with the development keys');
   return DEV_API_KEYS;
+}
+
+/** M1/M8 approvers by principal name (CAMPAIGN_APPROVERS / PRICE_APPROVERS, comma-separated); a bad calendar fails at start. */
+function withMarketingEnv(policy: Policy, env: NodeJS.ProcessEnv): Policy {
+  const names = (v: string | undefined) => v?.split(',').map((n) => n.trim()).filter(Boolean);
+  const campaignApprovers = names(env.CAMPAIGN_APPROVERS);
+  const priceApprovers = names(env.PRICE_APPROVERS);
+  const out: Policy = {
+    ...policy,
+    campaign: campaignApprovers?.length ? { ...policy.campaign, approvers: campaignApprovers } : policy.campaign,
+    priceChange: priceApprovers?.length ? { ...policy.priceChange, approvers: priceApprovers } : policy.priceChange,
+  };
+  const problems = calendarProblems(out.calendar);
+  if (problems.length) throw new Error(`POLICY_OVERRIDES calendar is not valid: ${problems.join('; ')}`);
+  return out;
 }

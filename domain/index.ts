@@ -9,3 +9,6 @@ export * from './order';
 export * from './policy';
 export * from './time';
 export * from './refund';
+export * from './calendar';
+export * from './campaign';
+export * from './promotion';

@@ -1,5 +1,6 @@
 // The SOP numbers (shared/SOP.md) as data. A deployment overrides them in configuration;
 // each workflow receives a snapshot at start so later changes only affect new cases.
+import { CN_CALENDAR, type BusinessCalendar } from './calendar';
 import { DAY, HOUR, MINUTE } from './time';
 
 export interface OrderPolicy {
@@ -64,11 +65,67 @@ export interface ComplaintPolicy {
   timeZone: string;
 }
 
+/** M1-M5: marketing campaigns. */
+export interface CampaignPolicy {
+  /** M1: the plan is submitted at least this many working days before the first phase. */
+  leadWorkingDays: number;
+  /** M1: principal names (API key names) allowed to approve campaigns. */
+  approvers: string[];
+  /** M1: reminders to the approver this long before the first phase starts. */
+  approvalRemindersBeforeStartMs: number[];
+  /** M2: the budget split guideline (shares of the total) and how far off it may be before a warning. */
+  promotionShare: number;
+  subsidyShare: number;
+  materialsShare: number;
+  reserveShare: number;
+  budgetShareTolerance: number;
+  /** M2: projected ROI (GMV target / total budget) below this is a warning. */
+  minRoi: number;
+  /** M4: how often metrics are pulled while a phase runs. */
+  monitorIntervalMs: number;
+  /** M4: alert when conversions / clicks falls below this (once clicks reach the minimum sample). */
+  minConversionRate: number;
+  minClicksForConversionAlert: number;
+  /** M4: alert when spend exceeds the planned spend to date by more than this share. */
+  spendAheadTolerance: number;
+  /** M4: metric samples per workflow run before continue-as-new keeps the history bounded. */
+  samplesPerRun: number;
+  /** M5: the retrospective is filed within this many working days after the end. */
+  retrospectiveWorkingDays: number;
+  /** M5: reminder to the owner this long before the retrospective is due. */
+  retrospectiveReminderBeforeMs: number;
+}
+
+/** M6/M7: every promotional message. */
+export interface MessagingPolicy {
+  /** M6: promotional messages per customer per calendar month (shop time zone). */
+  monthlyCap: number;
+  /** M7: re-engagement goes only to customers without a purchase in this many days. */
+  reengagementQuietDays: number;
+  /** M6: every promotional message carries a link to this page. */
+  unsubscribeUrl: string;
+}
+
+/** M8: price changes. */
+export interface PriceChangePolicy {
+  /** M8: submitted at least this long before it takes effect. */
+  minNoticeMs: number;
+  /** M8: principal names allowed to approve price changes. */
+  approvers: string[];
+  /** M8: reminders to the approvers this long before the change would take effect. */
+  approvalRemindersBeforeEffectMs: number[];
+}
+
 /** One section per process; each process adds its own section here. */
 export interface Policy {
   order: OrderPolicy;
   refund: RefundPolicy;
   complaint: ComplaintPolicy;
+  /** working days (M1, M5); a deployment replaces the holiday lists in configuration */
+  calendar: BusinessCalendar;
+  campaign: CampaignPolicy;
+  messaging: MessagingPolicy;
+  priceChange: PriceChangePolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -105,6 +162,35 @@ export const DEFAULT_POLICY: Policy = {
     routing: { logistics: 'logistics', quality: 'quality_control', service: 'customer_service', billing: 'finance', other: 'customer_service' },
     fallbackDepartment: 'customer_service',
     timeZone: 'Asia/Shanghai',
+  },
+  calendar: CN_CALENDAR,
+  campaign: {
+    leadWorkingDays: 10,
+    approvers: ['head-of-marketing'],
+    approvalRemindersBeforeStartMs: [3 * DAY, 1 * DAY],
+    promotionShare: 0.5,
+    subsidyShare: 0.3,
+    materialsShare: 0.1,
+    reserveShare: 0.1,
+    budgetShareTolerance: 0.05,
+    minRoi: 3,
+    monitorIntervalMs: 15 * MINUTE,
+    minConversionRate: 0.02,
+    minClicksForConversionAlert: 100,
+    spendAheadTolerance: 0.2,
+    samplesPerRun: 500,
+    retrospectiveWorkingDays: 3,
+    retrospectiveReminderBeforeMs: 1 * DAY,
+  },
+  messaging: {
+    monthlyCap: 4,
+    reengagementQuietDays: 30,
+    unsubscribeUrl: 'https://shop.example.com/unsubscribe',
+  },
+  priceChange: {
+    minNoticeMs: 24 * HOUR,
+    approvers: ['head-of-marketing'],
+    approvalRemindersBeforeEffectMs: [12 * HOUR],
   },
 };
 

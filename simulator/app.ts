@@ -4,6 +4,7 @@ import type { SimulatorOptions } from './config';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCarrierRoutes } from './routes/carrier';
 import { registerInventoryRoutes } from './routes/inventory';
+import { registerMarketingRoutes } from './routes/marketing';
 import { registerMessagingRoutes } from './routes/messaging';
 import { registerPaymentRoutes } from './routes/payment';
 import { registerPlatformRoutes } from './routes/platform';
@@ -25,6 +26,7 @@ export function buildSimulator(opts: SimulatorOptions = {}): { app: FastifyInsta
   registerCarrierRoutes(app, state);
   registerPlatformRoutes(app, state);
   registerMessagingRoutes(app, state);
+  registerMarketingRoutes(app, state);
 
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not found', method: req.method, url: req.url }));
   // Pending webhooks, step delays and hangs would otherwise keep the process alive after close.

@@ -15,6 +15,8 @@ export const ROUTE_NAMES = [
   'platform.tracking',
   'messaging.sms',
   'messaging.staff',
+  'analytics.metrics',
+  'catalog.price',
 ] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { defaultConfig, type SimConfig, type SimulatorOptions } from './config';
 import { Ledger } from './ledger';
 import type { Shipment } from './progress';
+import type { CampaignNumbers, CatalogPrice } from './routes/marketing';
 import { Stock } from './stock';
 import { Timers } from './timers';
 import type { DeliveryRecord } from './webhooks';
@@ -21,6 +22,10 @@ export class SimulatorState {
   readonly shipments = new Map<string, Shipment>();
   /** Outcome of every webhook delivery (for debugging; GET /sim/webhooks). */
   readonly webhooks: DeliveryRecord[] = [];
+  /** Cumulative campaign numbers the analytics system reports (set by tests via /sim/analytics). */
+  readonly analytics = new Map<string, CampaignNumbers>();
+  /** Current price per sku in the catalog. */
+  readonly catalog = new Map<string, CatalogPrice>();
   config: SimConfig;
 
   constructor(
@@ -41,6 +46,8 @@ export class SimulatorState {
     this.responses.clear();
     this.shipments.clear();
     this.webhooks.length = 0;
+    this.analytics.clear();
+    this.catalog.clear();
     this.stock.reset();
     this.config = defaultConfig(this.options);
   }

@@ -2,3 +2,5 @@
 export { orderWorkflow } from './order/workflow';
 export { refundWorkflow } from './refund/workflow';
 export { complaintWorkflow } from './complaint/workflow';
+export { campaignWorkflow } from './campaign/workflow';
+export { priceChangeWorkflow } from './price-change/workflow';

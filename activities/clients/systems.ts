@@ -2,6 +2,7 @@
 // key its caller derived from the workflow ID and step.
 import type { CarrierCode } from '../../domain/carrier';
 import type { Address } from '../../domain/address';
+import type { CampaignMetrics } from '../../domain/campaign';
 import { createHttpClient, type HttpClient } from './http';
 
 export interface StockLine {
@@ -74,6 +75,22 @@ export function messagingClient(http: HttpClient) {
   };
 }
 
+/** M4: the analytics system reports a campaign's cumulative numbers (read-only, no key). */
+export function analyticsClient(http: HttpClient) {
+  return {
+    campaignMetrics: (campaignId: string) =>
+      http.get<CampaignMetrics & { campaignId: string; at: string }>(`/analytics/campaigns/${encodeURIComponent(campaignId)}/metrics`),
+  };
+}
+
+/** M8: the product catalog takes the new price. */
+export function catalogClient(http: HttpClient) {
+  return {
+    setPrice: (key: string, body: { ref: string; sku: string; price: number; currency: string; effectiveAt: string }) =>
+      http.post<{ sku: string; price: number; currency: string; changeId: string }>('/catalog/prices', body, key),
+  };
+}
+
 export interface SystemUrls {
   inventory: string;
   payment: string;
@@ -81,6 +98,8 @@ export interface SystemUrls {
   carrier: string;
   platform: string;
   messaging: string;
+  analytics: string;
+  catalog: string;
 }
 
 export function createClients(urls: SystemUrls, timeoutMs = 5_000) {
@@ -92,6 +111,8 @@ export function createClients(urls: SystemUrls, timeoutMs = 5_000) {
     carrier: carrierClient(http('carrier')),
     platform: platformClient(http('platform')),
     messaging: messagingClient(http('messaging')),
+    analytics: analyticsClient(http('analytics')),
+    catalog: catalogClient(http('catalog')),
   };
 }
 export type Clients = ReturnType<typeof createClients>;
@@ -106,5 +127,7 @@ export function systemUrlsFromEnv(env: NodeJS.ProcessEnv = process.env): SystemU
     carrier: env.CARRIER_URL ?? sim,
     platform: env.PLATFORM_URL ?? sim,
     messaging: env.MESSAGING_URL ?? sim,
+    analytics: env.ANALYTICS_URL ?? sim,
+    catalog: env.CATALOG_URL ?? sim,
   };
 }

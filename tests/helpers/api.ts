@@ -5,7 +5,7 @@ import { DEV_API_KEYS } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import type { WorkflowKit } from './workflow-kit';
 
-export const KEYS = { service: 'dev-service-key', support: 'dev-support-key', auditor: 'dev-auditor-key' } as const;
+export const KEYS = { service: 'dev-service-key', support: 'dev-support-key', auditor: 'dev-auditor-key', marketing: 'dev-marketing-key' } as const;
 export const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]}` });
 
 export function buildTestApp(kit: WorkflowKit): Promise<FastifyInstance> {

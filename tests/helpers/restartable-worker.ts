@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { createActivities } from '../../activities';
 import { createClients } from '../../activities/clients/systems';
-import type { WorkflowKit } from './workflow-kit';
+import { allSystemsAt, type WorkflowKit } from './workflow-kit';
 
 export interface RestartableWorker {
   taskQueue: string;
@@ -17,7 +17,7 @@ export function restartableWorker(kit: WorkflowKit, taskQueue: string, httpTimeo
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   const url = kit.sim.url;
-  const clients = createClients({ inventory: url, payment: url, warehouse: url, carrier: url, platform: url, messaging: url }, httpTimeoutMs);
+  const clients = createClients(allSystemsAt(url), httpTimeoutMs);
   return {
     taskQueue,
     async start() {

@@ -28,6 +28,11 @@ export function quietTemporalLogs(): void {
   }
 }
 
+/** Every external system played by one simulator. */
+export function allSystemsAt(url: string): SystemUrls {
+  return { inventory: url, payment: url, warehouse: url, carrier: url, platform: url, messaging: url, analytics: url, catalog: url };
+}
+
 /** Cases mirror their row into search attributes; the test server, like any server, must know them. */
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
@@ -48,7 +53,7 @@ export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
-  const urls: SystemUrls = { inventory: simUrl, payment: simUrl, warehouse: simUrl, carrier: simUrl, platform: simUrl, messaging: simUrl };
+  const urls = allSystemsAt(simUrl);
   const taskQueue = `test-${name}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,

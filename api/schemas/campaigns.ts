@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { budgetTotal, phaseProblems } from '../../domain/campaign';
+import { PROMOTION_AUDIENCES } from '../../domain/promotion';
+import { businessId, currency, errorBody, fen, isoTime, text } from './common';
+
+const phone = z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number of 6-20 digits');
+
+const phase = z.object({ name: text(50), startsAt: isoTime, endsAt: isoTime }).strict();
+
+const audience = z
+  .object({
+    kind: z.enum(PROMOTION_AUDIENCES).describe('reengagement keeps only customers without a purchase in 30 days and without a refunded order (M7)'),
+    customers: z.array(z.object({ id: text(64), phone }).strict()).min(1).max(500),
+    text: text(300).describe('the message; the unsubscribe link is appended (M6)'),
+    phase: text(50).optional().describe('phase at whose start the message goes out (default: the first phase)'),
+  })
+  .strict();
+
+const planFields = {
+  name: text(100),
+  owner: text(100).describe('principal name of the campaign owner'),
+  goals: z
+    .object({
+      gmvTarget: fen.positive().describe('fen'),
+      newCustomerShare: z.number().min(0).max(1),
+      followerGrowth: z.number().int().nonnegative(),
+    })
+    .strict(),
+  budget: z.object({ promotion: fen, subsidy: fen, materials: fen, reserve: fen }).strict().describe('fen per category; guideline 50/30/10/10 (M2)'),
+  currency: currency.optional(),
+  phases: z.array(phase).min(1).max(20).describe('ordered, non-overlapping; e.g. warm-up 3 days, burst 2 days, encore 1 day (M3)'),
+  riskPlan: text(4000),
+  audience: audience.optional(),
+};
+
+type PlanShape = z.infer<z.ZodObject<typeof planFields>>;
+
+function planRefinement(p: PlanShape, ctx: z.RefinementCtx): void {
+  for (const problem of phaseProblems(p.phases)) ctx.addIssue({ code: 'custom', path: ['phases', ...problem.path], message: problem.message });
+  if (budgetTotal(p.budget) <= 0) ctx.addIssue({ code: 'custom', path: ['budget'], message: 'the total budget must be above zero' });
+  if (p.audience?.phase && !p.phases.some((ph) => ph.name === p.audience!.phase)) {
+    ctx.addIssue({ code: 'custom', path: ['audience', 'phase'], message: 'must name one of the phases' });
+  }
+  const ids = new Set<string>();
+  p.audience?.customers.forEach((c, i) => {
+    if (ids.has(c.id)) ctx.addIssue({ code: 'custom', path: ['audience', 'customers', i, 'id'], message: 'listed twice' });
+    ids.add(c.id);
+  });
+}
+
+export const campaignPlanBody = z.object(planFields).strict().superRefine(planRefinement);
+export const campaignBody = z.object({ campaignId: businessId, ...planFields }).strict().superRefine(planRefinement);
+export type CampaignBody = z.infer<typeof campaignBody>;
+
+export const campaignParams = z.object({ campaignId: businessId }).strict();
+
+export const approvalBody = z
+  .object({ decision: z.enum(['approve', 'reject', 'revise']), comment: z.string().trim().max(2000).optional() })
+  .strict()
+  .refine((a) => a.decision === 'approve' || !!a.comment, { path: ['comment'], message: 'reject and revise need a comment' });
+
+export const retrospectiveBody = z
+  .object({ filedBy: text(100), summary: text(8000), improvements: z.string().trim().max(8000).optional() })
+  .strict();
+
+const leadTime = z.object({
+  ok: z.boolean(),
+  submittedOn: z.string(),
+  startsOn: z.string(),
+  workingDays: z.number(),
+  required: z.number(),
+  earliestStartDate: z.string(),
+  earliestStartAt: z.string(),
+});
+
+export const startedCampaign = z.object({
+  campaignId: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  status: z.enum(['open', 'closed']),
+  warnings: z.array(z.looseObject({ code: z.string(), rule: z.string(), message: z.string() })).describe('M2 warnings the approver sees'),
+  leadTime,
+});
+
+/** M1: 422 names the earliest allowed start. */
+export const tooLateBody = errorBody.extend({
+  rule: z.literal('M1'),
+  earliestStartDate: z.string().describe('local date (shop time zone) of the earliest allowed first phase'),
+  earliestStartAt: z.string().describe('the instant that date begins, UTC'),
+  workingDays: z.number().describe('working days between submission and the requested start'),
+  required: z.number(),
+});

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { businessId, currency, errorBody, fen, isoTime, text } from './common';
+
+export const priceChangeBody = z
+  .object({
+    priceChangeId: businessId.describe('the business key: the workflow is price-change:<priceChangeId>'),
+    sku: text(64),
+    newPrice: fen.positive().describe('fen'),
+    currency: currency.optional(),
+    effectiveAt: isoTime.describe('at least 24 h after submission (M8)'),
+    requestedBy: text(100),
+    reason: text(2000),
+  })
+  .strict();
+
+export const priceChangeParams = z.object({ priceChangeId: businessId }).strict();
+
+export const priceApprovalBody = z
+  .object({ decision: z.enum(['approve', 'reject']), comment: z.string().trim().max(2000).optional() })
+  .strict()
+  .refine((a) => a.decision === 'approve' || !!a.comment, { path: ['comment'], message: 'a rejection needs a comment' });
+
+export const startedPriceChange = z.object({
+  priceChangeId: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  status: z.enum(['open', 'closed']),
+});
+
+/** M8: 422 names the earliest allowed effective time. */
+export const tooSoonBody = errorBody.extend({ rule: z.literal('M8'), earliestEffectiveAt: z.string() });

@@ -1,0 +1,87 @@
+// Campaign cases in Temporal: start (M1 lead time checked here), read with the stored metric
+// series, approve, resubmit, file the retrospective.
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { recentSamples, type MetricsSample } from '../../activities/store/campaigns';
+import { checkLeadTime, type CampaignPlan, type CampaignRequest, type LeadTimeCheck, type PlanWarning } from '../../domain/campaign';
+import { workflowIdFor } from '../../domain/ids';
+import type { Policy } from '../../domain/policy';
+import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, resubmitPlanUpdate } from '../../workflows/campaign/messages';
+import type { ApprovalInput, CampaignState, RetrospectiveInput } from '../../workflows/campaign/types';
+import type { campaignWorkflow } from '../../workflows/campaign/workflow';
+import { ApiError } from '../errors';
+import { actOnCase, startOnce } from './start-once';
+import { onCase } from './temporal';
+
+/** M1: the plan came too late; the route answers 422 with the earliest allowed start. */
+export class TooLateError extends Error {
+  constructor(readonly check: LeadTimeCheck) {
+    super(`M1: a campaign must be submitted at least ${check.required} working days before its first phase; `
+      + `submitted ${check.submittedOn}, starting ${check.startsOn} leaves ${check.workingDays}; the earliest allowed start is ${check.earliestStartDate}`);
+  }
+}
+
+export interface StartedCampaign {
+  campaignId: string;
+  workflowId: string;
+  runId: string;
+  status: 'open' | 'closed';
+  created: boolean;
+  warnings: PlanWarning[];
+  leadTime: LeadTimeCheck;
+}
+
+export function campaignService(deps: { client: Client; pool: Pool; taskQueue: string; policy: () => Policy; now?: () => number }) {
+  const { client, pool, taskQueue } = deps;
+  const now = deps.now ?? Date.now;
+  const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('campaign', id));
+  const label = (id: string) => `campaign ${id}`;
+  const act = <T>(id: string, call: () => Promise<T>) => actOnCase(client, workflowIdFor('campaign', id), label(id), call);
+  const leadTimeOf = (plan: Pick<CampaignPlan, 'phases'>) => {
+    const p = deps.policy();
+    return checkLeadTime(plan.phases[0].startsAt, now(), p.calendar, p.campaign.leadWorkingDays);
+  };
+
+  return {
+    async start(request: CampaignRequest): Promise<StartedCampaign> {
+      const policy = deps.policy();
+      const leadTime = leadTimeOf(request);
+      const workflowId = workflowIdFor('campaign', request.campaignId);
+      // A repeated POST of an accepted plan is answered from the existing case, even once it is late.
+      if (!leadTime.ok && !(await handleFor(request.campaignId).describe().then(() => true, () => false))) throw new TooLateError(leadTime);
+      const started = await startOnce<typeof campaignWorkflow>(client, {
+        workflowType: 'campaignWorkflow', workflowId, taskQueue, label: label(request.campaignId), body: request,
+        args: [{ request, policy: policy.campaign, calendar: policy.calendar, messaging: policy.messaging, submittedAt: new Date(now()).toISOString() }],
+      });
+      const state = await this.state(request.campaignId);
+      return { campaignId: request.campaignId, ...started, warnings: state.warnings, leadTime: state.leadTime };
+    },
+
+    async state(id: string): Promise<CampaignState & { series: MetricsSample[] }> {
+      const state = await onCase(label(id), () => handleFor(id).query(campaignStateQuery));
+      return { ...state, series: await recentSamples(pool, id, 100) };
+    },
+
+    isApprover: (name: string | undefined) => !!name && deps.policy().campaign.approvers.includes(name),
+
+    approve: (id: string, input: ApprovalInput): Promise<CampaignState> =>
+      act(id, () => handleFor(id).executeUpdate(campaignApprovalUpdate, { args: [input] })),
+
+    async resubmit(id: string, plan: CampaignPlan, by: string): Promise<CampaignState> {
+      const leadTime = leadTimeOf(plan);
+      if (!leadTime.ok) {
+        await onCase(label(id), () => handleFor(id).describe()); // 404 before 422
+        throw new TooLateError(leadTime);
+      }
+      return act(id, () => handleFor(id).executeUpdate(resubmitPlanUpdate, { args: [{ plan, by }] }));
+    },
+
+    fileRetrospective: (id: string, input: RetrospectiveInput): Promise<CampaignState> =>
+      act(id, () => handleFor(id).executeUpdate(fileRetrospectiveUpdate, { args: [input] })),
+  };
+}
+export type CampaignService = ReturnType<typeof campaignService>;
+
+export function forbiddenApprover(name: string | undefined, what: string): ApiError {
+  return new ApiError(403, 'forbidden', `${name ? `"${name}"` : 'this key'} may not approve ${what}; ask one of the configured approvers`);
+}

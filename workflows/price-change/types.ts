@@ -1,0 +1,49 @@
+import type { Breach, Deadline, Decision } from '../../domain/case';
+import type { Currency } from '../../domain/money';
+import type { PriceChangePolicy } from '../../domain/policy';
+
+export interface PriceChangeRequest {
+  priceChangeId: string;
+  sku: string;
+  /** fen */
+  newPrice: number;
+  currency?: Currency;
+  effectiveAt: string;
+  requestedBy: string;
+  reason: string;
+}
+
+export interface PriceChangeWorkflowInput {
+  request: PriceChangeRequest;
+  policy: PriceChangePolicy;
+  /** when the API accepted the request (M8's 24 h were checked against it) */
+  submittedAt: string;
+}
+
+export interface PriceApprovalInput {
+  decision: 'approve' | 'reject';
+  /** principal name, checked against the approver list by the API */
+  by: string;
+  comment?: string;
+}
+
+export type PriceChangeStage = 'awaiting_approval' | 'scheduled' | 'applied' | 'rejected' | 'expired' | 'failed';
+
+export type PriceChangeState = {
+  priceChangeId: string;
+  workflowId: string;
+  stage: PriceChangeStage;
+  status: 'open' | 'closed';
+  sku: string;
+  newPrice: { amount: number; currency: string };
+  effectiveAt: string;
+  requestedBy: string;
+  reason: string;
+  applied?: { at: string; changeId: string };
+  failure?: string;
+  deadlines: Deadline[];
+  breaches: Breach[];
+  decisions: Decision[];
+  reminders: { to: string; at: string }[];
+  pendingActions: { action: string; role: string; description: string }[];
+};
