@@ -10,8 +10,7 @@ import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, re
 import type { ApprovalInput, CampaignState, RetrospectiveInput } from '../../workflows/campaign/types';
 import type { campaignWorkflow } from '../../workflows/campaign/workflow';
 import { ApiError } from '../errors';
-import { actOnCase, startOnce } from './start-once';
-import { onCase } from './temporal';
+import { onCase, startOnce } from './temporal';
 
 /** M1: the plan came too late; the route answers 422 with the earliest allowed start. */
 export class TooLateError extends Error {
@@ -36,7 +35,7 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
   const now = deps.now ?? Date.now;
   const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('campaign', id));
   const label = (id: string) => `campaign ${id}`;
-  const act = <T>(id: string, call: () => Promise<T>) => actOnCase(client, workflowIdFor('campaign', id), label(id), call);
+  const act = <T>(id: string, call: () => Promise<T>) => onCase(label(id), call, client.workflow.getHandle(workflowIdFor('campaign', id)));
   const leadTimeOf = (plan: Pick<CampaignPlan, 'phases'>) => {
     const p = deps.policy();
     return checkLeadTime(plan.phases[0].startsAt, now(), p.calendar, p.campaign.leadWorkingDays);

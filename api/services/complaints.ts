@@ -1,8 +1,8 @@
 // Complaint cases in Temporal (start, read, act) and their causes in PostgreSQL (C5).
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { complaintCauseCounts } from '../../activities/store/complaints';
+import { savePersonalData } from '../../activities/store/personal-data';
 import type { ComplaintRequest } from '../../domain/complaint';
 import { workflowIdFor } from '../../domain/ids';
 import type { Policy } from '../../domain/policy';
@@ -11,7 +11,7 @@ import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from
 import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput, VerificationInput } from '../../workflows/complaint/types';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
 import { ApiError } from '../errors';
-import { onCase, requestHash } from './temporal';
+import { onCase, startOnce } from './temporal';
 
 export interface StartedComplaint {
   complaintId: string;
@@ -24,17 +24,7 @@ export interface StartedComplaint {
 export function complaintService(client: Client, taskQueue: string, policy: () => Policy, pool: Pool) {
   const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('complaint', id));
   const label = (id: string) => `complaint ${id}`;
-  /** An update to a finished workflow can come back as "not found" (the test server says so): tell closed from unknown. */
-  const actOn = async (id: string, call: () => Promise<ComplaintState>): Promise<ComplaintState> => {
-    try {
-      return await onCase(label(id), call);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.statusCode === 404)) throw err;
-      const exists = await handleFor(id).describe().then(() => true, () => false);
-      if (exists) throw new ApiError(409, 'case_closed', `${label(id)} is closed and accepts no more actions`);
-      throw err;
-    }
-  };
+  const actOn = (id: string, call: () => Promise<ComplaintState>) => onCase(label(id), call, handleFor(id));
   const input = (request: ComplaintRequest): ComplaintWorkflowInput => {
     const p = policy();
     const { remoteProvinces, nextDayProvinces, remoteSurchargeFen } = p.order;
@@ -44,27 +34,16 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
   return {
     async start(request: ComplaintRequest): Promise<StartedComplaint> {
       const workflowId = workflowIdFor('complaint', request.complaintId);
-      const hash = requestHash(request);
-      try {
-        const handle = await client.workflow.start<typeof complaintWorkflow>('complaintWorkflow', {
-          workflowId,
-          taskQueue,
-          args: [input(request)],
-          memo: { requestHash: hash },
-          // One complaint, one workflow (its runs chained by continue-as-new): a retried POST starts nothing.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        });
-        return { complaintId: request.complaintId, workflowId, runId: handle.firstExecutionRunId, status: 'open', created: true };
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        const existing = await client.workflow.getHandle(workflowId).describe();
-        if (existing.memo?.requestHash !== hash) {
-          throw new ApiError(409, 'conflict', `complaint ${request.complaintId} already exists with a different body`);
-        }
-        const status = existing.status.name === 'RUNNING' ? 'open' : 'closed';
-        return { complaintId: request.complaintId, workflowId, runId: existing.runId, status, created: false };
-      }
+      const started = await startOnce<typeof complaintWorkflow>(client, {
+        workflowType: 'complaintWorkflow',
+        workflowId,
+        taskQueue,
+        label: `complaint ${request.complaintId}`,
+        body: request,
+        args: [input(request)],
+        onCreated: () => savePersonalData(pool, workflowId, { customer: request.customer }),
+      });
+      return { complaintId: request.complaintId, ...started };
     },
 
     state: (id: string): Promise<ComplaintState> => onCase(label(id), () => handleFor(id).query(complaintStateQuery)),

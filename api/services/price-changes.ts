@@ -5,8 +5,7 @@ import type { Policy } from '../../domain/policy';
 import { priceApprovalUpdate, priceChangeStateQuery } from '../../workflows/price-change/messages';
 import type { PriceApprovalInput, PriceChangeRequest, PriceChangeState } from '../../workflows/price-change/types';
 import type { priceChangeWorkflow } from '../../workflows/price-change/workflow';
-import { actOnCase, startOnce } from './start-once';
-import { onCase } from './temporal';
+import { onCase, startOnce } from './temporal';
 
 /** M8: effectiveAt is too close; the route answers 422 with the earliest allowed time. */
 export class TooSoonError extends Error {
@@ -42,7 +41,7 @@ export function priceChangeService(deps: { client: Client; taskQueue: string; po
     isApprover: (name: string | undefined) => !!name && deps.policy().priceChange.approvers.includes(name),
 
     approve: (id: string, input: PriceApprovalInput): Promise<PriceChangeState> =>
-      actOnCase(client, workflowIdFor('price-change', id), label(id), () => handleFor(id).executeUpdate(priceApprovalUpdate, { args: [input] })),
+      onCase(label(id), () => handleFor(id).executeUpdate(priceApprovalUpdate, { args: [input] }), handleFor(id)),
   };
 }
 export type PriceChangeService = ReturnType<typeof priceChangeService>;

@@ -1,8 +1,8 @@
 // Refund cases: reserve the amount against the order, start idempotently, act through updates.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { savePersonalData } from '../../activities/store/personal-data';
 import { reserveRefund } from '../../activities/store/refunds';
 import { workflowIdFor } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
@@ -12,7 +12,7 @@ import type { CaseDecisionInput, CustomerReplyInput, RefundState, ResponseInput,
 import type { refundWorkflow } from '../../workflows/refund/workflow';
 import { ApiError } from '../errors';
 import type { RefundBody } from '../schemas/refunds';
-import { onCase, requestHash } from './temporal';
+import { onCase, requestHash, startOnce } from './temporal';
 
 export interface StartedRefund {
   refundId: string;
@@ -59,21 +59,16 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
       }
 
       const workflowId = workflowIdFor('refund', body.refundId);
-      try {
-        const handle = await client.workflow.start<typeof refundWorkflow>('refundWorkflow', {
-          workflowId,
-          taskQueue,
-          args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
-          memo: { requestHash: hash },
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        });
-        return { refundId: body.refundId, workflowId, runId: handle.firstExecutionRunId, status: 'open', created: true };
-      } catch (err) {
-        // A concurrent identical request won the start: answer as a duplicate.
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return (await existing(body, hash))!;
-        throw err;
-      }
+      const started = await startOnce<typeof refundWorkflow>(client, {
+        workflowType: 'refundWorkflow',
+        workflowId,
+        taskQueue,
+        label: `refund ${body.refundId}`,
+        body,
+        args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
+        onCreated: () => savePersonalData(pool, workflowId, { customer: body.customer }),
+      });
+      return { refundId: body.refundId, ...started };
     },
 
     state: (refundId: string): Promise<RefundState> => onCase(label(refundId), () => handleFor(refundId).query(refundStateQuery)),

@@ -1,5 +1,6 @@
 // Turns Temporal client failures into the API's answers.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { ApiError } from '../errors';
 
@@ -54,3 +55,37 @@ export async function signalCase(handle: WorkflowHandle, label: string, send: ()
     throw err;
   }
 }
+
+/** Starts a case workflow once per business key: the same body again finds the existing case, a
+ * different body is a conflict. `onCreated` runs only for the request that really started it. */
+export interface Started {
+  workflowId: string;
+  runId: string;
+  status: 'open' | 'closed';
+  created: boolean;
+}
+
+export async function startOnce<W extends Workflow>(
+  client: Client,
+  opts: { workflowType: string; workflowId: string; taskQueue: string; label: string; body: unknown; args: Parameters<W>; onCreated?: () => Promise<void> },
+): Promise<Started> {
+  const hash = requestHash(opts.body);
+  try {
+    const handle = await client.workflow.start(opts.workflowType, {
+      workflowId: opts.workflowId,
+      taskQueue: opts.taskQueue,
+      args: opts.args as unknown[],
+      memo: { requestHash: hash },
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    });
+    await opts.onCreated?.();
+    return { workflowId: opts.workflowId, runId: handle.firstExecutionRunId, status: 'open', created: true };
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const existing = await client.workflow.getHandle(opts.workflowId).describe();
+    if (existing.memo?.requestHash !== hash) throw new ApiError(409, 'conflict', `${opts.label} already exists with a different body`);
+    return { workflowId: opts.workflowId, runId: existing.runId, status: existing.status.name === 'RUNNING' ? 'open' : 'closed', created: false };
+  }
+}
+
