@@ -59,7 +59,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('routeRoles', [] as RouteRoles[]);
   app.addHook('onRoute', (route) => {
     const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));
-    if (guards.length) app.routeRoles.push({ method: String(route.method), url: route.url, roles: guards[0].roles });
+    if (guards.length && route.method !== 'HEAD') app.routeRoles.push({ method: String(route.method), url: route.url, roles: guards[0].roles });
   });
 
   await app.register(swagger, {

@@ -38,10 +38,10 @@ export interface TimelineEntry {
   detail?: Record<string, unknown>;
 }
 
-/** The next pending deadline, for "what is due" views. */
+/** The earliest deadline not yet met (overdue ones first of all), for "what is due" views. */
 export function nextDue(deadlines: Deadline[]): string | undefined {
-  const pending = deadlines.filter((d) => d.status === 'pending').map((d) => d.dueAt);
-  return pending.sort()[0];
+  const open = deadlines.filter((d) => d.status === 'pending' || d.status === 'breached').map((d) => d.dueAt);
+  return open.sort()[0];
 }
 
 /** One case row in the read model, as a workflow reports it at each transition. */

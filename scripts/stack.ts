@@ -41,7 +41,8 @@ export const DEFAULT_PORTS: StackPorts = {
   postgres: 5433,
 };
 
-export const DEFAULT_API_KEYS = 'dev-service-key:service,dev-support-key:support,dev-auditor-key:auditor';
+export { DEV_API_KEYS as DEFAULT_API_KEYS } from '../config';
+import { DEV_API_KEYS as DEFAULT_API_KEYS } from '../config';
 
 /** Temporal search attribute types accepted by `temporal server start-dev --search-attribute`. */
 export type SearchAttributeType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';

@@ -10,7 +10,6 @@ import { DAY } from '../../domain/time';
 import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
 import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput, VerificationInput } from '../../workflows/complaint/types';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
-import { ApiError } from '../errors';
 import { onCase, startOnce } from './temporal';
 
 export interface StartedComplaint {
