@@ -4,8 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type Principal } from '../auth';
 import { approvalBody, campaignBody, campaignParams, campaignPlanBody, retrospectiveBody, startedCampaign, tooLateBody } from '../schemas/campaigns';
-import { deadlineSchema, pendingActionSchema } from '../schemas/case-state';
-import { errorBody } from '../schemas/common';
+import { deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
 import { forbiddenApprover, TooLateError, type CampaignService } from '../services/campaigns';
 
 const stateSchema = z

@@ -3,19 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type Principal } from '../auth';
-import { errorBody } from '../schemas/common';
+import { breachSchema, deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
 import { callbackBody, causesQuery, causesReport, complaintBody, complaintParams, resolutionBody, startedComplaint, verificationBody } from '../schemas/complaints';
 import type { ComplaintService } from '../services/complaints';
 
-const deadlineSchema = z.object({
-  key: z.string(),
-  rule: z.string().describe('SOP rule id'),
-  label: z.string(),
-  dueAt: z.string(),
-  status: z.enum(['pending', 'met', 'breached', 'met_late', 'cancelled']),
-  metAt: z.string().optional(),
-  breachedAt: z.string().optional(),
-});
 const stateSchema = z
   .looseObject({
     complaintId: z.string(),
@@ -26,8 +17,8 @@ const stateSchema = z
     round: z.number().int(),
     reopenCount: z.number().int(),
     deadlines: z.array(deadlineSchema),
-    breaches: z.array(z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() })),
-    pendingActions: z.array(z.object({ action: z.string(), role: z.string(), description: z.string() })),
+    breaches: z.array(breachSchema),
+    pendingActions: z.array(pendingActionSchema),
   })
   .describe('the complaint workflow state: stage, department, deadlines, breaches, escalations, reopen count, decisions (personal data masked, O11)');
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };

@@ -23,7 +23,8 @@ export const errorBody = z.object({
 
 export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
 
-const deadline = z.object({
+/** One SOP deadline as every state query reports it. */
+export const deadlineSchema = z.object({
   key: z.string(),
   rule: z.string().describe('SOP rule id'),
   label: z.string(),
@@ -34,6 +35,9 @@ const deadline = z.object({
 });
 
 /** Every process's `state` query shares these fields; the rest is process-specific. */
+export const pendingActionSchema = z.object({ action: z.string(), role: z.string(), description: z.string() });
+export const breachSchema = z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() });
+
 export function caseState<K extends string>(idField: K, description: string) {
   const id = { [idField]: z.string() } as Record<K, z.ZodString>;
   return z
@@ -41,9 +45,9 @@ export function caseState<K extends string>(idField: K, description: string) {
       ...id,
       stage: z.string(),
       status: z.enum(['open', 'closed']),
-      deadlines: z.array(deadline),
-      breaches: z.array(z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() })),
-      pendingActions: z.array(z.object({ action: z.string(), role: z.string(), description: z.string() })),
+      deadlines: z.array(deadlineSchema),
+      breaches: z.array(breachSchema),
+      pendingActions: z.array(pendingActionSchema),
     })
     .describe(description);
 }

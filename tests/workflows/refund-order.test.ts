@@ -68,3 +68,16 @@ it('stopping an order is idempotent for the same refund and refused for a second
   expect((await oh.result()).stage).toBe('refunded');
   expect(await count('stock.released', order.orderId)).toBe(1);
 });
+
+it('M7: a paid order counts as a purchase and a paid refund marks the customer refunded, for the re-engagement filter', async () => {
+  const customer = { id: `C-${Date.now()}`, name: '赵六', phone: '13700001111' };
+  const order = await newOrder(kit, { customer });
+  const oh = await startOrder(kit, order);
+  await waitForStage(oh, 'awaiting_waybill');
+  const activity = async () => (await kit.pool.query('SELECT last_purchase_at, has_refund FROM customer_activity WHERE customer_id = $1', [customer.id])).rows[0];
+  expect(await activity()).toEqual({ last_purchase_at: new Date(order.paidAt), has_refund: false });
+  const rh = await startRefund(kit, await newRefund(kit, { orderId: order.orderId, customer }));
+  await respond(rh, 'accept');
+  await rh.result();
+  expect((await activity()).has_refund).toBe(true);
+});

@@ -189,6 +189,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   // --- the process ----------------------------------------------------------------------------
   await record('order-service', 'order_received', { total: formatMoney({ amount: total, currency: order.currency }), items: order.items.length, promotion: order.promotion ?? null });
+  // M7: a paid order is a purchase; re-engagement messages skip recent buyers.
+  await act.recordCustomerActivity({ customerId: order.customer.id, purchasedAt: order.paidAt });
 
   // O7: the ship deadline runs alongside everything from payment on; presale moves it.
   const shipDeadline = deadlines.open(
@@ -250,6 +252,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       if ((s.stage as OrderStage) === 'rejected') {
         await act.refundPayment({ key: key('refund-rejected'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
         s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O4', at: nowIso() });
+        await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
         await tellBuyer('rejected-notice', 'order_rejected', 'Your order could not be accepted after review; the payment is being refunded.');
         return finish('order_rejected');
       }
@@ -375,6 +378,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         if (ex.resolution!.action === 'reship') return 'reship';
         await act.refundPayment({ key: key('refund-logistics'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
         s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O10', at: nowIso() });
+        await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
         await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
         s.stage = 'refunded';
         return 'refunded';

@@ -254,6 +254,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     }
   }
   await record('payment', 'refund_paid', { amount: money(r.amount), refundTxId: s.payment.refundTxId }, 'R2');
+  await act.recordCustomerActivity({ customerId: r.customer.id, refunded: true }); // M7: refunded customers get no re-engagement
   await tellBuyer('paid-notice', 'refund_paid', `Your refund of ${money(r.amount)} is on its way to your account.`);
   return close('refunded', 'refund_completed');
 
