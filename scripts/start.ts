@@ -29,8 +29,14 @@ function envPort(name: string): number | undefined {
 
 function banner(stack: Stack, dataDir: string): string {
   const { urls, apiKeys } = stack;
-  const keys = Object.entries(apiKeys)
-    .map(([role, key]) => `    ${role.padEnd(8)} ${key}`)
+  const keys = (stack.env.API_KEYS ?? '')
+    .split(',')
+    .map((entry) => {
+      const [key, role, name] = entry.split(':');
+      // keys the user configured are secrets: show only which roles exist
+      const shown = process.env.API_KEYS ? `${key.slice(0, 3)}…` : key;
+      return `    ${(role ?? '').padEnd(8)} ${shown}${name ? `  (named ${name})` : ''}`;
+    })
     .join('\n');
   const order = JSON.stringify({
     orderId: 'demo-1001',
