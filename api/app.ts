@@ -14,6 +14,8 @@ import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
 import { refundRoutes } from './routes/refunds';
 import { refundService } from './services/refunds';
+import { workflowRoutes } from './routes/workflows';
+import { workflowAuditService, type BundleSource } from './services/workflows';
 
 export interface AppDeps {
   client: Client;
@@ -22,6 +24,8 @@ export interface AppDeps {
   apiKeys: string;
   policy: () => Policy;
   logger?: boolean | object;
+  /** code that audit replays run against; default WORKFLOW_BUNDLE_PATH, else workflows/ bundled on first use */
+  workflowBundle?: BundleSource;
 }
 
 /** Personal data never reaches the logs (O11): bodies are not logged, and these headers are redacted. */
@@ -51,5 +55,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   orderRoutes(app, { orders: orderService(deps.client, deps.taskQueue, () => deps.policy().order), keys });
   refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
+  workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle), keys });
   return app;
 }
