@@ -29,12 +29,16 @@ export function recordedHistories(): { file: string; json: HistoryJson; workflow
 export const caseClosed = (kit: WorkflowKit, workflowId: string) =>
   eventually(async () => (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1 AND status = $2', [workflowId, 'closed'])).rowCount === 1, `${workflowId} closed in the read model`);
 
+/** Polls describe (not result(): its long poll on the time-skipping server now and then never returns). */
+export const ended = (h: WorkflowHandle) =>
+  eventually(async () => (await h.describe()).status.name === 'COMPLETED', `${h.workflowId} completed`, 60_000);
+
 /** An order rejected at audit: the shortest real path to a closed case. */
 export async function closedOrder(kit: WorkflowKit): Promise<WorkflowHandle> {
   const h = await startOrder(kit, await newOrder(kit, { note: '加急 please' }));
   await waitForStage(h, 'awaiting_audit');
   await h.executeUpdate(auditUpdate, { args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'address unreachable' }] });
-  await h.result();
+  await ended(h);
   await caseClosed(kit, h.workflowId);
   return h;
 }
@@ -52,7 +56,7 @@ export async function reopenedComplaint(kit: WorkflowKit): Promise<{ h: Workflow
   await resolve(h, { compensation: undefined, resolution: 'second look' });
   await waitFor(h, (s) => s.stage === 'awaiting_callback' && s.round === 2);
   await callBack(h, { note: 'fine now' });
-  await h.result();
+  await ended(h);
   await caseClosed(kit, h.workflowId);
   return { h, runs: [first, (await h.describe()).runId] };
 }
@@ -65,6 +69,8 @@ export async function scratchDatabase(name: string): Promise<{ pool: Pool; url: 
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${db}`;
   const pool = new Pool({ connectionString: url.toString(), max: 4 });
+  // DROP ... WITH (FORCE) may reach a connection that is still closing: nothing to report then.
+  pool.on('error', () => undefined);
   await migrate(pool);
   return {
     pool,
