@@ -8,7 +8,7 @@ const runId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a Temporal run id');
 
 export const workflowParams = z.object({ workflowId }).strict();
 export const runQuery = z.object({ runId: runId.optional().describe('a run of the workflow; default its latest run') }).strict();
-export const replayBody = z.object({ runId: runId.optional().describe('as ?runId=') }).strict().optional();
+export const replayBody = z.object({ runId: runId.optional().describe('as ?runId=') }).strict().nullish();
 
 const source = z.enum(['temporal', 'archive']).describe('temporal while it keeps the run; archive once retention dropped it');
 const about = {
