@@ -100,7 +100,7 @@ const COMMANDS: Record<string, string> = {
 export function describeMismatch(err: Error, json?: HistoryJson): Mismatch {
   const kind: Mismatch['kind'] = err.name === 'DeterminismViolationError' ? 'nondeterminism' : 'workflow_task_failure';
   const inner = /message: "((?:[^"\\]|\\.)*)"/.exec(err.message)?.[1];
-  const message = inner ? JSON.parse(`"${inner}"`) as string : err.message.replace(/^.*?Details: /s, '');
+  const message = inner !== undefined ? unescapeRust(inner) : err.message.replace(/^.*?Details: /s, '');
   let eventId: number | null = null;
   let expected: string | null = null;
   let got: string | null = null;
@@ -117,6 +117,15 @@ export function describeMismatch(err: Error, json?: HistoryJson): Mismatch {
   const patch = /patch marker encountered for change (\S+), but there is no corresponding change command/.exec(message);
   if (patch) [expected, got] = [`patch marker ${patch[1]}`, 'no patched() call for it'];
   return { kind, eventId, expected, got, message };
+}
+
+/** The SDK quotes the message Rust-style (\\" \\n \\u{1b}); JSON reads all but \\u{..}. */
+function unescapeRust(s: string): string {
+  try {
+    return JSON.parse(`"${s.replace(/\\u\{([0-9a-f]+)\}/gi, (_m, hex: string) => `\\u${hex.padStart(4, '0')}`)}"`) as string;
+  } catch {
+    return s;
+  }
 }
 
 /** "ActivityTaskScheduled (recordTransition)" from the history itself, when the event is there. */

@@ -35,3 +35,9 @@ it('a workflow task failure keeps the code\'s own error message, without the SDK
   const m = describeMismatch(wrapped('ReplayError', 'amount must be an integer number of minor units, got undefined'));
   expect(m).toEqual({ kind: 'workflow_task_failure', eventId: null, expected: null, got: null, message: 'amount must be an integer number of minor units, got undefined' });
 });
+
+it('Rust-style escapes in the quoted message are read back; an unreadable one leaves the text as it came', () => {
+  const raw = (inner: string) => Object.assign(new Error(`Replay failed. Details: Failure { failure: Some(Failure { message: "${inner}", source: "" }) }`), { name: 'ReplayError' });
+  expect(describeMismatch(raw('bad \\"input\\"\\u{1b}[0m\\nnext')).message).toBe('bad "input"\u001b[0m\nnext');
+  expect(describeMismatch(raw('odd \\q escape')).message).toBe('odd \\q escape');
+});
