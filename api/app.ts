@@ -19,6 +19,8 @@ import { refundService } from './services/refunds';
 import { auditRoutes } from './routes/audit';
 import { caseRoutes } from './routes/cases';
 import { caseService } from './services/cases';
+import { workflowRoutes } from './routes/workflows';
+import { workflowAuditService, type BundleSource } from './services/workflows';
 
 export interface AppDeps {
   client: Client;
@@ -29,6 +31,8 @@ export interface AppDeps {
   /** the shop's time zone, for times shown to people (default Asia/Shanghai) */
   timeZone?: string;
   logger?: boolean | object;
+  /** code that audit replays run against; default WORKFLOW_BUNDLE_PATH, else workflows/ bundled on first use */
+  workflowBundle?: BundleSource;
 }
 
 /** Who may call what: collected from the routes' role guards (README's table and tests check it). */
@@ -80,5 +84,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
   auditRoutes(app, { pool: deps.pool, keys });
   marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
+  workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle), keys });
   return app;
 }

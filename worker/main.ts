@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { loadConfig } from '../config';
 import { migrate } from '../db/migrate';
+import { startArchiver } from './archiver';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -25,8 +26,12 @@ async function main(): Promise<void> {
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() then resolves.
   const running = worker.run();
+  // Closed runs' histories into PostgreSQL (ARCHIVE_INTERVAL_MS, default 30 s; 0 turns it off).
+  const archiveMs = Number(process.env.ARCHIVE_INTERVAL_MS ?? 30_000);
+  const archiver = archiveMs > 0 ? startArchiver({ client: temporal, pool, intervalMs: archiveMs, log: (line) => console.log(line) }) : undefined;
   console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address})`);
   await running;
+  await archiver?.stop();
   await connection.close();
   await clientConnection.close();
   await pool.end();

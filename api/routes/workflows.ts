@@ -1,0 +1,33 @@
+// /v1/workflows/:workflowId: auditors read any case's full event history and replay it against the current code.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { requireRole, type Principal } from '../auth';
+import { errorBody } from '../schemas/common';
+import { historyResponse, replayBody, replayResponse, runQuery, workflowParams } from '../schemas/workflows';
+import type { WorkflowAuditService } from '../services/workflows';
+
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+
+export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService; keys: Map<string, Principal> }): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { audit, keys } = deps;
+  const tags = ['audit'];
+
+  r.get(
+    '/v1/workflows/:workflowId/history',
+    {
+      preHandler: requireRole(keys, 'auditor'),
+      schema: { tags, summary: 'The event history as replayable JSON (from the archive once Temporal dropped it)', params: workflowParams, querystring: runQuery, response: { 200: historyResponse, ...errors } },
+    },
+    async (req) => audit.history(req.params.workflowId, req.query.runId),
+  );
+
+  r.post(
+    '/v1/workflows/:workflowId/replay',
+    {
+      preHandler: requireRole(keys, 'auditor'),
+      schema: { tags, summary: 'Replay the history against the workflow code deployed now: deterministic, or where it parts', params: workflowParams, querystring: runQuery, body: replayBody, response: { 200: replayResponse, ...errors } },
+    },
+    async (req) => audit.replay(req.params.workflowId, req.body?.runId ?? req.query.runId),
+  );
+}
