@@ -63,6 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('routeRoles', [] as RouteRoles[]);
   app.addHook('onRoute', (route) => {
     const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));
+    if (route.url.startsWith('/v1/') && !guards.length) throw new Error(`${route.method} ${route.url} has no requireRole guard on onRequest`);
     if (guards.length && route.method !== 'HEAD') app.routeRoles.push({ method: String(route.method), url: route.url, roles: guards[0].roles });
   });
 

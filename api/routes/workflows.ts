@@ -16,7 +16,7 @@ export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAudi
   r.get(
     '/v1/workflows/:workflowId/history',
     {
-      preHandler: requireRole(keys, 'auditor'),
+      onRequest: requireRole(keys, 'auditor'),
       schema: { tags, summary: 'The event history as replayable JSON (from the archive once Temporal dropped it)', params: workflowParams, querystring: runQuery, response: { 200: historyResponse, ...errors } },
     },
     async (req) => audit.history(req.params.workflowId, req.query.runId),
@@ -25,7 +25,7 @@ export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAudi
   r.post(
     '/v1/workflows/:workflowId/replay',
     {
-      preHandler: requireRole(keys, 'auditor'),
+      onRequest: requireRole(keys, 'auditor'),
       schema: { tags, summary: 'Replay the history against the workflow code deployed now: deterministic, or where it parts', params: workflowParams, querystring: runQuery, body: replayBody, response: { 200: replayResponse, ...errors } },
     },
     async (req) => audit.replay(req.params.workflowId, req.body?.runId ?? req.query.runId),
