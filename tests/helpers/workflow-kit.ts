@@ -45,21 +45,30 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
 }
 
 export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
-  quietTemporalLogs();
-  const path = process.env.TEMPORAL_TEST_SERVER_PATH;
-  if (!path || !process.env.DATABASE_URL || !process.env.WORKFLOW_BUNDLE_PATH) throw new Error('run through jest: global setup provides the servers');
+  const path = requireGlobalSetup().TEMPORAL_TEST_SERVER_PATH;
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
   await registerSearchAttributes(env);
+  return kitOn(env, `test-${name}`);
+}
+
+/** The servers global setup started, or a clear error when a test runs outside jest. */
+export function requireGlobalSetup(): { TEMPORAL_TEST_SERVER_PATH: string; TEMPORAL_CLI_PATH: string } {
+  const { TEMPORAL_TEST_SERVER_PATH, TEMPORAL_CLI_PATH, DATABASE_URL, WORKFLOW_BUNDLE_PATH } = process.env;
+  if (!TEMPORAL_TEST_SERVER_PATH || !TEMPORAL_CLI_PATH || !DATABASE_URL || !WORKFLOW_BUNDLE_PATH) throw new Error('run through jest: global setup provides the servers');
+  return { TEMPORAL_TEST_SERVER_PATH, TEMPORAL_CLI_PATH };
+}
+
+/** A simulator, a pool and a real worker with the real activities, on a test environment's server. */
+export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string): Promise<WorkflowKit> {
+  quietTemporalLogs();
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
-  const urls = allSystemsAt(simUrl);
-  const taskQueue = `test-${name}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: { code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH, 'utf8') },
-    activities: createActivities({ pool, temporal: env.client, clients: createClients(urls, 2_000) }),
+    workflowBundle: { code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8') },
+    activities: createActivities({ pool, temporal: env.client, clients: createClients(allSystemsAt(simUrl), 2_000) }),
   });
   const running = worker.run();
   return {
