@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type Principal } from '../auth';
-import { breachSchema, deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
+import { breachSchema, caseActionSchema, deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
 import { callbackBody, causesQuery, causesReport, complaintBody, complaintParams, resolutionBody, startedComplaint, verificationBody } from '../schemas/complaints';
 import type { ComplaintService } from '../services/complaints';
 
@@ -27,6 +27,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { complaints, keys } = deps;
   const tags = ['complaints'];
+  const act = caseActionSchema(tags, complaintParams, stateSchema);
 
   r.post(
     '/v1/complaints',
@@ -63,7 +64,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
     '/v1/complaints/:complaintId/verification',
     {
       onRequest: requireRole(keys, 'support'),
-      schema: { tags, summary: 'First response: verify the facts, valid or unfounded (C3, 24 h)', params: complaintParams, body: verificationBody, response: { 200: stateSchema, ...errors } },
+      schema: act('First response: verify the facts, valid or unfounded (C3, 24 h)', verificationBody),
     },
     async (req) => complaints.verify(req.params.complaintId, req.body),
   );
@@ -72,7 +73,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
     '/v1/complaints/:complaintId/resolution',
     {
       onRequest: requireRole(keys, 'support'),
-      schema: { tags, summary: 'Resolve with optional compensation, summary and improvement note (C3 48 h, C5)', params: complaintParams, body: resolutionBody, response: { 200: stateSchema, ...errors } },
+      schema: act('Resolve with optional compensation, summary and improvement note (C3 48 h, C5)', resolutionBody),
     },
     async (req) => complaints.resolve(req.params.complaintId, req.body),
   );
@@ -81,7 +82,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
     '/v1/complaints/:complaintId/callback',
     {
       onRequest: requireRole(keys, 'support'),
-      schema: { tags, summary: 'Callback attempt: not reached, satisfied (closes) or not (reopens) (C4, 24 h)', params: complaintParams, body: callbackBody, response: { 200: stateSchema, ...errors } },
+      schema: act('Callback attempt: not reached, satisfied (closes) or not (reopens) (C4, 24 h)', callbackBody),
     },
     async (req) => complaints.callback(req.params.complaintId, req.body),
   );

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type Principal } from '../auth';
-import { caseState, errorBody, errorResponses } from '../schemas/common';
+import { caseActionSchema, caseState, errorBody, errorResponses } from '../schemas/common';
 import { auditBody, carrierEventBody, exceptionResolutionBody, orderBody, orderParams, startedOrder, warehouseEventBody } from '../schemas/orders';
 import type { OrderService } from '../services/orders';
 
@@ -15,6 +15,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { orders, keys } = deps;
   const tags = ['orders'];
+  const act = caseActionSchema(tags, orderParams, stateSchema);
 
   r.post(
     '/v1/orders',
@@ -41,7 +42,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
     '/v1/orders/:orderId/audit',
     {
       onRequest: requireRole(keys, 'support'),
-      schema: { tags, summary: 'Manual audit decision (O4)', params: orderParams, body: auditBody, response: { 200: stateSchema, ...errors } },
+      schema: act('Manual audit decision (O4)', auditBody),
     },
     async (req) => orders.audit(req.params.orderId, req.body),
   );
@@ -50,32 +51,21 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
     '/v1/orders/:orderId/logistics-exception/resolution',
     {
       onRequest: requireRole(keys, 'support'),
-      schema: { tags, summary: 'Reship or refund after loss or damage (O10)', params: orderParams, body: exceptionResolutionBody, response: { 200: stateSchema, ...errors } },
+      schema: act('Reship or refund after loss or damage (O10)', exceptionResolutionBody),
     },
     async (req) => orders.resolveException(req.params.orderId, req.body),
   );
 
-  r.post(
-    '/v1/orders/:orderId/warehouse-events',
-    {
-      onRequest: requireRole(keys, 'service'),
-      schema: { tags, summary: "WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)", params: orderParams, body: warehouseEventBody, response: { 202: accepted, ...errors } },
-    },
-    async (req, reply) => {
-      await orders.warehouseEvent(req.params.orderId, req.body);
-      return reply.status(202).send({ accepted: true });
-    },
-  );
-
-  r.post(
-    '/v1/orders/:orderId/carrier-events',
-    {
-      onRequest: requireRole(keys, 'service'),
-      schema: { tags, summary: 'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)', params: orderParams, body: carrierEventBody, response: { 202: accepted, ...errors } },
-    },
-    async (req, reply) => {
-      await orders.carrierEvent(req.params.orderId, req.body);
-      return reply.status(202).send({ accepted: true });
-    },
-  );
+  // Webhooks answer 202 once the event is durably with the workflow; duplicates are ignored by eventId.
+  const webhook = <B extends z.ZodType>(path: string, summary: string, body: B, deliver: (orderId: string, ev: z.infer<B>) => Promise<void>) =>
+    r.post(
+      `/v1/orders/:orderId/${path}`,
+      { onRequest: requireRole(keys, 'service'), schema: { tags, summary, params: orderParams, body, response: { 202: accepted, ...errors } } },
+      async (req, reply) => {
+        await deliver(req.params.orderId, req.body as z.infer<B>);
+        return reply.status(202).send({ accepted: true });
+      },
+    );
+  webhook('warehouse-events', 'WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)', warehouseEventBody, orders.warehouseEvent);
+  webhook('carrier-events', 'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)', carrierEventBody, orders.carrierEvent);
 }

@@ -1,9 +1,8 @@
 // /v1/refunds: the order service files refund requests, support answers them, the warehouse reports returns.
 import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireRole, type Principal } from '../auth';
-import { caseState, errorResponses as errors } from '../schemas/common';
+import { caseActionSchema, caseState, errorResponses as errors } from '../schemas/common';
 import { customerReplyBody, decisionBody, refundBody, refundParams, responseBody, returnReceivedBody, startedRefund } from '../schemas/refunds';
 import type { RefundService } from '../services/refunds';
 
@@ -13,7 +12,7 @@ export function refundRoutes(app: FastifyInstance, deps: { refunds: RefundServic
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { refunds, keys } = deps;
   const tags = ['refunds'];
-  const act = <B extends z.ZodType>(summary: string, body: B) => ({ tags, summary, params: refundParams, body, response: { 200: stateSchema, ...errors } });
+  const act = caseActionSchema(tags, refundParams, stateSchema);
 
   r.post(
     '/v1/refunds',

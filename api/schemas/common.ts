@@ -51,3 +51,8 @@ export function caseState<K extends string>(idField: K, description: string) {
     })
     .describe(description);
 }
+
+/** Schema of a human action on one case: params, a body, and the case's new state back (or an error). */
+export function caseActionSchema<P extends z.ZodType, S extends z.ZodType>(tags: string[], params: P, state: S) {
+  return <B extends z.ZodType>(summary: string, body: B) => ({ tags, summary, params, body, response: { 200: state, ...errorResponses } });
+}
