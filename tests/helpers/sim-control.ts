@@ -17,6 +17,18 @@ export function simControl(baseUrl: string) {
       const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
       return (await call<{ entries: LedgerEntry[] }>('GET', `/sim/ledger?${qs}`)).entries;
     },
+    /**
+     * Waits until the ledger holds at least `count` entries for the filter (the side effect happened: an
+     * activity's call reached the system), and returns them all. A check right after the state changed
+     * can come before the activity that does the work has run.
+     */
+    ledgerAtLeast: async (filter: { system?: string; action?: string; ref?: string }, count = 1): Promise<LedgerEntry[]> => {
+      const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
+      return eventually(async () => {
+        const { entries } = await call<{ entries: LedgerEntry[] }>('GET', `/sim/ledger?${qs}`);
+        return entries.length >= count ? entries : undefined;
+      }, `${count} ledger entr${count === 1 ? 'y' : 'ies'} for ${qs}`);
+    },
     configure: (patch: Record<string, unknown>) => call('POST', '/sim/config', patch),
     setStock: (levels: Record<string, number>) => call('POST', '/sim/stock', levels),
   };
