@@ -12,6 +12,7 @@ import { installErrorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints';
 import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
+import { orderMoneyRoutes } from './routes/order-money';
 import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
 import { refundRoutes } from './routes/refunds';
@@ -80,6 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const keys = parseApiKeys(deps.apiKeys);
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
+  orderMoneyRoutes(app, { pool: deps.pool, keys });
   refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });

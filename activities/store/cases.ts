@@ -1,6 +1,7 @@
 // PostgreSQL repository for the case read model and its append-only timeline.
 import type { Pool } from 'pg';
 import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
+import { saveOrderFunds } from './order-money';
 
 export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: TimelineEntry): Promise<void> {
   const client = await pool.connect();
@@ -30,6 +31,10 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
        ON CONFLICT (workflow_id, run_id, seq) DO NOTHING`,
       [snap.caseId, entry.seq, entry.at, entry.actor, entry.action, entry.rule ?? null, JSON.stringify(entry.detail ?? {}), snap.workflowId, snap.runId],
     );
+    // The order's paid amount, from the workflow's own total: the money authority's base (R5).
+    if (snap.caseType === 'order' && snap.amountFen != null && snap.currency) {
+      await saveOrderFunds(client, { orderId: snap.businessId, paidFen: snap.amountFen, currency: snap.currency, source: 'order', workflowId: snap.workflowId, paidAt: snap.createdAt });
+    }
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

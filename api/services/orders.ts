@@ -1,7 +1,9 @@
 // Order cases in Temporal: start (idempotent by business key), read, act, deliver webhooks.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { saveOrderFunds } from '../../activities/store/order-money';
 import { savePersonalData } from '../../activities/store/personal-data';
+import { orderTotalFen } from '../../domain/order';
 import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import type { OrderPolicy } from '../../domain/policy';
@@ -40,6 +42,9 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
         args: [{ request, policy: policy() }],
         onCreated: () => savePersonalData(pool, workflowId, { customer: request.customer, address: request.address }),
       });
+      // The money authority knows the order before the caller hears 201, so a refund filed right
+      // after is checked against it (the workflow's first record writes the same row, for crashes here).
+      await saveOrderFunds(pool, { orderId: request.orderId, paidFen: orderTotalFen(request.items), currency: request.currency, source: 'order', workflowId, paidAt: request.paidAt });
       return { orderId: request.orderId, ...started };
     },
 

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { savePersonalData } from '../../activities/store/personal-data';
-import { reserveRefund } from '../../activities/store/refunds';
+import { confirmClaim, dropClaim, reserveRefund } from '../../activities/store/refunds';
 import { workflowIdFor } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
 import type { RefundPolicy } from '../../domain/policy';
@@ -48,6 +48,11 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
       const reserved = await reserveRefund(pool, {
         refundId: body.refundId, orderId: body.orderId, amountFen: body.amount, currency: body.currency, reasonCode: body.reason.code, kind: body.kind,
       });
+      if (!reserved.ok && reserved.reason === 'unknown_order') {
+        throw new ApiError(422, 'unknown_order', `order ${body.orderId} is not known here: nothing to check the refund against (post the order, or import its paid amount)`, [
+          { field: 'body.orderId', reason: 'no order with this id was paid through this system or imported' },
+        ]);
+      }
       if (!reserved.ok && reserved.reason === 'currency_mismatch') {
         throw new ApiError(422, 'currency_mismatch', `order ${body.orderId} was paid in ${reserved.orderCurrency}`, [{ field: 'body.currency', reason: `must be ${reserved.orderCurrency}` }]);
       }
@@ -67,7 +72,11 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
         body,
         args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
         onCreated: () => savePersonalData(pool, workflowId, { customer: body.customer }),
+      }).catch(async (err) => {
+        await dropClaim(pool, body.refundId).catch(() => undefined); // not started: the amount is free again
+        throw err;
       });
+      await confirmClaim(pool, body.refundId);
       return { refundId: body.refundId, ...started };
     },
 

@@ -2,8 +2,6 @@
 // One run handles one resolution round; a reopening continues as new, so the history of a case
 // that keeps bouncing stays short while its state, deadlines and timeline seq carry over.
 import {
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
@@ -20,6 +18,7 @@ import { formatMoney } from '../../domain/money';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
 import { DeadlineBook, enforce } from '../common/deadlines';
+import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from './messages';
 import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput } from './types';
@@ -196,6 +195,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     if (!comp) return;
     if (s.verification?.valid === false && comp.type !== 'coupon') throw new Error('an unfounded complaint gets no refund or reship (a goodwill coupon is allowed)');
     if (comp.type === 'refund' && !(Number.isSafeInteger(comp.amount) && comp.amount > 0)) throw new Error('a refund needs an amount in fen above zero');
+    if (comp.type === 'refund' && !c.orderId) throw new Error('a refund compensation needs the complaint to name its order (money goes back against an order)');
     if (comp.type === 'coupon' && comp.amount !== undefined && !(Number.isSafeInteger(comp.amount) && comp.amount > 0)) throw new Error('a coupon amount is integer fen above zero');
     if (comp.type === 'reship') {
       if (!c.orderId) throw new Error('a reship needs the complaint to name its orderId');
@@ -327,7 +327,10 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       if (comp.type === 'coupon') {
         externalId = (await act.issueCoupon({ key: key(step), ref: c.complaintId, customerId: c.customer.id, amount: amount!, currency: currency!, reason: `C3 complaint ${c.complaintId}` })).couponId;
       } else if (comp.type === 'refund') {
-        externalId = (await act.refundPayment({ key: key(step), ref: c.complaintId, ...(c.orderId ? { orderId: c.orderId } : {}), amount: amount!, currency: currency! })).refundTxId;
+        externalId = (await act.refundPayment({
+          key: key(step), ref: c.complaintId, ...(c.orderId ? { orderId: c.orderId } : {}), amount: amount!, currency: currency!,
+          source: 'complaint', reasonCode: `complaint_${c.category}`, customerId: c.customer.id,
+        })).refundTxId ?? '';
       } else {
         const carrier = chooseCarrier(comp.address, comp.items, input.carrierPolicy).carrier;
         const items = comp.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
@@ -339,8 +342,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       }, 'C3');
       return true;
     } catch (err) {
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BusinessRejection')) throw err;
-      const reason = err.cause.message;
+      const refusal = moneyRefusal(err);
+      if (!refusal) throw err;
+      const reason = refusal.message;
       s.compensations.push({ round, type: comp.type, ...(amount !== undefined ? { amount, currency } : {}), status: 'failed', reason, at: nowIso() });
       s.stage = 'awaiting_resolution';
       await record(SYSTEM, 'compensation_refused', { type: comp.type, reason }, 'C3');

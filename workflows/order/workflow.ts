@@ -10,6 +10,7 @@ import { orderTotalFen } from '../../domain/order';
 import { DAY, addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
 import { DeadlineBook, enforce } from '../common/deadlines';
+import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, stopForRefundUpdate, warehouseEventSignal } from './messages';
 import type { CarrierEvent, LogisticsException, OrderStage, OrderState, OrderWorkflowInput, WarehouseEvent } from './types';
@@ -250,8 +251,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       s.audit.decision = decision;
       await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, { reason: decision.reason ?? null }, 'O4');
       if ((s.stage as OrderStage) === 'rejected') {
-        await act.refundPayment({ key: key('refund-rejected'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
-        s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O4', at: nowIso() });
+        await payBack('refund-rejected', 'O4', 'order_rejected');
         await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
         await tellBuyer('rejected-notice', 'order_rejected', 'Your order could not be accepted after review; the payment is being refunded.');
         return finish('order_rejected');
@@ -376,8 +376,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         await condition(() => !!ex.resolution);
         await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
         if (ex.resolution!.action === 'reship') return 'reship';
-        await act.refundPayment({ key: key('refund-logistics'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
-        s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O10', at: nowIso() });
+        await payBack('refund-logistics', 'O10', 'logistics');
         await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
         await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
         s.stage = 'refunded';
@@ -395,6 +394,24 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     await act.inquireCarrier({ key: key(`carrier-inquiry-${step}`), orderId: order.orderId, trackingNumber: tracking, reason });
     await tellBuyer(`exception-notice-${step}`, 'logistics_exception', 'There is a problem with your delivery; we are on it with the carrier and will keep you posted.', { reason });
     return ex;
+  }
+
+  /**
+   * O4/O10: the order pays the buyer back what is still paid (a refund case may have paid part or
+   * all of it already), through the order's money authority. A decline goes to finance.
+   */
+  async function payBack(step: string, rule: 'O4' | 'O10', source: 'order_rejected' | 'logistics'): Promise<void> {
+    try {
+      const paid = await act.refundPayment({
+        key: key(step), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency, source, reasonCode: source, customerId: order.customer.id, upTo: true,
+      });
+      if (paid.amount > 0) s.compensations.push({ kind: 'refund', amount: paid.amount, currency: order.currency, rule, at: nowIso() });
+    } catch (err) {
+      const refusal = moneyRefusal(err);
+      if (!refusal) throw err;
+      await record('payment', 'payment_declined', { detail: refusal.message }, rule);
+      await tellStaff(`${step}-declined`, 'finance', `Order ${order.orderId}: refund not paid`, `${refusal.message}. Pay the buyer back by hand.`);
+    }
   }
 
   async function finish(action: string): Promise<OrderState> {

@@ -1,6 +1,6 @@
 // The refund process (SOP R1-R5): respond in 2 h, pay within 24 h of acceptance, close complex
 // cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
@@ -9,6 +9,7 @@ import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
 import { DeadlineBook, enforce } from '../common/deadlines';
+import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
 import type { CaseDecisionInput, RefundStage, RefundState, RefundWorkflowInput, ResponseInput } from './types';
@@ -199,9 +200,10 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     reply = undefined;
   }
 
-  // Accepted: a refund before hand-over stops the order (stock released, parcel never leaves).
+  // Accepted: a full refund before hand-over stops the order (stock released, parcel never leaves);
+  // a partial one lets it ship.
   s.acceptedAt = nowIso();
-  const stop = await act.stopOrderForRefund({ orderId: r.orderId, refundId: r.refundId });
+  const stop = await act.stopOrderForRefund({ orderId: r.orderId, refundId: r.refundId, amount: r.amount });
   s.orderStop = stop;
   await record(SYSTEM, stop.stopped ? 'order_stopped' : 'order_not_stopped', { detail: stop.detail });
 
@@ -227,8 +229,9 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     }
   }
 
-  // R2/R5: paid within 24 h of approval (acceptance, or a passed inspection for returns), under one
-  // idempotency key; a decline goes to a person.
+  // R2/R5: paid within 24 h of approval (acceptance, or a passed inspection for returns) through the
+  // order's money authority; each attempt has its own gateway key (a gateway replays a declined key's
+  // answer), and a decline or a payout the order cannot cover goes to a person.
   const payBy = deadlines.open('payout', 'R2', 'pay the refund into the buyer account', addMs(nowIso(), policy.payoutMs));
   void enforce(payBy, {
     done: () => !!s.payment?.paidAt,
@@ -238,15 +241,19 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   for (let attempt = 1; ; attempt++) {
     s.stage = 'paying';
     try {
-      const paid = await act.refundPayment({ key: key('payout'), ref: r.refundId, orderId: r.orderId, refundId: r.refundId, amount: r.amount, currency: r.currency });
-      s.payment = { refundTxId: paid.refundTxId, paidAt: nowIso() };
+      const paid = await act.refundPayment({
+        key: key(attempt === 1 ? 'payout' : `payout-${attempt}`), payoutId: key('payout'), attempt, ref: r.refundId, orderId: r.orderId, refundId: r.refundId,
+        amount: r.amount, currency: r.currency, source: 'refund', reasonCode: r.reason.code, customerId: r.customer.id,
+      });
+      s.payment = { refundTxId: paid.refundTxId ?? '', paidAt: nowIso() };
       break;
     } catch (err) {
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BusinessRejection')) throw err;
+      const refusal = moneyRefusal(err);
+      if (!refusal) throw err;
       s.stage = 'payment_declined';
-      s.payment = { declined: err.cause.message };
-      await record('payment', 'payment_declined', { attempt, detail: err.cause.message }, 'R2');
-      await act.notifyStaff({ key: key(`declined-${attempt}`), ref: r.refundId, role: 'finance', subject: `Refund ${r.refundId}: payment declined`, body: 'Retry or close the refund unpaid.' });
+      s.payment = { declined: refusal.message };
+      await record('payment', refusal.type === 'PayoutRefused' ? 'payout_refused' : 'payment_declined', { attempt, detail: refusal.message, ...(refusal.numbers ? { numbers: refusal.numbers } : {}) }, 'R2');
+      await act.notifyStaff({ key: key(`declined-${attempt}`), ref: r.refundId, role: 'finance', subject: `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`, body: `${refusal.message}. Retry or close the refund unpaid.` });
       await condition(() => !!decision);
       const d = takeDecision();
       await record(d.agent, `payment_decision_${d.decision}`, { reason: d.reason ?? null }, 'R2');
