@@ -34,3 +34,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS payouts_one_paid_idx ON payouts (payout_id) WH
 -- A claim filed through the API counts against the order once its workflow started (confirmed);
 -- an unconfirmed one (the API died between reserving and starting) stops counting after a while.
 ALTER TABLE refund_claims ADD COLUMN IF NOT EXISTS confirmed boolean NOT NULL DEFAULT true;
+
+-- R4: why money went back, over every path that pays (complaint refunds count as complaint_<category>).
+CREATE OR REPLACE VIEW refund_reasons AS
+  SELECT reason_code, source, currency, count(*) AS payouts, sum(amount_fen) AS amount_fen
+    FROM payouts WHERE status = 'paid' GROUP BY reason_code, source, currency;
