@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { RouteName } from './config';
-import { failsAfterWork, failsBeforeWork, INJECTED_FAILURE, INJECTED_FAILURE_AFTER_WORK } from './faults';
+import { failsAfterWork, failsBeforeWork, INJECTED_FAILURE, INJECTED_FAILURE_AFTER_WORK, INJECTED_REFUSAL, refusalFor } from './faults';
 import type { System } from './ledger';
 import type { SimulatorState } from './state';
 
@@ -50,6 +50,8 @@ export function mutation<T>(app: FastifyInstance, state: SimulatorState, spec: M
     if (!parsed.success) return badRequest(reply, parsed.error);
 
     if (await failsBeforeWork(state, spec.routeName)) return reply.code(503).send(INJECTED_FAILURE);
+    const refusal = refusalFor(state, spec.routeName);
+    if (refusal) return reply.code(refusal).send(INJECTED_REFUSAL);
 
     // From here to the store there is no await, so two concurrent calls with one key cannot both do the work.
     const storeKey = `${spec.routeName} ${key}`;

@@ -17,6 +17,7 @@ import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
+import { bestEffort, needsAttention } from '../common/best-effort';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
@@ -106,6 +107,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         rootCause: s.closure?.rootCause ?? null,
         compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
         pendingActions: pendingActions().map((a) => a.action),
+        attention: needsAttention(s.failedSteps),
         deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
       },
       createdAt: s.receivedAt,
@@ -114,10 +116,11 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   );
   const record = recorder.record.bind(recorder);
 
+  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
   const tellCustomer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
-    act.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params });
+    tryStep(step, () => act.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params }));
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    act.notifyStaff({ key: key(step), ref: c.complaintId, role, subject, body });
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: c.complaintId, role, subject, body }));
 
   /** Escalations go to the head of the responsible department; a deadline breach is also recorded as such. */
   async function escalate(rule: string, step: string, reason: string, deadlineKey?: string): Promise<void> {

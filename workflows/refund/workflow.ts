@@ -9,6 +9,7 @@ import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
 import { DeadlineBook, enforce } from '../common/deadlines';
+import { bestEffort, needsAttention } from '../common/best-effort';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
@@ -80,6 +81,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       complex: s.complex,
       reasonCode: r.reason.code,
       pendingActions: view().pendingActions.map((a) => a.action),
+      attention: needsAttention(s.failedSteps),
       deadlines: deadlines.pending().map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
     },
     createdAt: r.requestedAt,
@@ -90,10 +92,13 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     const b: Breach = { rule, deadlineKey, at: nowIso(), action: `escalated to ${role}` };
     s.breaches.push(b);
     await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action: b.action }, rule);
-    await act.notifyStaff({ key: key(`escalation-${deadlineKey}`), ref: r.refundId, role, subject: `Refund ${r.refundId}: ${what} overdue`, body: `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.` });
+    await tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`);
   }
+  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
+  const tellStaff = (step: string, role: string, subject: string, body: string) =>
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: r.refundId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string) =>
-    act.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } });
+    tryStep(step, () => act.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } }));
 
   // --- human actions: validators refuse what the current stage does not accept --------------------
   const requireStage = (stage: RefundStage, what: string) => {
@@ -216,7 +221,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     const ins = s.inspection!;
     await record(ins.inspectedBy ?? 'warehouse', `return_inspected_${ins.inspection}`, { notes: ins.notes }, 'R4');
     if (ins.inspection === 'ok') {
-      if (r.items?.length) await act.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items });
+      if (r.items?.length) await tryStep('restock', () => act.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items! }), 'R4');
       await record('inventory', 'stock_restored', { items: r.items ?? [] }, 'R4');
     } else {
       await condition(() => !!decision);
@@ -253,7 +258,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       s.stage = 'payment_declined';
       s.payment = { declined: refusal.message };
       await record('payment', refusal.type === 'PayoutRefused' ? 'payout_refused' : 'payment_declined', { attempt, detail: refusal.message, ...(refusal.numbers ? { numbers: refusal.numbers } : {}) }, 'R2');
-      await act.notifyStaff({ key: key(`declined-${attempt}`), ref: r.refundId, role: 'finance', subject: `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`, body: `${refusal.message}. Retry or close the refund unpaid.` });
+      await tellStaff(`declined-${attempt}`, 'finance', `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`, `${refusal.message}. Retry or close the refund unpaid.`);
       await condition(() => !!decision);
       const d = takeDecision();
       await record(d.agent, `payment_decision_${d.decision}`, { reason: d.reason ?? null }, 'R2');
@@ -277,7 +282,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     if (await condition(() => s.status === 'closed', Math.max(1, at - Date.now()))) return;
     s.notices.push({ rule: 'R3', share, at: nowIso() });
     await record(SYSTEM, 'deadline_notice', { share, closeBy: addMs(r.requestedAt, policy.complexCloseMs) }, 'R3');
-    await act.notifyStaff({ key: key(`notice-${share}`), ref: r.refundId, role: 'support', subject: `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, body: `Close by ${addMs(r.requestedAt, policy.complexCloseMs)}.` });
+    await tellStaff(`notice-${share}`, 'support', `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, `Close by ${addMs(r.requestedAt, policy.complexCloseMs)}.`);
   }
 
   async function close(stage: RefundStage, action: string): Promise<RefundState> {
