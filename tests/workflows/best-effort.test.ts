@@ -79,3 +79,21 @@ it('M8: refused notices to the approvers do not stop a price change from being a
     expect((await h.result()).stage).toBe('applied');
   });
 });
+
+it('R1: a breach escalates although the read model cannot be written (its row locked); the row catches up afterwards', async () => {
+  const h = await startRefund(kit, await newRefund(kit));
+  const caseId = h.workflowId;
+  await eventually(async () => (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1', [caseId])).rowCount === 1, 'case row written');
+  const blocker = await kit.pool.connect();
+  try {
+    await blocker.query('BEGIN');
+    await blocker.query('SELECT 1 FROM cases WHERE case_id = $1 FOR UPDATE', [caseId]); // every write of this case now waits
+    await kit.env.sleep('2 hours');
+    await eventually(async () => (await kit.sim.ledger({ action: 'staff.notified', ref: h.workflowId.slice('refund:'.length) })).length === 1, 'escalation sent', 60_000);
+    expect((await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [caseId])).rows[0].breached).toBe(false);
+  } finally {
+    await blocker.query('ROLLBACK');
+    blocker.release();
+  }
+  await eventually(async () => (await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [caseId])).rows[0].breached === true, 'row caught up', 60_000);
+});

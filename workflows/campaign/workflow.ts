@@ -8,6 +8,7 @@ import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import type { ActivitiesShape } from '../common/activities';
 import { bestEffort, needsAttention } from '../common/best-effort';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { promote } from '../common/promotions';
 import { Recorder } from '../common/recorder';
@@ -130,8 +131,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   async function breach(rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>): Promise<void> {
     const b: Breach = { rule, deadlineKey, at: nowIso(), action };
     s.breaches.push(b);
-    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule);
-    await escalate();
+    await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule), escalate);
   }
 
   // --- messages -----------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import { formatMoney } from '../../domain/money';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
 import { bestEffort, needsAttention } from '../common/best-effort';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
@@ -127,13 +128,11 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     const to = departmentHead(s.department);
     const at = nowIso();
     s.escalations.push({ rule, to, reason, at });
-    if (deadlineKey) {
-      s.breaches.push({ rule, deadlineKey, at, action: `escalated to ${to}` });
-      await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, escalatedTo: to }, rule);
-    } else {
-      await record(SYSTEM, 'escalated', { to, reason }, rule);
-    }
-    await tellStaff(step, to, `Complaint ${c.complaintId}: ${reason}`, `Category ${s.category}, severity ${s.severity}, round ${s.round}, reopened ${s.reopenCount} time(s).`);
+    if (deadlineKey) s.breaches.push({ rule, deadlineKey, at, action: `escalated to ${to}` });
+    await escalateAndRecord(
+      () => (deadlineKey ? record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, escalatedTo: to }, rule) : record(SYSTEM, 'escalated', { to, reason }, rule)),
+      () => tellStaff(step, to, `Complaint ${c.complaintId}: ${reason}`, `Category ${s.category}, severity ${s.severity}, round ${s.round}, reopened ${s.reopenCount} time(s).`),
+    );
   }
 
   async function routeTo(department: string, rule: string): Promise<void> {

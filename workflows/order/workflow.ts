@@ -9,6 +9,7 @@ import { formatMoney } from '../../domain/money';
 import { orderTotalFen } from '../../domain/order';
 import { DAY, addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { bestEffort, needsAttention } from '../common/best-effort';
 import { moneyRefusal } from '../common/money';
@@ -98,8 +99,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function breach(rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>): Promise<void> {
     const b: Breach = { rule, deadlineKey, at: nowIso(), action };
     s.breaches.push(b);
-    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule);
-    await escalate();
+    await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule), escalate);
   }
 
   const tryStep = bestEffort(record, () => (s.failedSteps ??= []));

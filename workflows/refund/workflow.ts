@@ -8,6 +8,7 @@ import { formatMoney } from '../../domain/money';
 import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { bestEffort, needsAttention } from '../common/best-effort';
 import { moneyRefusal } from '../common/money';
@@ -91,8 +92,10 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   async function breach(rule: string, deadlineKey: string, role: string, what: string): Promise<void> {
     const b: Breach = { rule, deadlineKey, at: nowIso(), action: `escalated to ${role}` };
     s.breaches.push(b);
-    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action: b.action }, rule);
-    await tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`);
+    await escalateAndRecord(
+      () => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action: b.action }, rule),
+      () => tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`),
+    );
   }
   const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
