@@ -2,11 +2,10 @@
 import type { Pool } from 'pg';
 import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
 import { saveOrderFunds } from './order-money';
+import { inTransaction } from './transaction';
 
 export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: TimelineEntry): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, customer_id, customer_masked,
                           amount_fen, currency, next_due_at, breached, summary, version, created_at, updated_at, department)
@@ -35,13 +34,7 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
     if (snap.caseType === 'order' && snap.amountFen != null && snap.currency) {
       await saveOrderFunds(client, { orderId: snap.businessId, paidFen: snap.amountFen, currency: snap.currency, source: 'order', workflowId: snap.workflowId, paidAt: snap.createdAt });
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export interface CaseRow {

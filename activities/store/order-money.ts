@@ -1,6 +1,7 @@
 // The money authority per order: what it paid (order_funds) and every payout against it
 // (payouts). Every path that pays a buyer goes through reservePayout -> gateway -> settle.
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from './transaction';
 
 export type PayoutSource = 'refund' | 'order_rejected' | 'logistics' | 'complaint';
 
@@ -113,36 +114,28 @@ export async function reservePayout(pool: Pool, p: PayoutRequest): Promise<Reser
 
 /** The gateway paid: the attempt is settled, the movement recorded, the customer marked refunded (M7). */
 export async function settlePayout(pool: Pool, s: { attemptKey: string; externalId: string; refundId?: string; customerId?: string }): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ order_id: string; case_id: string; amount_fen: string; currency: string }>(
+  await inTransaction(pool, async (db) => {
+    const { rows } = await db.query<{ order_id: string; case_id: string; amount_fen: string; currency: string }>(
       `UPDATE payouts SET status = 'paid', external_id = $2, settled_at = now() WHERE attempt_key = $1 AND status <> 'declined'
        RETURNING order_id, case_id, amount_fen, currency`,
       [s.attemptKey, s.externalId],
     );
     const p = rows[0];
     if (p) {
-      await client.query(
+      await db.query(
         `INSERT INTO money_movements (idempotency_key, workflow_id, order_id, refund_id, kind, amount_fen, currency, external_id)
          VALUES ($1, $2, $3, $4, 'refund', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
         [s.attemptKey, p.case_id, p.order_id, s.refundId ?? null, p.amount_fen, p.currency, s.externalId],
       );
     }
     if (s.customerId) {
-      await client.query(
+      await db.query(
         `INSERT INTO customer_activity (customer_id, has_refund) VALUES ($1, true)
          ON CONFLICT (customer_id) DO UPDATE SET has_refund = true, updated_at = now()`,
         [s.customerId],
       );
     }
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The gateway declined: nothing moved, the reservation is released; a retry is a new attempt. */
@@ -211,20 +204,10 @@ export async function reconcile(pool: Pool, orderId: string): Promise<Reconcilia
   };
 }
 
-async function inOrderLock<T>(pool: Pool, orderId: string, work: (db: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order-money:${orderId}`]);
-    const out = await work(client);
-    await client.query('COMMIT');
-    return out;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+/** A transaction holding the order's money lock: payouts and claims of one order never interleave. */
+export function inOrderLock<T>(pool: Pool, orderId: string, work: (db: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (db) => {
+    await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order-money:${orderId}`]);
+    return work(db);
+  });
 }
-
-export { inOrderLock };
