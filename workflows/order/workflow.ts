@@ -1,5 +1,5 @@
 // The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { assessOrder } from '../../domain/audit';
 import { nextDue, type Breach } from '../../domain/case';
 import { chooseCarrier } from '../../domain/carrier';
@@ -37,6 +37,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const deadlines = new DeadlineBook();
   const seenEvents = new Set<string>();
   const pendingCarrierEvents: CarrierEvent[] = [];
+  /** tracking numbers of parcels replaced by a reship: their late events no longer drive the order */
+  const retiredTracking = new Set<string>();
   const exception = () => s.exceptions.find((e) => !e.resolution && e.needsDecision);
 
   const s: OrderState = {
@@ -82,7 +84,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     amountFen: total,
     currency: order.currency,
     nextDueAt: nextDue(s.deadlines),
-    breached: s.deadlines.some((d) => d.status === 'breached'),
+    breached: s.deadlines.some((d) => d.status === 'breached') || s.breaches.length > 0, // O10 silence breaches no deadline
     summary: {
       priority: s.audit?.priority ?? null,
       reasons: s.audit?.reasons ?? [],
@@ -186,6 +188,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   setHandler(carrierEventSignal, (ev: CarrierEvent) => {
     if (seenEvents.has(ev.eventId) || s.status === 'closed') return;
     seenEvents.add(ev.eventId);
+    if (retiredTracking.has(ev.trackingNumber)) {
+      void record('carrier', 'carrier_event_ignored', { eventId: ev.eventId, type: ev.type, trackingNumber: ev.trackingNumber, reason: 'for an earlier parcel, replaced by a reship' }, 'O10');
+      return;
+    }
     s.carrierEvents.push({ type: ev.type, at: ev.at });
     pendingCarrierEvents.push(ev);
     void record('carrier', `carrier_${ev.type}`, { eventId: ev.eventId, reportedAt: ev.at, trackingNumber: ev.trackingNumber, ...(ev.description ? { description: ev.description } : {}) });
@@ -306,6 +312,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   }
 
   async function shipAndTrack(): Promise<'delivered' | 'refunded' | 'reship'> {
+    if (s.shipment.trackingNumber) retiredTracking.add(s.shipment.trackingNumber);
     const round = ++s.shipment.round;
     s.shipment = { round };
     pendingCarrierEvents.length = 0; // events about the previous parcel no longer drive tracking
@@ -365,7 +372,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const heard = await condition(() => pendingCarrierEvents.length > 0, policy.carrierSilenceMs);
       if (!heard) {
         silences += 1;
-        await openException(round, tracking, 'carrier_silence', silences);
+        // A parcel silent twice in a row goes to a person who reships or refunds (O10), not into endless inquiries.
+        const toPerson = silences >= 2 && patched('silent-parcel-to-person');
+        const ex = await openException(round, tracking, 'carrier_silence', silences, toPerson);
+        if (toPerson) return decide(ex);
         continue;
       }
       const ev = pendingCarrierEvents.shift()!;
@@ -375,23 +385,27 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         return 'delivered';
       }
       if (ev.type === 'signed_abnormal' || ev.type === 'lost' || ev.type === 'damaged') {
-        const ex = await openException(round, tracking, ev.type, 0);
-        s.stage = 'logistics_exception';
-        await record(SYSTEM, 'awaiting_exception_decision', { reason: ex.reason }, 'O10');
-        await condition(() => !!ex.resolution);
-        await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
-        if (ex.resolution!.action === 'reship') return 'reship';
-        await payBack('refund-logistics', 'O10', 'logistics');
-        await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
-        await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
-        s.stage = 'refunded';
-        return 'refunded';
+        return decide(await openException(round, tracking, ev.type, 0));
       }
     }
   }
 
-  async function openException(round: number, tracking: string, reason: LogisticsException['reason'], attempt: number): Promise<LogisticsException> {
-    const ex: LogisticsException = { reason, openedAt: nowIso(), trackingNumber: tracking, needsDecision: reason !== 'carrier_silence' };
+  /** O10: a person picks reship or refund after loss, damage, an abnormal sign-off or a silent parcel. */
+  async function decide(ex: LogisticsException): Promise<'refunded' | 'reship'> {
+    s.stage = 'logistics_exception';
+    await record(SYSTEM, 'awaiting_exception_decision', { reason: ex.reason }, 'O10');
+    await condition(() => !!ex.resolution);
+    await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
+    if (ex.resolution!.action === 'reship') return 'reship';
+    await payBack('refund-logistics', 'O10', 'logistics');
+    await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
+    await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
+    s.stage = 'refunded';
+    return 'refunded';
+  }
+
+  async function openException(round: number, tracking: string, reason: LogisticsException['reason'], attempt: number, toPerson = false): Promise<LogisticsException> {
+    const ex: LogisticsException = { reason, openedAt: nowIso(), trackingNumber: tracking, needsDecision: toPerson || reason !== 'carrier_silence' };
     s.exceptions.push(ex);
     const step = `${reason}-${round}-${attempt}`;
     await record(SYSTEM, 'logistics_exception_opened', { reason, trackingNumber: tracking }, 'O10');
