@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
+import { setInputClock } from '../domain/primitives';
 import { installAccessLog } from './access-log';
 import { parseApiKeys, type RoleGuard, type Role } from './auth';
 import { installErrorHandler } from './errors';
@@ -34,6 +35,8 @@ export interface AppDeps {
   logger?: boolean | object;
   /** code that audit replays run against; default WORKFLOW_BUNDLE_PATH, else workflows/ bundled on first use */
   workflowBundle?: BundleSource;
+  /** "now" for input checks such as "paidAt is not in the future" (default the wall clock; process-wide) */
+  inputClock?: () => number;
 }
 
 /** Who may call what: collected from the routes' role guards (README's table and tests check it). */
@@ -53,6 +56,7 @@ declare module 'fastify' {
 const LOG_REDACT = ['req.headers.authorization'];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  setInputClock(deps.inputClock ?? Date.now);
   const app = Fastify({
     logger: deps.logger === undefined ? false : deps.logger === true ? { redact: LOG_REDACT } : deps.logger,
     bodyLimit: 64 * 1024,
