@@ -19,6 +19,7 @@ import { orderService } from './services/orders';
 import { refundRoutes } from './routes/refunds';
 import { refundService } from './services/refunds';
 import { auditRoutes } from './routes/audit';
+import { healthRoutes } from './routes/health';
 import { caseRoutes } from './routes/cases';
 import { caseService } from './services/cases';
 import { workflowRoutes } from './routes/workflows';
@@ -83,7 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const keys = parseApiKeys(deps.apiKeys);
-  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  healthRoutes(app, { client: deps.client, pool: deps.pool });
   orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });
   refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });

@@ -1,7 +1,8 @@
-// One error handler: 400 with field paths for bad input, 404/409 for business answers,
-// and never internal error text on a 5xx.
+// One error handler: 400 with field paths for bad input, 404/409 for business answers, 503 with
+// Retry-After while a dependency is away, and never internal error text on a 5xx.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DEPENDENCY_NAMES, unavailableDependency } from './unavailable';
 
 export interface FieldProblem {
   field: string;
@@ -19,6 +20,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Seconds a caller should wait before trying again after a 503. */
+export const RETRY_AFTER_S = 5;
+
+export class UnavailableError extends ApiError {
+  constructor(message: string) {
+    super(503, 'unavailable', message);
+  }
+}
+
 /** fastify's own 4xx (before validation) name the part of the request that was wrong. */
 const FASTIFY_FIELDS: Record<string, FieldProblem> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { field: 'body', reason: 'larger than the 64 KiB a request may carry' },
@@ -30,6 +40,7 @@ const FASTIFY_FIELDS: Record<string, FieldProblem> = {
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof UnavailableError) return reply.status(503).header('retry-after', String(RETRY_AFTER_S)).send({ error: err.code, message: err.message });
     if (err instanceof ApiError) {
       return reply.status(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     }
@@ -49,6 +60,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       // fastify's own 4xx: malformed JSON, body too large, wrong content type
       const detail = FASTIFY_FIELDS[err.code] ?? (err instanceof SyntaxError ? FASTIFY_FIELDS.FST_ERR_CTP_INVALID_JSON_BODY : { field: 'request', reason: err.message });
       return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message, details: [detail] });
+    }
+    const away = unavailableDependency(err);
+    if (away) {
+      req.log.warn({ err }, `${away} unavailable`);
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_S))
+        .send({ error: 'unavailable', message: `${DEPENDENCY_NAMES[away]} is not answering; retry after ${RETRY_AFTER_S} s` });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });

@@ -12,7 +12,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPool } from '../db/pool';
 import { listArchivedRuns } from '../activities/store/history-archive';
 import { loadHistory, type LoadedHistory } from '../worker/history-source';
 import { bundleLoader, replayHistories, type Verdict } from '../worker/replay';
@@ -189,7 +190,7 @@ async function main(): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-  const pool = process.env.DATABASE_URL ? new Pool({ connectionString: process.env.DATABASE_URL, max: 2 }) : undefined;
+  const pool = process.env.DATABASE_URL ? createPool(process.env.DATABASE_URL, { name: 'replay', max: 2 }) : undefined;
   try {
     const bundle = await bundleLoader()();
     const { exitCode } = await runReplay(args, { client, pool, bundle, write: (t) => process.stdout.write(t), tty: !!process.stdout.isTTY });

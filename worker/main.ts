@@ -1,16 +1,16 @@
 // The worker process: connect, migrate, run until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { Pool } from 'pg';
 import { loadConfig } from '../config';
 import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
 import { startArchiver } from './archiver';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+  const pool = createPool(config.databaseUrl, { name: 'worker', max: 10 });
   await migrate(pool);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });

@@ -7,8 +7,9 @@ import { getCase, getTimeline } from '../../activities/store/cases';
 import { loadPersonalData } from '../../activities/store/personal-data';
 import type { Deadline } from '../../domain/case';
 import type { Principal } from '../auth';
-import { ApiError } from '../errors';
+import { ApiError, UnavailableError } from '../errors';
 import { encodeCursor, type CaseListQuery } from '../schemas/cases';
+import { queryCase } from './temporal';
 import { describeEntry } from './timeline-text';
 
 function item(r: CaseListRow, now: number) {
@@ -57,13 +58,17 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
       const row = await getCase(pool, caseId);
       const now = Date.now();
       let state: LiveState | undefined;
+      let stale: string | undefined;
       if (!row || row.status === 'open') {
-        state = await client.workflow
-          .getHandle(caseId)
-          .query<LiveState>('state')
-          .catch(() => undefined);
+        try {
+          state = await queryCase(client, `case ${caseId}`, () => client.workflow.getHandle(caseId).query<LiveState>('state'));
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          // a workflow that cannot answer now: the read model's last transition, marked stale
+          if (err instanceof UnavailableError && row) stale = err.message;
+          else if (err.statusCode !== 404 || row === undefined) throw err;
+        }
       }
-      if (!row && !state) throw new ApiError(404, 'not_found', `case ${caseId} not found`);
       const deadlines = (state?.deadlines ?? ((row?.summary.deadlines as Deadline[] | undefined) ?? [])).map((d) => ({
         ...d,
         ...(d.status === 'pending' || d.status === 'breached' ? { remainingMs: Date.parse(d.dueAt) - now } : {}),
@@ -72,6 +77,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
       return {
         caseId,
         source: state ? ('live' as const) : ('record' as const),
+        ...(stale ? { stale: true, staleReason: stale } : {}),
         status: (state?.status as string | undefined) ?? row!.status,
         stage: (state?.stage as string | undefined) ?? row!.stage,
         deadlines,

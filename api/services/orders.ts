@@ -11,7 +11,7 @@ import type { OrderRequest } from '../../domain/order';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, warehouseEventSignal } from '../../workflows/order/messages';
 import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, WarehouseEvent } from '../../workflows/order/types';
 import type { orderWorkflow } from '../../workflows/order/workflow';
-import { onCase, signalCase, startOnce } from './temporal';
+import { onCase, queryCase, signalCase, startOnce } from './temporal';
 
 export interface StartedOrder {
   orderId: string;
@@ -48,7 +48,7 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
       return { orderId: request.orderId, ...started };
     },
 
-    state: (orderId: string): Promise<OrderState> => onCase(label(orderId), () => handleFor(orderId).query(orderStateQuery)),
+    state: (orderId: string): Promise<OrderState> => queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery)),
 
     audit: (orderId: string, decision: AuditDecisionInput): Promise<OrderState> =>
       update(orderId, auditUpdate, decision),

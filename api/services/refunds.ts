@@ -1,5 +1,5 @@
 // Refund cases: reserve the amount against the order, start idempotently, act through updates.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { savePersonalData } from '../../activities/store/personal-data';
@@ -12,7 +12,7 @@ import type { CaseDecisionInput, CustomerReplyInput, RefundState, ResponseInput,
 import type { refundWorkflow } from '../../workflows/refund/workflow';
 import { ApiError } from '../errors';
 import type { RefundBody } from '../schemas/refunds';
-import { onCase, requestHash, startOnce } from './temporal';
+import { onCase, queryCase, requestHash, startOnce } from './temporal';
 
 export interface StartedRefund {
   refundId: string;
@@ -33,9 +33,13 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
 
   /** The same refund again: 200 with the existing case when the body matches, 409 when it does not. */
   async function existing(body: RefundBody, hash: string): Promise<StartedRefund | undefined> {
-    const found = await handleFor(body.refundId).describe().catch(() => undefined);
+    const found = await handleFor(body.refundId).describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err; // Temporal away: 503, not a second reservation
+    });
     if (!found) return undefined;
     if (found.memo?.requestHash !== hash) throw new ApiError(409, 'conflict', `refund ${body.refundId} already exists with a different body`);
+    await savePersonalData(pool, found.workflowId, { customer: body.customer }); // repairs a start whose save failed
     return { refundId: body.refundId, workflowId: found.workflowId, runId: found.runId, status: found.status.name === 'RUNNING' ? 'open' : 'closed', created: false };
   }
 
@@ -80,7 +84,7 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
       return { refundId: body.refundId, ...started };
     },
 
-    state: (refundId: string): Promise<RefundState> => onCase(label(refundId), () => handleFor(refundId).query(refundStateQuery)),
+    state: (refundId: string): Promise<RefundState> => queryCase(client, label(refundId), () => handleFor(refundId).query(refundStateQuery)),
     respond: (refundId: string, input: ResponseInput) => update(refundId, respondUpdate, input),
     customerReply: (refundId: string, input: CustomerReplyInput) =>
       update(refundId, customerReplyUpdate, input),
