@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     apiKeys,
     policy: () => config.policy,
-    logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
   });
   const stop = async () => {
     await app.close();

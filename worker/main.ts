@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() then resolves.
   const running = worker.run();
   // Closed runs' histories into PostgreSQL (ARCHIVE_INTERVAL_MS, default 30 s; 0 turns it off).
-  const archiveMs = Number(process.env.ARCHIVE_INTERVAL_MS ?? 30_000);
+  const archiveMs = config.archiveIntervalMs;
   const archiver = archiveMs > 0 ? startArchiver({ client: temporal, pool, intervalMs: archiveMs, log: (line) => console.log(line) }) : undefined;
   console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address})`);
   await running;
