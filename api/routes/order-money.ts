@@ -7,14 +7,14 @@ import { z } from 'zod';
 import { reconcile, recordOrderFunds } from '../../activities/store/order-money';
 import { requireRole, type Principal } from '../auth';
 import { ApiError } from '../errors';
-import { currency, errorResponses, isoTime } from '../schemas/common';
+import { currency, errorResponses, pastTime, positiveFen } from '../schemas/common';
 import { orderParams } from '../schemas/orders';
 
 const importedPayment = z
   .object({
-    amount: z.number().int('money is integer minor units (fen)').positive('an order paid more than zero').max(10_000_000_000, 'at most 10^10 fen'),
+    amount: positiveFen.describe('fen'),
     currency,
-    paidAt: isoTime.optional(),
+    paidAt: pastTime.optional(),
   })
   .strict();
 

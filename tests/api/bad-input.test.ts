@@ -81,6 +81,9 @@ const corpus: Bad[] = [
   { name: 'an unknown resolution action', method: 'POST', url: `/v1/orders/${id()}/logistics-exception/resolution`, role: 'support', body: { action: 'burn', agent: 'a' }, field: 'body.action' },
   { name: 'a warehouse event in year 9999', method: 'POST', url: `/v1/orders/${id()}/warehouse-events`, role: 'service', body: { eventId: 'e1', type: 'picked', at: '9999-01-01T00:00:00Z' }, field: 'body.at' },
   { name: 'a carrier event with NUL in the description', method: 'POST', url: `/v1/orders/${id()}/carrier-events`, role: 'service', body: { eventId: 'e1', type: 'in_transit', at: new Date().toISOString(), trackingNumber: 'SF1', description: NUL }, field: 'body.description' },
+  { name: 'an imported payment of 2^53 fen', method: 'PUT', url: `/v1/orders/${id()}/imported-payment`, role: 'service', body: { amount: 2 ** 53, currency: 'CNY' }, field: 'body.amount' },
+  { name: 'an imported payment paid in year 0001', method: 'PUT', url: `/v1/orders/${id()}/imported-payment`, role: 'service', body: { amount: 100, currency: 'CNY', paidAt: '0001-01-01T00:00:00Z' }, field: 'body.paidAt' },
+  { name: 'a reconciliation of an order id with NUL', method: 'GET', url: `/v1/orders/${id()}%00/reconciliation`, role: 'auditor', field: 'params.orderId' },
   // refunds
   { name: 'a refund of 2^53 fen', method: 'POST', url: '/v1/refunds', role: 'service', body: { ...refund(), amount: 2 ** 53 }, field: 'body.amount' },
   { name: 'a refund amount as a string', method: 'POST', url: '/v1/refunds', role: 'service', body: { ...refund(), amount: '1000' }, field: 'body.amount' },
@@ -164,7 +167,7 @@ it.each(corpus.map((b) => [b.name, b] as const))('%s: 4xx with details naming th
 
 it('nothing was started or written for any of them', async () => {
   const like = `%${TAG}%`;
-  for (const [table, column] of [['cases', 'case_id'], ['case_personal_data', 'case_id'], ['refund_claims', 'refund_id'], ['customer_activity', 'customer_id'], ['message_unsubscribes', 'customer_id']]) {
+  for (const [table, column] of [['cases', 'case_id'], ['case_personal_data', 'case_id'], ['refund_claims', 'refund_id'], ['order_funds', 'order_id'], ['customer_activity', 'customer_id'], ['message_unsubscribes', 'customer_id']]) {
     const { rows } = await kit.pool.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} LIKE $1`, [like]);
     expect([table, rows[0].n]).toEqual([table, 0]);
   }
