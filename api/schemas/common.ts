@@ -23,8 +23,8 @@ export const errorBody = z.object({
   details: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
 });
 
-/** 503 (with Retry-After) while PostgreSQL or Temporal is away, or a workflow cannot answer now. */
-export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody, 503: errorBody };
+/** 413 body over 64 KiB, 415 not JSON; 503 (with Retry-After) while PostgreSQL or Temporal is away, or a workflow cannot answer now. */
+export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 503: errorBody };
 
 /** One SOP deadline as every state query reports it. */
 export const deadlineSchema = z.object({

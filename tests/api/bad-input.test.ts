@@ -118,6 +118,8 @@ const corpus: Bad[] = [
   { name: 'a timeline of a malformed case id', method: 'GET', url: '/v1/cases/nope/timeline', role: 'auditor', field: 'params.caseId' },
   { name: 'an access log page before 2^60', method: 'GET', url: `/v1/audit/access-log?before=${2 ** 60}`, role: 'auditor', field: 'querystring.before' },
   { name: 'a history run id with spaces', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=a%20b`, role: 'auditor', field: 'querystring.runId' },
+  { name: 'a history run id that is no UUID (found by schemathesis: Temporal answered INVALID_ARGUMENT, the API 500)', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=g`, role: 'auditor', field: 'querystring.runId' },
+  { name: 'a replay run id that is no UUID', method: 'POST', url: `/v1/workflows/order:${id()}/replay?runId=0`, role: 'auditor', field: 'querystring.runId' },
   { name: 'a replay body with an unknown field', method: 'POST', url: `/v1/workflows/order:${id()}/replay`, role: 'auditor', body: { runId: 'r1', force: true }, field: 'body.force' },
   // marketing
   { name: 'a campaign phase in year 0002', method: 'POST', url: '/v1/campaigns', role: 'support', body: { ...campaign(), phases: [{ name: 'warm-up', startsAt: '0002-01-01T00:00:00Z', endsAt: '0002-01-04T00:00:00Z' }] }, field: 'body.phases.0.startsAt' },
