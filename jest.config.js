@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node, plus the path of each test file's log (tests/setup/environment.js)
+  testEnvironment: '<rootDir>/tests/setup/environment.js',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { ignoreCodes: [151002] } }],
     // Some fastify dependencies ship ES modules only (Node runs them; Jest on Node 20 cannot): compile them.
@@ -10,8 +11,14 @@ module.exports = {
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+  // SDK, server, simulator and console output of a test file go to .test-logs/<file>.log
+  setupFiles: ['<rootDir>/tests/setup/capture-logs.ts'],
+  // One line per file (and a failed file's log); the summary repeats failures and totals at the end.
+  reporters: ['<rootDir>/tests/setup/reporter.js', ['summary', { summaryThreshold: 0 }]],
   // Servers start per file; two cores, so two files at a time.
   maxWorkers: 2,
-  testTimeout: 120_000,
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/', '<rootDir>/.data/'],
+  // Sized for a loaded 2-core machine: every wait inside a test has its own bound (tests/helpers/sim-control.ts
+  // eventually: 45 s by default), so a test that hangs fails with what it waited for well before this.
+  testTimeout: 240_000,
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/', '<rootDir>/.data/', '<rootDir>/.test-logs/'],
 };

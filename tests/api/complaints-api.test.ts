@@ -5,12 +5,13 @@ import { workflowIdFor } from '../../domain/ids';
 import { auth, buildTestApp } from '../helpers/api';
 import { callback, complaintRequest, newComplaintId, resolution, verification } from '../helpers/complaints';
 import { eventually } from '../helpers/sim-control';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { startDevWorkflowKit } from '../helpers/dev-kit';
+import type { WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 let app: FastifyInstance;
 beforeAll(async () => {
-  kit = await startWorkflowKit('complaints-api');
+  kit = await startDevWorkflowKit('complaints-api');
   app = await buildTestApp(kit);
 });
 afterAll(async () => {

@@ -11,13 +11,14 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 import { historyFromJson, historyToJson } from '../../worker/history-json';
 import { auth, buildTestApp } from '../helpers/api';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, tamper, workflowBundle } from '../helpers/audit';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { startDevWorkflowKit } from '../helpers/dev-kit';
+import type { WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 let app: FastifyInstance;
 let order: { workflowId: string; runId: string };
 beforeAll(async () => {
-  kit = await startWorkflowKit('workflows-api');
+  kit = await startDevWorkflowKit('workflows-api');
   app = await buildTestApp(kit);
   const h = await closedOrder(kit);
   order = { workflowId: h.workflowId, runId: (await h.describe()).runId };

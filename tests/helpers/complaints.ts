@@ -82,6 +82,21 @@ export async function staffRoles(kit: WorkflowKit, complaintId: string): Promise
   return (await kit.sim.ledger({ action: 'staff.notified', ref: complaintId })).map((e) => (e.payload as { role: string }).role);
 }
 
+/**
+ * Staff roles notified about one complaint, once at least `count` notices went out. The state shows an
+ * escalation (or a routing) before the activity that sends its notice has run: wait for the notice itself.
+ */
+export async function notifiedRoles(kit: WorkflowKit, complaintId: string, count: number): Promise<string[]> {
+  return (await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref: complaintId }, count)).map((e) => (e.payload as { role: string }).role);
+}
+
+/**
+ * Waits until the round's resolution is told and its callback deadline (C4) runs. The stage turns
+ * awaiting_callback before that is written and the deadline opened.
+ */
+export const awaitingCallback = (h: WorkflowHandle, timeoutMs?: number) =>
+  waitFor(h, (s) => s.stage === 'awaiting_callback' && !!deadline(s, `callback-${s.round}`), timeoutMs);
+
 /** Waits until receipt is done (recorded, acknowledged, routed: C2) and returns the state. */
 export async function received(kit: WorkflowKit, h: WorkflowHandle): Promise<ComplaintState> {
   const id = h.workflowId.slice('complaint:'.length);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePorts, startStack, type Stack } from '../../scripts/stack';
-import { eventually, simControl, type SimControl } from './sim-control';
+import { eventually, simControl, stopWaiting, type SimControl } from './sim-control';
+import { testLog } from './test-log';
 
 export interface E2E {
   stack: Stack;
@@ -20,7 +21,12 @@ export interface E2E {
 export async function startE2E(): Promise<E2E> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-ops-e2e-'));
   chmodSync(dataDir, 0o755);
-  const stack = await startStack({ dataDir, ports: await freePorts(), temporalDbFile: null, simAutoProgress: true, simStepDelayMs: 150 });
+  // Every child's output (Temporal, PostgreSQL, simulator, worker, API), line by line with its name, goes to
+  // this test file's log, not to the terminal.
+  const stack = await startStack({
+    dataDir, ports: await freePorts(), temporalDbFile: null, simAutoProgress: true, simStepDelayMs: 150,
+    inheritOutput: true, log: (line) => testLog(line),
+  });
   const sim = simControl(stack.urls.simulator);
   const pool = new Pool({ connectionString: stack.urls.databaseUrl, max: 2 });
   const api: E2E['api'] = async (method, path, role = 'service', body) => {
@@ -43,6 +49,7 @@ export async function startE2E(): Promise<E2E> {
       }, what, timeoutMs),
     count: async (action, ref) => (await sim.ledger({ action, ref })).length,
     async close() {
+      await stopWaiting();
       await pool.end();
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });

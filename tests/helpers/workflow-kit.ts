@@ -1,5 +1,6 @@
 // Workflow tests: the real time-skipping Temporal test server, a real worker with the real
 // activities, the simulator over real HTTP, and the PostgreSQL started by global setup.
+import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionPlugin } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
@@ -7,7 +8,8 @@ import { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { createClients, type SystemUrls } from '../../activities/clients/systems';
 import { buildSimulator } from '../../simulator/app';
-import { simControl, type SimControl } from './sim-control';
+import { simControl, stopWaiting, type SimControl } from './sim-control';
+import { testLog } from './test-log';
 import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 
@@ -19,18 +21,53 @@ export interface WorkflowKit {
   close(): Promise<void>;
 }
 
-/** Retries of failing activities are expected in these tests: keep the SDK to errors. */
+/**
+ * Under jest, tests/setup/capture-logs.ts sets the Runtime's options (the SDK logs to the test file's
+ * log), and this does nothing; outside it, the SDK is kept to errors.
+ */
 export function quietTemporalLogs(): void {
+  if (Runtime.defaultOptions.logger) return;
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
-    /* installed already by an earlier test file in this jest worker */
+    /* installed already */
   }
 }
 
 /** Every external system played by one simulator. */
 export function allSystemsAt(url: string): SystemUrls {
   return { inventory: url, payment: url, warehouse: url, carrier: url, platform: url, messaging: url, analytics: url, catalog: url };
+}
+
+/**
+ * The SDK client retries failed calls on a timer. A call still in flight when a kit closes (a test that
+ * failed or timed out, still polling) fails once the server is gone; a retry scheduled then would run on
+ * the closed channel and throw "Channel has been shut down" into whatever test file runs next. Once the
+ * kit starts closing, nothing is retried.
+ */
+export function closingGuard(): { plugin: ConnectionPlugin; closing(): void } {
+  let closing = false;
+  const defaults = defaultGrpcRetryOptions();
+  const interceptor = makeGrpcRetryInterceptor({
+    delayFunction: defaults.delayFunction,
+    retryableDecider: (attempt, status) => !closing && defaults.retryableDecider(attempt, status),
+  });
+  return {
+    plugin: { name: 'test-kit-closing-guard', configureConnection: (options) => ({ ...options, interceptors: [interceptor] }) },
+    closing: () => void (closing = true),
+  };
+}
+
+/** The SDK gives an ephemeral server 5 s to open its port; on a loaded machine that can pass. Start again then. */
+export async function startServer(what: string, start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= 3 || !/did not start within/.test(String((err as Error)?.message))) throw err;
+      testLog(`${new Date().toISOString()} [kit] ${what}: ${(err as Error).message}; starting it again (attempt ${attempt + 1})`);
+    }
+  }
 }
 
 /** Cases mirror their row into search attributes; the test server, like any server, must know them. */
@@ -46,9 +83,11 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
 
 export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
   const path = requireGlobalSetup().TEMPORAL_TEST_SERVER_PATH;
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const guard = closingGuard();
+  const env = await startServer('time-skipping test server', () =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } }, plugins: [guard.plugin] }));
   await registerSearchAttributes(env);
-  return kitOn(env, `test-${name}`);
+  return kitOn(env, `test-${name}`, guard);
 }
 
 /** The servers global setup started, or a clear error when a test runs outside jest. */
@@ -59,8 +98,7 @@ export function requireGlobalSetup(): { TEMPORAL_TEST_SERVER_PATH: string; TEMPO
 }
 
 /** A simulator, a pool and a real worker with the real activities, on a test environment's server. */
-export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string): Promise<WorkflowKit> {
-  quietTemporalLogs();
+export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string, guard?: { closing(): void }): Promise<WorkflowKit> {
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
@@ -71,17 +109,22 @@ export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string): Pr
     activities: createActivities({ pool, temporal: env.client, clients: createClients(allSystemsAt(simUrl), 2_000) }),
   });
   const running = worker.run();
+  let closed: Promise<void> | undefined;
   return {
     env,
     sim: simControl(simUrl),
     pool,
     taskQueue,
-    async close() {
-      worker.shutdown();
-      await running;
-      await env.teardown();
-      await app.close();
-      await pool.end();
-    },
+    close: () =>
+      (closed ??= (async () => {
+        // waits of a test that failed or timed out stop first; then worker, server, simulator, pool
+        await stopWaiting();
+        guard?.closing();
+        worker.shutdown();
+        await running;
+        await env.teardown();
+        await app.close();
+        await pool.end();
+      })()),
   };
 }

@@ -11,13 +11,14 @@ import { archiveClosedCases, archiveWorkflow } from '../../worker/archiver';
 import { historyToJson } from '../../worker/history-json';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, tamper } from '../helpers/audit';
 import { newOrder, startOrder, waitForStage } from '../helpers/orders';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { startDevWorkflowKit } from '../helpers/dev-kit';
+import type { WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 let db: Awaited<ReturnType<typeof scratchDatabase>>;
 let pool: Pool;
 beforeAll(async () => {
-  kit = await startWorkflowKit('archive');
+  kit = await startDevWorkflowKit('archive');
   db = await scratchDatabase('archive');
   pool = db.pool;
 });

@@ -8,13 +8,14 @@ import { promisify } from 'node:util';
 import { appendHistory } from '../../activities/store/history-archive';
 import { parseArgs, runReplay, UsageError, type ReplayCliDeps } from '../../scripts/replay';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, workflowBundle } from '../helpers/audit';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { startDevWorkflowKit } from '../helpers/dev-kit';
+import type { WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 let order: string;
 let changedCode: WorkflowBundle;
 beforeAll(async () => {
-  kit = await startWorkflowKit('replay-cli');
+  kit = await startDevWorkflowKit('replay-cli');
   order = (await closedOrder(kit)).workflowId;
   const noop = () => undefined;
   changedCode = { code: (await bundleWorkflowCode({ workflowsPath: join(__dirname, 'variants/order-extra-timer.ts'), logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop } })).code };

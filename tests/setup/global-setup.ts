@@ -1,7 +1,7 @@
 // Once per `jest` run: Temporal binaries (provisioned offline), one real PostgreSQL with
 // migrations applied, and one workflow bundle shared by every test worker via the environment.
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -11,7 +11,13 @@ import { freePort } from '../../scripts/stack';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../../scripts/temporal-bin';
 import { workflowsPath } from '../../worker/worker';
 
-export default async function globalSetup(): Promise<void> {
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { logDir } = require('./log-files') as { logDir: (rootDir: string) => string };
+
+export default async function globalSetup(_globalConfig: unknown, projectConfig: { rootDir: string }): Promise<void> {
+  // every run starts with empty per-file logs (tests/setup/reporter.js shows a failed file's)
+  rmSync(logDir(projectConfig.rootDir), { recursive: true, force: true });
+  mkdirSync(logDir(projectConfig.rootDir), { recursive: true });
   const [cli, testServer] = await Promise.all([ensureTemporalCli(), ensureTemporalTestServer()]);
   process.env.TEMPORAL_CLI_PATH = cli;
   process.env.TEMPORAL_TEST_SERVER_PATH = testServer;

@@ -1,7 +1,7 @@
 // Resolution (C3 48 h), callback (C4 24 h) and closing (C5) on the time-skipping server; C1 closes every loop.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { callbackUpdate, resolveUpdate } from '../../workflows/complaint/messages';
-import { callBack, callback, complaintRequest, deadline, received, resolution, resolve, startComplaint, staffRoles, stateOf, timelineOf, verify, waitFor } from '../helpers/complaints';
+import { awaitingCallback, callBack, callback, complaintRequest, deadline, received, resolution, notifiedRoles, resolve, startComplaint, staffRoles, stateOf, timelineOf, verify, waitFor } from '../helpers/complaints';
 import { payloads } from '../helpers/orders';
 import type { WorkflowHandle } from '@temporalio/client';
 import { importedOrder } from '../helpers/refunds';
@@ -32,7 +32,7 @@ describe('C3 resolution within 48 h of receipt', () => {
     await kit.env.sleep('40 hours');
     const proposed = await resolve(h);
     expect(proposed.stage).toBe('resolving');
-    const s = await waitFor(h, 'awaiting_callback');
+    const s = await awaitingCallback(h);
     expect(deadline(s, 'resolution-1')?.status).toBe('met');
     expect(s.compensations).toEqual([expect.objectContaining({ round: 1, type: 'coupon', amount: 20_00, currency: 'CNY', status: 'done', externalId: expect.any(String) })]);
     expect(payloads(await kit.sim.ledger({ action: 'coupon.issued', ref: id }))).toEqual([expect.objectContaining({ customerId: 'C-7', amount: 20_00, currency: 'CNY' })]);
@@ -50,10 +50,10 @@ describe('C3 resolution within 48 h of receipt', () => {
     const s = await waitFor(h, (x) => x.breaches.length > 0);
     expect(deadline(s, 'first_response')?.status).toBe('met');
     expect(s.breaches).toEqual([expect.objectContaining({ rule: 'C3', deadlineKey: 'resolution-1', action: 'escalated to quality_control_head' })]);
-    expect(await staffRoles(kit, id)).toEqual(['quality_control', 'quality_control_head']);
+    expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
 
     await resolve(h, { compensation: undefined });
-    const after = await waitFor(h, 'awaiting_callback');
+    const after = await awaitingCallback(h);
     expect(deadline(after, 'resolution-1')?.status).toBe('met_late');
     const cb = deadline(after, 'callback-1')!;
     expect(Date.parse(cb.dueAt) - Date.parse(deadline(after, 'resolution-1')!.metAt!)).toBe(24 * HOUR);
@@ -67,13 +67,13 @@ describe('C3 resolution within 48 h of receipt', () => {
       await resolve(h, { compensation: { type: 'refund', amount: 88_00, currency: 'CNY' } });
       const back = await waitFor(h, (x) => x.stage === 'awaiting_resolution' && x.compensations.length === 1);
       expect(back.compensations[0]).toMatchObject({ type: 'refund', status: 'failed', reason: expect.stringMatching(/HTTP 422/) });
-      expect(await staffRoles(kit, id)).toEqual(['quality_control', 'quality_control']);
+      expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control']);
       expect(deadline(back, 'resolution-1')?.status).toBe('pending');
     } finally {
       await kit.sim.configure({ declineRefunds: [] });
     }
     await resolve(h, { compensation: { type: 'refund', amount: 88_00, currency: 'CNY' } });
-    const s = await waitFor(h, 'awaiting_callback');
+    const s = await awaitingCallback(h);
     expect(s.compensations.map((x) => x.status)).toEqual(['failed', 'done']);
     expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: id }))).toEqual([expect.objectContaining({ amount: 88_00, orderId })]);
     const actions = (await timelineOf(kit, id)).map((t) => t.action);
@@ -86,7 +86,7 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
   it('C4/C5: a satisfied callback within 24 h closes the case, keeping the summary and improvement note in PostgreSQL', async () => {
     const { h, id } = await verified();
     await resolve(h);
-    await waitFor(h, 'awaiting_callback');
+    await awaitingCallback(h);
     await kit.env.sleep('20 hours');
     const closing = await callBack(h);
     expect(closing).toMatchObject({ stage: 'closed', status: 'closed' });
@@ -111,11 +111,11 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
   it('C4: no callback within 24 h of the resolution escalates to the department head; a late satisfied callback still closes', async () => {
     const { h, id } = await verified({ category: 'service' });
     await resolve(h, { compensation: undefined, improvement: { rootCause: 'staff_conduct', note: 'retrain the chat team on tone' } });
-    await waitFor(h, 'awaiting_callback');
+    await awaitingCallback(h);
     await kit.env.sleep('25 hours');
     const s = await waitFor(h, (x) => x.breaches.length > 0);
     expect(s.breaches).toEqual([expect.objectContaining({ rule: 'C4', deadlineKey: 'callback-1', action: 'escalated to customer_service_head' })]);
-    expect(await staffRoles(kit, id)).toEqual(['customer_service', 'customer_service_head']);
+    expect(await notifiedRoles(kit, id, 2)).toEqual(['customer_service', 'customer_service_head']);
     await callBack(h);
     const final = await h.result();
     expect(deadline(final, 'callback-1')?.status).toBe('met_late');
@@ -125,7 +125,7 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
   it('C4: an unreachable customer gets further attempts until the deadline, then escalation, and the case waits until reached', async () => {
     const { h, id } = await verified();
     await resolve(h);
-    await waitFor(h, 'awaiting_callback');
+    await awaitingCallback(h);
     await kit.env.sleep('2 hours');
     const first = await callBack(h, { reached: false, satisfied: undefined, note: 'no answer' });
     expect(first.callback).toMatchObject({ attempts: 1, reached: false });
@@ -135,7 +135,7 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
     await kit.env.sleep('13 hours');
     const late = await waitFor(h, (x) => x.breaches.length > 0);
     expect(late.breaches).toEqual([expect.objectContaining({ rule: 'C4', deadlineKey: 'callback-1' })]);
-    expect(await staffRoles(kit, id)).toEqual(['quality_control', 'quality_control_head']);
+    expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
     expect(late.status).toBe('open');
     const third = await callBack(h, { reached: false, satisfied: undefined, note: 'voicemail' });
     expect(third.callback.attempts).toBe(3);
@@ -152,7 +152,7 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
   it('C4: a callback must say whether a reached customer is satisfied, and only then', async () => {
     const { h } = await verified();
     await resolve(h);
-    await waitFor(h, 'awaiting_callback');
+    await awaitingCallback(h);
     const noAnswer = await h.executeUpdate(callbackUpdate, { args: [callback({ satisfied: undefined })] }).catch((e) => e);
     expect(noAnswer).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(noAnswer.cause?.message).toMatch(/satisfied is required when the customer was reached/);
@@ -180,7 +180,7 @@ describe('C1 unfounded complaints close the loop too', () => {
       summary: 'product bought from another seller',
       improvement: { rootCause: 'customer_misunderstanding', note: 'add seller-check hint to the product page' },
     });
-    await waitFor(h, 'awaiting_callback');
+    await awaitingCallback(h);
     await callBack(h, { note: 'understood the explanation' });
     const final = await h.result();
     expect(final).toMatchObject({ status: 'closed', closure: { rootCause: 'customer_misunderstanding' } });

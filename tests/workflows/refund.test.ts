@@ -14,8 +14,9 @@ afterAll(() => kit?.close());
 
 const deadline = (s: { deadlines: { key: string; status: string }[] }, key: string) => s.deadlines.find((d) => d.key === key)?.status;
 const ledger = (action: string, ref: string) => kit.sim.ledger({ action, ref });
-const staffRoles = async (ref: string) => payloads(await ledger('staff.notified', ref)).map((p) => p.role);
 const templates = async (ref: string) => payloads(await ledger('sms.sent', ref)).map((p) => p.template);
+// A breach or a decline is in the state before the activity that tells the staff has run: wait for the notices.
+const notifiedRoles = async (ref: string, count: number) => payloads(await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref }, count)).map((p) => p.role);
 
 describe('R1 first response within 2 h', () => {
   it('R1/R2: a refund accepted within 2 h is paid once, the buyer told, and both deadlines met', async () => {
@@ -39,10 +40,10 @@ describe('R1 first response within 2 h', () => {
     await kit.env.sleep('119 minutes');
     expect(deadline(await refundState(h), 'response-1')).toBe('pending');
     await kit.env.sleep('2 minutes');
-    const s = await refundState(h);
+    const s = await waitForRefund(h, (st) => st.breaches.length > 0);
     expect(deadline(s, 'response-1')).toBe('breached');
     expect(s.breaches).toEqual([expect.objectContaining({ rule: 'R1', action: 'escalated to shift_lead' })]);
-    expect(await staffRoles(req.refundId)).toEqual(['shift_lead']);
+    expect(await notifiedRoles(req.refundId, 1)).toEqual(['shift_lead']);
     await respond(h, 'accept');
     expect(deadline(await h.result(), 'response-1')).toBe('met_late');
   });
@@ -75,7 +76,7 @@ describe('R1 first response within 2 h', () => {
     expect(deadline(s, 'customer-reply-1')).toBe('met');
     expect(deadline(s, 'response-2')).toBe('pending');
     await kit.env.sleep('121 minutes');
-    expect(deadline(await refundState(h), 'response-2')).toBe('breached');
+    expect(deadline(await waitForRefund(h, (st) => deadline(st, 'response-2') !== 'pending'), 'response-2')).toBe('breached');
     expect(await templates(req.refundId)).toEqual(['refund_info_request']);
   });
 
@@ -105,10 +106,10 @@ describe('R2 payout within 24 h of acceptance', () => {
     try {
       await respond(h, 'accept');
       await kit.env.sleep('25 hours');
-      const s = await refundState(h);
+      const s = await waitForRefund(h, (st) => deadline(st, 'payout') !== 'pending');
       expect(s.stage).toBe('paying');
       expect(deadline(s, 'payout')).toBe('breached');
-      expect(await staffRoles(req.refundId)).toEqual(['finance_lead']);
+      expect(await notifiedRoles(req.refundId, 1)).toEqual(['finance_lead']);
     } finally {
       await kit.sim.configure({ routes: { 'payment.refund': null } });
     }
@@ -125,7 +126,7 @@ describe('R2 payout within 24 h of acceptance', () => {
     const declined = await waitForRefund(h, 'payment_declined');
     expect(declined.payment?.declined).toMatch(/422/);
     expect(declined.pendingActions.map((a) => a.action)).toEqual(['decide']);
-    expect(await staffRoles(req.refundId)).toEqual(['finance']);
+    expect(await notifiedRoles(req.refundId, 1)).toEqual(['finance']);
     await kit.sim.configure({ declineRefunds: [] });
     await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'retry_payment', agent: 'fin-zhao' }] });
     expect((await h.result()).stage).toBe('refunded');
@@ -170,6 +171,7 @@ describe('R3 complex cases close within 48 h', () => {
     const h = await startRefund(kit, req);
     await respond(h, 'accept');
     await waitForRefund(h, 'awaiting_return');
+    await kit.sim.ledgerAtLeast({ action: 'sms.sent', ref: req.refundId }); // the stage comes first, then the message
     expect(await templates(req.refundId)).toEqual(['return_instructions']);
     await kit.env.sleep('30 hours');
     await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'ok', notes: 'sealed', inspectedBy: 'wh-chen' }] });
@@ -188,14 +190,14 @@ describe('R3 complex cases close within 48 h', () => {
     await kit.env.sleep('35 hours');
     expect((await refundState(h)).notices).toEqual([]);
     await kit.env.sleep('2 hours'); // 37 h: past 36 h
-    expect((await refundState(h)).notices.map((n) => n.share)).toEqual([0.75]);
+    expect((await waitForRefund(h, (st) => st.notices.length > 0)).notices.map((n) => n.share)).toEqual([0.75]);
     await kit.env.sleep('7 hours'); // 44 h: past 43.2 h
-    expect((await refundState(h)).notices.map((n) => n.share)).toEqual([0.75, 0.9]);
+    expect((await waitForRefund(h, (st) => st.notices.length > 1)).notices.map((n) => n.share)).toEqual([0.75, 0.9]);
     await kit.env.sleep('5 hours'); // 49 h
-    const s = await refundState(h);
+    const s = await waitForRefund(h, (st) => st.breaches.length > 0);
     expect(deadline(s, 'complex_close')).toBe('breached');
     expect(s.breaches.map((b) => b.rule)).toEqual(['R3']);
-    expect(await staffRoles(req.refundId)).toEqual(['support', 'support', 'shift_lead']);
+    expect(await notifiedRoles(req.refundId, 3)).toEqual(['support', 'support', 'shift_lead']);
   });
 
   it('R3: a damaged return goes to a person; rejected with a reason, nothing is paid', async () => {
