@@ -78,8 +78,10 @@ it('M3/M4/M5: a 3-phase campaign over 10+ days runs each phase on time, messages
   s = await samplesAt(h, 4);
   expect(active(s)).toEqual(['spend_ahead']);
   expect(s.alerts[1]).toMatchObject({ kind: 'spend_ahead', value: 30_000_00 });
-  expect(s.alerts[1].threshold).toBeGreaterThanOrEqual(28_000_00); // plus the few ms the sample ran late
-  expect(s.alerts[1].threshold).toBeLessThan(28_000_10);
+  // The sample runs some time in the minute after the first day (later on a busy machine); in a minute the
+  // plan grows by 80 000 CNY / 6 days x 60 s x 1.2 = 11.11 CNY, so the limit is 28 000 CNY up to that.
+  expect(s.alerts[1].threshold).toBeGreaterThanOrEqual(28_000_00);
+  expect(s.alerts[1].threshold).toBeLessThanOrEqual(28_000_00 + 11_12);
 
   // burst and encore, then the end: the draft report comes from the stored series
   await setAnalytics(kit, id, {
