@@ -44,6 +44,15 @@ export async function carrier(h: WorkflowHandle, type: CarrierEventType, trackin
 
 export const deadline = (s: OrderState, key: string) => s.deadlines.find((d) => d.key === key);
 
+/**
+ * Waits until a deadline is open (its timer runs). A stage shows before the activities that enter it are
+ * done and its deadline opened: time skipped before that would not count against the deadline.
+ */
+export const deadlineOpen = (h: WorkflowHandle, key: string) => waitForStage(h, (s) => !!deadline(s, key));
+
+/** Waits until a deadline is met or breached (after a time skip the timer's work can still be running). */
+export const deadlineSettled = (h: WorkflowHandle, key: string) => waitForStage(h, (s) => (deadline(s, key)?.status ?? 'pending') !== 'pending');
+
 import type { WorkflowKit } from './workflow-kit';
 import { orderWorkflow } from '../../workflows/order/workflow';
 
@@ -67,3 +76,7 @@ export async function shipIt(h: WorkflowHandle): Promise<OrderState> {
 
 type Payload = Record<string, unknown>;
 export const payloads = (entries: { payload: unknown }[]) => entries.map((e) => e.payload as Payload);
+
+/** Staff roles notified about an order once at least `count` notices went out (they follow the breach in the state). */
+export const notifiedRoles = async (kit: WorkflowKit, orderId: string, count: number) =>
+  payloads(await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref: orderId }, count)).map((p) => p.role);

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildSimulator, type LedgerEntry } from '../../simulator/app';
+import { eventually } from '../helpers/sim-control';
 
 type Sim = ReturnType<typeof buildSimulator>;
 
@@ -114,14 +115,18 @@ describe('simulator (inject)', () => {
   });
 
   test('hangAfterWorkMs: the effect is in the ledger while the caller still waits', async () => {
-    await post(sim.app, '/sim/config', { routes: { 'payment.coupon': { hangAfterWorkMs: 300 } } });
+    const hangMs = 3_000;
+    await post(sim.app, '/sim/config', { routes: { 'payment.coupon': { hangAfterWorkMs: hangMs } } });
     const started = Date.now();
-    const pending = post(sim.app, '/payment/coupons', { ref: 'C-1', customerId: 'U1', amount: 500, currency: 'CNY', reason: 'late' }, 'complaint:C-1/coupon');
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await ledger(sim.app, '?action=coupon.issued')).entries).toHaveLength(1);
+    let answered = false;
+    const pending = post(sim.app, '/payment/coupons', { ref: 'C-1', customerId: 'U1', amount: 500, currency: 'CNY', reason: 'late' }, 'complaint:C-1/coupon')
+      .finally(() => (answered = true));
+    // the entry, as soon as it is there (not after a fixed pause), and the caller has no answer yet
+    await eventually(async () => (await ledger(sim.app, '?action=coupon.issued')).entries.length === 1, 'coupon in the ledger');
+    expect(answered).toBe(false);
     const res = await pending;
     expect(res.statusCode).toBe(200);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(hangMs - 10);
   });
 
   test('a declined refund is 422 with no ledger entry', async () => {
@@ -267,7 +272,7 @@ describe('simulator over HTTP with webhooks', () => {
     });
   }
 
-  async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  async function waitFor(cond: () => boolean, timeoutMs = 30_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (!cond()) {
       if (Date.now() > until) throw new Error('timed out waiting');
@@ -285,7 +290,12 @@ describe('simulator over HTTP with webhooks', () => {
     expect(await repeat.json()).toEqual({ shipmentId });
 
     await waitFor(() => received.some((r) => r.body.type === 'delivered'));
-    await new Promise((r) => setTimeout(r, 100)); // nothing may follow "delivered"
+    // nothing may follow "delivered": the shipment's progress loop has ended with every event sent
+    await eventually(async () => {
+      const { shipments } = (await (await fetch(`${simUrl}/sim/shipments`)).json()) as { shipments: { shipmentId: string; auto: boolean; nextEvent: string | null }[] };
+      const s = shipments.find((x) => x.shipmentId === shipmentId);
+      return !!s && !s.auto && s.nextEvent === null;
+    }, 'the shipment finished progressing');
 
     expect(received.map((r) => `${r.path} ${r.body.type}`)).toEqual([
       '/v1/orders/A1001/warehouse-events waybill_printed',

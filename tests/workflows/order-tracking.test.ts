@@ -21,10 +21,12 @@ it('O10: no carrier update for 48 h opens a logistics exception: the carrier is 
   await kit.env.sleep('47 hours');
   expect((await stateOf(h)).exceptions).toEqual([]);
   await kit.env.sleep('2 hours');
-  const s = await stateOf(h);
+  const s = await waitForStage(h, (x) => x.breaches.length > 0);
   expect(s.exceptions).toEqual([expect.objectContaining({ reason: 'carrier_silence', needsDecision: false })]);
   expect(s.breaches.map((b) => b.rule)).toEqual(['O10']);
-  expect(payloads(await inquiries(req.orderId))).toEqual([expect.objectContaining({ trackingNumber: 'SF1234567890', reason: 'carrier_silence' })]);
+  // the carrier is asked and the buyer told by activities after the exception is opened: wait for both
+  expect(payloads(await kit.sim.ledgerAtLeast({ action: 'carrier.inquiry', ref: req.orderId }))).toEqual([expect.objectContaining({ trackingNumber: 'SF1234567890', reason: 'carrier_silence' })]);
+  await kit.sim.ledgerAtLeast({ action: 'sms.sent', ref: req.orderId }, 2);
   expect(await smsTemplates(req.orderId)).toEqual(['order_shipped', 'logistics_exception']);
   await carrier(h, 'delivered');
   expect((await h.result()).stage).toBe('delivered');
@@ -40,8 +42,8 @@ it('O10: each carrier update restarts the 48 h silence clock', async () => {
   await kit.env.sleep('40 hours');
   expect((await stateOf(h)).exceptions).toEqual([]);
   await kit.env.sleep('9 hours');
-  expect((await stateOf(h)).exceptions.map((e) => e.reason)).toEqual(['carrier_silence']);
-  expect(await inquiries(req.orderId)).toHaveLength(1);
+  expect((await waitForStage(h, (x) => x.exceptions.length > 0)).exceptions.map((e) => e.reason)).toEqual(['carrier_silence']);
+  expect(await kit.sim.ledgerAtLeast({ action: 'carrier.inquiry', ref: req.orderId })).toHaveLength(1);
 });
 
 it('O10: an abnormal sign-off opens an exception that a person resolves; refund pays the buyer back exactly once', async () => {
