@@ -4,7 +4,7 @@
 export type Dependency = 'postgres' | 'temporal';
 
 // gRPC status codes (@grpc/grpc-js `status`)
-const GRPC = { DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+const GRPC = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 const GRPC_AWAY: number[] = [GRPC.UNAVAILABLE, GRPC.DEADLINE_EXCEEDED, GRPC.RESOURCE_EXHAUSTED];
 
 type Cause = { code?: unknown; cause?: unknown; message?: unknown; name?: unknown; severity?: unknown };
@@ -42,7 +42,9 @@ export const DEPENDENCY_NAMES: Record<Dependency, string> = { postgres: 'Postgre
 export function queryFailureReason(err: unknown): string | undefined {
   const code = grpcCode(err);
   if (code === GRPC.FAILED_PRECONDITION) return 'the workflow is failing its tasks and cannot answer (it needs attention)';
-  if (code === GRPC.DEADLINE_EXCEEDED) return 'the workflow did not answer in time (no worker running, or it is busy)';
+  // a loaded server may give up on the query itself (cancelled, or its own timeout) before our deadline fires
+  const timedOut = code === GRPC.DEADLINE_EXCEEDED || code === GRPC.CANCELLED || chain(err).some((e) => typeof e.message === 'string' && /deadline|timed? ?out|query.*(expired|cancel)/i.test(e.message));
+  if (timedOut) return 'the workflow did not answer in time (no worker running, or it is busy)';
   if (code === GRPC.UNAVAILABLE || code === GRPC.RESOURCE_EXHAUSTED) return 'Temporal is not answering';
   if (chain(err).some((e) => e.name === 'QueryNotRegisteredError')) return 'the workflow cannot answer its state query (it failed before it could register it)';
   return undefined;

@@ -237,7 +237,11 @@ describe('the campaign main path over HTTP', () => {
     }, 'campaign closed');
     expect(final).toMatchObject({ stage: 'completed', deadlines: expect.arrayContaining([expect.objectContaining({ key: 'retrospective', status: 'met' })]) });
     expect((await call('POST', `/v1/campaigns/${req.campaignId}/retrospective`, 'support', { filedBy: 'x', summary: 'again' })).statusCode).toBe(409);
-    const { rows: [row] } = await kit.pool.query('SELECT status, stage, amount_fen FROM cases WHERE case_id = $1', [`campaign:${req.campaignId}`]);
+    // the live state closes a moment before its last row is written: wait for the row
+    const row = await eventually(async () => {
+      const { rows } = await kit.pool.query('SELECT status, stage, amount_fen FROM cases WHERE case_id = $1', [`campaign:${req.campaignId}`]);
+      return rows[0]?.status === 'closed' ? rows[0] : undefined;
+    }, 'case row closed');
     expect(row).toEqual({ status: 'closed', stage: 'completed', amount_fen: '10000000' });
   });
 });
