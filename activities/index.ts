@@ -11,6 +11,7 @@ import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
 import { marketingActivities } from './marketing';
 import { recordTransition } from './store/cases';
+import { declinePayout, reservePayout, settlePayout, type PayoutRefusal, type PayoutSource } from './store/order-money';
 import { recordMovement, settleClaim } from './store/refunds';
 import { stopOrderForRefund } from './orders';
 import { recordComplaintCause, type ComplaintCause } from './store/complaints';
@@ -20,6 +21,34 @@ export interface ActivityDeps {
   clients: Clients;
   /** for activities that message other workflows (a refund stopping its order) */
   temporal: Client;
+}
+
+/** One payout attempt; `key` is this attempt's gateway key, `payoutId` what attempts share. */
+export interface PayoutInput {
+  key: string;
+  payoutId?: string;
+  attempt?: number;
+  ref: string;
+  orderId?: string;
+  refundId?: string;
+  amount: number;
+  currency: string;
+  source?: PayoutSource;
+  reasonCode?: string;
+  customerId?: string;
+  /** pay what the order has left, up to amount (the order paying itself back on O4/O10) */
+  upTo?: boolean;
+}
+
+/** Not paid because the order cannot cover it: for a person, with the numbers. */
+function payoutRefused(refusal: PayoutRefusal): ApplicationFailure {
+  const why =
+    refusal.reason === 'unknown_order'
+      ? `order ${refusal.orderId} is not known to the money authority`
+      : refusal.reason === 'currency_mismatch'
+        ? `order ${refusal.orderId} was paid in ${refusal.orderCurrency}`
+        : `order ${refusal.orderId} paid ${refusal.paid} fen, ${refusal.paidOut} paid out and ${refusal.reserved} reserved: ${refusal.available} left, ${refusal.requested} asked`;
+  return ApplicationFailure.nonRetryable(`payout refused: ${why}`, 'PayoutRefused', refusal);
 }
 
 const currentWorkflowId = () => Context.current().info.workflowExecution?.workflowId ?? 'unknown';
@@ -84,15 +113,36 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
       return res;
     },
 
-    async refundPayment(input: { key: string; ref: string; orderId?: string; refundId?: string; amount: number; currency: string }) {
-      const res = await external(() => clients.payment.refund(input.key, { ref: input.ref, orderId: input.orderId, amount: input.amount, currency: input.currency }));
-      await recordMovement(pool, { idempotencyKey: input.key, workflowId: currentWorkflowId(), orderId: input.orderId, refundId: input.refundId, kind: 'refund', amountFen: input.amount, currency: input.currency, externalId: res.refundTxId });
-      return res;
+    /**
+     * Every payout to a buyer (R5 across processes): reserve against the order under its lock,
+     * pay with this attempt's key, settle. A retry after a crash anywhere resumes the same attempt;
+     * a payout the order cannot cover is refused (PayoutRefused, with the numbers), never paid.
+     */
+    async refundPayment(input: PayoutInput): Promise<{ refundTxId: string | null; amount: number }> {
+      if (!input.orderId) throw payoutRefused({ reason: 'unknown_order', orderId: '(none)' });
+      const caseId = currentWorkflowId();
+      const reserved = await reservePayout(pool, {
+        attemptKey: input.key, payoutId: input.payoutId ?? input.key, attempt: input.attempt ?? 1, orderId: input.orderId, caseId,
+        source: input.source ?? 'refund', reasonCode: input.reasonCode ?? 'unspecified', amountFen: input.amount, currency: input.currency, upTo: input.upTo,
+      });
+      if (reserved.status === 'refused') throw payoutRefused(reserved.refusal);
+      if (reserved.status === 'nothing_left') return { refundTxId: null, amount: 0 };
+      if (reserved.status === 'declined') throw ApplicationFailure.nonRetryable(reserved.detail, 'BusinessRejection', { attemptKey: reserved.attemptKey });
+      if (reserved.status === 'paid') return { refundTxId: reserved.externalId ?? null, amount: reserved.amountFen };
+      let res: { refundTxId: string };
+      try {
+        res = await clients.payment.refund(reserved.attemptKey, { ref: input.ref, orderId: input.orderId, amount: reserved.amountFen, currency: input.currency });
+      } catch (err) {
+        if (err instanceof HttpError && !err.retryable) await declinePayout(pool, reserved.attemptKey, err.message);
+        return external(() => Promise.reject(err));
+      }
+      await settlePayout(pool, { attemptKey: reserved.attemptKey, externalId: res.refundTxId, refundId: input.refundId, customerId: input.customerId });
+      return { refundTxId: res.refundTxId, amount: reserved.amountFen };
     },
 
     settleRefundClaim: (input: { refundId: string; status: 'paid' | 'rejected' | 'closed' }) => settleClaim(pool, input.refundId, input.status),
 
-    stopOrderForRefund: (input: { orderId: string; refundId: string }) => stopOrderForRefund(temporal, input),
+    stopOrderForRefund: (input: { orderId: string; refundId: string; amount?: number }) => stopOrderForRefund(temporal, pool, input),
 
     ...marketingActivities({ pool, clients }),
   };

@@ -1,6 +1,8 @@
 // Messages from one process to an order's workflow, over the Temporal client.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Pool } from 'pg';
 import { workflowIdFor } from '../domain/ids';
+import { isFullRefund } from './store/order-money';
 import { stopForRefundUpdate } from '../workflows/order/messages';
 
 export interface OrderStopResult {
@@ -8,8 +10,15 @@ export interface OrderStopResult {
   detail: string;
 }
 
-/** An accepted refund stops the order if its parcel has not reached the carrier yet. */
-export async function stopOrderForRefund(temporal: Client, input: { orderId: string; refundId: string }): Promise<OrderStopResult> {
+/**
+ * An accepted refund of everything the order still holds stops it if its parcel has not reached
+ * the carrier yet. A partial refund lets the order ship in full: only returned goods are restocked (R4).
+ */
+export async function stopOrderForRefund(temporal: Client, pool: Pool, input: { orderId: string; refundId: string; amount?: number }): Promise<OrderStopResult> {
+  if (input.amount !== undefined) {
+    const { full, remaining } = await isFullRefund(pool, input.orderId, workflowIdFor('refund', input.refundId), input.amount);
+    if (!full) return { stopped: false, detail: `partial refund (${input.amount} of ${remaining} fen left): the order goes on` };
+  }
   const handle = temporal.workflow.getHandle(workflowIdFor('order', input.orderId));
   try {
     const state = await handle.executeUpdate(stopForRefundUpdate, { args: [{ refundId: input.refundId }] });

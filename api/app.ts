@@ -6,17 +6,20 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
+import { setInputClock } from '../domain/primitives';
 import { installAccessLog } from './access-log';
 import { parseApiKeys, type RoleGuard, type Role } from './auth';
 import { installErrorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints';
 import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
+import { orderMoneyRoutes } from './routes/order-money';
 import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
 import { refundRoutes } from './routes/refunds';
 import { refundService } from './services/refunds';
 import { auditRoutes } from './routes/audit';
+import { healthRoutes } from './routes/health';
 import { caseRoutes } from './routes/cases';
 import { caseService } from './services/cases';
 import { workflowRoutes } from './routes/workflows';
@@ -33,6 +36,8 @@ export interface AppDeps {
   logger?: boolean | object;
   /** code that audit replays run against; default WORKFLOW_BUNDLE_PATH, else workflows/ bundled on first use */
   workflowBundle?: BundleSource;
+  /** "now" for input checks such as "paidAt is not in the future" (default the wall clock; process-wide) */
+  inputClock?: () => number;
 }
 
 /** Who may call what: collected from the routes' role guards (README's table and tests check it). */
@@ -52,6 +57,7 @@ declare module 'fastify' {
 const LOG_REDACT = ['req.headers.authorization'];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  setInputClock(deps.inputClock ?? Date.now);
   const app = Fastify({
     logger: deps.logger === undefined ? false : deps.logger === true ? { redact: LOG_REDACT } : deps.logger,
     bodyLimit: 64 * 1024,
@@ -78,8 +84,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   const keys = parseApiKeys(deps.apiKeys);
-  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  healthRoutes(app, { client: deps.client, pool: deps.pool });
   orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
+  orderMoneyRoutes(app, { pool: deps.pool, keys });
   refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });

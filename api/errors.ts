@@ -1,7 +1,8 @@
-// One error handler: 400 with field paths for bad input, 404/409 for business answers,
-// and never internal error text on a 5xx.
+// One error handler: 400 with field paths for bad input, 404/409 for business answers, 503 with
+// Retry-After while a dependency is away, and never internal error text on a 5xx.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { DEPENDENCY_NAMES, unavailableDependency } from './unavailable';
 
 export interface FieldProblem {
   field: string;
@@ -19,23 +20,54 @@ export class ApiError extends Error {
   }
 }
 
+/** Seconds a caller should wait before trying again after a 503. */
+export const RETRY_AFTER_S = 5;
+
+export class UnavailableError extends ApiError {
+  constructor(message: string) {
+    super(503, 'unavailable', message);
+  }
+}
+
+/** fastify's own 4xx (before validation) name the part of the request that was wrong. */
+const FASTIFY_FIELDS: Record<string, FieldProblem> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { field: 'body', reason: 'larger than the 64 KiB a request may carry' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { field: 'body', reason: 'not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { field: 'body', reason: 'empty, but content-type says JSON' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { field: 'headers.content-type', reason: 'send application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { field: 'headers.content-length', reason: 'does not match the body' },
+};
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof UnavailableError) return reply.status(503).header('retry-after', String(RETRY_AFTER_S)).send({ error: err.code, message: err.message });
     if (err instanceof ApiError) {
       return reply.status(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
-      const details = err.validation.map((v) => ({
-        field: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-        reason: v.message ?? 'invalid',
-      }));
+      const details = err.validation.flatMap((v) => {
+        const field = [where, ...v.instancePath.split('/').filter(Boolean)].join('.');
+        // an unknown field is named itself, not its parent object
+        const unknown = v.keyword === 'unrecognized_keys' ? ((v.params as { keys?: string[] }).keys ?? []) : [];
+        if (unknown.length) return unknown.map((k) => ({ field: `${field}.${k}`, reason: 'unknown field' }));
+        return [{ field, reason: v.message ?? 'invalid' }];
+      });
       return reply.status(400).send({ error: 'bad_request', message: `invalid ${where}`, details });
     }
     const status = err.statusCode ?? 500;
     if (status < 500) {
       // fastify's own 4xx: malformed JSON, body too large, wrong content type
-      return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message });
+      const detail = FASTIFY_FIELDS[err.code] ?? (err instanceof SyntaxError ? FASTIFY_FIELDS.FST_ERR_CTP_INVALID_JSON_BODY : { field: 'request', reason: err.message });
+      return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message, details: [detail] });
+    }
+    const away = unavailableDependency(err);
+    if (away) {
+      req.log.warn({ err }, `${away} unavailable`);
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_S))
+        .send({ error: 'unavailable', message: `${DEPENDENCY_NAMES[away]} is not answering; retry after ${RETRY_AFTER_S} s` });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });

@@ -1,17 +1,18 @@
 // The API process: config, migrations, Temporal connection, listen.
-import { Client, Connection } from '@temporalio/client';
-import { Pool } from 'pg';
+import { Client } from '@temporalio/client';
 import { apiKeysFor, loadConfig } from '../config';
 import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
 import { buildApp } from './app';
+import { apiTemporalConnection } from './temporal-connection';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const apiKeys = apiKeysFor(config);
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+  const pool = createPool(config.databaseUrl, { name: 'api', max: 10 });
   await migrate(pool);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = apiTemporalConnection(config.temporal.address);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = await buildApp({
     client,
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     apiKeys,
     policy: () => config.policy,
-    logger: { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.authorization'] },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
   });
   const stop = async () => {
     await app.close();

@@ -1,8 +1,11 @@
-// All runtime configuration comes from the environment, validated once at start.
+// All runtime configuration comes from the environment, validated once at start (config/env.ts).
 import { z } from 'zod';
 import { calendarProblems } from '../domain/calendar';
 import { DEFAULT_POLICY, mergePolicy, type Policy } from '../domain/policy';
 import { systemUrlsFromEnv, type SystemUrls } from '../activities/clients/systems';
+import { parseEnv } from './env';
+
+export { ConfigError } from './env';
 
 export const DEV_API_KEYS = 'dev-service-key:service,dev-support-key:support,dev-auditor-key:auditor,dev-marketing-key:support:head-of-marketing';
 
@@ -15,11 +18,17 @@ export interface Config {
   temporal: { address: string; namespace: string; taskQueue: string };
   systems: SystemUrls;
   httpTimeoutMs: number;
+  /** how often the worker archives closed histories; 0 = off */
+  archiveIntervalMs: number;
+  logLevel: string;
+  workflowBundlePath?: string;
   policy: Policy;
   api: { host: string; port: number; apiKeys?: string };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Throws a ConfigError naming every bad variable; the processes print it and exit. */
+export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
+  const env = parseEnv(raw);
   let overrides: unknown;
   if (env.POLICY_OVERRIDES) {
     try {
@@ -31,15 +40,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     production: env.NODE_ENV === 'production',
     databaseUrl: env.DATABASE_URL,
-    temporal: {
-      address: env.TEMPORAL_ADDRESS ?? 'localhost:7233',
-      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'shop-ops',
-    },
-    systems: systemUrlsFromEnv(env),
-    httpTimeoutMs: Number(env.HTTP_TIMEOUT_MS ?? 5_000),
+    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    // the *_URL variables, each checked by the schema
+    systems: systemUrlsFromEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_URL') && typeof e[1] === 'string'))),
+    httpTimeoutMs: env.HTTP_TIMEOUT_MS,
+    archiveIntervalMs: env.ARCHIVE_INTERVAL_MS,
+    logLevel: env.LOG_LEVEL,
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     policy: withMarketingEnv(mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]), env),
-    api: { host: env.HOST ?? '127.0.0.1', port: Number(env.PORT ?? 3000), apiKeys: env.API_KEYS },
+    api: { host: env.HOST, port: env.PORT, apiKeys: env.API_KEYS },
   };
 }
 
@@ -51,7 +60,7 @@ export function apiKeysFor(config: Config): string {
 }
 
 /** M1/M8 approvers by principal name (CAMPAIGN_APPROVERS / PRICE_APPROVERS, comma-separated); a bad calendar fails at start. */
-function withMarketingEnv(policy: Policy, env: NodeJS.ProcessEnv): Policy {
+function withMarketingEnv(policy: Policy, env: { CAMPAIGN_APPROVERS?: string; PRICE_APPROVERS?: string }): Policy {
   const names = (v: string | undefined) => v?.split(',').map((n) => n.trim()).filter(Boolean);
   const campaignApprovers = names(env.CAMPAIGN_APPROVERS);
   const priceApprovers = names(env.PRICE_APPROVERS);

@@ -8,7 +8,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPool } from '../db/pool';
 import { buildApp } from '../api/app';
 import { DEV_API_KEYS } from '../config';
 import { resolveDatabase } from '../db/embedded';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'shop-ops-bench-'));
   chmodSync(scratch, 0o755);
   const db = await resolveDatabase({ dataDir: join(scratch, 'pg'), port: await freePort(), persistent: false });
-  const pool = new Pool({ connectionString: db.url, max: 10 });
+  const pool = createPool(db.url, { name: 'bench', max: 10 });
   try {
     await migrate(pool);
     const t0 = performance.now();

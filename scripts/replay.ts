@@ -12,8 +12,10 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPool } from '../db/pool';
 import { listArchivedRuns } from '../activities/store/history-archive';
+import { loadConfig } from '../config';
 import { loadHistory, type LoadedHistory } from '../worker/history-source';
 import { bundleLoader, replayHistories, type Verdict } from '../worker/replay';
 
@@ -187,9 +189,10 @@ async function main(): Promise<number> {
   }
   // The SDK logs each failing replay task at WARN; the summary says it better. Once per process.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-  const pool = process.env.DATABASE_URL ? new Pool({ connectionString: process.env.DATABASE_URL, max: 2 }) : undefined;
+  const config = loadConfig();
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const pool = config.databaseUrl ? createPool(config.databaseUrl, { name: 'replay', max: 2 }) : undefined;
   try {
     const bundle = await bundleLoader()();
     const { exitCode } = await runReplay(args, { client, pool, bundle, write: (t) => process.stdout.write(t), tty: !!process.stdout.isTTY });

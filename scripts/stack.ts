@@ -11,6 +11,7 @@
  *  - every child runs in its own process group (detached), so a terminal's
  *    Ctrl-C reaches only the parent, which then stops things in order
  *    (api -> worker -> simulator -> temporal -> postgres);
+ *  - a child that dies while the stack is up is restarted with backoff (scripts/restarts.ts);
  *  - a small watchdog process holds a pipe from the parent: when the parent
  *    dies for any reason (even SIGKILL) the pipe closes and the watchdog kills
  *    the registered children. PostgreSQL's helper does the same on its own
@@ -21,8 +22,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { resolveDatabase, type DatabaseHandle } from '../db/embedded';
+import { resolveDatabase, startEmbeddedPostgres, type DatabaseHandle } from '../db/embedded';
 import { CASE_SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { Restarter } from './restarts';
 import { ensureTemporalCli, projectRoot } from './temporal-bin';
 
 export interface StackPorts {
@@ -73,8 +75,17 @@ export interface StackOptions {
   persistentDb?: boolean;
   /** Per-component readiness timeout (default 90 s). */
   readyTimeoutMs?: number;
-  /** Called when a child exits while the stack is up and nobody asked it to. */
+  /** Called when a child exits while the stack is up and nobody asked it to (it is restarted). */
   onUnexpectedExit?: (name: ChildName, code: number | null, signal: NodeJS.Signals | null) => void;
+  /** Restart children that die while the stack is up, with backoff (default true). */
+  restartChildren?: boolean;
+}
+
+export interface ChildExit {
+  name: ChildName;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  at: string;
 }
 
 export interface StackUrls {
@@ -104,6 +115,14 @@ export interface Stack {
   startWorker(): Promise<void>;
   /** The last lines a child printed (for diagnostics). */
   output(name: ChildName): string[];
+  /** The running child's process id (undefined while it is down). */
+  pid(name: ChildName): number | undefined;
+  /** Every exit nobody asked for since the stack came up (each was restarted). */
+  unexpectedExits(): ChildExit[];
+  /** Stops the embedded PostgreSQL (its data stays), e.g. to test an outage. */
+  stopDatabase(): Promise<void>;
+  /** Starts the embedded PostgreSQL again on the same port and data. */
+  startDatabase(): Promise<void>;
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
@@ -255,6 +274,7 @@ class ManagedChild {
   readonly exited: Promise<ExitInfo>;
   readonly recent: string[] = [];
   expectExit = false;
+  readonly startedAt = Date.now();
   private readonly lineListeners = new Set<(line: string) => void>();
 
   constructor(
@@ -548,15 +568,29 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   process.on('exit', exitHook);
 
+  const launches = new Map<ChildName, { cmd: string; args: string[]; env: NodeJS.ProcessEnv }>();
+  const exits: ChildExit[] = [];
+  const restarter = new Restarter<ChildName>(
+    (name) => {
+      const l = launches.get(name)!;
+      log(`[${pad(name)}] restarting`);
+      spawnChild(name, l.cmd, l.args, l.env);
+    },
+    (line) => log(`[launcher ] ${line}`),
+  );
   const spawnChild = (name: ChildName, cmd: string, args: string[], env: NodeJS.ProcessEnv): ManagedChild => {
     const child = new ManagedChild(name, cmd, args, { env, cwd: root, forward: forward(name) });
     children.set(name, child);
+    launches.set(name, { cmd, args, env });
     if (child.pid) watchdog.add(child.pid, 'SIGTERM');
     void child.exited.then((info) => {
       if (child.pid) watchdog.del(child.pid);
       if (!child.expectExit && !stopping && up) {
-        log(`[${pad(name)}] exited unexpectedly (code ${info.code}, signal ${info.signal})`);
+        exits.push({ name, code: info.code, signal: info.signal, at: new Date().toISOString() });
         opts.onUnexpectedExit?.(name, info.code, info.signal);
+        const how = `code ${info.code}, signal ${info.signal}`;
+        if (opts.restartChildren ?? true) restarter.died(name, Date.now() - child.startedAt, how);
+        else log(`[${pad(name)}] exited unexpectedly (${how})`);
       }
     });
     return child;
@@ -564,6 +598,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   const stopAll = async (): Promise<void> => {
     stopping = true;
+    restarter.stop();
     const term = async (name: ChildName, graceMs: number): Promise<void> => {
       const child = children.get(name);
       if (child) await child.terminate(graceMs);
@@ -578,6 +613,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
 
   let env: Record<string, string> = {};
+  let startDb: () => Promise<void> = async () => undefined;
   try {
     // 1. Temporal dev server and PostgreSQL, side by side.
     const startTemporal = async (): Promise<void> => {
@@ -595,9 +631,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         log,
       );
     };
-    const startDb = async (): Promise<void> => {
+    startDb = async (): Promise<void> => {
       if (useEmbeddedPg) log(`starting PostgreSQL on 127.0.0.1:${ports.postgres} (data in ${path.join(dataDir, 'pg')})`);
-      db = await resolveDatabase({
+      // decided once at start: a restart (startDatabase) starts the same embedded server again
+      db = await (useEmbeddedPg ? startEmbeddedPostgres : resolveDatabase)({
         dataDir: path.join(dataDir, 'pg'),
         port: ports.postgres,
         persistent: opts.persistentDb ?? true,
@@ -688,5 +725,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     startWorker: () => startWorkerProcess(),
     output: (name: ChildName) => [...(name === 'postgres' ? pgRecent : (children.get(name)?.recent ?? []))],
+    pid: (name: ChildName) => (children.get(name)?.running ? children.get(name)!.pid : undefined),
+    unexpectedExits: () => [...exits],
+    async stopDatabase(): Promise<void> {
+      if (!useEmbeddedPg) throw new Error('DATABASE_URL is set: the stack does not run this PostgreSQL');
+      log('stopping PostgreSQL');
+      await db?.stop();
+    },
+    async startDatabase(): Promise<void> {
+      if (!useEmbeddedPg) throw new Error('DATABASE_URL is set: the stack does not run this PostgreSQL');
+      if (opts.persistentDb === false) throw new Error('a database started with persistentDb: false lost its data on stop');
+      await startDb();
+    },
   };
 }

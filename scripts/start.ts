@@ -115,9 +115,7 @@ async function main(): Promise<void> {
       simulator: envPort('SIMULATOR_PORT'),
       postgres: envPort('PG_PORT'),
     },
-    onUnexpectedExit: (name, code, signal) => {
-      shutdown(`${name} exited unexpectedly (code ${code}, signal ${signal})`, 1);
-    },
+    // a child that dies is restarted by the stack with backoff, and logged
   });
   out(banner(stack, dataDir));
 }

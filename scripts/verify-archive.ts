@@ -3,7 +3,7 @@
  * the first entry that does not hold. Exit 0 when the whole chain holds, 1 on tampering, 2 on setup errors.
  * Prints the head hash: kept somewhere else, it also reveals a later truncation of the chain.
  */
-import { Pool } from 'pg';
+import { createPool } from '../db/pool';
 import { verifyChain, type ChainReport } from '../activities/store/history-archive';
 
 export function describeReport(r: ChainReport): string {
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
     process.stderr.write('DATABASE_URL is required\n');
     return 2;
   }
-  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+  const pool = createPool(process.env.DATABASE_URL, { name: 'verify-archive', max: 1 });
   try {
     const report = await verifyChain(pool);
     (report.ok ? process.stdout : process.stderr).write(`${describeReport(report)}\n`);

@@ -29,6 +29,8 @@ export interface RouteKnobs {
   latencyMs?: number;
   /** Do the work, then wait this long before answering (client times out after the effect). */
   hangAfterWorkMs?: number;
+  /** Refuse every call with this 4xx, doing nothing: a business "no" (a blocked phone, an unknown shipment). */
+  refuseWith?: number;
 }
 
 export interface SimConfig {
@@ -81,6 +83,7 @@ const knobsSchema = z
     failAfterWork: z.boolean().optional(),
     latencyMs: ms.optional(),
     hangAfterWorkMs: ms.optional(),
+    refuseWith: z.number().int().min(400).max(499).optional(),
   })
   .strict();
 

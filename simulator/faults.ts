@@ -14,6 +14,11 @@ export async function failsBeforeWork(state: SimulatorState, routeName: RouteNam
   return rate > 0 && state.random() < rate;
 }
 
+/** A configured business refusal: the 4xx status to answer without doing any work. */
+export function refusalFor(state: SimulatorState, routeName: RouteName): number | undefined {
+  return knobsFor(state, routeName).refuseWith;
+}
+
 /** After the work: optional hang; true means answer 500 although the work was done. */
 export async function failsAfterWork(state: SimulatorState, routeName: RouteName): Promise<boolean> {
   const knobs = knobsFor(state, routeName);
@@ -22,4 +27,5 @@ export async function failsAfterWork(state: SimulatorState, routeName: RouteName
 }
 
 export const INJECTED_FAILURE = { error: 'injected failure' } as const;
+export const INJECTED_REFUSAL = { error: 'refused', message: 'refused by the simulator configuration' } as const;
 export const INJECTED_FAILURE_AFTER_WORK = { error: 'injected failure after work' } as const;

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { RouteName } from './config';
-import { failsAfterWork, failsBeforeWork, INJECTED_FAILURE, INJECTED_FAILURE_AFTER_WORK } from './faults';
+import { failsAfterWork, failsBeforeWork, INJECTED_FAILURE, INJECTED_FAILURE_AFTER_WORK, INJECTED_REFUSAL, refusalFor } from './faults';
 import type { System } from './ledger';
 import type { SimulatorState } from './state';
 
@@ -11,7 +11,8 @@ export interface Outcome {
   body: unknown;
   /**
    * Present when the call had an effect: one ledger entry, and the response is stored for the key.
-   * Absent for refusals (short stock, declined refund): nothing happened, so a retry is re-evaluated.
+   * Absent for refusals (short stock, declined refund): nothing happened, so a retry is re-evaluated
+   * (on strictKeys routes the refusal is stored for its key all the same).
    */
   record?: { action: string; payload?: unknown };
 }
@@ -22,6 +23,11 @@ export interface MutationSpec<T> {
   system: System;
   schema: z.ZodType<T>;
   work(input: T, state: SimulatorState): Outcome;
+  /**
+   * As payment providers do (WeChat Pay out_refund_no, Alipay out_request_no, Stripe): every
+   * outcome is stored per key, refusals included, and a key reused with another body is refused.
+   */
+  strictKeys?: boolean;
 }
 
 export function badRequest(reply: FastifyReply, error: z.ZodError | string): FastifyReply {
@@ -44,16 +50,23 @@ export function mutation<T>(app: FastifyInstance, state: SimulatorState, spec: M
     if (!parsed.success) return badRequest(reply, parsed.error);
 
     if (await failsBeforeWork(state, spec.routeName)) return reply.code(503).send(INJECTED_FAILURE);
+    const refusal = refusalFor(state, spec.routeName);
+    if (refusal) return reply.code(refusal).send(INJECTED_REFUSAL);
 
     // From here to the store there is no await, so two concurrent calls with one key cannot both do the work.
     const storeKey = `${spec.routeName} ${key}`;
     const stored = state.responses.get(storeKey);
+    const bodyHash = spec.strictKeys ? JSON.stringify(parsed.data) : undefined;
     if (stored) {
+      if (spec.strictKeys && stored.bodyHash !== bodyHash) {
+        return reply.code(422).send({ error: 'idempotency_key_reused', message: 'this Idempotency-Key was used with a different request body' });
+      }
       state.ledger.duplicates++;
       return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body);
     }
     const out = spec.work(parsed.data, state);
     const status = out.status ?? 200;
+    if (!out.record && spec.strictKeys) state.responses.set(storeKey, { status, body: out.body, bodyHash });
     if (out.record) {
       state.ledger.record({
         system: spec.system,
@@ -62,7 +75,7 @@ export function mutation<T>(app: FastifyInstance, state: SimulatorState, spec: M
         ref: refOf(parsed.data),
         payload: out.record.payload ?? parsed.data,
       });
-      state.responses.set(storeKey, { status, body: out.body });
+      state.responses.set(storeKey, { status, body: out.body, bodyHash });
     }
 
     if (await failsAfterWork(state, spec.routeName)) return reply.code(500).send(INJECTED_FAILURE_AFTER_WORK);

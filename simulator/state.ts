@@ -11,6 +11,8 @@ import type { DeliveryRecord } from './webhooks';
 export interface StoredResponse {
   status: number;
   body: unknown;
+  /** the request body it answered (strict-key routes only) */
+  bodyHash?: string;
 }
 
 export class SimulatorState {

@@ -1,16 +1,16 @@
 // The worker process: connect, migrate, run until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { Pool } from 'pg';
 import { loadConfig } from '../config';
 import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
 import { startArchiver } from './archiver';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
+  const pool = createPool(config.databaseUrl, { name: 'worker', max: 10 });
   await migrate(pool);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const clientConnection = await Connection.connect({ address: config.temporal.address });
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() then resolves.
   const running = worker.run();
   // Closed runs' histories into PostgreSQL (ARCHIVE_INTERVAL_MS, default 30 s; 0 turns it off).
-  const archiveMs = Number(process.env.ARCHIVE_INTERVAL_MS ?? 30_000);
+  const archiveMs = config.archiveIntervalMs;
   const archiver = archiveMs > 0 ? startArchiver({ client: temporal, pool, intervalMs: archiveMs, log: (line) => console.log(line) }) : undefined;
   console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address})`);
   await running;

@@ -1,5 +1,6 @@
 // One small HTTP helper for every external system: base URL from config, a timeout on
-// every call, and an Idempotency-Key on every mutating call.
+// every call, an Idempotency-Key on every mutating call, no redirects, a capped reply size.
+import type { z } from 'zod';
 export class HttpError extends Error {
   constructor(
     readonly system: string,
@@ -11,6 +12,46 @@ export class HttpError extends Error {
     super(`${system} answered HTTP ${status}`);
     this.name = 'HttpError';
   }
+}
+
+/** A 2xx whose body is not what the system promises (a payment `200 {}` is not a payment):
+ * retrying the same call cannot fix it, so it is not retryable. */
+export class BadReplyError extends HttpError {
+  constructor(system: string, status: number, problem: string) {
+    super(system, status, { problem }, false);
+    this.message = `${system} answered HTTP ${status} with an unexpected body: ${problem}`;
+    this.name = 'BadReplyError';
+  }
+}
+
+/** Checks a reply against its schema: the typed value, or a BadReplyError naming what is wrong. */
+export function checkReply<T>(system: string, schema: z.ZodType<T>) {
+  return (reply: unknown): T => {
+    const parsed = schema.safeParse(reply);
+    if (parsed.success) return parsed.data;
+    const problem = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .join('; ');
+    throw new BadReplyError(system, 200, problem);
+  };
+}
+
+/** Replies larger than this are refused: no system of ours sends more. */
+export const MAX_REPLY_BYTES = 1024 * 1024;
+
+async function readCapped(res: Response, system: string): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > MAX_REPLY_BYTES) throw new BadReplyError(system, res.status, `reply of ${declared} bytes is over ${MAX_REPLY_BYTES}`);
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > MAX_REPLY_BYTES) throw new BadReplyError(system, res.status, `reply is over ${MAX_REPLY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export interface HttpClientOptions {
@@ -37,12 +78,24 @@ export function createHttpClient({ system, baseUrl, timeoutMs = 5_000 }: HttpCli
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
+        // a redirect would resend the call (and its key) somewhere nobody configured
+        redirect: 'manual',
       });
     } catch (err) {
       // Timeout or connection failure: the call may or may not have happened, so retry with the same key.
       throw new HttpError(system, 0, { error: (err as Error).name }, true);
     }
-    const text = await res.text();
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel();
+      throw new HttpError(system, res.status, { error: 'redirect refused', location: res.headers.get('location') }, false);
+    }
+    let text: string;
+    try {
+      text = await readCapped(res, system);
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new HttpError(system, 0, { error: (err as Error).name }, true); // the connection broke mid-reply
+    }
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -1,11 +1,11 @@
 // PostgreSQL repository for the case read model and its append-only timeline.
 import type { Pool } from 'pg';
 import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
+import { saveOrderFunds } from './order-money';
+import { inTransaction } from './transaction';
 
 export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: TimelineEntry): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, customer_id, customer_masked,
                           amount_fen, currency, next_due_at, breached, summary, version, created_at, updated_at, department)
@@ -30,13 +30,11 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
        ON CONFLICT (workflow_id, run_id, seq) DO NOTHING`,
       [snap.caseId, entry.seq, entry.at, entry.actor, entry.action, entry.rule ?? null, JSON.stringify(entry.detail ?? {}), snap.workflowId, snap.runId],
     );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    // The order's paid amount, from the workflow's own total: the money authority's base (R5).
+    if (snap.caseType === 'order' && snap.amountFen != null && snap.currency) {
+      await saveOrderFunds(client, { orderId: snap.businessId, paidFen: snap.amountFen, currency: snap.currency, source: 'order', workflowId: snap.workflowId, paidAt: snap.createdAt });
+    }
+  });
 }
 
 export interface CaseRow {

@@ -1,10 +1,11 @@
 // PostgreSQL side of the one promotional-message path (M6/M7): decide send or skip atomically,
 // keep the monthly count, record every outcome; plus opt-outs and customer purchase history.
 import { randomUUID } from 'node:crypto';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { localMonth } from '../../domain/calendar';
 import { maskPhone } from '../../domain/mask';
 import { reengagementSkip, unsubscribeLink, withUnsubscribe, type PromotionAudience, type PromotionSkipReason } from '../../domain/promotion';
+import { inTransaction } from './transaction';
 
 export interface PromotionRules {
   monthlyCap: number;
@@ -47,21 +48,6 @@ function asDecision(row: LogRow, rules: PromotionRules): PromotionDecision {
   if (row.status === 'skipped') return { status: 'skipped', logId: row.id, reason: row.reason! };
   if (row.status === 'sent') return { status: 'sent', logId: row.id, messageId: row.message_id!, monthCount: row.month_count! };
   return { status: 'sending', logId: row.id, text: row.text!, unsubscribeUrl: unsubscribeLink(rules.unsubscribeUrl, row.unsubscribe_token!), monthCount: row.month_count! };
-}
-
-async function inTransaction<T>(pool: Pool, work: (c: PoolClient) => Promise<T>): Promise<T> {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    const out = await work(c);
-    await c.query('COMMIT');
-    return out;
-  } catch (err) {
-    await c.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    c.release();
-  }
 }
 
 /**

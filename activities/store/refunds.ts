@@ -1,5 +1,6 @@
 // Refund claims (amounts reserved against an order) and money movements (what was actually paid).
 import type { Pool } from 'pg';
+import { inOrderLock, refundable } from './order-money';
 
 export interface RefundClaim {
   refundId: string;
@@ -11,59 +12,43 @@ export interface RefundClaim {
 }
 
 export type ReserveResult =
-  | { ok: true; orderKnown: boolean }
+  | { ok: true }
+  | { ok: false; reason: 'unknown_order' }
   | { ok: false; reason: 'over_refund'; paid: number; alreadyRefunded: number; refundable: number }
   | { ok: false; reason: 'currency_mismatch'; orderCurrency: string };
 
 /**
- * Reserves the claim's amount against its order, atomically per order: the order's paid total
- * minus open or paid claims and the order's own refunds must cover it. Unknown orders are not ours
- * to check; the claim is still kept for the record. Re-reserving the same refund id is a no-op.
+ * Files the claim against its order under the order's money lock: what the order paid minus
+ * payouts made or reserved and other open claims must cover it. An order this system does not
+ * know is refused: there is nothing to check the amount against. The claim is unconfirmed until
+ * its workflow has started (see confirmClaim). Re-filing the same refund id is a no-op.
  */
 export async function reserveRefund(pool: Pool, claim: RefundClaim): Promise<ReserveResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`refund-order:${claim.orderId}`]);
-    const order = await client.query<{ amount_fen: string; currency: string }>(
-      "SELECT amount_fen, currency FROM cases WHERE case_id = 'order:' || $1",
-      [claim.orderId],
-    );
-    const known = order.rowCount === 1;
-    if (known) {
-      const { amount_fen, currency } = order.rows[0];
-      if (currency !== claim.currency) {
-        await client.query('ROLLBACK');
-        return { ok: false, reason: 'currency_mismatch', orderCurrency: currency };
-      }
-      const { rows } = await client.query<{ claimed: string; own: string }>(
-        `SELECT
-           (SELECT coalesce(sum(amount_fen), 0) FROM refund_claims
-             WHERE order_id = $1 AND refund_id <> $2 AND status IN ('open', 'paid')) AS claimed,
-           (SELECT coalesce(sum(amount_fen), 0) FROM money_movements
-             WHERE order_id = $1 AND kind = 'refund' AND refund_id IS NULL) AS own`,
-        [claim.orderId, claim.refundId],
-      );
-      const paid = Number(amount_fen);
-      const alreadyRefunded = Number(rows[0].claimed) + Number(rows[0].own);
-      if (claim.amountFen > paid - alreadyRefunded) {
-        await client.query('ROLLBACK');
-        return { ok: false, reason: 'over_refund', paid, alreadyRefunded, refundable: Math.max(0, paid - alreadyRefunded) };
-      }
+  return inOrderLock(pool, claim.orderId, async (db) => {
+    const { funds, paidOut, reserved, claimed } = await refundable(db, claim.orderId, claim.refundId);
+    if (!funds) return { ok: false, reason: 'unknown_order' };
+    if (funds.currency !== claim.currency) return { ok: false, reason: 'currency_mismatch', orderCurrency: funds.currency };
+    const alreadyRefunded = paidOut + reserved + claimed;
+    if (claim.amountFen > funds.paidFen - alreadyRefunded) {
+      return { ok: false, reason: 'over_refund', paid: funds.paidFen, alreadyRefunded, refundable: Math.max(0, funds.paidFen - alreadyRefunded) };
     }
-    await client.query(
-      `INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind)
-       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (refund_id) DO NOTHING`,
+    await db.query(
+      `INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind, confirmed)
+       VALUES ($1, $2, $3, $4, $5, $6, false) ON CONFLICT (refund_id) DO NOTHING`,
       [claim.refundId, claim.orderId, claim.amountFen, claim.currency, claim.reasonCode, claim.kind],
     );
-    await client.query('COMMIT');
-    return { ok: true, orderKnown: known };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+    return { ok: true };
+  });
+}
+
+/** The claim's workflow runs: from now on the claim counts until the refund closes. */
+export async function confirmClaim(pool: Pool, refundId: string): Promise<void> {
+  await pool.query('UPDATE refund_claims SET confirmed = true, updated_at = now() WHERE refund_id = $1', [refundId]);
+}
+
+/** The workflow never started: the amount goes back to the order at once. */
+export async function dropClaim(pool: Pool, refundId: string): Promise<void> {
+  await pool.query("DELETE FROM refund_claims WHERE refund_id = $1 AND NOT confirmed AND status = 'open'", [refundId]);
 }
 
 /** A rejected or closed refund gives its reserved amount back to the order. */

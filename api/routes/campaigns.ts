@@ -19,7 +19,7 @@ const stateSchema = z
     pendingActions: z.array(pendingActionSchema),
   })
   .describe('the campaign workflow state: stage, plan, M2 warnings, phases, latest metrics and alerts (M4), deadlines; series = stored samples');
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
 function tooLate(reply: FastifyReply, err: TooLateError) {
   const { earliestStartDate, earliestStartAt, workingDays, required } = err.check;

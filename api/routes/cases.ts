@@ -29,7 +29,17 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
         tags,
         summary: 'One case: live state while running, final record once closed; deadlines with time remaining; what your role may do next',
         params: caseParams,
-        response: { 200: z.looseObject({ caseId: z.string(), source: z.enum(['live', 'record']), status: z.string(), stage: z.string() }), ...errors },
+        response: {
+          200: z.looseObject({
+            caseId: z.string(),
+            source: z.enum(['live', 'record']),
+            stale: z.boolean().optional().describe('true: the workflow could not answer now; this is the read model as of its last transition'),
+            staleReason: z.string().optional(),
+            status: z.string(),
+            stage: z.string(),
+          }),
+          ...errors,
+        },
       },
     },
     async (req) => cases.get(req.params.caseId, req.principal!),

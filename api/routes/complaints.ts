@@ -21,7 +21,7 @@ const stateSchema = z
     pendingActions: z.array(pendingActionSchema),
   })
   .describe('the complaint workflow state: stage, department, deadlines, breaches, escalations, reopen count, decisions (personal data masked, O11)');
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
 export function complaintRoutes(app: FastifyInstance, deps: { complaints: ComplaintService; keys: Map<string, Principal> }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

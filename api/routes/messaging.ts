@@ -24,7 +24,7 @@ const logEntry = z.object({
   requestedAt: z.string(),
   sentAt: z.string().nullable(),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
 export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Map<string, Principal> }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

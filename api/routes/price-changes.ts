@@ -17,7 +17,7 @@ const stateSchema = z
     pendingActions: z.array(pendingActionSchema),
   })
   .describe('the price-change workflow state');
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
 export function priceChangeRoutes(app: FastifyInstance, deps: { priceChanges: PriceChangeService; keys: Map<string, Principal> }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -1,17 +1,17 @@
 import { z } from 'zod';
 import { budgetTotal, phaseProblems } from '../../domain/campaign';
+import { sumProblems } from '../../domain/primitives';
 import { PROMOTION_AUDIENCES } from '../../domain/promotion';
-import { businessId, currency, errorBody, fen, isoTime, text } from './common';
+import { businessId, currency, errorBody, fen, freeText, noteText, phone, plannedTime, positiveFen, text } from './common';
 
-const phone = z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number of 6-20 digits');
-
-const phase = z.object({ name: text(50), startsAt: isoTime, endsAt: isoTime }).strict();
+// Within the planning horizon, so the business calendar (M1, M5) never counts across centuries.
+const phase = z.object({ name: text(50), startsAt: plannedTime, endsAt: plannedTime }).strict();
 
 const audience = z
   .object({
     kind: z.enum(PROMOTION_AUDIENCES).describe('reengagement keeps only customers without a purchase in 30 days and without a refunded order (M7)'),
     customers: z.array(z.object({ id: text(64), phone }).strict()).min(1).max(500),
-    text: text(300).describe('the message; the unsubscribe link is appended (M6)'),
+    text: freeText(300).describe('the message; the unsubscribe link is appended (M6)'),
     phase: text(50).optional().describe('phase at whose start the message goes out (default: the first phase)'),
   })
   .strict();
@@ -21,15 +21,15 @@ const planFields = {
   owner: text(100).describe('principal name of the campaign owner'),
   goals: z
     .object({
-      gmvTarget: fen.positive().describe('fen'),
+      gmvTarget: positiveFen.describe('fen'),
       newCustomerShare: z.number().min(0).max(1),
-      followerGrowth: z.number().int().nonnegative(),
+      followerGrowth: z.number().int().nonnegative().max(1_000_000_000),
     })
     .strict(),
   budget: z.object({ promotion: fen, subsidy: fen, materials: fen, reserve: fen }).strict().describe('fen per category; guideline 50/30/10/10 (M2)'),
   currency: currency.optional(),
   phases: z.array(phase).min(1).max(20).describe('ordered, non-overlapping; e.g. warm-up 3 days, burst 2 days, encore 1 day (M3)'),
-  riskPlan: text(4000),
+  riskPlan: freeText(4000),
   audience: audience.optional(),
 };
 
@@ -37,7 +37,9 @@ type PlanShape = z.infer<z.ZodObject<typeof planFields>>;
 
 function planRefinement(p: PlanShape, ctx: z.RefinementCtx): void {
   for (const problem of phaseProblems(p.phases)) ctx.addIssue({ code: 'custom', path: ['phases', ...problem.path], message: problem.message });
-  if (budgetTotal(p.budget) <= 0) ctx.addIssue({ code: 'custom', path: ['budget'], message: 'the total budget must be above zero' });
+  const tooMuch = sumProblems(p.budget);
+  for (const problem of tooMuch) ctx.addIssue({ code: 'custom', path: ['budget'], message: problem.message });
+  if (!tooMuch.length && budgetTotal(p.budget) <= 0) ctx.addIssue({ code: 'custom', path: ['budget'], message: 'the total budget must be above zero' });
   if (p.audience?.phase && !p.phases.some((ph) => ph.name === p.audience!.phase)) {
     ctx.addIssue({ code: 'custom', path: ['audience', 'phase'], message: 'must name one of the phases' });
   }
@@ -55,12 +57,12 @@ export type CampaignBody = z.infer<typeof campaignBody>;
 export const campaignParams = z.object({ campaignId: businessId }).strict();
 
 export const approvalBody = z
-  .object({ decision: z.enum(['approve', 'reject', 'revise']), comment: z.string().trim().max(2000).optional() })
+  .object({ decision: z.enum(['approve', 'reject', 'revise']), comment: noteText(2000).optional() })
   .strict()
   .refine((a) => a.decision === 'approve' || !!a.comment, { path: ['comment'], message: 'reject and revise need a comment' });
 
 export const retrospectiveBody = z
-  .object({ filedBy: text(100), summary: text(8000), improvements: z.string().trim().max(8000).optional() })
+  .object({ filedBy: text(100), summary: freeText(8000), improvements: noteText(8000).optional() })
   .strict();
 
 const leadTime = z.object({

@@ -2,6 +2,31 @@ import { z } from 'zod';
 import { CASE_TYPES } from '../../domain/ids';
 import { isoTime, text } from './common';
 
+const caseId = z.string().regex(/^[a-z-]+:[A-Za-z0-9._-]{1,64}$/, 'a case id like order:A1001');
+
+/** Where a page ended: the keyset of its last row. */
+export const caseCursor = z.object({ due: isoTime.nullable(), id: caseId }).strict();
+export type CaseCursor = z.infer<typeof caseCursor>;
+export const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** A forged or garbled cursor is bad input (400 naming the field), never a query PostgreSQL refuses. */
+const cursor = z
+  .string()
+  .max(500)
+  .regex(/^[A-Za-z0-9_-]+$/, 'use nextCursor from the previous page')
+  .transform((raw, ctx) => {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    } catch {
+      decoded = undefined;
+    }
+    const parsed = caseCursor.safeParse(decoded);
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({ code: 'custom', message: 'not a cursor this API issued: use nextCursor from the previous page' });
+    return z.NEVER;
+  });
+
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** "30m", "2h", "3d" -> milliseconds */
@@ -21,12 +46,12 @@ export const caseListQuery = z
     createdFrom: isoTime.optional(),
     createdTo: isoTime.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(500).optional().describe('nextCursor of the previous page'),
+    cursor: cursor.optional().describe('nextCursor of the previous page'),
   })
   .strict();
 export type CaseListQuery = z.infer<typeof caseListQuery>;
 
-export const caseParams = z.object({ caseId: z.string().regex(/^[a-z-]+:[A-Za-z0-9._-]{1,64}$/, 'a case id like order:A1001') }).strict();
+export const caseParams = z.object({ caseId }).strict();
 
 const maskedCustomer = z.object({ name: z.string(), phone: z.string() }).nullable();
 
@@ -74,12 +99,12 @@ export const timelineResponse = z.object({
 
 export const accessLogQuery = z
   .object({
-    caseId: z.string().max(100).optional(),
-    principal: z.string().max(100).optional(),
+    caseId: text(100).optional(),
+    principal: text(100).optional(),
     role: z.enum(['service', 'support', 'auditor']).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
-    before: z.coerce.number().int().positive().optional().describe('id of the oldest entry of the previous page'),
+    before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('id of the oldest entry of the previous page'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();

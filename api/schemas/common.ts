@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { CURRENCIES } from '../../domain/money';
+import { lineText } from '../../domain/primitives';
+
+// Every schema is built from the limits in domain/primitives.ts (documented in the README's API section).
+export { currency, fen, freeText, httpUrl, isoTime, lineText, noteText, pastTime, plannedTime, positiveFen } from '../../domain/primitives';
 
 /** Business ids end up in workflow ids and idempotency keys: keep them plain. */
 export const businessId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, ".", "_" or "-"');
-export const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 time with zone, e.g. 2026-11-23T08:00:00Z' });
-export const fen = z.number().int('money is integer minor units (fen)').nonnegative();
-export const currency = z.enum(CURRENCIES);
-export const text = (max: number) => z.string().trim().min(1).max(max);
+/** One line of text (names, codes); `freeText` for notes and descriptions. */
+export const text = lineText;
+export const phone = z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number of 6-20 digits');
 export const customer = z
   .object({
     id: text(64),
     name: text(100),
-    phone: z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number of 6-20 digits'),
+    phone,
   })
   .strict();
 
@@ -21,7 +23,8 @@ export const errorBody = z.object({
   details: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
 });
 
-export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 422: errorBody };
+/** 413 body over 64 KiB, 415 not JSON; 503 (with Retry-After) while PostgreSQL or Temporal is away, or a workflow cannot answer now. */
+export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 503: errorBody };
 
 /** One SOP deadline as every state query reports it. */
 export const deadlineSchema = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINT_SEVERITIES, ROOT_CAUSES } from '../../domain/complaint';
-import { businessId, currency, customer, fen, isoTime, text } from './common';
+import { businessId, currency, customer, freeText, isoTime, noteText, positiveFen, text } from './common';
 
 export const complaintBody = z
   .object({
@@ -9,7 +9,7 @@ export const complaintBody = z
     orderId: businessId.optional().describe('the order complained about; needed for a reship'),
     channel: z.enum(COMPLAINT_CHANNELS),
     category: z.enum(COMPLAINT_CATEGORIES).describe('routes the case to its department (C2)'),
-    description: text(2000),
+    description: freeText(2000),
     severity: z.enum(COMPLAINT_SEVERITIES).optional().describe('default normal'),
   })
   .strict();
@@ -22,18 +22,18 @@ export const verificationBody = z
   .object({
     verifiedBy: text(100),
     valid: z.boolean().describe('false: the complaint is unfounded; it still gets a resolution (the explanation) and a callback (C1)'),
-    finding: text(1000),
+    finding: freeText(1000),
     responsibleDept: department.optional().describe('re-routes the case'),
   })
   .strict();
 
 const address = z
-  .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: z.string().trim().max(200).optional() })
+  .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: noteText(200).optional() })
   .strict();
 
 const compensation = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('coupon'), amount: fen.positive().optional().describe('fen; default from the policy'), currency: currency.default('CNY') }).strict(),
-  z.object({ type: z.literal('refund'), amount: fen.positive().describe('fen'), currency: currency.default('CNY') }).strict(),
+  z.object({ type: z.literal('coupon'), amount: positiveFen.optional().describe('fen; default from the policy'), currency: currency.default('CNY') }).strict(),
+  z.object({ type: z.literal('refund'), amount: positiveFen.describe('fen'), currency: currency.default('CNY') }).strict(),
   z
     .object({
       type: z.literal('reship'),
@@ -46,10 +46,10 @@ const compensation = z.discriminatedUnion('type', [
 export const resolutionBody = z
   .object({
     resolvedBy: text(100),
-    resolution: text(1000).describe('what was done; for an unfounded complaint the explanation, sent to the customer'),
+    resolution: freeText(1000).describe('what was done; for an unfounded complaint the explanation, sent to the customer'),
     compensation: compensation.optional().describe('carried out once through payment or the warehouse'),
-    summary: text(500).describe('C5: kept with the closed case'),
-    improvement: z.object({ rootCause: z.enum(ROOT_CAUSES), note: text(1000) }).strict().describe('C5: root cause and what to change'),
+    summary: freeText(500).describe('C5: kept with the closed case'),
+    improvement: z.object({ rootCause: z.enum(ROOT_CAUSES), note: freeText(1000) }).strict().describe('C5: root cause and what to change'),
   })
   .strict();
 
@@ -58,7 +58,7 @@ export const callbackBody = z
     calledBy: text(100),
     reached: z.boolean(),
     satisfied: z.boolean().optional().describe('required when reached; false reopens the case (C4)'),
-    note: text(1000),
+    note: freeText(1000),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { isoTime, text } from './common';
+import { pastTime, text } from './common';
 
 export const unsubscribeBody = z
   .object({
     customerId: text(64).optional(),
     token: text(128).optional().describe('the t= parameter of the link in a message'),
-    at: isoTime.optional().describe('when the customer opted out (default: now)'),
+    at: pastTime.optional().describe('when the customer opted out (default: now)'),
     source: text(64).optional().describe('e.g. sms_link, reply_td'),
   })
   .strict()
@@ -14,7 +14,7 @@ export const unsubscribeBody = z
 export const customerActivityBody = z
   .object({
     customerId: text(64),
-    purchasedAt: isoTime.optional(),
+    purchasedAt: pastTime.optional(),
     refunded: z.boolean().optional(),
   })
   .strict()

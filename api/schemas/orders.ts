@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { CARRIER_EVENT_TYPES, WAREHOUSE_EVENT_TYPES } from '../../workflows/order/types';
-import { businessId, currency, customer, fen, isoTime, text } from './common';
+import { lineTotalProblems } from '../../domain/primitives';
+import { businessId, currency, customer, fen, isoTime, noteText, pastTime, plannedTime, text } from './common';
 
 export const orderBody = z
   .object({
     orderId: businessId,
     customer,
     address: z
-      .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: z.string().trim().max(200).optional() })
+      .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: noteText(200).optional() })
       .strict(),
     items: z
       .array(
@@ -24,14 +25,17 @@ export const orderBody = z
       .min(1)
       .max(200),
     currency,
-    paidAt: isoTime,
-    presale: z.object({ promisedShipBy: isoTime }).strict().optional(),
+    paidAt: pastTime.describe('when the buyer paid: not in the future (5 min of clock skew allowed)'),
+    presale: z.object({ promisedShipBy: plannedTime.describe('after paidAt, within 730 days from now') }).strict().optional(),
     promotion: text(100).optional().describe('name of a declared big promotion: the ship deadline becomes 48 h (O7)'),
-    note: z.string().max(500).optional(),
+    note: noteText(500).optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
-    if (o.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) <= 0) {
+    // line by line, before any sum could outgrow the ceiling
+    const tooMuch = lineTotalProblems(o.items);
+    for (const p of tooMuch) ctx.addIssue({ code: 'custom', path: ['items', ...p.path], message: p.message });
+    if (!tooMuch.length && o.items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0) <= 0) {
       ctx.addIssue({ code: 'custom', path: ['items'], message: 'the order total must be above zero' });
     }
     if (o.presale && Date.parse(o.presale.promisedShipBy) <= Date.parse(o.paidAt)) {
@@ -46,23 +50,23 @@ export const auditBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
     reviewer: text(100),
-    reason: z.string().trim().max(500).optional(),
+    reason: noteText(500).optional(),
   })
   .strict()
   .refine((a) => a.decision !== 'reject' || !!a.reason, { path: ['reason'], message: 'a rejection needs a reason' });
 
 export const exceptionResolutionBody = z
-  .object({ action: z.enum(['reship', 'refund']), agent: text(100), note: z.string().trim().max(500).optional() })
+  .object({ action: z.enum(['reship', 'refund']), agent: text(100), note: noteText(500).optional() })
   .strict();
 
 export const warehouseEventBody = z
   .object({
     eventId: text(128),
     type: z.enum(WAREHOUSE_EVENT_TYPES).describe('waybill_printed -> picked -> packed -> handed_over'),
-    at: isoTime,
+    at: isoTime.describe('when it happened at the sender'),
     trackingNumber: text(64).optional(),
     carrier: text(64).optional(),
-    note: z.string().max(500).optional(),
+    note: noteText(500).optional(),
   })
   .strict()
   .refine((e) => e.type !== 'waybill_printed' || !!e.trackingNumber, { path: ['trackingNumber'], message: 'waybill_printed carries the tracking number' });
@@ -71,9 +75,9 @@ export const carrierEventBody = z
   .object({
     eventId: text(128),
     type: z.enum(CARRIER_EVENT_TYPES).describe('in_transit, out_for_delivery, delivered; signed_abnormal, lost, damaged open a logistics exception'),
-    at: isoTime,
+    at: isoTime.describe('when it happened at the sender'),
     trackingNumber: text(64),
-    description: z.string().max(500).optional(),
+    description: noteText(500).optional(),
   })
   .strict();
 

@@ -1,22 +1,22 @@
 import { z } from 'zod';
-import { businessId, currency, errorBody, fen, isoTime, text } from './common';
+import { businessId, currency, errorBody, freeText, noteText, plannedTime, positiveFen, text } from './common';
 
 export const priceChangeBody = z
   .object({
     priceChangeId: businessId.describe('the business key: the workflow is price-change:<priceChangeId>'),
     sku: text(64),
-    newPrice: fen.positive().describe('fen'),
+    newPrice: positiveFen.describe('fen'),
     currency: currency.optional(),
-    effectiveAt: isoTime.describe('at least 24 h after submission (M8)'),
+    effectiveAt: plannedTime.describe('at least 24 h after submission (M8), within 730 days'),
     requestedBy: text(100),
-    reason: text(2000),
+    reason: freeText(2000),
   })
   .strict();
 
 export const priceChangeParams = z.object({ priceChangeId: businessId }).strict();
 
 export const priceApprovalBody = z
-  .object({ decision: z.enum(['approve', 'reject']), comment: z.string().trim().max(2000).optional() })
+  .object({ decision: z.enum(['approve', 'reject']), comment: noteText(2000).optional() })
   .strict()
   .refine((a) => a.decision === 'approve' || !!a.comment, { path: ['comment'], message: 'a rejection needs a comment' });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REFUND_KINDS, REFUND_REASON_CODES } from '../../domain/refund';
-import { businessId, currency, customer, isoTime, text } from './common';
+import { businessId, currency, customer, freeText, httpUrl, noteText, pastTime, positiveFen, text } from './common';
 
 const skuLines = z.array(z.object({ sku: text(64), quantity: z.number().int().positive().max(10_000) }).strict()).min(1).max(200);
 
@@ -8,20 +8,20 @@ export const refundBody = z
   .object({
     refundId: businessId,
     orderId: businessId,
-    amount: z.number().int('money is integer minor units (fen)').positive('a refund moves more than zero'),
+    amount: positiveFen.describe('fen; a refund moves more than zero'),
     currency,
     reason: z
       .object({
         code: z.enum(REFUND_REASON_CODES).describe('why the buyer wants the money back (R4: counted for analysis)'),
-        text: z.string().trim().max(1000).optional(),
+        text: noteText(1000).optional(),
       })
       .strict(),
     kind: z.enum(REFUND_KINDS),
     customer,
-    evidence: z.array(z.url({ message: 'an http(s) URL' })).max(20).optional(),
+    evidence: z.array(httpUrl).max(20).optional(),
     items: skuLines.optional().describe('goods concerned; returned goods go back into stock'),
     disputed: z.boolean().optional().describe('the buyer disputes the shop: a complex case (R3)'),
-    requestedAt: isoTime.optional().describe('when the buyer asked; deadlines run from here (default: now)'),
+    requestedAt: pastTime.optional().describe('when the buyer asked; deadlines run from here (default: now); not in the future'),
   })
   .strict()
   .refine((b) => b.kind !== 'return_and_refund' || !!b.items, { path: ['items'], message: 'a return names the goods coming back' });
@@ -33,23 +33,23 @@ export const responseBody = z
   .object({
     action: z.enum(['accept', 'reject', 'request_info']),
     agent: text(100),
-    note: text(1000),
-    reason: z.string().trim().max(500).optional(),
+    note: freeText(1000),
+    reason: noteText(500).optional(),
   })
   .strict()
   .refine((b) => b.action !== 'reject' || !!b.reason, { path: ['reason'], message: 'a rejection needs a reason' });
 
-export const customerReplyBody = z.object({ message: text(2000), evidence: z.array(z.url()).max(20).optional() }).strict();
+export const customerReplyBody = z.object({ message: freeText(2000), evidence: z.array(httpUrl).max(20).optional() }).strict();
 
 export const returnReceivedBody = z
-  .object({ inspection: z.enum(['ok', 'damaged', 'missing']), notes: z.string().trim().max(1000), inspectedBy: text(100).optional() })
+  .object({ inspection: z.enum(['ok', 'damaged', 'missing']), notes: noteText(1000), inspectedBy: text(100).optional() })
   .strict();
 
 export const decisionBody = z
   .object({
     decision: z.enum(['refund', 'reject', 'retry_payment', 'close']).describe('refund|reject after inspection; retry_payment|close after a declined payment'),
     agent: text(100),
-    reason: z.string().trim().max(500).optional(),
+    reason: noteText(500).optional(),
   })
   .strict();
 

@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const workflowId = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a workflow id like "order:A1001" (<type>:<businessId>)');
-const runId = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a Temporal run id');
+// Temporal refuses anything else as a run id (INVALID_ARGUMENT): refused here, with the field named
+const runId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a Temporal run id (a UUID)');
 
 export const workflowParams = z.object({ workflowId }).strict();
 export const runQuery = z.object({ runId: runId.optional().describe('a run of the workflow; default its latest run') }).strict();

@@ -10,7 +10,7 @@ import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, re
 import type { ApprovalInput, CampaignState, RetrospectiveInput } from '../../workflows/campaign/types';
 import type { campaignWorkflow } from '../../workflows/campaign/workflow';
 import { ApiError } from '../errors';
-import { onCase, startOnce } from './temporal';
+import { onCase, queryCase, startOnce } from './temporal';
 
 /** M1: the plan came too late; the route answers 422 with the earliest allowed start. */
 export class TooLateError extends Error {
@@ -57,7 +57,7 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
     },
 
     async state(id: string): Promise<CampaignState & { series: MetricsSample[] }> {
-      const state = await onCase(label(id), () => handleFor(id).query(campaignStateQuery));
+      const state = await queryCase(client, label(id), () => handleFor(id).query(campaignStateQuery));
       return { ...state, series: await recentSamples(pool, id, 100) };
     },
 

@@ -2,25 +2,15 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { appendAccess } from '../../activities/store/access-log';
-import { countByStatus, listCases, type CaseCursor, type CaseListRow } from '../../activities/store/case-list';
+import { countByStatus, listCases, type CaseListRow } from '../../activities/store/case-list';
 import { getCase, getTimeline } from '../../activities/store/cases';
 import { loadPersonalData } from '../../activities/store/personal-data';
 import type { Deadline } from '../../domain/case';
 import type { Principal } from '../auth';
-import { ApiError } from '../errors';
-import type { CaseListQuery } from '../schemas/cases';
+import { ApiError, UnavailableError } from '../errors';
+import { encodeCursor, type CaseListQuery } from '../schemas/cases';
+import { queryCase } from './temporal';
 import { describeEntry } from './timeline-text';
-
-const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): CaseCursor {
-  try {
-    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CaseCursor;
-    if (typeof c.id === 'string' && (c.due === null || typeof c.due === 'string')) return c;
-  } catch {
-    /* fall through */
-  }
-  throw new ApiError(400, 'bad_request', 'invalid cursor', [{ field: 'querystring.cursor', reason: 'use nextCursor from the previous page' }]);
-}
 
 function item(r: CaseListRow, now: number) {
   const due = r.next_due_at ? r.next_due_at.getTime() : null;
@@ -59,7 +49,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         createdFrom: q.createdFrom,
         createdTo: q.createdTo,
       };
-      const [page, totals] = await Promise.all([listCases(pool, filter, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined), countByStatus(pool, filter)]);
+      const [page, totals] = await Promise.all([listCases(pool, filter, q.limit, q.cursor), countByStatus(pool, filter)]);
       return { items: page.rows.map((r) => item(r, now)), nextCursor: page.next ? encodeCursor(page.next) : null, totals };
     },
 
@@ -68,13 +58,17 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
       const row = await getCase(pool, caseId);
       const now = Date.now();
       let state: LiveState | undefined;
+      let stale: string | undefined;
       if (!row || row.status === 'open') {
-        state = await client.workflow
-          .getHandle(caseId)
-          .query<LiveState>('state')
-          .catch(() => undefined);
+        try {
+          state = await queryCase(client, `case ${caseId}`, () => client.workflow.getHandle(caseId).query<LiveState>('state'));
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          // a workflow that cannot answer now: the read model's last transition, marked stale
+          if (err instanceof UnavailableError && row) stale = err.message;
+          else if (err.statusCode !== 404 || row === undefined) throw err;
+        }
       }
-      if (!row && !state) throw new ApiError(404, 'not_found', `case ${caseId} not found`);
       const deadlines = (state?.deadlines ?? ((row?.summary.deadlines as Deadline[] | undefined) ?? [])).map((d) => ({
         ...d,
         ...(d.status === 'pending' || d.status === 'breached' ? { remainingMs: Date.parse(d.dueAt) - now } : {}),
@@ -83,6 +77,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
       return {
         caseId,
         source: state ? ('live' as const) : ('record' as const),
+        ...(stale ? { stale: true, staleReason: stale } : {}),
         status: (state?.status as string | undefined) ?? row!.status,
         stage: (state?.stage as string | undefined) ?? row!.stage,
         deadlines,

@@ -10,7 +10,7 @@ import { DAY } from '../../domain/time';
 import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
 import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput, VerificationInput } from '../../workflows/complaint/types';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
-import { onCase, startOnce } from './temporal';
+import { onCase, queryCase, startOnce } from './temporal';
 
 export interface StartedComplaint {
   complaintId: string;
@@ -45,7 +45,7 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
       return { complaintId: request.complaintId, ...started };
     },
 
-    state: (id: string): Promise<ComplaintState> => onCase(label(id), () => handleFor(id).query(complaintStateQuery)),
+    state: (id: string): Promise<ComplaintState> => queryCase(client, label(id), () => handleFor(id).query(complaintStateQuery)),
 
     verify: (id: string, v: VerificationInput): Promise<ComplaintState> =>
       actOn(id, () => handleFor(id).executeUpdate(verifyUpdate, { args: [v] })),

@@ -1,7 +1,9 @@
 // Order cases in Temporal: start (idempotent by business key), read, act, deliver webhooks.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { saveOrderFunds } from '../../activities/store/order-money';
 import { savePersonalData } from '../../activities/store/personal-data';
+import { orderTotalFen } from '../../domain/order';
 import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import type { OrderPolicy } from '../../domain/policy';
@@ -9,7 +11,7 @@ import type { OrderRequest } from '../../domain/order';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, warehouseEventSignal } from '../../workflows/order/messages';
 import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, WarehouseEvent } from '../../workflows/order/types';
 import type { orderWorkflow } from '../../workflows/order/workflow';
-import { onCase, signalCase, startOnce } from './temporal';
+import { onCase, queryCase, signalCase, startOnce } from './temporal';
 
 export interface StartedOrder {
   orderId: string;
@@ -40,10 +42,13 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
         args: [{ request, policy: policy() }],
         onCreated: () => savePersonalData(pool, workflowId, { customer: request.customer, address: request.address }),
       });
+      // The money authority knows the order before the caller hears 201, so a refund filed right
+      // after is checked against it (the workflow's first record writes the same row, for crashes here).
+      await saveOrderFunds(pool, { orderId: request.orderId, paidFen: orderTotalFen(request.items), currency: request.currency, source: 'order', workflowId, paidAt: request.paidAt });
       return { orderId: request.orderId, ...started };
     },
 
-    state: (orderId: string): Promise<OrderState> => onCase(label(orderId), () => handleFor(orderId).query(orderStateQuery)),
+    state: (orderId: string): Promise<OrderState> => queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery)),
 
     audit: (orderId: string, decision: AuditDecisionInput): Promise<OrderState> =>
       update(orderId, auditUpdate, decision),

@@ -5,7 +5,7 @@ import type { Policy } from '../../domain/policy';
 import { priceApprovalUpdate, priceChangeStateQuery } from '../../workflows/price-change/messages';
 import type { PriceApprovalInput, PriceChangeRequest, PriceChangeState } from '../../workflows/price-change/types';
 import type { priceChangeWorkflow } from '../../workflows/price-change/workflow';
-import { onCase, startOnce } from './temporal';
+import { onCase, queryCase, startOnce } from './temporal';
 
 /** M8: effectiveAt is too close; the route answers 422 with the earliest allowed time. */
 export class TooSoonError extends Error {
@@ -36,7 +36,7 @@ export function priceChangeService(deps: { client: Client; taskQueue: string; po
       return { priceChangeId: request.priceChangeId, ...started };
     },
 
-    state: (id: string): Promise<PriceChangeState> => onCase(label(id), () => handleFor(id).query(priceChangeStateQuery)),
+    state: (id: string): Promise<PriceChangeState> => queryCase(client, label(id), () => handleFor(id).query(priceChangeStateQuery)),
 
     isApprover: (name: string | undefined) => !!name && deps.policy().priceChange.approvers.includes(name),
 

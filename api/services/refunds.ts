@@ -1,9 +1,9 @@
 // Refund cases: reserve the amount against the order, start idempotently, act through updates.
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { savePersonalData } from '../../activities/store/personal-data';
-import { reserveRefund } from '../../activities/store/refunds';
+import { confirmClaim, dropClaim, reserveRefund } from '../../activities/store/refunds';
 import { workflowIdFor } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
 import type { RefundPolicy } from '../../domain/policy';
@@ -12,7 +12,7 @@ import type { CaseDecisionInput, CustomerReplyInput, RefundState, ResponseInput,
 import type { refundWorkflow } from '../../workflows/refund/workflow';
 import { ApiError } from '../errors';
 import type { RefundBody } from '../schemas/refunds';
-import { onCase, requestHash, startOnce } from './temporal';
+import { onCase, queryCase, requestHash, startOnce } from './temporal';
 
 export interface StartedRefund {
   refundId: string;
@@ -33,9 +33,13 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
 
   /** The same refund again: 200 with the existing case when the body matches, 409 when it does not. */
   async function existing(body: RefundBody, hash: string): Promise<StartedRefund | undefined> {
-    const found = await handleFor(body.refundId).describe().catch(() => undefined);
+    const found = await handleFor(body.refundId).describe().catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err; // Temporal away: 503, not a second reservation
+    });
     if (!found) return undefined;
     if (found.memo?.requestHash !== hash) throw new ApiError(409, 'conflict', `refund ${body.refundId} already exists with a different body`);
+    await savePersonalData(pool, found.workflowId, { customer: body.customer }); // repairs a start whose save failed
     return { refundId: body.refundId, workflowId: found.workflowId, runId: found.runId, status: found.status.name === 'RUNNING' ? 'open' : 'closed', created: false };
   }
 
@@ -48,6 +52,11 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
       const reserved = await reserveRefund(pool, {
         refundId: body.refundId, orderId: body.orderId, amountFen: body.amount, currency: body.currency, reasonCode: body.reason.code, kind: body.kind,
       });
+      if (!reserved.ok && reserved.reason === 'unknown_order') {
+        throw new ApiError(422, 'unknown_order', `order ${body.orderId} is not known here: nothing to check the refund against (post the order, or import its paid amount)`, [
+          { field: 'body.orderId', reason: 'no order with this id was paid through this system or imported' },
+        ]);
+      }
       if (!reserved.ok && reserved.reason === 'currency_mismatch') {
         throw new ApiError(422, 'currency_mismatch', `order ${body.orderId} was paid in ${reserved.orderCurrency}`, [{ field: 'body.currency', reason: `must be ${reserved.orderCurrency}` }]);
       }
@@ -67,11 +76,15 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
         body,
         args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
         onCreated: () => savePersonalData(pool, workflowId, { customer: body.customer }),
+      }).catch(async (err) => {
+        await dropClaim(pool, body.refundId).catch(() => undefined); // not started: the amount is free again
+        throw err;
       });
+      await confirmClaim(pool, body.refundId);
       return { refundId: body.refundId, ...started };
     },
 
-    state: (refundId: string): Promise<RefundState> => onCase(label(refundId), () => handleFor(refundId).query(refundStateQuery)),
+    state: (refundId: string): Promise<RefundState> => queryCase(client, label(refundId), () => handleFor(refundId).query(refundStateQuery)),
     respond: (refundId: string, input: ResponseInput) => update(refundId, respondUpdate, input),
     customerReply: (refundId: string, input: CustomerReplyInput) =>
       update(refundId, customerReplyUpdate, input),

@@ -2,7 +2,8 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
 import { createHash } from 'node:crypto';
-import { ApiError } from '../errors';
+import { ApiError, UnavailableError } from '../errors';
+import { queryFailureReason } from '../unavailable';
 
 /** Canonical JSON (sorted keys) hash: the same request body always gives the same hash. */
 export function requestHash(body: unknown): string {
@@ -43,6 +44,21 @@ const exists = (handle: WorkflowHandle) => handle.describe().then(
   () => false,
 );
 
+/** A live answer waits at most this long: a workflow without a worker must not hold the caller. */
+export const QUERY_DEADLINE_MS = 5_000;
+
+/** Runs a query with a deadline. One that cannot be answered now (the workflow's task is failing,
+ * no worker answers in time, Temporal is away) is a 503 with Retry-After, never a 500. */
+export async function queryCase<T>(client: Client, label: string, query: () => Promise<T>): Promise<T> {
+  try {
+    return await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => onCase(label, query));
+  } catch (err) {
+    const reason = queryFailureReason(err);
+    if (reason) throw new UnavailableError(`${label} cannot answer right now: ${reason}`);
+    throw err;
+  }
+}
+
 /** Signals to a finished workflow surface as "not found"; tell the caller which it was. */
 export async function signalCase(handle: WorkflowHandle, label: string, send: () => Promise<void>): Promise<void> {
   try {
@@ -57,7 +73,8 @@ export async function signalCase(handle: WorkflowHandle, label: string, send: ()
 }
 
 /** Starts a case workflow once per business key: the same body again finds the existing case, a
- * different body is a conflict. `onCreated` runs only for the request that really started it. */
+ * different body is a conflict. `onCreated` (idempotent) runs for the request that started it and
+ * again for every retry with the same body, so a failure after the start is repaired by a retry. */
 export interface Started {
   workflowId: string;
   runId: string;
@@ -85,6 +102,7 @@ export async function startOnce<W extends Workflow>(
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const existing = await client.workflow.getHandle(opts.workflowId).describe();
     if (existing.memo?.requestHash !== hash) throw new ApiError(409, 'conflict', `${opts.label} already exists with a different body`);
+    await opts.onCreated?.();
     return { workflowId: opts.workflowId, runId: existing.runId, status: existing.status.name === 'RUNNING' ? 'open' : 'closed', created: false };
   }
 }

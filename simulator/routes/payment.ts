@@ -1,4 +1,4 @@
-// Payment provider: refunds (may be declined by config) and coupons.
+// Payment provider: refunds (may be declined by config) and coupons, with provider key semantics.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { mutation } from '../handler';
@@ -15,8 +15,9 @@ export function registerPaymentRoutes(app: FastifyInstance, state: SimulatorStat
     routeName: 'payment.refund',
     system: 'payment',
     schema: refundSchema,
+    strictKeys: true,
     work: (input) => {
-      // A decline moves no money: no ledger entry, not stored, so a retry after the fix can succeed.
+      // A decline moves no money (no ledger entry), but the key keeps its answer: a retry needs a new key.
       if (state.config.declineRefunds.includes(input.ref)) {
         return { status: 422, body: { status: 'declined', reason: 'card account closed' } };
       }
@@ -29,6 +30,7 @@ export function registerPaymentRoutes(app: FastifyInstance, state: SimulatorStat
     routeName: 'payment.coupon',
     system: 'payment',
     schema: couponSchema,
+    strictKeys: true,
     work: () => ({ body: { couponId: newId('cpn') }, record: { action: 'coupon.issued' } }),
   });
 }

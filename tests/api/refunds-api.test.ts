@@ -8,9 +8,13 @@ import { eventually } from '../helpers/sim-control';
 
 let kit: WorkflowKit;
 let app: FastifyInstance;
+/** An order from before this system, its paid amount imported: the default refund's order. */
+const LEGACY_ORDER = newOrderId('EXT');
 beforeAll(async () => {
   kit = await startWorkflowKit('refunds-api');
   app = await buildTestApp(kit);
+  const imported = await app.inject({ method: 'PUT', url: `/v1/orders/${LEGACY_ORDER}/imported-payment`, payload: { amount: 1_000_000_00, currency: 'CNY' }, headers: auth('service') });
+  expect(imported.statusCode).toBe(201);
 });
 afterAll(async () => {
   await app?.close();
@@ -20,7 +24,7 @@ afterAll(async () => {
 const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 const refundBody = (over: Record<string, unknown> = {}) => ({
   refundId: newOrderId('RF'),
-  orderId: newOrderId('EXT'),
+  orderId: LEGACY_ORDER,
   amount: 30_00,
   currency: 'CNY',
   reason: { code: 'quality_issue', text: 'stale' },
@@ -90,6 +94,77 @@ describe('POST /v1/refunds', () => {
     await eventually(async () => (await app.inject({ method: 'GET', url: `/v1/refunds/${body.refundId}`, headers: auth('support') })).json().stage === 'refunded', 'refund paid');
     expect(await kit.sim.ledger({ action: 'payment.refunded', ref: body.refundId })).toHaveLength(1);
     expect((await post('/v1/refunds', { ...body, amount: 31_00 })).statusCode).toBe(409);
+  });
+});
+
+describe('one money authority per order (R5)', () => {
+  const get = (url: string, role: 'auditor' | 'support' = 'auditor') => app.inject({ method: 'GET', url, headers: auth(role) });
+
+  it('R5: a refund for an order this system does not know is refused (422 unknown_order): nothing started, nothing reserved', async () => {
+    const body = refundBody({ orderId: newOrderId('NOPE') });
+    const res = await post('/v1/refunds', body);
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ error: 'unknown_order', details: [{ field: 'body.orderId' }] });
+    expect(await started(body.refundId)).toBe(false);
+    expect(await claims(body.refundId)).toBe(0);
+  });
+
+  it('R5: a refund filed right after the order\'s POST is checked against what it paid: 2.5x is 422, the total is 201', async () => {
+    const order = await newOrder(kit);
+    expect((await post('/v1/orders', order)).statusCode).toBe(201);
+    const tooMuch = await post('/v1/refunds', refundBody({ orderId: order.orderId, amount: 250_00 }));
+    expect(tooMuch.statusCode).toBe(422);
+    expect(tooMuch.json()).toMatchObject({ error: 'over_refund' });
+    expect((await post('/v1/refunds', refundBody({ orderId: order.orderId, amount: 100_00 }))).statusCode).toBe(201);
+  });
+
+  it('R5: 20 refunds filed at once whose sum exceeds the order: exactly the affordable ones are accepted', async () => {
+    const orderId = await paidOrder();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => post('/v1/refunds', refundBody({ orderId, amount: 15_00 }))));
+    expect(answers.filter((a) => a.statusCode === 201)).toHaveLength(6);
+    expect(answers.filter((a) => a.statusCode === 422)).toHaveLength(14);
+  });
+
+  it('R5: a claim whose workflow never started (the API died in between) stops blocking the order after two minutes', async () => {
+    const orderId = await paidOrder();
+    const orphan = (ago: string) => kit.pool.query(
+      `INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind, confirmed, created_at)
+       VALUES ($1, $2, 10000, 'CNY', 'quality_issue', 'refund_only', false, now() - $3::interval)`,
+      [newOrderId('ORPHAN'), orderId, ago],
+    );
+    await orphan('3 minutes');
+    expect((await post('/v1/refunds', refundBody({ orderId, amount: 100_00 }))).statusCode).toBe(201);
+    const other = await paidOrder();
+    await kit.pool.query("UPDATE refund_claims SET order_id = $1 WHERE order_id = $2 AND refund_id LIKE 'ORPHAN%'", [other, orderId]);
+    await kit.pool.query("UPDATE refund_claims SET created_at = now() WHERE order_id = $1", [other]);
+    expect((await post('/v1/refunds', refundBody({ orderId: other, amount: 100_00 }))).statusCode).toBe(422); // a fresh one still counts
+  });
+
+  it('R5: auditors read an order\'s reconciliation: paid, reserved, refunded, every payout attempt (404 unknown, 403 for support)', async () => {
+    const orderId = await paidOrder();
+    const body = refundBody({ orderId, amount: 40_00 });
+    expect((await post('/v1/refunds', body)).statusCode).toBe(201);
+    expect((await post(`/v1/refunds/${body.refundId}/response`, { action: 'accept', agent: 'cs-li', note: 'ok' }, 'support')).statusCode).toBe(200);
+    await eventually(async () => (await get(`/v1/refunds/${body.refundId}`, 'support')).json().stage === 'refunded', 'refund paid');
+    const res = await get(`/v1/orders/${orderId}/reconciliation`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      orderId, paid: { amount: 100_00, currency: 'CNY', source: 'order' }, paidOut: 40_00, reserved: 0, refundable: 60_00,
+      payouts: [{ caseId: `refund:${body.refundId}`, source: 'refund', attempt: 1, idempotencyKey: `refund:${body.refundId}/payout`, amount: 40_00, status: 'paid', reasonCode: 'quality_issue' }],
+      claims: [{ refundId: body.refundId, amount: 40_00, status: 'paid' }],
+    });
+    expect((await get(`/v1/orders/${orderId}/reconciliation`, 'support')).statusCode).toBe(403);
+    expect((await get(`/v1/orders/${newOrderId('NOPE')}/reconciliation`)).statusCode).toBe(404);
+  });
+
+  it('R5: an imported paid amount is set once: the same again is 200, a different one 409, and an order of ours is never imported', async () => {
+    const put = (orderId: string, payload: object) => app.inject({ method: 'PUT', url: `/v1/orders/${orderId}/imported-payment`, payload, headers: auth('service') });
+    const orderId = newOrderId('OLD');
+    expect((await put(orderId, { amount: 88_00, currency: 'CNY', paidAt: '2026-10-01T08:00:00Z' })).statusCode).toBe(201);
+    expect((await put(orderId, { amount: 88_00, currency: 'CNY' })).statusCode).toBe(200);
+    expect((await put(orderId, { amount: 99_00, currency: 'CNY' })).statusCode).toBe(409);
+    expect((await put(await paidOrder(), { amount: 1_00, currency: 'CNY' })).statusCode).toBe(409);
+    expect((await put(newOrderId('OLD'), { amount: -1, currency: 'CNY' })).statusCode).toBe(400);
   });
 });
 

@@ -120,7 +120,7 @@ describe('POST /v1/workflows/:workflowId/replay', () => {
     expect((await replay('refund:NO-SUCH-REFUND')).statusCode).toBe(404);
     const bad = await replay(order.workflowId, { runId: order.runId, force: true });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().details.map((d: { field: string }) => d.field)).toContain('body');
+    expect(bad.json().details.map((d: { field: string }) => d.field)).toContain('body.force');
   });
 });
 

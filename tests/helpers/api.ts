@@ -8,6 +8,13 @@ import type { WorkflowKit } from './workflow-kit';
 export const KEYS = { service: 'dev-service-key', support: 'dev-support-key', auditor: 'dev-auditor-key', marketing: 'dev-marketing-key' } as const;
 export const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEYS[role]}` });
 
+/** The time-skipping server's clock runs ahead of the wall clock by however long tests skipped:
+ * "now" on that clock must not count as the future. tests/api/bad-input.test.ts checks the real limit. */
+const AHEAD_OF_WALL_CLOCK_MS = 365 * 86_400_000;
+
 export function buildTestApp(kit: WorkflowKit): Promise<FastifyInstance> {
-  return buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: DEV_API_KEYS, policy: () => DEFAULT_POLICY });
+  return buildApp({
+    client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: DEV_API_KEYS, policy: () => DEFAULT_POLICY,
+    inputClock: () => Date.now() + AHEAD_OF_WALL_CLOCK_MS,
+  });
 }

@@ -1,5 +1,6 @@
 // Refund fixtures and drivers for workflow tests.
 import type { WorkflowHandle } from '@temporalio/client';
+import { saveOrderFunds } from '../../activities/store/order-money';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import type { RefundRequest } from '../../domain/refund';
 import { refundStateQuery, respondUpdate } from '../../workflows/refund/messages';
@@ -11,6 +12,8 @@ import type { WorkflowKit } from './workflow-kit';
 
 /** A 50.00 CNY refund-only request made "now" on the test server's clock. */
 export async function newRefund(kit: WorkflowKit, overrides: Partial<RefundRequest> = {}): Promise<RefundRequest> {
+  // No order named: the refund is for an order from before the system, with an imported paid amount.
+  if (!overrides.orderId) overrides = { ...overrides, orderId: await importedOrder(kit) };
   return {
     refundId: newOrderId('R'),
     orderId: newOrderId('O'),
@@ -22,6 +25,13 @@ export async function newRefund(kit: WorkflowKit, overrides: Partial<RefundReque
     requestedAt: new Date(await kit.env.currentTimeMs()).toISOString(),
     ...overrides,
   };
+}
+
+/** An order this system did not run, known to the money authority by its imported paid amount. */
+export async function importedOrder(kit: WorkflowKit, paidFen = 1_000_00): Promise<string> {
+  const orderId = newOrderId('O');
+  await saveOrderFunds(kit.pool, { orderId, paidFen, currency: 'CNY', source: 'import' });
+  return orderId;
 }
 
 export function startRefund(kit: WorkflowKit, request: RefundRequest, policy = DEFAULT_POLICY.refund) {

@@ -137,6 +137,25 @@ describe('simulator (inject)', () => {
     expect((await ledger(sim.app)).entries).toHaveLength(0);
   });
 
+  test('R5: like a real provider, a declined key keeps its decline after the cause is fixed; a new key pays', async () => {
+    await post(sim.app, '/sim/config', { declineRefunds: ['R-8'] });
+    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout')).statusCode).toBe(422);
+    await post(sim.app, '/sim/config', { declineRefunds: [] });
+    const replayed = await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout');
+    expect(replayed.statusCode).toBe(422);
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout-2')).statusCode).toBe(200);
+    expect((await ledger(sim.app, '?action=payment.refunded')).entries).toHaveLength(1);
+  });
+
+  test('R5: a payment key reused with a different body is refused (422 idempotency_key_reused), nothing paid again', async () => {
+    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-7' }, 'refund:R-7/payout')).statusCode).toBe(200);
+    const reused = await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-7', amount: refund.amount + 1 }, 'refund:R-7/payout');
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json()).toMatchObject({ error: 'idempotency_key_reused' });
+    expect((await ledger(sim.app, '?action=payment.refunded')).entries).toHaveLength(1);
+  });
+
   test('stock: check, deduct, short without backorder changes nothing, backorder floors at 0', async () => {
     const check = await post(sim.app, '/inventory/check', { orderId: 'A1', items: [{ sku: 'TEA', quantity: 3 }, { sku: 'CUP', quantity: 1 }] });
     expect(check.json()).toEqual({

@@ -2,6 +2,7 @@
 // the complaint id, so a retried call (after a lost reply or a killed worker) repeats nothing.
 import type { ResolutionInput } from '../../workflows/complaint/types';
 import { complaintRequest, received, resolve, startComplaint, verify, waitFor } from '../helpers/complaints';
+import { importedOrder } from '../helpers/refunds';
 import { restartableWorker } from '../helpers/restartable-worker';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -38,7 +39,7 @@ describe('C3 compensation exactly once', () => {
     const replaysBefore = await replays();
     try {
       const runs = await Promise.all(cases.map(async ([type, , action, compensation]) => {
-        const req = complaintRequest({ orderId: `R-${type}-${Date.now()}` });
+        const req = complaintRequest({ orderId: await importedOrder(kit) }); // refunds need an order the money authority knows
         const h = await startComplaint(kit, req, { taskQueue: worker.taskQueue });
         await received(kit, h);
         await verify(h);
@@ -58,7 +59,9 @@ describe('C3 compensation exactly once', () => {
         expect(effects).toHaveLength(1);
         expect(effects[0].idempotencyKey).toBe(key);
       }
-      expect((await replays()) - replaysBefore).toBeGreaterThanOrEqual(cases.length);
+      // The coupon and reship retries reached the systems again with their keys; the refund's retry may
+      // find its payout already settled by the abandoned attempt (in this process it keeps running).
+      expect((await replays()) - replaysBefore).toBeGreaterThanOrEqual(cases.length - 1);
     } finally {
       await kit.sim.configure({ routes: knobs(null) });
       await worker.kill();
@@ -68,7 +71,7 @@ describe('C3 compensation exactly once', () => {
   it('C3: a lost reply from the payment provider is retried with the same key and refunds once', async () => {
     await kit.sim.configure({ routes: { 'payment.refund': { failAfterWork: true } } });
     try {
-      const req = complaintRequest();
+      const req = complaintRequest({ orderId: await importedOrder(kit) });
       const h = await startComplaint(kit, req);
       await received(kit, h);
       await verify(h);

@@ -4,6 +4,7 @@ import { callbackUpdate, resolveUpdate } from '../../workflows/complaint/message
 import { awaitingCallback, callBack, callback, complaintRequest, deadline, received, resolution, notifiedRoles, resolve, startComplaint, staffRoles, stateOf, timelineOf, verify, waitFor } from '../helpers/complaints';
 import { payloads } from '../helpers/orders';
 import type { WorkflowHandle } from '@temporalio/client';
+import { importedOrder } from '../helpers/refunds';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -59,7 +60,8 @@ describe('C3 resolution within 48 h of receipt', () => {
   });
 
   it('C3: a refund moves the given amount once; a refused refund sends the case back to resolution and tells the department', async () => {
-    const { h, id } = await verified();
+    const orderId = await importedOrder(kit);
+    const { h, id } = await verified({ orderId });
     await kit.sim.configure({ declineRefunds: [id] });
     try {
       await resolve(h, { compensation: { type: 'refund', amount: 88_00, currency: 'CNY' } });
@@ -73,7 +75,7 @@ describe('C3 resolution within 48 h of receipt', () => {
     await resolve(h, { compensation: { type: 'refund', amount: 88_00, currency: 'CNY' } });
     const s = await awaitingCallback(h);
     expect(s.compensations.map((x) => x.status)).toEqual(['failed', 'done']);
-    expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: id }))).toEqual([expect.objectContaining({ amount: 88_00, orderId: 'A1001' })]);
+    expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: id }))).toEqual([expect.objectContaining({ amount: 88_00, orderId })]);
     const actions = (await timelineOf(kit, id)).map((t) => t.action);
     expect(actions.filter((a) => a === 'resolution_decided')).toHaveLength(2);
     expect(actions).toEqual(expect.arrayContaining(['compensation_refused', 'compensation_carried_out']));

@@ -87,3 +87,39 @@ it('O10: resolving an exception is refused while none is open', async () => {
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(await kit.sim.ledger({ action: 'payment.refunded', ref: (await stateOf(h)).orderId })).toEqual([]);
 });
+
+it('O10: after a reship, a late event of the lost parcel (here "delivered") is ignored with a timeline note; the new parcel drives the order', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await carrier(h, 'lost');
+  await waitForStage(h, 'logistics_exception');
+  await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'reship', agent: 'cs-li' }] });
+  await waitForStage(h, (s) => s.stage === 'awaiting_waybill' && s.shipment.round === 2);
+  await carrier(h, 'delivered', 'SF1234567890'); // the first parcel turns up after all
+  await warehouse(h, 'waybill_printed', 'SF3333333333');
+  await warehouse(h, 'handed_over', 'SF3333333333');
+  const transit = await waitForStage(h, (s) => s.stage === 'in_transit' && s.shipment.round === 2);
+  expect(transit.shipment.deliveredAt).toBeUndefined();
+  const { rows } = await kit.pool.query("SELECT detail FROM case_timeline WHERE case_id = $1 AND action = 'carrier_event_ignored'", [h.workflowId]);
+  expect(rows).toEqual([{ detail: expect.objectContaining({ trackingNumber: 'SF1234567890', type: 'delivered' }) }]);
+  await carrier(h, 'delivered', 'SF3333333333');
+  expect((await h.result()).shipment).toMatchObject({ round: 2, trackingNumber: 'SF3333333333' });
+});
+
+it('O10: a parcel that stays silent for two 48 h windows goes to a person, who refunds; the silence counts as a breach', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await kit.env.sleep('49 hours');
+  expect((await stateOf(h)).stage).toBe('in_transit');
+  await kit.env.sleep('48 hours');
+  const s = await waitForStage(h, 'logistics_exception');
+  expect(s.pendingActions.map((a) => a.action)).toEqual(['resolve_exception']);
+  expect(s.breaches.map((b) => b.rule)).toEqual(['O10', 'O10']);
+  await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li', note: 'carrier cannot find it' }] });
+  expect((await h.result()).stage).toBe('refunded');
+  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
+  const { rows } = await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [h.workflowId]);
+  expect(rows).toEqual([{ breached: true }]); // the case list counts the silence as a breach
+});

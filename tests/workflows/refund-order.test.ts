@@ -13,7 +13,8 @@ afterAll(() => kit?.close());
 
 const count = async (action: string, ref: string) => (await kit.sim.ledger({ action, ref })).length;
 
-it('R2/O6: a refund accepted while the order waits for its waybill stops the warehouse, releases the stock, and the order ends refunded', async () => {
+// A partial refund lets the order ship: tests/workflows/order-money.test.ts.
+it('R2/O6: a full refund accepted while the order waits for its waybill stops the warehouse, releases the stock, and the order ends refunded', async () => {
   const order = await newOrder(kit);
   const oh = await startOrder(kit, order);
   await waitForStage(oh, 'awaiting_waybill');
@@ -32,11 +33,11 @@ it('R2/O6: a refund accepted while the order waits for its waybill stops the war
   expect(await count('payment.refunded', order.orderId)).toBe(0); // the order itself moves no money
 });
 
-it('R2/O4: a refund accepted while the order waits for its audit ends the order without touching stock', async () => {
+it('R2/O4: a full refund accepted while the order waits for its audit ends the order without touching stock', async () => {
   const order = await newOrder(kit, { note: '加急' });
   const oh = await startOrder(kit, order);
   await waitForStage(oh, 'awaiting_audit');
-  const rh = await startRefund(kit, await newRefund(kit, { orderId: order.orderId }));
+  const rh = await startRefund(kit, await newRefund(kit, { orderId: order.orderId, amount: 100_00 }));
   await respond(rh, 'accept');
   await rh.result();
   expect(await oh.result()).toMatchObject({ stage: 'refunded', stoppedAtStage: 'awaiting_audit' });
@@ -48,7 +49,7 @@ it('R2/O10: once the parcel is with the carrier the order is not stopped; the re
   const order = await newOrder(kit);
   const oh = await startOrder(kit, order);
   await shipIt(oh);
-  const refund = await newRefund(kit, { orderId: order.orderId });
+  const refund = await newRefund(kit, { orderId: order.orderId, amount: 100_00 });
   const rh = await startRefund(kit, refund);
   await respond(rh, 'accept');
   const paid = await rh.result();

@@ -1,3 +1,4 @@
+import type { FailedStep } from '../common/best-effort';
 import type { BusinessCalendar } from '../../domain/calendar';
 import type {
   AlertKind, CampaignBudget, CampaignGoals, CampaignMetrics, CampaignPlan, CampaignRequest, DerivedMetrics, LeadTimeCheck, PlanWarning, RetrospectiveDraft,
@@ -94,6 +95,8 @@ export interface PlanView {
 }
 
 export type CampaignState = {
+  /** best-effort steps that failed (kept on the case; the process went on) */
+  failedSteps?: FailedStep[];
   campaignId: string;
   workflowId: string;
   stage: CampaignStage;

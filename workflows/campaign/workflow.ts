@@ -7,6 +7,8 @@ import {
 import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import type { ActivitiesShape } from '../common/activities';
+import { bestEffort, needsAttention } from '../common/best-effort';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { promote } from '../common/promotions';
 import { Recorder } from '../common/recorder';
@@ -110,6 +112,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         samples: s.metrics.samples,
         activeAlerts: s.alerts.filter((a) => !a.clearedAt).map((a) => a.kind),
         pendingActions: pendingActions().map((a) => a.action),
+        attention: needsAttention(s.failedSteps),
         deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
       },
       createdAt: input.submittedAt,
@@ -118,8 +121,9 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   );
   const record = recorder.record.bind(recorder);
 
+  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    act.notifyStaff({ key: key(step), ref: campaignId, role, subject, body });
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: campaignId, role, subject, body }));
   const tellApprovers = (step: string, subject: string, body: string) =>
     tellStaff(step, 'campaign_approver', subject, `${body} (approvers: ${policy.approvers.join(', ')})`);
   const tellOwner = (step: string, subject: string, body: string) => tellStaff(step, 'campaign_owner', subject, `${body} (owner: ${plan.owner})`);
@@ -127,8 +131,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   async function breach(rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>): Promise<void> {
     const b: Breach = { rule, deadlineKey, at: nowIso(), action };
     s.breaches.push(b);
-    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule);
-    await escalate();
+    await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule), escalate);
   }
 
   // --- messages -----------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { FailedStep } from '../common/best-effort';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type {
   Compensation,
@@ -69,6 +70,8 @@ export interface Escalation {
 
 /** What the `state` query returns: personal data already masked (O11). A type alias, so it fits the API's loose response schema. */
 export type ComplaintState = {
+  /** best-effort steps that failed (kept on the case; the process went on) */
+  failedSteps?: FailedStep[];
   complaintId: string;
   workflowId: string;
   stage: ComplaintStage;

@@ -2,8 +2,6 @@
 // One run handles one resolution round; a reopening continues as new, so the history of a case
 // that keeps bouncing stays short while its state, deadlines and timeline seq carry over.
 import {
-  ActivityFailure,
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
@@ -19,7 +17,10 @@ import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
+import { bestEffort, needsAttention } from '../common/best-effort';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
+import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from './messages';
 import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput } from './types';
@@ -107,6 +108,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         rootCause: s.closure?.rootCause ?? null,
         compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
         pendingActions: pendingActions().map((a) => a.action),
+        attention: needsAttention(s.failedSteps),
         deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
       },
       createdAt: s.receivedAt,
@@ -115,23 +117,22 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   );
   const record = recorder.record.bind(recorder);
 
+  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
   const tellCustomer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
-    act.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params });
+    tryStep(step, () => act.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params }));
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    act.notifyStaff({ key: key(step), ref: c.complaintId, role, subject, body });
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: c.complaintId, role, subject, body }));
 
   /** Escalations go to the head of the responsible department; a deadline breach is also recorded as such. */
   async function escalate(rule: string, step: string, reason: string, deadlineKey?: string): Promise<void> {
     const to = departmentHead(s.department);
     const at = nowIso();
     s.escalations.push({ rule, to, reason, at });
-    if (deadlineKey) {
-      s.breaches.push({ rule, deadlineKey, at, action: `escalated to ${to}` });
-      await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, escalatedTo: to }, rule);
-    } else {
-      await record(SYSTEM, 'escalated', { to, reason }, rule);
-    }
-    await tellStaff(step, to, `Complaint ${c.complaintId}: ${reason}`, `Category ${s.category}, severity ${s.severity}, round ${s.round}, reopened ${s.reopenCount} time(s).`);
+    if (deadlineKey) s.breaches.push({ rule, deadlineKey, at, action: `escalated to ${to}` });
+    await escalateAndRecord(
+      () => (deadlineKey ? record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, escalatedTo: to }, rule) : record(SYSTEM, 'escalated', { to, reason }, rule)),
+      () => tellStaff(step, to, `Complaint ${c.complaintId}: ${reason}`, `Category ${s.category}, severity ${s.severity}, round ${s.round}, reopened ${s.reopenCount} time(s).`),
+    );
   }
 
   async function routeTo(department: string, rule: string): Promise<void> {
@@ -196,6 +197,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     if (!comp) return;
     if (s.verification?.valid === false && comp.type !== 'coupon') throw new Error('an unfounded complaint gets no refund or reship (a goodwill coupon is allowed)');
     if (comp.type === 'refund' && !(Number.isSafeInteger(comp.amount) && comp.amount > 0)) throw new Error('a refund needs an amount in fen above zero');
+    if (comp.type === 'refund' && !c.orderId) throw new Error('a refund compensation needs the complaint to name its order (money goes back against an order)');
     if (comp.type === 'coupon' && comp.amount !== undefined && !(Number.isSafeInteger(comp.amount) && comp.amount > 0)) throw new Error('a coupon amount is integer fen above zero');
     if (comp.type === 'reship') {
       if (!c.orderId) throw new Error('a reship needs the complaint to name its orderId');
@@ -327,7 +329,10 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       if (comp.type === 'coupon') {
         externalId = (await act.issueCoupon({ key: key(step), ref: c.complaintId, customerId: c.customer.id, amount: amount!, currency: currency!, reason: `C3 complaint ${c.complaintId}` })).couponId;
       } else if (comp.type === 'refund') {
-        externalId = (await act.refundPayment({ key: key(step), ref: c.complaintId, ...(c.orderId ? { orderId: c.orderId } : {}), amount: amount!, currency: currency! })).refundTxId;
+        externalId = (await act.refundPayment({
+          key: key(step), ref: c.complaintId, ...(c.orderId ? { orderId: c.orderId } : {}), amount: amount!, currency: currency!,
+          source: 'complaint', reasonCode: `complaint_${c.category}`, customerId: c.customer.id,
+        })).refundTxId ?? '';
       } else {
         const carrier = chooseCarrier(comp.address, comp.items, input.carrierPolicy).carrier;
         const items = comp.items.map((i) => ({ sku: i.sku, quantity: i.quantity }));
@@ -339,8 +344,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       }, 'C3');
       return true;
     } catch (err) {
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BusinessRejection')) throw err;
-      const reason = err.cause.message;
+      const refusal = moneyRefusal(err);
+      if (!refusal) throw err;
+      const reason = refusal.message;
       s.compensations.push({ round, type: comp.type, ...(amount !== undefined ? { amount, currency } : {}), status: 'failed', reason, at: nowIso() });
       s.stage = 'awaiting_resolution';
       await record(SYSTEM, 'compensation_refused', { type: comp.type, reason }, 'C3');

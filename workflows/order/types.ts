@@ -1,3 +1,4 @@
+import type { FailedStep } from '../common/best-effort';
 import type { AuditAssessment } from '../../domain/audit';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { CarrierChoice } from '../../domain/carrier';
@@ -72,6 +73,8 @@ export interface LogisticsException {
 
 /** What the `state` query returns: personal data already masked (O11). */
 export type OrderState = {
+  /** best-effort steps that failed (kept on the case; the process went on) */
+  failedSteps?: FailedStep[];
   orderId: string;
   workflowId: string;
   stage: OrderStage;

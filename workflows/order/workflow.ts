@@ -1,5 +1,5 @@
 // The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { assessOrder } from '../../domain/audit';
 import { nextDue, type Breach } from '../../domain/case';
 import { chooseCarrier } from '../../domain/carrier';
@@ -9,7 +9,10 @@ import { formatMoney } from '../../domain/money';
 import { orderTotalFen } from '../../domain/order';
 import { DAY, addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
+import { bestEffort, needsAttention } from '../common/best-effort';
+import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, stopForRefundUpdate, warehouseEventSignal } from './messages';
 import type { CarrierEvent, LogisticsException, OrderStage, OrderState, OrderWorkflowInput, WarehouseEvent } from './types';
@@ -34,6 +37,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const deadlines = new DeadlineBook();
   const seenEvents = new Set<string>();
   const pendingCarrierEvents: CarrierEvent[] = [];
+  /** tracking numbers of parcels replaced by a reship: their late events no longer drive the order */
+  const retiredTracking = new Set<string>();
   const exception = () => s.exceptions.find((e) => !e.resolution && e.needsDecision);
 
   const s: OrderState = {
@@ -79,13 +84,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     amountFen: total,
     currency: order.currency,
     nextDueAt: nextDue(s.deadlines),
-    breached: s.deadlines.some((d) => d.status === 'breached'),
+    breached: s.deadlines.some((d) => d.status === 'breached') || s.breaches.length > 0, // O10 silence breaches no deadline
     summary: {
       priority: s.audit?.priority ?? null,
       reasons: s.audit?.reasons ?? [],
       carrier: s.carrier?.carrier ?? null,
       trackingNumber: s.shipment.trackingNumber ?? null,
       pendingActions: pendingActions().map((a) => a.action),
+      attention: needsAttention(s.failedSteps),
       deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
     },
     createdAt: order.paidAt,
@@ -95,14 +101,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function breach(rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>): Promise<void> {
     const b: Breach = { rule, deadlineKey, at: nowIso(), action };
     s.breaches.push(b);
-    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule);
-    await escalate();
+    await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule), escalate);
   }
 
+  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    act.notifyStaff({ key: key(step), ref: order.orderId, role, subject, body });
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: order.orderId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
-    act.sendSms({ key: key(step), ref: order.orderId, to: order.customer.phone, template, text, params });
+    tryStep(step, () => act.sendSms({ key: key(step), ref: order.orderId, to: order.customer.phone, template, text, params }));
 
   // --- messages -----------------------------------------------------------------------------
   setHandler(orderStateQuery, view);
@@ -182,6 +188,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   setHandler(carrierEventSignal, (ev: CarrierEvent) => {
     if (seenEvents.has(ev.eventId) || s.status === 'closed') return;
     seenEvents.add(ev.eventId);
+    if (retiredTracking.has(ev.trackingNumber)) {
+      void record('carrier', 'carrier_event_ignored', { eventId: ev.eventId, type: ev.type, trackingNumber: ev.trackingNumber, reason: 'for an earlier parcel, replaced by a reship' }, 'O10');
+      return;
+    }
     s.carrierEvents.push({ type: ev.type, at: ev.at });
     pendingCarrierEvents.push(ev);
     void record('carrier', `carrier_${ev.type}`, { eventId: ev.eventId, reportedAt: ev.at, trackingNumber: ev.trackingNumber, ...(ev.description ? { description: ev.description } : {}) });
@@ -209,7 +219,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         await tellBuyer('late-ship-notice', 'ship_delayed', 'Sorry, your order is taking longer than promised to ship. A coupon has been added to your account.', {
           coupon: policy.lateShipCouponFen,
         });
-        await act.issueCoupon({ key: key('late-ship-coupon'), ref: order.orderId, customerId: order.customer.id, amount: policy.lateShipCouponFen, currency: order.currency, reason: 'O7 late shipment' });
+        const coupon = await tryStep('late-ship-coupon', () =>
+          act.issueCoupon({ key: key('late-ship-coupon'), ref: order.orderId, customerId: order.customer.id, amount: policy.lateShipCouponFen, currency: order.currency, reason: 'O7 late shipment' }), 'O7');
+        if (!coupon) return;
         s.compensations.push({ kind: 'coupon', amount: policy.lateShipCouponFen, currency: order.currency, rule: 'O7', at: nowIso() });
         await record(SYSTEM, 'compensation_issued', { kind: 'coupon', amount: policy.lateShipCouponFen }, 'O7');
       }),
@@ -250,8 +262,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       s.audit.decision = decision;
       await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, { reason: decision.reason ?? null }, 'O4');
       if ((s.stage as OrderStage) === 'rejected') {
-        await act.refundPayment({ key: key('refund-rejected'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
-        s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O4', at: nowIso() });
+        await payBack('refund-rejected', 'O4', 'order_rejected');
         await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
         await tellBuyer('rejected-notice', 'order_rejected', 'Your order could not be accepted after review; the payment is being refunded.');
         return finish('order_rejected');
@@ -293,14 +304,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function stopForRefund(): Promise<OrderState> {
     const refundId = s.stoppedForRefund!.refundId;
     s.stage = 'refunded';
-    if (stockHeld) await act.releaseStock({ key: key('release-for-refund'), orderId: order.orderId, items: skuLines });
+    if (stockHeld) await tryStep('release-for-refund', () => act.releaseStock({ key: key('release-for-refund'), orderId: order.orderId, items: skuLines }));
     const shipmentId = s.shipment.shipmentId;
-    if (shipmentId) await act.cancelShipment({ key: key(`cancel-shipment-${s.shipment.round}`), orderId: order.orderId, shipmentId, reason: `refund ${refundId}` });
+    if (shipmentId) await tryStep(`cancel-shipment-${s.shipment.round}`, () => act.cancelShipment({ key: key(`cancel-shipment-${s.shipment.round}`), orderId: order.orderId, shipmentId, reason: `refund ${refundId}` }));
     await record(`refund:${refundId}`, 'order_stopped_for_refund', { refundId, stoppedAtStage: s.stoppedAtStage, stockReleased: stockHeld, shipmentCancelled: shipmentId ?? null });
     return finish('order_refunded');
   }
 
   async function shipAndTrack(): Promise<'delivered' | 'refunded' | 'reship'> {
+    if (s.shipment.trackingNumber) retiredTracking.add(s.shipment.trackingNumber);
     const round = ++s.shipment.round;
     s.shipment = { round };
     pendingCarrierEvents.length = 0; // events about the previous parcel no longer drive tracking
@@ -336,8 +348,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     s.shipment.trackingNumber = tracking;
     let notified = false;
     const notify = (async () => {
-      await act.uploadTracking({ key: key(`tracking-upload-${round}`), orderId: order.orderId, carrier: s.carrier!.carrier, trackingNumber: tracking });
-      await act.subscribeTracking({ key: key(`tracking-subscribe-${round}`), orderId: order.orderId, trackingNumber: tracking, carrier: s.carrier!.carrier });
+      await tryStep(`tracking-upload-${round}`, () => act.uploadTracking({ key: key(`tracking-upload-${round}`), orderId: order.orderId, carrier: s.carrier!.carrier, trackingNumber: tracking }), 'O9');
+      await tryStep(`tracking-subscribe-${round}`, () => act.subscribeTracking({ key: key(`tracking-subscribe-${round}`), orderId: order.orderId, trackingNumber: tracking, carrier: s.carrier!.carrier }), 'O10');
       await tellBuyer(`shipped-notice-${round}`, 'order_shipped', `Your order has shipped, tracking no. ${tracking}.`, { trackingNumber: tracking });
       notified = true;
     })();
@@ -360,7 +372,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       const heard = await condition(() => pendingCarrierEvents.length > 0, policy.carrierSilenceMs);
       if (!heard) {
         silences += 1;
-        await openException(round, tracking, 'carrier_silence', silences);
+        // A parcel silent twice in a row goes to a person who reships or refunds (O10), not into endless inquiries.
+        const toPerson = silences >= 2 && patched('silent-parcel-to-person');
+        const ex = await openException(round, tracking, 'carrier_silence', silences, toPerson);
+        if (toPerson) return decide(ex);
         continue;
       }
       const ev = pendingCarrierEvents.shift()!;
@@ -370,31 +385,52 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         return 'delivered';
       }
       if (ev.type === 'signed_abnormal' || ev.type === 'lost' || ev.type === 'damaged') {
-        const ex = await openException(round, tracking, ev.type, 0);
-        s.stage = 'logistics_exception';
-        await record(SYSTEM, 'awaiting_exception_decision', { reason: ex.reason }, 'O10');
-        await condition(() => !!ex.resolution);
-        await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
-        if (ex.resolution!.action === 'reship') return 'reship';
-        await act.refundPayment({ key: key('refund-logistics'), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency });
-        s.compensations.push({ kind: 'refund', amount: total, currency: order.currency, rule: 'O10', at: nowIso() });
-        await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
-        await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
-        s.stage = 'refunded';
-        return 'refunded';
+        return decide(await openException(round, tracking, ev.type, 0));
       }
     }
   }
 
-  async function openException(round: number, tracking: string, reason: LogisticsException['reason'], attempt: number): Promise<LogisticsException> {
-    const ex: LogisticsException = { reason, openedAt: nowIso(), trackingNumber: tracking, needsDecision: reason !== 'carrier_silence' };
+  /** O10: a person picks reship or refund after loss, damage, an abnormal sign-off or a silent parcel. */
+  async function decide(ex: LogisticsException): Promise<'refunded' | 'reship'> {
+    s.stage = 'logistics_exception';
+    await record(SYSTEM, 'awaiting_exception_decision', { reason: ex.reason }, 'O10');
+    await condition(() => !!ex.resolution);
+    await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
+    if (ex.resolution!.action === 'reship') return 'reship';
+    await payBack('refund-logistics', 'O10', 'logistics');
+    await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
+    await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
+    s.stage = 'refunded';
+    return 'refunded';
+  }
+
+  async function openException(round: number, tracking: string, reason: LogisticsException['reason'], attempt: number, toPerson = false): Promise<LogisticsException> {
+    const ex: LogisticsException = { reason, openedAt: nowIso(), trackingNumber: tracking, needsDecision: toPerson || reason !== 'carrier_silence' };
     s.exceptions.push(ex);
     const step = `${reason}-${round}-${attempt}`;
     await record(SYSTEM, 'logistics_exception_opened', { reason, trackingNumber: tracking }, 'O10');
     if (reason === 'carrier_silence') s.breaches.push({ rule: 'O10', deadlineKey: `carrier-silence-${round}`, at: ex.openedAt, action: 'carrier contacted, buyer told' });
-    await act.inquireCarrier({ key: key(`carrier-inquiry-${step}`), orderId: order.orderId, trackingNumber: tracking, reason });
+    await tryStep(`carrier-inquiry-${step}`, () => act.inquireCarrier({ key: key(`carrier-inquiry-${step}`), orderId: order.orderId, trackingNumber: tracking, reason }), 'O10');
     await tellBuyer(`exception-notice-${step}`, 'logistics_exception', 'There is a problem with your delivery; we are on it with the carrier and will keep you posted.', { reason });
     return ex;
+  }
+
+  /**
+   * O4/O10: the order pays the buyer back what is still paid (a refund case may have paid part or
+   * all of it already), through the order's money authority. A decline goes to finance.
+   */
+  async function payBack(step: string, rule: 'O4' | 'O10', source: 'order_rejected' | 'logistics'): Promise<void> {
+    try {
+      const paid = await act.refundPayment({
+        key: key(step), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency, source, reasonCode: source, customerId: order.customer.id, upTo: true,
+      });
+      if (paid.amount > 0) s.compensations.push({ kind: 'refund', amount: paid.amount, currency: order.currency, rule, at: nowIso() });
+    } catch (err) {
+      const refusal = moneyRefusal(err);
+      if (!refusal) throw err;
+      await record('payment', 'payment_declined', { detail: refusal.message }, rule);
+      await tellStaff(`${step}-declined`, 'finance', `Order ${order.orderId}: refund not paid`, `${refusal.message}. Pay the buyer back by hand.`);
+    }
   }
 
   async function finish(action: string): Promise<OrderState> {

@@ -1,3 +1,4 @@
+import type { FailedStep } from '../common/best-effort';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { Currency } from '../../domain/money';
 import type { PriceChangePolicy } from '../../domain/policy';
@@ -30,6 +31,8 @@ export interface PriceApprovalInput {
 export type PriceChangeStage = 'awaiting_approval' | 'scheduled' | 'applied' | 'rejected' | 'expired' | 'failed';
 
 export type PriceChangeState = {
+  /** best-effort steps that failed (kept on the case; the process went on) */
+  failedSteps?: FailedStep[];
   priceChangeId: string;
   workflowId: string;
   stage: PriceChangeStage;

@@ -4,6 +4,7 @@ import { nextDue } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
 import type { ActivitiesShape } from '../common/activities';
+import { bestEffort, needsAttention } from '../common/best-effort';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { Recorder } from '../common/recorder';
 import { priceApprovalUpdate, priceChangeStateQuery } from './messages';
@@ -54,14 +55,15 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     currency,
     nextDueAt: nextDue(s.deadlines),
     breached: s.deadlines.some((d) => d.status === 'breached'),
-    summary: { sku: r.sku, effectiveAt: r.effectiveAt, requestedBy: r.requestedBy, pendingActions: pendingActions().map((a) => a.action) },
+    summary: { sku: r.sku, effectiveAt: r.effectiveAt, requestedBy: r.requestedBy, pendingActions: pendingActions().map((a) => a.action), attention: needsAttention(s.failedSteps) },
     createdAt: input.submittedAt,
   }));
   const record = recorder.record.bind(recorder);
+  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
   const tellApprovers = (step: string, subject: string, body: string) =>
-    act.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_approver', subject, body: `${body} (approvers: ${policy.approvers.join(', ')})` });
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_approver', subject, body: `${body} (approvers: ${policy.approvers.join(', ')})` }));
   const tellRequester = (step: string, subject: string, body: string) =>
-    act.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_requester', subject, body: `${body} (requested by ${r.requestedBy})` });
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_requester', subject, body: `${body} (requested by ${r.requestedBy})` }));
 
   setHandler(priceChangeStateQuery, view);
   setHandler(

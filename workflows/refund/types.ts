@@ -1,3 +1,4 @@
+import type { FailedStep } from '../common/best-effort';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { RefundPolicy } from '../../domain/policy';
 import type { RefundRequest } from '../../domain/refund';
@@ -46,6 +47,8 @@ export type RefundStage =
   | 'closed_unpaid';
 
 export type RefundState = {
+  /** best-effort steps that failed (kept on the case; the process went on) */
+  failedSteps?: FailedStep[];
   refundId: string;
   orderId: string;
   workflowId: string;

@@ -1,6 +1,6 @@
 // The refund process (SOP R1-R5): respond in 2 h, pay within 24 h of acceptance, close complex
 // cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
@@ -8,7 +8,10 @@ import { formatMoney } from '../../domain/money';
 import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
 import type { ActivitiesShape } from '../common/activities';
+import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
+import { bestEffort, needsAttention } from '../common/best-effort';
+import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
 import type { CaseDecisionInput, RefundStage, RefundState, RefundWorkflowInput, ResponseInput } from './types';
@@ -79,6 +82,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       complex: s.complex,
       reasonCode: r.reason.code,
       pendingActions: view().pendingActions.map((a) => a.action),
+      attention: needsAttention(s.failedSteps),
       deadlines: deadlines.pending().map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
     },
     createdAt: r.requestedAt,
@@ -88,11 +92,16 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   async function breach(rule: string, deadlineKey: string, role: string, what: string): Promise<void> {
     const b: Breach = { rule, deadlineKey, at: nowIso(), action: `escalated to ${role}` };
     s.breaches.push(b);
-    await record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action: b.action }, rule);
-    await act.notifyStaff({ key: key(`escalation-${deadlineKey}`), ref: r.refundId, role, subject: `Refund ${r.refundId}: ${what} overdue`, body: `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.` });
+    await escalateAndRecord(
+      () => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action: b.action }, rule),
+      () => tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`),
+    );
   }
+  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
+  const tellStaff = (step: string, role: string, subject: string, body: string) =>
+    tryStep(step, () => act.notifyStaff({ key: key(step), ref: r.refundId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string) =>
-    act.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } });
+    tryStep(step, () => act.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } }));
 
   // --- human actions: validators refuse what the current stage does not accept --------------------
   const requireStage = (stage: RefundStage, what: string) => {
@@ -199,9 +208,10 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     reply = undefined;
   }
 
-  // Accepted: a refund before hand-over stops the order (stock released, parcel never leaves).
+  // Accepted: a full refund before hand-over stops the order (stock released, parcel never leaves);
+  // a partial one lets it ship.
   s.acceptedAt = nowIso();
-  const stop = await act.stopOrderForRefund({ orderId: r.orderId, refundId: r.refundId });
+  const stop = await act.stopOrderForRefund({ orderId: r.orderId, refundId: r.refundId, amount: r.amount });
   s.orderStop = stop;
   await record(SYSTEM, stop.stopped ? 'order_stopped' : 'order_not_stopped', { detail: stop.detail });
 
@@ -214,7 +224,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     const ins = s.inspection!;
     await record(ins.inspectedBy ?? 'warehouse', `return_inspected_${ins.inspection}`, { notes: ins.notes }, 'R4');
     if (ins.inspection === 'ok') {
-      if (r.items?.length) await act.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items });
+      if (r.items?.length) await tryStep('restock', () => act.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items! }), 'R4');
       await record('inventory', 'stock_restored', { items: r.items ?? [] }, 'R4');
     } else {
       await condition(() => !!decision);
@@ -227,8 +237,9 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     }
   }
 
-  // R2/R5: paid within 24 h of approval (acceptance, or a passed inspection for returns), under one
-  // idempotency key; a decline goes to a person.
+  // R2/R5: paid within 24 h of approval (acceptance, or a passed inspection for returns) through the
+  // order's money authority; each attempt has its own gateway key (a gateway replays a declined key's
+  // answer), and a decline or a payout the order cannot cover goes to a person.
   const payBy = deadlines.open('payout', 'R2', 'pay the refund into the buyer account', addMs(nowIso(), policy.payoutMs));
   void enforce(payBy, {
     done: () => !!s.payment?.paidAt,
@@ -238,15 +249,19 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   for (let attempt = 1; ; attempt++) {
     s.stage = 'paying';
     try {
-      const paid = await act.refundPayment({ key: key('payout'), ref: r.refundId, orderId: r.orderId, refundId: r.refundId, amount: r.amount, currency: r.currency });
-      s.payment = { refundTxId: paid.refundTxId, paidAt: nowIso() };
+      const paid = await act.refundPayment({
+        key: key(attempt === 1 ? 'payout' : `payout-${attempt}`), payoutId: key('payout'), attempt, ref: r.refundId, orderId: r.orderId, refundId: r.refundId,
+        amount: r.amount, currency: r.currency, source: 'refund', reasonCode: r.reason.code, customerId: r.customer.id,
+      });
+      s.payment = { refundTxId: paid.refundTxId ?? '', paidAt: nowIso() };
       break;
     } catch (err) {
-      if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BusinessRejection')) throw err;
+      const refusal = moneyRefusal(err);
+      if (!refusal) throw err;
       s.stage = 'payment_declined';
-      s.payment = { declined: err.cause.message };
-      await record('payment', 'payment_declined', { attempt, detail: err.cause.message }, 'R2');
-      await act.notifyStaff({ key: key(`declined-${attempt}`), ref: r.refundId, role: 'finance', subject: `Refund ${r.refundId}: payment declined`, body: 'Retry or close the refund unpaid.' });
+      s.payment = { declined: refusal.message };
+      await record('payment', refusal.type === 'PayoutRefused' ? 'payout_refused' : 'payment_declined', { attempt, detail: refusal.message, ...(refusal.numbers ? { numbers: refusal.numbers } : {}) }, 'R2');
+      await tellStaff(`declined-${attempt}`, 'finance', `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`, `${refusal.message}. Retry or close the refund unpaid.`);
       await condition(() => !!decision);
       const d = takeDecision();
       await record(d.agent, `payment_decision_${d.decision}`, { reason: d.reason ?? null }, 'R2');
@@ -270,7 +285,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     if (await condition(() => s.status === 'closed', Math.max(1, at - Date.now()))) return;
     s.notices.push({ rule: 'R3', share, at: nowIso() });
     await record(SYSTEM, 'deadline_notice', { share, closeBy: addMs(r.requestedAt, policy.complexCloseMs) }, 'R3');
-    await act.notifyStaff({ key: key(`notice-${share}`), ref: r.refundId, role: 'support', subject: `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, body: `Close by ${addMs(r.requestedAt, policy.complexCloseMs)}.` });
+    await tellStaff(`notice-${share}`, 'support', `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, `Close by ${addMs(r.requestedAt, policy.complexCloseMs)}.`);
   }
 
   async function close(stage: RefundStage, action: string): Promise<RefundState> {

@@ -1,0 +1,213 @@
+// The money authority per order: what it paid (order_funds) and every payout against it
+// (payouts). Every path that pays a buyer goes through reservePayout -> gateway -> settle.
+import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from './transaction';
+
+export type PayoutSource = 'refund' | 'order_rejected' | 'logistics' | 'complaint';
+
+export interface OrderFunds {
+  orderId: string;
+  paidFen: number;
+  currency: string;
+  source: 'order' | 'import';
+  workflowId?: string;
+  paidAt?: string;
+}
+
+/** Records what an order paid; the first record wins (true when this one did). */
+export async function saveOrderFunds(db: Pool | PoolClient, f: OrderFunds): Promise<boolean> {
+  const res = await db.query(
+    `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING`,
+    [f.orderId, f.paidFen, f.currency, f.source, f.workflowId ?? null, f.paidAt ?? null],
+  );
+  return res.rowCount === 1;
+}
+
+/** saveOrderFunds, then the row that is stored (the first record's, if there was one). */
+export async function recordOrderFunds(db: Pool | PoolClient, f: OrderFunds): Promise<{ funds: OrderFunds; created: boolean }> {
+  const created = await saveOrderFunds(db, f);
+  return { funds: (await readFunds(db, f.orderId))!, created };
+}
+
+export async function readFunds(db: Pool | PoolClient, orderId: string): Promise<OrderFunds | undefined> {
+  const { rows } = await db.query<{ paid_fen: string; currency: string; source: 'order' | 'import'; workflow_id: string | null; paid_at: Date | null }>(
+    'SELECT paid_fen, currency, source, workflow_id, paid_at FROM order_funds WHERE order_id = $1',
+    [orderId],
+  );
+  const r = rows[0];
+  if (!r) return undefined;
+  return { orderId, paidFen: Number(r.paid_fen), currency: r.currency, source: r.source, ...(r.workflow_id ? { workflowId: r.workflow_id } : {}), ...(r.paid_at ? { paidAt: r.paid_at.toISOString() } : {}) };
+}
+
+/** Paid out and reserved against the order, optionally leaving one case's payouts out. */
+async function committed(db: Pool | PoolClient, orderId: string, exceptCase?: string): Promise<{ paidOut: number; reserved: number }> {
+  const { rows } = await db.query<{ paid_out: string; reserved: string }>(
+    `SELECT coalesce(sum(amount_fen) FILTER (WHERE status = 'paid'), 0) AS paid_out,
+            coalesce(sum(amount_fen) FILTER (WHERE status = 'reserved'), 0) AS reserved
+       FROM payouts WHERE order_id = $1 AND ($2::text IS NULL OR case_id <> $2)`,
+    [orderId, exceptCase ?? null],
+  );
+  return { paidOut: Number(rows[0].paid_out), reserved: Number(rows[0].reserved) };
+}
+
+export interface PayoutRequest {
+  attemptKey: string;
+  payoutId: string;
+  attempt: number;
+  orderId: string;
+  caseId: string;
+  source: PayoutSource;
+  reasonCode: string;
+  amountFen: number;
+  currency: string;
+  /** pay what is left, up to amountFen (an order paying itself back), instead of all or nothing */
+  upTo?: boolean;
+}
+
+export type PayoutRefusal =
+  | { reason: 'unknown_order'; orderId: string }
+  | { reason: 'currency_mismatch'; orderId: string; orderCurrency: string }
+  | { reason: 'over_refund'; orderId: string; paid: number; paidOut: number; reserved: number; available: number; requested: number };
+
+export type Reserved =
+  | { status: 'reserved' | 'paid'; attemptKey: string; amountFen: number; externalId?: string }
+  | { status: 'declined'; attemptKey: string; amountFen: number; detail: string }
+  | { status: 'nothing_left'; amountFen: 0 }
+  | { status: 'refused'; refusal: PayoutRefusal };
+
+/**
+ * Reserves a payout under the order's lock: paid - paid out - reserved must cover it. The same
+ * attempt again finds its own row (a retry after a crash resumes, never reserves twice).
+ */
+export async function reservePayout(pool: Pool, p: PayoutRequest): Promise<Reserved> {
+  return inOrderLock(pool, p.orderId, async (db) => {
+    const own = await db.query<{ attempt_key: string; status: 'reserved' | 'paid' | 'declined'; amount_fen: string; external_id: string | null; detail: string | null }>(
+      `SELECT attempt_key, status, amount_fen, external_id, detail FROM payouts
+        WHERE attempt_key = $1 OR (payout_id = $2 AND status = 'paid') ORDER BY (status = 'paid') DESC LIMIT 1`,
+      [p.attemptKey, p.payoutId],
+    );
+    const mine = own.rows[0];
+    if (mine) {
+      const amountFen = Number(mine.amount_fen);
+      if (mine.status === 'declined') return { status: 'declined', attemptKey: mine.attempt_key, amountFen, detail: mine.detail ?? 'declined' };
+      return { status: mine.status, attemptKey: mine.attempt_key, amountFen, ...(mine.external_id ? { externalId: mine.external_id } : {}) };
+    }
+    const funds = await readFunds(db, p.orderId);
+    if (!funds) return { status: 'refused', refusal: { reason: 'unknown_order', orderId: p.orderId } };
+    if (funds.currency !== p.currency) return { status: 'refused', refusal: { reason: 'currency_mismatch', orderId: p.orderId, orderCurrency: funds.currency } };
+    const { paidOut, reserved } = await committed(db, p.orderId);
+    const available = funds.paidFen - paidOut - reserved;
+    const amountFen = p.upTo ? Math.min(p.amountFen, available) : p.amountFen;
+    if (p.upTo && amountFen <= 0) return { status: 'nothing_left', amountFen: 0 };
+    if (amountFen > available) {
+      return { status: 'refused', refusal: { reason: 'over_refund', orderId: p.orderId, paid: funds.paidFen, paidOut, reserved, available: Math.max(0, available), requested: p.amountFen } };
+    }
+    await db.query(
+      `INSERT INTO payouts (attempt_key, payout_id, attempt, order_id, case_id, source, reason_code, amount_fen, currency, status)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'reserved')`,
+      [p.attemptKey, p.payoutId, p.attempt, p.orderId, p.caseId, p.source, p.reasonCode, amountFen, p.currency],
+    );
+    return { status: 'reserved', attemptKey: p.attemptKey, amountFen };
+  });
+}
+
+/** The gateway paid: the attempt is settled, the movement recorded, the customer marked refunded (M7). */
+export async function settlePayout(pool: Pool, s: { attemptKey: string; externalId: string; refundId?: string; customerId?: string }): Promise<void> {
+  await inTransaction(pool, async (db) => {
+    const { rows } = await db.query<{ order_id: string; case_id: string; amount_fen: string; currency: string }>(
+      `UPDATE payouts SET status = 'paid', external_id = $2, settled_at = now() WHERE attempt_key = $1 AND status <> 'declined'
+       RETURNING order_id, case_id, amount_fen, currency`,
+      [s.attemptKey, s.externalId],
+    );
+    const p = rows[0];
+    if (p) {
+      await db.query(
+        `INSERT INTO money_movements (idempotency_key, workflow_id, order_id, refund_id, kind, amount_fen, currency, external_id)
+         VALUES ($1, $2, $3, $4, 'refund', $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [s.attemptKey, p.case_id, p.order_id, s.refundId ?? null, p.amount_fen, p.currency, s.externalId],
+      );
+    }
+    if (s.customerId) {
+      await db.query(
+        `INSERT INTO customer_activity (customer_id, has_refund) VALUES ($1, true)
+         ON CONFLICT (customer_id) DO UPDATE SET has_refund = true, updated_at = now()`,
+        [s.customerId],
+      );
+    }
+  });
+}
+
+/** The gateway declined: nothing moved, the reservation is released; a retry is a new attempt. */
+export async function declinePayout(pool: Pool, attemptKey: string, detail: string): Promise<void> {
+  await pool.query(`UPDATE payouts SET status = 'declined', detail = $2, settled_at = now() WHERE attempt_key = $1 AND status = 'reserved'`, [attemptKey, detail]);
+}
+
+/** What is left to refund on an order, for a claim filed now (claims of other open refunds count too). */
+export async function refundable(db: Pool | PoolClient, orderId: string, exceptRefundId: string): Promise<{ funds?: OrderFunds; paidOut: number; reserved: number; claimed: number }> {
+  const funds = await readFunds(db, orderId);
+  if (!funds) return { paidOut: 0, reserved: 0, claimed: 0 };
+  const { paidOut, reserved } = await committed(db, orderId);
+  // Open claims whose payout has not started yet (a started one is counted in payouts already);
+  // an unconfirmed claim whose workflow never started stops counting after two minutes.
+  const { rows } = await db.query<{ claimed: string }>(
+    `SELECT coalesce(sum(c.amount_fen), 0) AS claimed FROM refund_claims c
+      WHERE c.order_id = $1 AND c.refund_id <> $2 AND c.status = 'open'
+        AND (c.confirmed OR c.created_at > now() - interval '2 minutes')
+        AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.case_id = 'refund:' || c.refund_id AND p.status IN ('reserved', 'paid'))`,
+    [orderId, exceptRefundId],
+  );
+  return { funds, paidOut, reserved, claimed: Number(rows[0].claimed) };
+}
+
+/** An accepted refund stops the order only when it gives back everything still paid. */
+export async function isFullRefund(pool: Pool, orderId: string, refundCaseId: string, amountFen: number): Promise<{ full: boolean; remaining?: number }> {
+  const funds = await readFunds(pool, orderId);
+  if (!funds) return { full: true };
+  const { paidOut, reserved } = await committed(pool, orderId, refundCaseId);
+  const remaining = funds.paidFen - paidOut - reserved;
+  return { full: amountFen >= remaining, remaining };
+}
+
+export interface Reconciliation {
+  orderId: string;
+  paid: { amount: number; currency: string; source: 'order' | 'import'; paidAt: string | null };
+  paidOut: number;
+  reserved: number;
+  refundable: number;
+  payouts: { payoutId: string; attempt: number; idempotencyKey: string; caseId: string; source: PayoutSource; reasonCode: string; amount: number; status: string; externalId: string | null; detail: string | null; at: string; settledAt: string | null }[];
+  claims: { refundId: string; amount: number; status: string; reasonCode: string; at: string }[];
+}
+
+/** Per order: paid, reserved, refunded, by which case and attempt (auditors reconcile with the gateway). */
+export async function reconcile(pool: Pool, orderId: string): Promise<Reconciliation | undefined> {
+  const funds = await readFunds(pool, orderId);
+  if (!funds) return undefined;
+  const [payouts, claims] = await Promise.all([
+    pool.query('SELECT * FROM payouts WHERE order_id = $1 ORDER BY created_at, attempt_key', [orderId]),
+    pool.query('SELECT refund_id, amount_fen, status, reason_code, created_at FROM refund_claims WHERE order_id = $1 ORDER BY created_at', [orderId]),
+  ]);
+  const sum = (status: string) => payouts.rows.filter((p) => p.status === status).reduce((n, p) => n + Number(p.amount_fen), 0);
+  const paidOut = sum('paid');
+  const reserved = sum('reserved');
+  return {
+    orderId,
+    paid: { amount: funds.paidFen, currency: funds.currency, source: funds.source, paidAt: funds.paidAt ?? null },
+    paidOut,
+    reserved,
+    refundable: Math.max(0, funds.paidFen - paidOut - reserved),
+    payouts: payouts.rows.map((p) => ({
+      payoutId: p.payout_id, attempt: p.attempt, idempotencyKey: p.attempt_key, caseId: p.case_id, source: p.source, reasonCode: p.reason_code,
+      amount: Number(p.amount_fen), status: p.status, externalId: p.external_id, detail: p.detail, at: p.created_at.toISOString(), settledAt: p.settled_at?.toISOString() ?? null,
+    })),
+    claims: claims.rows.map((c) => ({ refundId: c.refund_id, amount: Number(c.amount_fen), status: c.status, reasonCode: c.reason_code, at: c.created_at.toISOString() })),
+  };
+}
+
+/** A transaction holding the order's money lock: payouts and claims of one order never interleave. */
+export function inOrderLock<T>(pool: Pool, orderId: string, work: (db: PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, async (db) => {
+    await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order-money:${orderId}`]);
+    return work(db);
+  });
+}

@@ -1,0 +1,82 @@
+// The process environment as one zod schema: every variable parsed once, at start. A bad value
+// stops the start naming the variable and why (ARCHIVE_INTERVAL_MS=30s is 30 s, never NaN).
+import { z } from 'zod';
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** "500ms", "30s", "2m", "1h" or a plain number of milliseconds. */
+export function duration(opts: { min?: number; max: number }) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, 'a duration like 500ms, 30s, 2m, 1h or a number of milliseconds')
+    .transform((v) => {
+      const [, num, unit] = /^([\d.]+)(ms|s|m|h)?$/.exec(v)!;
+      return Math.round(Number(num) * UNIT_MS[(unit ?? 'ms') as keyof typeof UNIT_MS]);
+    })
+    .pipe(z.number().min(opts.min ?? 0, `at least ${opts.min ?? 0} ms`).max(opts.max, `at most ${opts.max} ms`));
+}
+
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, 'a TCP port number')
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'a TCP port 1-65535').max(65535, 'a TCP port 1-65535'));
+
+const httpUrl = z.url({ protocol: /^https?$/, message: 'an http(s) URL, e.g. http://127.0.0.1:4000' });
+const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, message: 'a postgres:// URL' });
+const hostPort = z.string().trim().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'host:port, e.g. localhost:7233');
+const name = z.string().trim().min(1, 'must not be empty').max(200);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const envSchema = z.object({
+  NODE_ENV: optional(z.string()),
+  DATABASE_URL: optional(postgresUrl),
+  TEMPORAL_ADDRESS: optional(hostPort).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: optional(name).default('default'),
+  TEMPORAL_TASK_QUEUE: optional(name).default('shop-ops'),
+  SIMULATOR_URL: optional(httpUrl),
+  INVENTORY_URL: optional(httpUrl),
+  PAYMENT_URL: optional(httpUrl),
+  WMS_URL: optional(httpUrl),
+  CARRIER_URL: optional(httpUrl),
+  PLATFORM_URL: optional(httpUrl),
+  MESSAGING_URL: optional(httpUrl),
+  ANALYTICS_URL: optional(httpUrl),
+  CATALOG_URL: optional(httpUrl),
+  HTTP_TIMEOUT_MS: optional(duration({ min: 100, max: 300_000 })).default(5_000),
+  // 0 turns the archiver off
+  ARCHIVE_INTERVAL_MS: optional(duration({ max: 86_400_000 })).default(30_000),
+  HOST: optional(name).default('127.0.0.1'),
+  PORT: optional(port).default(3000),
+  API_KEYS: optional(z.string()),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+  POLICY_OVERRIDES: optional(z.string()),
+  CAMPAIGN_APPROVERS: optional(z.string()),
+  PRICE_APPROVERS: optional(z.string()),
+  WORKFLOW_BUNDLE_PATH: optional(name),
+});
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; reason: string }[]) {
+    super(`configuration is not valid:\n${problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment or throws a ConfigError naming each bad variable and the value it had. */
+export function parseEnv(env: NodeJS.ProcessEnv): Env {
+  const parsed = envSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(
+    parsed.error.issues.map((i) => {
+      const variable = String(i.path[0] ?? '?');
+      const value = env[variable];
+      // secrets and URLs with passwords are not echoed
+      const shown = /KEY|URL|PASSWORD|SECRET/.test(variable) || value === undefined ? '' : ` (got "${value.slice(0, 40)}")`;
+      return { variable, reason: `${i.message}${shown}` };
+    }),
+  );
+}
