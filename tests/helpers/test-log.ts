@@ -1,8 +1,9 @@
 // This test file's log (see tests/setup/environment.js): where the SDK, the servers, the simulator
 // and console output go, so a green run prints none of it and a red one shows it (tests/setup/reporter.js).
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { format } from 'node:util';
+import { format, inspect } from 'node:util';
 
 const file = (): string | undefined => (globalThis as { __TEST_LOG_FILE__?: string }).__TEST_LOG_FILE__;
 
@@ -25,3 +26,9 @@ export function testLog(...parts: unknown[]): void {
 
 /** A line writer with a prefix, e.g. for one child process. */
 export const logAs = (name: string) => (line: string) => testLog(`[${name}] ${line}`);
+
+const sdkLine = ({ level, timestampNanos, message, meta }: LogEntry) =>
+  `${new Date(Number(timestampNanos / 1_000_000n)).toISOString()} [${level}] ${message}${meta && Object.keys(meta).length ? ` ${inspect(meta, { breakLength: Infinity, depth: 4 })}` : ''}`;
+
+/** A Temporal SDK logger writing to this test file's log (the Runtime's; pass it where the SDK takes its own, e.g. MockActivityEnvironment). */
+export const sdkLogger = new DefaultLogger('INFO', (entry) => testLog(sdkLine(entry)));

@@ -2,6 +2,7 @@
 // with zod, refuses redirects and caps the body; a payment `200 {}` is not a payment.
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { sdkLogger } from '../helpers/test-log';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
@@ -115,7 +116,7 @@ it('the refund activity fails non-retryably on a payment 200 {} and records no m
   routes.set('POST /payment/refunds', json(200, {}));
   const key = `refund:${randomUUID()}:pay`;
   const activities = createActivities({ pool, clients: clients(), temporal: undefined as never });
-  const err = await new MockActivityEnvironment().run(activities.refundPayment, { key, ref: 'R1', amount: 100, currency: 'CNY' }).catch((e: unknown) => e);
+  const err = await new MockActivityEnvironment(undefined, { logger: sdkLogger }).run(activities.refundPayment, { key, ref: 'R1', amount: 100, currency: 'CNY' }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ApplicationFailure);
   expect((err as ApplicationFailure).nonRetryable).toBe(true);
   expect((await pool.query('SELECT 1 FROM money_movements WHERE idempotency_key = $1', [key])).rowCount).toBe(0);
