@@ -125,7 +125,7 @@ async function becomesVisibleCase(url: string, idField: string, type: string, bo
   const res = await app.inject({ method: 'POST', url, headers: auth('service'), payload: { ...body, [idField]: businessId } });
   if (res.statusCode !== 201) throw new Error(`POST ${url} answered ${res.statusCode}: ${res.body}`);
   const caseId = `${type}:${businessId}`;
-  await eventually(async () => (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1', [caseId])).rowCount === 1, `case row ${caseId}`, 20_000);
+  await eventually(async () => (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1', [caseId])).rowCount === 1, `case row ${caseId}`);
   const read = await app.inject({ method: 'GET', url: `/v1/cases/${caseId}`, headers: auth('support') });
   if (read.statusCode !== 200) throw new Error(`GET /v1/cases/${caseId} answered ${read.statusCode}: ${read.body}`);
   const { events } = await kit.env.client.workflow.getHandle(caseId).fetchHistory();
@@ -137,7 +137,7 @@ const params = { numRuns: RUNS, endOnFailure: true };
 
 it('every order the API accepts becomes a visible case without a workflow task failure (O1-O11 inputs)', async () => {
   await fc.assert(fc.asyncProperty(orderBody(Date.now()), (o) => becomesVisibleCase('/v1/orders', 'orderId', 'order', o)), params);
-}, 120_000);
+});
 
 it('every refund the API accepts becomes a visible case without a workflow task failure (R1-R5 inputs)', async () => {
   await fc.assert(
@@ -150,8 +150,8 @@ it('every refund the API accepts becomes a visible case without a workflow task 
     }),
     params,
   );
-}, 120_000);
+});
 
 it('every complaint the API accepts becomes a visible case without a workflow task failure (C1-C5 inputs)', async () => {
   await fc.assert(fc.asyncProperty(complaintBody, (c) => becomesVisibleCase('/v1/complaints', 'complaintId', 'complaint', c)), params);
-}, 120_000);
+});
