@@ -145,7 +145,8 @@ describe('one money authority per order (R5)', () => {
     const body = refundBody({ orderId, amount: 40_00 });
     expect((await post('/v1/refunds', body)).statusCode).toBe(201);
     expect((await post(`/v1/refunds/${body.refundId}/response`, { action: 'accept', agent: 'cs-li', note: 'ok' }, 'support')).statusCode).toBe(200);
-    await eventually(async () => (await get(`/v1/refunds/${body.refundId}`, 'support')).json().stage === 'refunded', 'refund paid');
+    // the stage turns refunded before the claim is settled in PostgreSQL: wait for the workflow's end
+    await kit.env.client.workflow.getHandle(`refund:${body.refundId}`).result();
     const res = await get(`/v1/orders/${orderId}/reconciliation`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({

@@ -33,6 +33,9 @@ async function call(method: string, path: string, body?: unknown, role: 'service
 it('PostgreSQL down for 10 s with orders in flight: API and worker never exit, the API answers 503 (never 500), every order is delivered with each side effect once', async () => {
   const pids = { api: e.stack.pid('api'), worker: e.stack.pid('worker') };
   const orders = Array.from({ length: 4 }, () => orderRequest({ orderId: newOrderId('OUT') }));
+  // in flight for sure: the simulated warehouse holds each parcel 15 s a step until PostgreSQL is back
+  // (with its usual 150 ms a step a fast machine could deliver all four before the stop)
+  await e.sim.configure({ stepDelayMs: 15_000 });
   for (const o of orders) expect((await call('POST', '/v1/orders', o, 'service')).status).toBe(201);
   // in flight: each has its first transition recorded, none is delivered yet
   await eventually(async () => (await e.pool.query("SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)", [orders.map((o) => `order:${o.orderId}`)])).rows[0].n === orders.length, 'orders recorded');
@@ -62,6 +65,7 @@ it('PostgreSQL down for 10 s with orders in flight: API and worker never exit, t
     await new Promise((r) => setTimeout(r, 500));
   }
   await e.stack.startDatabase();
+  await e.sim.configure({ stepDelayMs: 150 });
 
   expect(seen.filter((s) => s.status >= 500 && s.status !== 503)).toEqual([]);
   expect(seen.filter((s) => s.status === 503 && s.retryAfter !== '5')).toEqual([]);

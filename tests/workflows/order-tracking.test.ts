@@ -2,6 +2,7 @@
 // sign-off, loss and damage with reship or refund.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { resolveExceptionUpdate } from '../../workflows/order/messages';
+import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { carrier, newOrder, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
 
@@ -101,7 +102,11 @@ it('O10: after a reship, a late event of the lost parcel (here "delivered") is i
   await warehouse(h, 'handed_over', 'SF3333333333');
   const transit = await waitForStage(h, (s) => s.stage === 'in_transit' && s.shipment.round === 2);
   expect(transit.shipment.deliveredAt).toBeUndefined();
-  const { rows } = await kit.pool.query("SELECT detail FROM case_timeline WHERE case_id = $1 AND action = 'carrier_event_ignored'", [h.workflowId]);
+  // the note is written by an activity the signal handler starts: wait for the row
+  const rows = await eventually(async () => {
+    const { rows: found } = await kit.pool.query("SELECT detail FROM case_timeline WHERE case_id = $1 AND action = 'carrier_event_ignored'", [h.workflowId]);
+    return found.length ? found : undefined;
+  }, 'the ignored event on the timeline');
   expect(rows).toEqual([{ detail: expect.objectContaining({ trackingNumber: 'SF1234567890', type: 'delivered' }) }]);
   await carrier(h, 'delivered', 'SF3333333333');
   expect((await h.result()).shipment).toMatchObject({ round: 2, trackingNumber: 'SF3333333333' });
