@@ -2,7 +2,7 @@
 // Retry-After while a dependency is away, and never internal error text on a 5xx.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { DEPENDENCY_NAMES, unavailableDependency } from './unavailable';
+import { DEPENDENCY_NAMES, unavailableDependency } from '../runtime/unavailable';
 
 export interface FieldProblem {
   field: string;

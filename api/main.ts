@@ -1,8 +1,9 @@
-// The API process: config, migrations, Temporal connection, listen.
+// The API process: config, migrations (waiting for PostgreSQL), Temporal connection, listen.
 import { Client } from '@temporalio/client';
 import { apiKeysFor, loadConfig } from '../config';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { untilAvailable } from '../runtime/until-available';
 import { buildApp } from './app';
 import { apiTemporalConnection } from './temporal-connection';
 
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const apiKeys = apiKeysFor(config);
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const pool = createPool(config.databaseUrl, { name: 'api', max: 10 });
-  await migrate(pool);
+  await untilAvailable('PostgreSQL', () => migrate(pool));
   const connection = apiTemporalConnection(config.temporal.address);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = await buildApp({

@@ -1,6 +1,7 @@
-// Every process's PostgreSQL pool. pg emits 'error' when an idle connection dies (PostgreSQL
+// Every process's PostgreSQL pool. pg emits 'error' when a connection dies (PostgreSQL
 // restarted, network gone); without a listener Node exits. Here it is logged and the pool goes
 // on: the next query opens a fresh connection, or fails (the API answers 503, activities retry).
+import type { PoolClient } from 'pg';
 import { Pool } from 'pg';
 
 export interface PoolOptions {
@@ -18,4 +19,24 @@ export function createPool(connectionString: string, opts: PoolOptions): Pool {
   const log = opts.log ?? ((line: string) => console.error(line));
   pool.on('error', (err) => log(`${opts.name}: an idle PostgreSQL connection failed (${(err as Error).message}); reconnecting on next use`));
   return pool;
+}
+
+/**
+ * One checked-out client for `work`. pg-pool drops its own 'error' listener while a client is
+ * checked out, so a connection that dies between two queries would crash the process; here the
+ * error is held, the next query fails instead, and the broken client is discarded, not reused.
+ */
+export async function withClient<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
+  try {
+    return await work(client);
+  } finally {
+    client.removeListener('error', onError);
+    client.release(broken);
+  }
 }

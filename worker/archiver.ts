@@ -5,6 +5,7 @@
 // archived already (or the first run); they are appended oldest first, so the chain reads in time order.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import { withClient } from '../db/pool';
 import { appendHistory, archivedRunIds } from '../activities/store/history-archive';
 import { historyFacts } from './history-json';
 import { fetchFromTemporal, type LoadedHistory } from './history-source';
@@ -64,8 +65,7 @@ export interface PassResult {
 
 /** Closed cases whose latest run is not archived yet, up to `limit` per pass; `skip` holds "workflowId/runId" that failed before. */
 export async function archiveClosedCases(client: Client, pool: Pool, opts: { limit?: number; skip?: Iterable<string> } = {}): Promise<PassResult> {
-  const lock = await pool.connect();
-  try {
+  return withClient(pool, async (lock) => {
     const { rows: got } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PASS_LOCK]);
     if (!got[0].ok) return { ran: false, archived: 0, failures: [] };
     try {
@@ -89,11 +89,9 @@ export async function archiveClosedCases(client: Client, pool: Pool, opts: { lim
       }
       return result;
     } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [PASS_LOCK]);
+      await lock.query('SELECT pg_advisory_unlock($1)', [PASS_LOCK]).catch(() => undefined);
     }
-  } finally {
-    lock.release();
-  }
+  });
 }
 
 export interface Archiver {

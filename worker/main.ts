@@ -1,9 +1,10 @@
-// The worker process: connect, migrate, run until SIGINT/SIGTERM.
+// The worker process: connect (waiting for PostgreSQL and Temporal), migrate, run until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
+import { untilAvailable } from '../runtime/until-available';
 import { startArchiver } from './archiver';
 import { createWorker } from './worker';
 
@@ -11,9 +12,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const pool = createPool(config.databaseUrl, { name: 'worker', max: 10 });
-  await migrate(pool);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  await untilAvailable('PostgreSQL', () => migrate(pool));
+  const address = config.temporal.address;
+  const connection = await untilAvailable('Temporal', () => NativeConnection.connect({ address }));
+  const clientConnection = await untilAvailable('Temporal', () => Connection.connect({ address }));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const worker = await createWorker({
     connection,

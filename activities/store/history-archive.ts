@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Pool, PoolClient } from 'pg';
+import { inTransaction } from './transaction';
 
 /** Serialises appends (and so the chain) across every worker process. */
 const ARCHIVE_LOCK = 7_233_006;
@@ -63,16 +64,11 @@ const toEntry = (r: Row): ArchiveEntry => ({
 });
 
 /** Appends one run; a run archived before is left as it is (idempotent). */
-export async function appendHistory(pool: Pool, input: ArchiveInput): Promise<{ entry: ArchiveEntry; appended: boolean }> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function appendHistory(pool: Pool, input: ArchiveInput): Promise<{ entry: ArchiveEntry; appended: boolean }> {
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [ARCHIVE_LOCK]);
     const existing = await selectOne(client, 'workflow_id = $1 AND run_id = $2', [input.workflowId, input.runId]);
-    if (existing) {
-      await client.query('COMMIT');
-      return { entry: existing, appended: false };
-    }
+    if (existing) return { entry: existing, appended: false };
     const last = (await client.query<Row>(`SELECT ${COLUMNS} FROM history_archive ORDER BY seq DESC LIMIT 1`)).rows[0];
     const seq = last ? Number(last.seq) + 1 : 1;
     const prevHash = last ? last.entry_hash : GENESIS_HASH;
@@ -83,14 +79,8 @@ export async function appendHistory(pool: Pool, input: ArchiveInput): Promise<{ 
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING ${COLUMNS}`,
       [seq, input.workflowId, input.runId, input.workflowType, input.eventCount, input.startedAt, input.closedAt, gzipSync(input.historyJson), contentSha256, prevHash, hash],
     );
-    await client.query('COMMIT');
     return { entry: toEntry(rows[0]), appended: true };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function selectOne(db: Pool | PoolClient, where: string, params: unknown[], withContent = false): Promise<(ArchiveEntry & { gz?: Buffer }) | undefined> {

@@ -3,7 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { ApiError, UnavailableError } from '../errors';
-import { queryFailureReason } from '../unavailable';
+import { queryFailureReason } from '../../runtime/unavailable';
 
 /** Canonical JSON (sorted keys) hash: the same request body always gives the same hash. */
 export function requestHash(body: unknown): string {

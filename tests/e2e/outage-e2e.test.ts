@@ -105,3 +105,24 @@ it('a child that dies (API killed with SIGKILL) is restarted by the launcher wit
   expect(e.stack.unexpectedExits()).toEqual([expect.objectContaining({ name: 'api', signal: 'SIGKILL' })]);
   expect((await call('GET', '/v1/cases?limit=1')).status).toBe(200);
 }, 90_000);
+
+it('a worker that starts while PostgreSQL is down waits for it (no exit), then works the orders', async () => {
+  const exitsBefore = e.stack.unexpectedExits().length;
+  const order = orderRequest({ orderId: newOrderId('OUT') });
+  expect((await call('POST', '/v1/orders', order, 'service')).status).toBe(201);
+  await e.stack.stopDatabase();
+  const before = e.stack.pid('worker')!;
+  process.kill(before, 'SIGKILL');
+  const restarted = await eventually(async () => {
+    const pid = e.stack.pid('worker');
+    return pid && pid !== before ? pid : undefined;
+  }, 'worker restarted', 60_000);
+  await new Promise((r) => setTimeout(r, 8_000)); // long enough for a start-up that gives up to exit and be restarted
+  expect(e.stack.pid('worker')).toBe(restarted);
+  expect(e.stack.unexpectedExits().slice(exitsBefore)).toEqual([expect.objectContaining({ name: 'worker', signal: 'SIGKILL' })]);
+  await e.stack.startDatabase();
+  await e.until(`/v1/orders/${order.orderId}`, (b) => b.stage === 'delivered', `order ${order.orderId} delivered`, 150_000);
+  for (const action of SIDE_EFFECTS) expect([action, await e.count(action, order.orderId)]).toEqual([action, 1]);
+  expect(e.stack.pid('worker')).toBe(restarted);
+  expect(e.stack.unexpectedExits().slice(exitsBefore)).toHaveLength(1);
+}, 300_000);

@@ -1,5 +1,5 @@
 // Which failures mean "a dependency is away for now" (503 + Retry-After) and which are real answers.
-import { queryFailureReason, unavailableDependency } from '../../api/unavailable';
+import { queryFailureReason, unavailableDependency } from '../../runtime/unavailable';
 
 /** A Temporal client failure as the SDK throws it: a ServiceError whose cause carries the gRPC status. */
 const grpc = (code: number) => Object.assign(new Error('Failed to query Workflow'), { cause: Object.assign(new Error(`${code} grpc`), { code, details: '' }) });

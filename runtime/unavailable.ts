@@ -26,12 +26,16 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREAC
 const PG_AWAY = /^(08...|57P0[123]|53300)$/;
 const PG_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended|the database system is (starting up|shutting down)/i;
 
+// connecting to Temporal: the worker's native connection, the client's first connect
+const TEMPORAL_MESSAGES = /Failed to connect before the deadline|tcp connect error/i;
+
 /** Which dependency a failure says is away, if any. */
 export function unavailableDependency(err: unknown): Dependency | undefined {
   for (const e of chain(err)) {
     if (typeof e.code === 'number' && GRPC_AWAY.includes(e.code)) return 'temporal';
     if (typeof e.code === 'string' && (PG_AWAY.test(e.code) || NETWORK.has(e.code))) return 'postgres';
     if (typeof e.message === 'string' && PG_MESSAGES.test(e.message)) return 'postgres';
+    if (e.name === 'TransportError' || (typeof e.message === 'string' && TEMPORAL_MESSAGES.test(e.message))) return 'temporal';
   }
   return undefined;
 }

@@ -1,0 +1,44 @@
+// A PostgreSQL connection that dies while a client is checked out (issue 10): the process goes on,
+// the next query on it fails, the broken client is discarded and the pool serves fresh ones.
+import type { Pool } from 'pg';
+import { createPool, withClient } from '../../db/pool';
+import { inTransaction } from '../../activities/store/transaction';
+
+let pool: Pool;
+let admin: Pool;
+beforeAll(() => {
+  pool = createPool(process.env.DATABASE_URL!, { name: 'test', max: 2, log: () => undefined });
+  admin = createPool(process.env.DATABASE_URL!, { name: 'admin', max: 1, log: () => undefined });
+});
+afterAll(async () => {
+  await pool.end();
+  await admin.end();
+});
+
+async function terminate(pid: number): Promise<void> {
+  await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+}
+
+it('a connection killed between two queries of a checked-out client fails the next query, not the process, and is not reused', async () => {
+  let killedPid = 0;
+  const outcome = await withClient(pool, async (client) => {
+    killedPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    await terminate(killedPid);
+    await new Promise((r) => setTimeout(r, 500)); // the socket closes while nobody is querying: the 'error' event
+    return client.query('SELECT 1').then(() => 'answered', (err: Error) => `failed: ${err.message}`);
+  });
+  expect(outcome).toMatch(/^failed: /);
+  const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  expect(rows[0].pid).not.toBe(killedPid);
+});
+
+it('a transaction whose connection is killed mid-way rejects and the pool goes on', async () => {
+  const done = inTransaction(pool, async (db) => {
+    const pid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    await terminate(pid);
+    await new Promise((r) => setTimeout(r, 500));
+    await db.query('SELECT 1');
+  });
+  await expect(done).rejects.toThrow();
+  expect((await pool.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+});
