@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import { createActivities } from '../../activities';
 import { createClients, type SystemUrls } from '../../activities/clients/systems';
 import { buildSimulator } from '../../simulator/app';
-import { simControl, stopWaiting, type SimControl } from './sim-control';
+import { eventually, simControl, stopWaiting, type SimControl } from './sim-control';
 import { testLog } from './test-log';
 import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
@@ -127,4 +127,15 @@ export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string, gua
         await pool.end();
       })()),
   };
+}
+
+/**
+ * The case row once it satisfies `ok`. Rows are written by an activity that may trail what the
+ * workflow already did (an escalation goes out beside its record), so tests wait for the row.
+ */
+export async function caseRowWhen<R extends Record<string, unknown>>(pool: Pool, caseId: string, columns: string, ok: (row: R) => boolean, what = `case row ${caseId}`): Promise<R> {
+  return eventually(async () => {
+    const { rows } = await pool.query<R>(`SELECT ${columns} FROM cases WHERE case_id = $1`, [caseId]);
+    return rows[0] && ok(rows[0]) ? rows[0] : undefined;
+  }, what);
 }

@@ -7,7 +7,7 @@ import { campaignApprovalUpdate, fileRetrospectiveUpdate } from '../../workflows
 import type { CampaignState } from '../../workflows/campaign/types';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { eventually } from '../helpers/sim-control';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -137,7 +137,7 @@ it('M5: a retrospective not filed within 3 working days escalates to the approve
   const breached = await waitForCampaign(h, (x) => deadline(x, 'retrospective')?.status === 'breached', 'M5 breach');
   expect(breached.breaches).toEqual([expect.objectContaining({ rule: 'M5', action: 'escalated to the approver' })]);
   await eventually(async () => (await staffNotices(kit, req.campaignId)).some((n) => n.role === 'campaign_approver' && /retrospective overdue/.test(n.subject)), 'approver escalation');
-  const { rows: [row] } = await kit.pool.query('SELECT breached, status FROM cases WHERE case_id = $1', [`campaign:${req.campaignId}`]);
+  const row = await caseRowWhen(kit.pool, `campaign:${req.campaignId}`, 'breached, status', (r) => r.breached === true, 'the case row counts the breach');
   expect(row).toEqual({ breached: true, status: 'open' });
 
   await h.executeUpdate(fileRetrospectiveUpdate, { args: [{ filedBy: 'li-marketing', summary: 'late but done' }] });

@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 import { callbackUpdate, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
 import { callback, complaintRequest, deadline, notifiedRoles, received, resolution, startComplaint, staffRoles, stateOf, timelineOf, verification, verify, waitFor } from '../helpers/complaints';
 import { payloads } from '../helpers/orders';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -103,8 +103,7 @@ describe('C3 first response', () => {
     expect(deadline(s, 'first_response')?.status).toBe('breached');
     expect(s.breaches).toEqual([expect.objectContaining({ rule: 'C3', deadlineKey: 'first_response', action: 'escalated to logistics_head' })]);
     expect(await notifiedRoles(kit, req.complaintId, 2)).toEqual(['logistics', 'logistics_head']);
-    const { rows: [row] } = await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [`complaint:${req.complaintId}`]);
-    expect(row.breached).toBe(true);
+    await caseRowWhen(kit.pool, `complaint:${req.complaintId}`, 'breached', (row) => row.breached === true, 'the case row counts the breach');
 
     await verify(h);
     const after = await waitFor(h, (x) => deadline(x, 'first_response')?.status === 'met_late');

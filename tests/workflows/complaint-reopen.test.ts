@@ -13,7 +13,7 @@ import { startDevWorkflowKit } from '../helpers/dev-kit';
 import { payloads } from '../helpers/orders';
 import { WAIT_MS, eventually } from '../helpers/sim-control';
 import { testLog } from '../helpers/test-log';
-import type { WorkflowKit } from '../helpers/workflow-kit';
+import { caseRowWhen, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -134,6 +134,5 @@ it('C3 after a reopening: the fresh resolution deadline escalates to the departm
   // the escalation's notice goes out after the breach is in the state: wait for it
   await eventually(async () => payloads(await kit.sim.ledger({ action: 'staff.notified', ref: id }))
     .some((n) => n.role === 'quality_control_head' && /resolution deadline \(round 2\)/.test(String(n.subject))), 'round 2 escalation to the department head');
-  const { rows: [row] } = await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [`complaint:${id}`]);
-  expect(row.breached).toBe(true);
+  await caseRowWhen(kit.pool, `complaint:${id}`, 'breached', (row) => row.breached === true, 'the case row counts the breach');
 });
