@@ -54,3 +54,6 @@ export function requireRole(keys: Map<string, Principal>, ...allowed: Role[]): R
   };
   return Object.assign(guard, { roles: allowed });
 }
+
+/** Who a human decision is recorded under: the key's name, or its role and key id when it has none. */
+export const actorOf = (p: Principal): string => p.name ?? `${p.role}:${p.keyId}`;

@@ -5,6 +5,8 @@ export interface CaseFilter {
   type?: string;
   status?: 'open' | 'closed';
   overdue?: boolean;
+  /** a step is stuck or failed: a person should look */
+  attention?: boolean;
   /** only cases due before this time */
   dueBefore?: string;
   department?: string;
@@ -26,6 +28,7 @@ export interface CaseListRow {
   stage: string;
   next_due_at: Date | null;
   breached: boolean;
+  attention: boolean;
   customer_id: string | null;
   customer_masked: { name: string; phone: string } | null;
   amount_fen: string | null;
@@ -46,6 +49,7 @@ function where(f: CaseFilter, withStatus: boolean): { sql: string; params: unkno
   if (f.type) add((p) => `case_type = ${p}`, f.type);
   if (withStatus && f.status) add((p) => `status = ${p}`, f.status);
   if (f.overdue !== undefined) parts.push(f.overdue ? 'breached' : 'NOT breached');
+  if (f.attention !== undefined) parts.push(f.attention ? 'attention' : 'NOT attention');
   if (f.dueBefore) add((p) => `next_due_at <= ${p}`, f.dueBefore);
   if (f.department) add((p) => `department = ${p}`, f.department);
   if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
@@ -71,7 +75,7 @@ export async function listCases(pool: Pool, f: CaseFilter, limit: number, cursor
   }
   params.push(limit + 1);
   const { rows } = await pool.query<CaseListRow>(
-    `SELECT case_id, case_type, business_id, status, stage, next_due_at, breached, customer_id, customer_masked,
+    `SELECT case_id, case_type, business_id, status, stage, next_due_at, breached, attention, customer_id, customer_masked,
             amount_fen, currency, department, summary, created_at, updated_at
        FROM cases WHERE ${w.sql}${after}
       ORDER BY next_due_at ASC NULLS LAST, case_id ASC

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type Principal } from '../auth';
-import { caseListQuery, caseListResponse, caseParams, timelineResponse } from '../schemas/cases';
+import { caseListQuery, caseListResponse, caseParams, retryBody, retryResponse, timelineResponse } from '../schemas/cases';
 import { errorResponses as errors } from '../schemas/common';
 import type { CaseService } from '../services/cases';
 
@@ -52,5 +52,20 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
       schema: { tags, summary: 'Who did what and when; personal data masked except for auditors (each unmasked read is logged)', params: caseParams, response: { 200: timelineResponse, ...errors } },
     },
     async (req) => cases.timeline(req.params.caseId, req.principal!, req.ip),
+  );
+
+  r.post(
+    '/v1/cases/:caseId/retry',
+    {
+      onRequest: requireRole(keys, 'support'),
+      schema: {
+        tags,
+        summary: 'Retry what needs attention on an open case: stuck steps resume now, failed best-effort steps run again (recorded under your name)',
+        params: caseParams,
+        body: retryBody,
+        response: { 200: retryResponse, ...errors },
+      },
+    },
+    async (req) => cases.retry(req.params.caseId, req.principal!, req.body?.note),
   );
 }

@@ -40,6 +40,7 @@ export const caseListQuery = z
     type: z.enum(CASE_TYPES).optional(),
     status: z.enum(['open', 'closed']).optional(),
     overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: a deadline is breached and not yet met'),
+    attention: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: a step is stuck after its retries, or a best-effort step failed; POST /v1/cases/:caseId/retry'),
     dueWithin: duration.optional().describe('only cases whose next deadline is within this long (overdue ones included)'),
     department: text(64).optional(),
     customerId: text(64).optional(),
@@ -53,6 +54,15 @@ export type CaseListQuery = z.infer<typeof caseListQuery>;
 
 export const caseParams = z.object({ caseId }).strict();
 
+export const retryBody = z.object({ note: text(500).optional() }).strict().nullish().describe('optional: a note for the timeline');
+export const retryResponse = z.object({
+  caseId: z.string(),
+  retried: z.array(z.object({
+    step: z.string(),
+    outcome: z.enum(['resuming', 'running_again', 'acknowledged']).describe('resuming: a stuck step tries again now; running_again: a failed best-effort step runs again; acknowledged: it failed in an earlier run and cannot run again'),
+  })),
+});
+
 const maskedCustomer = z.object({ name: z.string(), phone: z.string() }).nullable();
 
 export const caseListItem = z.object({
@@ -64,6 +74,8 @@ export const caseListItem = z.object({
   nextDueAt: z.string().nullable(),
   dueInMs: z.number().nullable().describe('negative when overdue'),
   overdue: z.boolean(),
+  attention: z.boolean(),
+  attentionSteps: z.array(z.object({ step: z.string(), reason: z.string(), stuck: z.boolean().describe('true: the case waits for it; false: it failed and the case went on') })),
   customerId: z.string().nullable(),
   customer: maskedCustomer,
   amount: z.object({ value: z.number(), currency: z.string() }).nullable(),

@@ -6,10 +6,11 @@ import { countByStatus, listCases, type CaseListRow } from '../../activities/sto
 import { getCase, getTimeline } from '../../activities/store/cases';
 import { loadPersonalData } from '../../activities/store/personal-data';
 import type { Deadline } from '../../domain/case';
-import type { Principal } from '../auth';
+import { actorOf, type Principal } from '../auth';
 import { ApiError, UnavailableError } from '../errors';
 import { encodeCursor, type CaseListQuery } from '../schemas/cases';
-import { queryCase } from './temporal';
+import { retryStepsUpdate } from '../../workflows/common/messages';
+import { onCase, queryCase } from './temporal';
 import { describeEntry } from './timeline-text';
 
 function item(r: CaseListRow, now: number) {
@@ -23,6 +24,8 @@ function item(r: CaseListRow, now: number) {
     nextDueAt: r.next_due_at?.toISOString() ?? null,
     dueInMs: due === null ? null : due - now,
     overdue: r.breached,
+    attention: r.attention,
+    attentionSteps: Array.isArray(r.summary.attentionSteps) ? (r.summary.attentionSteps as { step: string; reason: string; stuck: boolean }[]) : [],
     customerId: r.customer_id,
     customer: r.customer_masked,
     amount: r.amount_fen === null ? null : { value: Number(r.amount_fen), currency: r.currency ?? 'CNY' },
@@ -43,6 +46,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         type: q.type,
         status: q.status,
         overdue: q.overdue,
+        attention: q.attention,
         dueBefore: q.dueWithin === undefined ? undefined : new Date(now + q.dueWithin).toISOString(),
         department: q.department,
         customerId: q.customerId,
@@ -84,6 +88,13 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         nextActions: pending.filter((a) => a.role === principal.role),
         ...(state ? { state } : { record: { ...row!, amount_fen: row!.amount_fen === null ? null : Number(row!.amount_fen) } }),
       };
+    },
+
+    /** A support lead retries what needs attention; the actor is the authenticated principal. */
+    async retry(caseId: string, principal: Principal, note?: string) {
+      const handle = client.workflow.getHandle(caseId);
+      const result = await onCase(`case ${caseId}`, () => handle.executeUpdate(retryStepsUpdate, { args: [{ by: actorOf(principal), ...(note ? { note } : {}) }] }), handle);
+      return { caseId, retried: result.retried };
     },
 
     /** O11: masked for everyone but auditors; every unmasked read is itself logged. */

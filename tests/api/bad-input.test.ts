@@ -116,6 +116,8 @@ const corpus: Bad[] = [
   { name: 'an unknown list filter', method: 'GET', url: '/v1/cases?colour=red', role: 'support', field: 'querystring.colour' },
   { name: 'a case id with a control character', method: 'GET', url: '/v1/cases/order:A%0A1', role: 'support', field: 'params.caseId' },
   { name: 'a timeline of a malformed case id', method: 'GET', url: '/v1/cases/nope/timeline', role: 'auditor', field: 'params.caseId' },
+  { name: 'a retry note with NUL', method: 'POST', url: '/v1/cases/order:A1/retry', role: 'support', body: { note: 'back\u0000' }, field: 'body.note' },
+  { name: 'a retry with an unknown field', method: 'POST', url: '/v1/cases/order:A1/retry', role: 'support', body: { force: true }, field: 'body.force' },
   { name: 'an access log page before 2^60', method: 'GET', url: `/v1/audit/access-log?before=${2 ** 60}`, role: 'auditor', field: 'querystring.before' },
   { name: 'a history run id with spaces', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=a%20b`, role: 'auditor', field: 'querystring.runId' },
   { name: 'a history run id that is no UUID (found by schemathesis: Temporal answered INVALID_ARGUMENT, the API 500)', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=g`, role: 'auditor', field: 'querystring.runId' },

@@ -33,7 +33,7 @@ const rowOf = async (workflowId: string, runId: string) =>
 const count = async () => Number((await pool.query('SELECT count(*) AS n FROM history_archive')).rows[0].n);
 /** The read model lives in the shared database; the archiver under test reads it from this one. */
 async function copyCase(workflowId: string, patch: { status?: string } = {}): Promise<void> {
-  const { rows: [row] } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [workflowId]);
+  const { rows: [{ attention: _generated, ...row }] } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [workflowId]);
   const r = { ...row, ...patch, customer_masked: JSON.stringify(row.customer_masked), summary: JSON.stringify(row.summary) };
   const cols = Object.keys(r);
   await pool.query(`INSERT INTO cases (${cols.join(',')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(',')})`, cols.map((c) => r[c]));

@@ -1,4 +1,4 @@
-import type { FailedStep } from '../common/best-effort';
+import type { FailedStep, StuckStep } from '../common/steps';
 import type { BusinessCalendar } from '../../domain/calendar';
 import type {
   AlertKind, CampaignBudget, CampaignGoals, CampaignMetrics, CampaignPlan, CampaignRequest, DerivedMetrics, LeadTimeCheck, PlanWarning, RetrospectiveDraft,
@@ -97,6 +97,8 @@ export interface PlanView {
 export type CampaignState = {
   /** best-effort steps that failed (kept on the case; the process went on) */
   failedSteps?: FailedStep[];
+  /** outcome steps waiting for a retry after their bounded retries failed (the case needs attention) */
+  stuckSteps?: StuckStep[];
   campaignId: string;
   workflowId: string;
   stage: CampaignStage;

@@ -7,7 +7,8 @@ import {
 import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import type { ActivitiesShape } from '../common/activities';
-import { bestEffort, needsAttention } from '../common/best-effort';
+import { nowIso, SYSTEM } from '../common/kit';
+import { attentionSummary, caseSteps } from '../common/steps';
 import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { promote } from '../common/promotions';
@@ -15,18 +16,12 @@ import { Recorder } from '../common/recorder';
 import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, resubmitPlanUpdate } from './messages';
 import type { CampaignAlert, CampaignStage, CampaignState, CampaignWorkflowInput, PhaseState, PlanView } from './types';
 
-const act = proxyActivities<ActivitiesShape>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
-});
 // A missed sample is not worth stalling the campaign for: the next interval tries again.
 const metrics = proxyActivities<Pick<ActivitiesShape, 'pullCampaignMetrics'>>({
   startToCloseTimeout: '20s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
-const nowIso = () => new Date().toISOString();
-const SYSTEM = 'system';
 const ALERT_KINDS: AlertKind[] = ['low_conversion', 'spend_ahead'];
 /** Alerts kept in the state (and carried across runs): the oldest cleared ones go first. */
 const MAX_ALERTS = 50;
@@ -112,7 +107,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         samples: s.metrics.samples,
         activeAlerts: s.alerts.filter((a) => !a.clearedAt).map((a) => a.kind),
         pendingActions: pendingActions().map((a) => a.action),
-        attention: needsAttention(s.failedSteps),
+        ...attentionSummary(s),
         deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
       },
       createdAt: input.submittedAt,
@@ -121,9 +116,9 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   );
   const record = recorder.record.bind(recorder);
 
-  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
+  const { act, tryStep } = caseSteps(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    tryStep(step, () => act.notifyStaff({ key: key(step), ref: campaignId, role, subject, body }));
+    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: campaignId, role, subject, body }));
   const tellApprovers = (step: string, subject: string, body: string) =>
     tellStaff(step, 'campaign_approver', subject, `${body} (approvers: ${policy.approvers.join(', ')})`);
   const tellOwner = (step: string, subject: string, body: string) => tellStaff(step, 'campaign_owner', subject, `${body} (owner: ${plan.owner})`);

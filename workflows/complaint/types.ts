@@ -1,4 +1,4 @@
-import type { FailedStep } from '../common/best-effort';
+import type { FailedStep, StuckStep } from '../common/steps';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type {
   Compensation,
@@ -72,6 +72,8 @@ export interface Escalation {
 export type ComplaintState = {
   /** best-effort steps that failed (kept on the case; the process went on) */
   failedSteps?: FailedStep[];
+  /** outcome steps waiting for a retry after their bounded retries failed (the case needs attention) */
+  stuckSteps?: StuckStep[];
   complaintId: string;
   workflowId: string;
   stage: ComplaintStage;

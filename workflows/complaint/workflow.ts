@@ -5,7 +5,6 @@ import {
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
-  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -16,8 +15,8 @@ import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { addMs } from '../../domain/time';
-import type { ActivitiesShape } from '../common/activities';
-import { bestEffort, needsAttention } from '../common/best-effort';
+import { nowIso, SYSTEM } from '../common/kit';
+import { attentionSummary, caseSteps } from '../common/steps';
 import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { moneyRefusal } from '../common/money';
@@ -25,13 +24,7 @@ import { Recorder } from '../common/recorder';
 import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from './messages';
 import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput } from './types';
 
-const act = proxyActivities<ActivitiesShape>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
-});
 
-const nowIso = () => new Date().toISOString();
-const SYSTEM = 'system';
 /** Lists carried into the next run keep their latest entries only: the timeline in PostgreSQL keeps everything. */
 const CARRY_LIMIT = 20;
 
@@ -108,7 +101,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         rootCause: s.closure?.rootCause ?? null,
         compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
         pendingActions: pendingActions().map((a) => a.action),
-        attention: needsAttention(s.failedSteps),
+        ...attentionSummary(s),
         deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
       },
       createdAt: s.receivedAt,
@@ -117,11 +110,11 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   );
   const record = recorder.record.bind(recorder);
 
-  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
+  const { act, tryStep } = caseSteps(record, s);
   const tellCustomer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
-    tryStep(step, () => act.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params }));
+    tryStep(step, (a) => a.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params }));
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    tryStep(step, () => act.notifyStaff({ key: key(step), ref: c.complaintId, role, subject, body }));
+    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: c.complaintId, role, subject, body }));
 
   /** Escalations go to the head of the responsible department; a deadline breach is also recorded as such. */
   async function escalate(rule: string, step: string, reason: string, deadlineKey?: string): Promise<void> {

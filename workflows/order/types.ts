@@ -1,4 +1,4 @@
-import type { FailedStep } from '../common/best-effort';
+import type { FailedStep, StuckStep } from '../common/steps';
 import type { AuditAssessment } from '../../domain/audit';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { CarrierChoice } from '../../domain/carrier';
@@ -75,6 +75,8 @@ export interface LogisticsException {
 export type OrderState = {
   /** best-effort steps that failed (kept on the case; the process went on) */
   failedSteps?: FailedStep[];
+  /** outcome steps waiting for a retry after their bounded retries failed (the case needs attention) */
+  stuckSteps?: StuckStep[];
   orderId: string;
   workflowId: string;
   stage: OrderStage;

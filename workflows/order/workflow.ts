@@ -1,5 +1,5 @@
 // The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
-import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { assessOrder } from '../../domain/audit';
 import { nextDue, type Breach } from '../../domain/case';
 import { chooseCarrier } from '../../domain/carrier';
@@ -8,22 +8,16 @@ import { maskAddress, maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { orderTotalFen } from '../../domain/order';
 import { DAY, addMs } from '../../domain/time';
-import type { ActivitiesShape } from '../common/activities';
 import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
-import { bestEffort, needsAttention } from '../common/best-effort';
+import { nowIso, SYSTEM } from '../common/kit';
+import { attentionSummary, caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, stopForRefundUpdate, warehouseEventSignal } from './messages';
 import type { CarrierEvent, LogisticsException, OrderStage, OrderState, OrderWorkflowInput, WarehouseEvent } from './types';
 
-const act = proxyActivities<ActivitiesShape>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
-});
 
-const nowIso = () => new Date().toISOString();
-const SYSTEM = 'system';
 
 /** Thrown from any wait once a refund has stopped the order; caught at the top of the workflow. */
 class StoppedForRefund extends Error {}
@@ -91,7 +85,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       carrier: s.carrier?.carrier ?? null,
       trackingNumber: s.shipment.trackingNumber ?? null,
       pendingActions: pendingActions().map((a) => a.action),
-      attention: needsAttention(s.failedSteps),
+      ...attentionSummary(s),
       deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
     },
     createdAt: order.paidAt,
@@ -104,11 +98,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule), escalate);
   }
 
-  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
+  const { act, tryStep } = caseSteps(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    tryStep(step, () => act.notifyStaff({ key: key(step), ref: order.orderId, role, subject, body }));
+    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: order.orderId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
-    tryStep(step, () => act.sendSms({ key: key(step), ref: order.orderId, to: order.customer.phone, template, text, params }));
+    tryStep(step, (a) => a.sendSms({ key: key(step), ref: order.orderId, to: order.customer.phone, template, text, params }));
 
   // --- messages -----------------------------------------------------------------------------
   setHandler(orderStateQuery, view);
@@ -219,8 +213,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         await tellBuyer('late-ship-notice', 'ship_delayed', 'Sorry, your order is taking longer than promised to ship. A coupon has been added to your account.', {
           coupon: policy.lateShipCouponFen,
         });
-        const coupon = await tryStep('late-ship-coupon', () =>
-          act.issueCoupon({ key: key('late-ship-coupon'), ref: order.orderId, customerId: order.customer.id, amount: policy.lateShipCouponFen, currency: order.currency, reason: 'O7 late shipment' }), 'O7');
+        const coupon = await tryStep('late-ship-coupon', (a) =>
+          a.issueCoupon({ key: key('late-ship-coupon'), ref: order.orderId, customerId: order.customer.id, amount: policy.lateShipCouponFen, currency: order.currency, reason: 'O7 late shipment' }), 'O7');
         if (!coupon) return;
         s.compensations.push({ kind: 'coupon', amount: policy.lateShipCouponFen, currency: order.currency, rule: 'O7', at: nowIso() });
         await record(SYSTEM, 'compensation_issued', { kind: 'coupon', amount: policy.lateShipCouponFen }, 'O7');
@@ -304,9 +298,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function stopForRefund(): Promise<OrderState> {
     const refundId = s.stoppedForRefund!.refundId;
     s.stage = 'refunded';
-    if (stockHeld) await tryStep('release-for-refund', () => act.releaseStock({ key: key('release-for-refund'), orderId: order.orderId, items: skuLines }));
+    if (stockHeld) await tryStep('release-for-refund', (a) => a.releaseStock({ key: key('release-for-refund'), orderId: order.orderId, items: skuLines }));
     const shipmentId = s.shipment.shipmentId;
-    if (shipmentId) await tryStep(`cancel-shipment-${s.shipment.round}`, () => act.cancelShipment({ key: key(`cancel-shipment-${s.shipment.round}`), orderId: order.orderId, shipmentId, reason: `refund ${refundId}` }));
+    if (shipmentId) await tryStep(`cancel-shipment-${s.shipment.round}`, (a) => a.cancelShipment({ key: key(`cancel-shipment-${s.shipment.round}`), orderId: order.orderId, shipmentId, reason: `refund ${refundId}` }));
     await record(`refund:${refundId}`, 'order_stopped_for_refund', { refundId, stoppedAtStage: s.stoppedAtStage, stockReleased: stockHeld, shipmentCancelled: shipmentId ?? null });
     return finish('order_refunded');
   }
@@ -348,8 +342,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     s.shipment.trackingNumber = tracking;
     let notified = false;
     const notify = (async () => {
-      await tryStep(`tracking-upload-${round}`, () => act.uploadTracking({ key: key(`tracking-upload-${round}`), orderId: order.orderId, carrier: s.carrier!.carrier, trackingNumber: tracking }), 'O9');
-      await tryStep(`tracking-subscribe-${round}`, () => act.subscribeTracking({ key: key(`tracking-subscribe-${round}`), orderId: order.orderId, trackingNumber: tracking, carrier: s.carrier!.carrier }), 'O10');
+      await tryStep(`tracking-upload-${round}`, (a) => a.uploadTracking({ key: key(`tracking-upload-${round}`), orderId: order.orderId, carrier: s.carrier!.carrier, trackingNumber: tracking }), 'O9');
+      await tryStep(`tracking-subscribe-${round}`, (a) => a.subscribeTracking({ key: key(`tracking-subscribe-${round}`), orderId: order.orderId, trackingNumber: tracking, carrier: s.carrier!.carrier }), 'O10');
       await tellBuyer(`shipped-notice-${round}`, 'order_shipped', `Your order has shipped, tracking no. ${tracking}.`, { trackingNumber: tracking });
       notified = true;
     })();
@@ -410,7 +404,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const step = `${reason}-${round}-${attempt}`;
     await record(SYSTEM, 'logistics_exception_opened', { reason, trackingNumber: tracking }, 'O10');
     if (reason === 'carrier_silence') s.breaches.push({ rule: 'O10', deadlineKey: `carrier-silence-${round}`, at: ex.openedAt, action: 'carrier contacted, buyer told' });
-    await tryStep(`carrier-inquiry-${step}`, () => act.inquireCarrier({ key: key(`carrier-inquiry-${step}`), orderId: order.orderId, trackingNumber: tracking, reason }), 'O10');
+    await tryStep(`carrier-inquiry-${step}`, (a) => a.inquireCarrier({ key: key(`carrier-inquiry-${step}`), orderId: order.orderId, trackingNumber: tracking, reason }), 'O10');
     await tellBuyer(`exception-notice-${step}`, 'logistics_exception', 'There is a problem with your delivery; we are on it with the carrier and will keep you posted.', { reason });
     return ex;
   }

@@ -1,4 +1,4 @@
-import type { FailedStep } from '../common/best-effort';
+import type { FailedStep, StuckStep } from '../common/steps';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { Currency } from '../../domain/money';
 import type { PriceChangePolicy } from '../../domain/policy';
@@ -33,6 +33,8 @@ export type PriceChangeStage = 'awaiting_approval' | 'scheduled' | 'applied' | '
 export type PriceChangeState = {
   /** best-effort steps that failed (kept on the case; the process went on) */
   failedSteps?: FailedStep[];
+  /** outcome steps waiting for a retry after their bounded retries failed (the case needs attention) */
+  stuckSteps?: StuckStep[];
   priceChangeId: string;
   workflowId: string;
   stage: PriceChangeStage;

@@ -1,22 +1,16 @@
 // The price-change process (SOP M8): approval before it takes effect, then applied once, on time.
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { nextDue } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
-import type { ActivitiesShape } from '../common/activities';
-import { bestEffort, needsAttention } from '../common/best-effort';
+import { nowIso, SYSTEM } from '../common/kit';
+import { attentionSummary, caseSteps } from '../common/steps';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { Recorder } from '../common/recorder';
 import { priceApprovalUpdate, priceChangeStateQuery } from './messages';
 import type { PriceChangeStage, PriceChangeState, PriceChangeWorkflowInput } from './types';
 
-const act = proxyActivities<ActivitiesShape>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
-});
 
-const nowIso = () => new Date().toISOString();
-const SYSTEM = 'system';
 
 export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Promise<PriceChangeState> {
   const { request: r, policy } = input;
@@ -55,15 +49,15 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     currency,
     nextDueAt: nextDue(s.deadlines),
     breached: s.deadlines.some((d) => d.status === 'breached'),
-    summary: { sku: r.sku, effectiveAt: r.effectiveAt, requestedBy: r.requestedBy, pendingActions: pendingActions().map((a) => a.action), attention: needsAttention(s.failedSteps) },
+    summary: { sku: r.sku, effectiveAt: r.effectiveAt, requestedBy: r.requestedBy, pendingActions: pendingActions().map((a) => a.action), ...attentionSummary(s) },
     createdAt: input.submittedAt,
   }));
   const record = recorder.record.bind(recorder);
-  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
+  const { act, tryStep } = caseSteps(record, s);
   const tellApprovers = (step: string, subject: string, body: string) =>
-    tryStep(step, () => act.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_approver', subject, body: `${body} (approvers: ${policy.approvers.join(', ')})` }));
+    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_approver', subject, body: `${body} (approvers: ${policy.approvers.join(', ')})` }));
   const tellRequester = (step: string, subject: string, body: string) =>
-    tryStep(step, () => act.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_requester', subject, body: `${body} (requested by ${r.requestedBy})` }));
+    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_requester', subject, body: `${body} (requested by ${r.requestedBy})` }));
 
   setHandler(priceChangeStateQuery, view);
   setHandler(

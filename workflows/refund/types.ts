@@ -1,4 +1,4 @@
-import type { FailedStep } from '../common/best-effort';
+import type { FailedStep, StuckStep } from '../common/steps';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { RefundPolicy } from '../../domain/policy';
 import type { RefundRequest } from '../../domain/refund';
@@ -49,6 +49,8 @@ export type RefundStage =
 export type RefundState = {
   /** best-effort steps that failed (kept on the case; the process went on) */
   failedSteps?: FailedStep[];
+  /** outcome steps waiting for a retry after their bounded retries failed (the case needs attention) */
+  stuckSteps?: StuckStep[];
   refundId: string;
   orderId: string;
   workflowId: string;

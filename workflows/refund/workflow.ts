@@ -1,28 +1,22 @@
 // The refund process (SOP R1-R5): respond in 2 h, pay within 24 h of acceptance, close complex
 // cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
-import type { ActivitiesShape } from '../common/activities';
 import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
-import { bestEffort, needsAttention } from '../common/best-effort';
+import { nowIso, SYSTEM } from '../common/kit';
+import { attentionSummary, caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
 import type { CaseDecisionInput, RefundStage, RefundState, RefundWorkflowInput, ResponseInput } from './types';
 
-const act = proxyActivities<ActivitiesShape>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
-});
 
-const nowIso = () => new Date().toISOString();
-const SYSTEM = 'system';
 
 export async function refundWorkflow(input: RefundWorkflowInput): Promise<RefundState> {
   const { request: r, policy } = input;
@@ -82,7 +76,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       complex: s.complex,
       reasonCode: r.reason.code,
       pendingActions: view().pendingActions.map((a) => a.action),
-      attention: needsAttention(s.failedSteps),
+      ...attentionSummary(s),
       deadlines: deadlines.pending().map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
     },
     createdAt: r.requestedAt,
@@ -97,11 +91,11 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       () => tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`),
     );
   }
-  const tryStep = bestEffort(record, () => (s.failedSteps ??= []));
+  const { act, tryStep } = caseSteps(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
-    tryStep(step, () => act.notifyStaff({ key: key(step), ref: r.refundId, role, subject, body }));
+    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.refundId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string) =>
-    tryStep(step, () => act.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } }));
+    tryStep(step, (a) => a.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } }));
 
   // --- human actions: validators refuse what the current stage does not accept --------------------
   const requireStage = (stage: RefundStage, what: string) => {
@@ -224,7 +218,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     const ins = s.inspection!;
     await record(ins.inspectedBy ?? 'warehouse', `return_inspected_${ins.inspection}`, { notes: ins.notes }, 'R4');
     if (ins.inspection === 'ok') {
-      if (r.items?.length) await tryStep('restock', () => act.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items! }), 'R4');
+      if (r.items?.length) await tryStep('restock', (a) => a.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items! }), 'R4');
       await record('inventory', 'stock_restored', { items: r.items ?? [] }, 'R4');
     } else {
       await condition(() => !!decision);
