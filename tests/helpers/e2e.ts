@@ -18,13 +18,14 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+/** persistentTemporal: Temporal keeps its state in a file, so it can be killed and restarted. */
+export async function startE2E(opts: { persistentTemporal?: boolean } = {}): Promise<E2E> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-ops-e2e-'));
   chmodSync(dataDir, 0o755);
   // Every child's output (Temporal, PostgreSQL, simulator, worker, API), line by line with its name, goes to
   // this test file's log, not to the terminal.
   const stack = await startStack({
-    dataDir, ports: await freePorts(), temporalDbFile: null, simAutoProgress: true, simStepDelayMs: 150,
+    dataDir, ports: await freePorts(), temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
     inheritOutput: true, log: (line) => testLog(line),
   });
   const sim = simControl(stack.urls.simulator);
