@@ -11,7 +11,6 @@ import { priceApprovalUpdate, priceChangeStateQuery } from './messages';
 import type { PriceChangeStage, PriceChangeState, PriceChangeWorkflowInput } from './types';
 
 
-
 export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Promise<PriceChangeState> {
   const { request: r, policy } = input;
   const workflowId = workflowInfo().workflowId;
