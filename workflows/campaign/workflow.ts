@@ -10,7 +10,7 @@ import type { ActivitiesShape } from '../common/activities';
 import { nowIso, SYSTEM } from '../common/kit';
 import { attentionSummary, caseSteps } from '../common/steps';
 import { escalateAndRecord } from '../common/escalation';
-import { DeadlineBook, enforce } from '../common/deadlines';
+import { DeadlineBook, enforce, expire } from '../common/deadlines';
 import { promote } from '../common/promotions';
 import { Recorder } from '../common/recorder';
 import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, resubmitPlanUpdate } from './messages';
@@ -231,7 +231,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     }
     await watch;
     if (s.stage === 'expired') {
-      approval.status = 'breached'; // enforce() reports an abandoned wait as cancelled; this one expired
+      expire(approval); // enforce() reports an abandoned wait as cancelled; this one expired
       return 'expired';
     }
     if (s.stage === 'rejected') return 'rejected';

@@ -28,6 +28,21 @@ export interface EnforceOptions {
 
 const now = () => new Date().toISOString();
 
+/** The obligation is fulfilled: met, or met late when it had been breached. */
+export function meet(d: Deadline, at = now()): void {
+  d.status = d.status === 'breached' ? 'met_late' : 'met';
+  d.metAt = at;
+}
+
+/** The due time passed unmet. */
+export function breachDeadline(d: Deadline, at = now()): void {
+  d.status = 'breached';
+  d.breachedAt ??= at;
+}
+
+/** A window that closed unmet and will not be fulfilled any more (an approval nobody gave in time). */
+export const expire = breachDeadline;
+
 /**
  * Waits for `done` until the deadline's (possibly moving) due time; on breach runs `onBreach`
  * once and keeps waiting, because a late fulfilment still has to happen.
@@ -42,15 +57,10 @@ export async function enforce(d: Deadline, opts: EnforceOptions): Promise<void> 
     if (woke && settled()) break;
   }
   if (!settled()) {
-    d.status = 'breached';
-    d.breachedAt = now();
+    breachDeadline(d);
     await opts.onBreach();
     await condition(settled);
   }
-  if (opts.done()) {
-    d.status = d.status === 'breached' ? 'met_late' : 'met';
-    d.metAt = now();
-  } else {
-    d.status = 'cancelled';
-  }
+  if (opts.done()) meet(d);
+  else d.status = 'cancelled';
 }

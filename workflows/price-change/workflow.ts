@@ -5,7 +5,7 @@ import { idempotencyKey } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
 import { nowIso, SYSTEM } from '../common/kit';
 import { attentionSummary, caseSteps } from '../common/steps';
-import { DeadlineBook, enforce } from '../common/deadlines';
+import { DeadlineBook, enforce, expire } from '../common/deadlines';
 import { Recorder } from '../common/recorder';
 import { priceApprovalUpdate, priceChangeStateQuery } from './messages';
 import type { PriceChangeStage, PriceChangeState, PriceChangeWorkflowInput } from './types';
@@ -105,7 +105,7 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
   await watch;
   await reminders;
   if ((s.stage as PriceChangeStage) === 'expired') {
-    approval.status = 'breached'; // enforce() reports an abandoned wait as cancelled; this one expired
+    expire(approval); // enforce() reports an abandoned wait as cancelled; this one expired
     return finish('price_change_expired');
   }
   const d = s.decisions[s.decisions.length - 1];

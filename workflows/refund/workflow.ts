@@ -8,7 +8,7 @@ import { formatMoney } from '../../domain/money';
 import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
 import { escalateAndRecord } from '../common/escalation';
-import { DeadlineBook, enforce } from '../common/deadlines';
+import { breachDeadline, DeadlineBook, enforce, meet } from '../common/deadlines';
 import { nowIso, SYSTEM } from '../common/kit';
 import { attentionSummary, caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
@@ -189,13 +189,11 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     await tellBuyer(`info-request-${round}`, 'refund_info_request', `We need more information for your refund: ${resp.note}`);
     const replyBy = deadlines.open(`customer-reply-${round}`, 'R1', 'the buyer answers the question', addMs(nowIso(), policy.customerReplyMs));
     if (!(await condition(() => !!reply, Math.max(1, Date.parse(replyBy.dueAt) - Date.now())))) {
-      replyBy.status = 'breached';
-      replyBy.breachedAt = nowIso();
+      breachDeadline(replyBy);
       await tellBuyer('no-reply-notice', 'refund_closed_no_reply', 'Your refund request was closed because we did not hear back. You can open a new one at any time.');
       return close('closed_no_reply', 'refund_closed_no_reply');
     }
-    replyBy.status = 'met';
-    replyBy.metAt = reply!.at;
+    meet(replyBy, reply!.at);
     Object.assign(s.infoRequests[s.infoRequests.length - 1], { answeredAt: reply!.at, answer: reply!.message });
     respondFrom = reply!.at;
     await record('customer', 'customer_replied', { message: reply!.message, evidence: reply!.evidence }, 'R1');
