@@ -28,6 +28,19 @@ describe('O6 warehouse deadlines', () => {
     expect(await staffRoles(req.orderId)).toEqual([]);
   });
 
+  it('O6: a hand-over reported before its waybill (events out of order) strands no deadline: both met, the order goes on to the carrier', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await deadlineOpen(h, 'waybill-1');
+    await warehouse(h, 'handed_over'); // the waybill event is late or lost
+    const s = await waitForStage(h, 'in_transit');
+    expect(deadline(s, 'waybill-1')?.status).toBe('met');
+    expect(deadline(s, 'handover-1')?.status).toBe('met');
+    await warehouse(h, 'waybill_printed'); // arriving late, it changes nothing
+    expect((await stateOf(h)).stage).toBe('in_transit');
+    expect(await staffRoles(req.orderId)).toEqual([]);
+  });
+
   it('O6: no waybill within 1 h escalates to the warehouse lead', async () => {
     const req = await newOrder(kit);
     const h = await startOrder(kit, req);

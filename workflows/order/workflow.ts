@@ -170,10 +170,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     s.warehouseEvents.push({ type: ev.type, at: ev.at });
     if (ev.type === 'waybill_printed') {
       s.shipment.printedAt ??= nowIso();
-      if (ev.trackingNumber) s.shipment.trackingNumber = ev.trackingNumber;
+      if (ev.trackingNumber && !s.shipment.handedOverAt) s.shipment.trackingNumber = ev.trackingNumber;
     }
     if (ev.type === 'handed_over') {
       s.shipment.handedOverAt ??= nowIso();
+      s.shipment.printedAt ??= s.shipment.handedOverAt; // a parcel handed over had its waybill: a late print event strands nothing
       if (ev.trackingNumber) s.shipment.trackingNumber = ev.trackingNumber;
     }
     void record('warehouse', `warehouse_${ev.type}`, { eventId: ev.eventId, reportedAt: ev.at, ...(ev.trackingNumber ? { trackingNumber: ev.trackingNumber } : {}) });
