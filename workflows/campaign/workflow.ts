@@ -4,12 +4,12 @@ import {
   alertConditions, budgetTotal, checkLeadTime, deriveMetrics, phaseProblems, planWarnings, retrospectiveDueAt,
   type AlertKind, type CampaignPlan,
 } from '../../domain/campaign';
-import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import type { ActivitiesShape } from '../common/activities';
 import { nowIso, SYSTEM } from '../common/kit';
-import { attentionSummary, caseSteps } from '../common/steps';
-import { escalateAndRecord } from '../common/escalation';
+import { dueFields, listSummary } from '../common/case-row';
+import { caseSteps } from '../common/steps';
+import { recordBreach } from '../common/escalation';
 import { DeadlineBook, enforce, expire } from '../common/deadlines';
 import { promote } from '../common/promotions';
 import { Recorder } from '../common/recorder';
@@ -95,8 +95,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       stage: s.stage,
       amountFen: s.plan.budgetTotal,
       currency: s.plan.currency,
-      nextDueAt: nextDue(s.deadlines),
-      breached: s.deadlines.some((d) => d.status === 'breached'),
+      ...dueFields(s.deadlines),
       summary: {
         name: s.plan.name,
         owner: s.plan.owner,
@@ -106,9 +105,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         currentPhase: s.currentPhase,
         samples: s.metrics.samples,
         activeAlerts: s.alerts.filter((a) => !a.clearedAt).map((a) => a.kind),
-        pendingActions: pendingActions().map((a) => a.action),
-        ...attentionSummary(s),
-        deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+        ...listSummary(s, pendingActions()),
       },
       createdAt: input.submittedAt,
     }),
@@ -123,11 +120,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     tellStaff(step, 'campaign_approver', subject, `${body} (approvers: ${policy.approvers.join(', ')})`);
   const tellOwner = (step: string, subject: string, body: string) => tellStaff(step, 'campaign_owner', subject, `${body} (owner: ${plan.owner})`);
 
-  async function breach(rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>): Promise<void> {
-    const b: Breach = { rule, deadlineKey, at: nowIso(), action };
-    s.breaches.push(b);
-    await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule), escalate);
-  }
+  const breach = (rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>) =>
+    recordBreach(s.breaches, record, { rule, deadlineKey, action }, escalate);
 
   // --- messages -----------------------------------------------------------------------------
   setHandler(campaignStateQuery, view);

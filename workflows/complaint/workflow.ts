@@ -8,7 +8,6 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { nextDue } from '../../domain/case';
 import { chooseCarrier } from '../../domain/carrier';
 import { departmentHead, localTime, redactPhones, routeComplaint, ROOT_CAUSES, type Compensation } from '../../domain/complaint';
 import { idempotencyKey } from '../../domain/ids';
@@ -16,7 +15,8 @@ import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { addMs } from '../../domain/time';
 import { nowIso, SYSTEM } from '../common/kit';
-import { attentionSummary, caseSteps } from '../common/steps';
+import { dueFields, listSummary } from '../common/case-row';
+import { caseSteps } from '../common/steps';
 import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { moneyRefusal } from '../common/money';
@@ -86,8 +86,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       stage: s.stage,
       customerId: c.customer.id,
       customerMasked: { name: s.customer.name, phone: s.customer.phone },
-      nextDueAt: nextDue(s.deadlines),
-      breached: s.deadlines.some((d) => d.status === 'breached'),
+      ...dueFields(s.deadlines),
       summary: {
         category: s.category,
         channel: s.channel,
@@ -100,9 +99,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         promisedBy: s.promisedBy,
         rootCause: s.closure?.rootCause ?? null,
         compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
-        pendingActions: pendingActions().map((a) => a.action),
-        ...attentionSummary(s),
-        deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+        ...listSummary(s, pendingActions()),
       },
       createdAt: s.receivedAt,
     }),

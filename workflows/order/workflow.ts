@@ -1,17 +1,17 @@
 // The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
 import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { assessOrder } from '../../domain/audit';
-import { nextDue, type Breach } from '../../domain/case';
 import { chooseCarrier } from '../../domain/carrier';
 import { idempotencyKey } from '../../domain/ids';
 import { maskAddress, maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { orderTotalFen } from '../../domain/order';
 import { DAY, addMs } from '../../domain/time';
-import { escalateAndRecord } from '../common/escalation';
+import { recordBreach } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { nowIso, SYSTEM } from '../common/kit';
-import { attentionSummary, caseSteps } from '../common/steps';
+import { dueFields, listSummary } from '../common/case-row';
+import { caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, stopForRefundUpdate, warehouseEventSignal } from './messages';
@@ -77,26 +77,20 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     customerMasked: { name: s.customer.name, phone: s.customer.phone },
     amountFen: total,
     currency: order.currency,
-    nextDueAt: nextDue(s.deadlines),
-    breached: s.deadlines.some((d) => d.status === 'breached') || s.breaches.length > 0, // O10 silence breaches no deadline
+    ...dueFields(s.deadlines, s.breaches.length > 0), // O10 silence breaches no deadline
     summary: {
       priority: s.audit?.priority ?? null,
       reasons: s.audit?.reasons ?? [],
       carrier: s.carrier?.carrier ?? null,
       trackingNumber: s.shipment.trackingNumber ?? null,
-      pendingActions: pendingActions().map((a) => a.action),
-      ...attentionSummary(s),
-      deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+      ...listSummary(s, pendingActions()),
     },
     createdAt: order.paidAt,
   }));
   const record = recorder.record.bind(recorder);
 
-  async function breach(rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>): Promise<void> {
-    const b: Breach = { rule, deadlineKey, at: nowIso(), action };
-    s.breaches.push(b);
-    await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action }, rule), escalate);
-  }
+  const breach = (rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>) =>
+    recordBreach(s.breaches, record, { rule, deadlineKey, action }, escalate);
 
   const { act, tryStep } = caseSteps(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>

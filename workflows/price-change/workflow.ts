@@ -1,10 +1,10 @@
 // The price-change process (SOP M8): approval before it takes effect, then applied once, on time.
 import { ActivityFailure, ApplicationFailure, condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { nextDue } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
 import { nowIso, SYSTEM } from '../common/kit';
-import { attentionSummary, caseSteps } from '../common/steps';
+import { dueFields, listSummary } from '../common/case-row';
+import { caseSteps } from '../common/steps';
 import { DeadlineBook, enforce, expire } from '../common/deadlines';
 import { Recorder } from '../common/recorder';
 import { priceApprovalUpdate, priceChangeStateQuery } from './messages';
@@ -46,9 +46,8 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     stage: s.stage,
     amountFen: r.newPrice,
     currency,
-    nextDueAt: nextDue(s.deadlines),
-    breached: s.deadlines.some((d) => d.status === 'breached'),
-    summary: { sku: r.sku, effectiveAt: r.effectiveAt, requestedBy: r.requestedBy, pendingActions: pendingActions().map((a) => a.action), ...attentionSummary(s) },
+    ...dueFields(s.deadlines),
+    summary: { sku: r.sku, effectiveAt: r.effectiveAt, requestedBy: r.requestedBy, ...listSummary(s, pendingActions()) },
     createdAt: input.submittedAt,
   }));
   const record = recorder.record.bind(recorder);

@@ -1,16 +1,16 @@
 // The refund process (SOP R1-R5): respond in 2 h, pay within 24 h of acceptance, close complex
 // cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
-import { nextDue, type Breach } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
-import { escalateAndRecord } from '../common/escalation';
+import { recordBreach } from '../common/escalation';
 import { breachDeadline, DeadlineBook, enforce, meet } from '../common/deadlines';
 import { nowIso, SYSTEM } from '../common/kit';
-import { attentionSummary, caseSteps } from '../common/steps';
+import { dueFields, listSummary } from '../common/case-row';
+import { caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
@@ -68,29 +68,20 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     customerMasked: { name: s.customer.name, phone: s.customer.phone },
     amountFen: r.amount,
     currency: r.currency,
-    nextDueAt: nextDue(s.deadlines),
-    breached: s.deadlines.some((d) => d.status === 'breached'),
+    ...dueFields(s.deadlines),
     summary: {
       orderId: r.orderId,
       kind: r.kind,
       complex: s.complex,
       reasonCode: r.reason.code,
-      pendingActions: view().pendingActions.map((a) => a.action),
-      ...attentionSummary(s),
-      deadlines: deadlines.pending().map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+      ...listSummary(s, view().pendingActions),
     },
     createdAt: r.requestedAt,
   }));
   const record = recorder.record.bind(recorder);
 
-  async function breach(rule: string, deadlineKey: string, role: string, what: string): Promise<void> {
-    const b: Breach = { rule, deadlineKey, at: nowIso(), action: `escalated to ${role}` };
-    s.breaches.push(b);
-    await escalateAndRecord(
-      () => record(SYSTEM, 'deadline_breached', { deadline: deadlineKey, action: b.action }, rule),
-      () => tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`),
-    );
-  }
+  const breach = (rule: string, deadlineKey: string, role: string, what: string) =>
+    recordBreach(s.breaches, record, { rule, deadlineKey, action: `escalated to ${role}` }, () => tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`));
   const { act, tryStep } = caseSteps(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
     tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.refundId, role, subject, body }));

@@ -1,0 +1,17 @@
+// The parts of a case row every process computes the same way: when it is next due, whether it is
+// breached, and the summary keys the case list reads (pending actions, attention, open deadlines).
+import { nextDue, type Deadline } from '../../domain/case';
+import { attentionSummary, type StepsState } from './steps';
+
+/** `breachedWithoutDeadline`: a breach no deadline carries (O10 silence) still marks the row. */
+export function dueFields(deadlines: Deadline[], breachedWithoutDeadline = false) {
+  return { nextDueAt: nextDue(deadlines), breached: deadlines.some((d) => d.status === 'breached') || breachedWithoutDeadline };
+}
+
+export function listSummary(s: StepsState & { deadlines: Deadline[] }, pending: { action: string }[]) {
+  return {
+    pendingActions: pending.map((a) => a.action),
+    ...attentionSummary(s),
+    deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+  };
+}
