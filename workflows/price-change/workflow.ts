@@ -1,8 +1,8 @@
 // The price-change process (SOP M8): approval before it takes effect, then applied once, on time.
-import { ActivityFailure, ApplicationFailure, condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { idempotencyKey } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
-import { nowIso, SYSTEM } from '../common/kit';
+import { failureReason, isOutcomeFailure, nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
 import { DeadlineBook, enforce, expire } from '../common/deadlines';
@@ -123,11 +123,12 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     s.stage = 'applied';
     await record('catalog', 'price_applied', { sku: r.sku, newPrice: price, changeId: applied.changeId }, 'M8');
   } catch (err) {
-    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'BusinessRejection')) throw err;
+    if (!isOutcomeFailure(err)) throw err; // only the catalog's refusal reaches here: faults wait as a stuck step
+    const reason = failureReason(err);
     s.stage = 'failed';
-    s.failure = err.cause.message;
-    await record('catalog', 'price_rejected_by_catalog', { reason: err.cause.message }, 'M8');
-    await tellApprovers('apply-failed', `Price change ${r.sku} failed`, `The catalog refused the new price: ${err.cause.message}`);
+    s.failure = reason;
+    await record('catalog', 'price_rejected_by_catalog', { reason }, 'M8');
+    await tellApprovers('apply-failed', `Price change ${r.sku} failed`, `The catalog refused the new price: ${reason}`);
   }
   return finish(s.stage === 'applied' ? 'price_change_applied' : 'price_change_failed');
 
