@@ -77,3 +77,21 @@ it('M8: without approval before effectiveAt the change expires (after a reminder
   const { rows } = await kit.pool.query('SELECT action FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`price-change:${req.priceChangeId}`]);
   expect(rows.map((r) => r.action)).toEqual(['price_change_requested', 'approval_reminder_sent', 'deadline_breached', 'price_change_expired']);
 });
+
+it('M8: a price the catalog refuses ends the change as failed with the reason, the approvers told; nothing applied', async () => {
+  const req = await priceChangeRequest(kit, 30 * HOUR);
+  const h = await startPriceChange(kit, req);
+  await waitStage(h, 'awaiting_approval');
+  await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] });
+  await kit.sim.configure({ routes: { 'catalog.price': { refuseWith: 422 } } });
+  try {
+    await sleepUntil(kit, Date.parse(req.effectiveAt) + MINUTE);
+    const final = await h.result();
+    expect(final).toMatchObject({ stage: 'failed', failure: expect.stringMatching(/422/) });
+    expect(final.stuckSteps ?? []).toEqual([]); // a refusal is an answer, not a fault to wait on
+  } finally {
+    await kit.sim.configure({ routes: { 'catalog.price': null } });
+  }
+  expect(await applied(req.priceChangeId)).toEqual([]);
+  await eventually(async () => (await staffNotices(kit, req.priceChangeId)).some((n) => /failed/.test(n.subject)), 'approvers told of the refusal');
+});
