@@ -19,7 +19,11 @@ it('O1-O9: an order posted over HTTP reaches delivered, with its case row, timel
   const final = await delivered(req.orderId);
   expect(final).toMatchObject({ status: 'closed', breaches: [] });
 
-  const { rows: [row] } = await e.pool.query('SELECT status, stage FROM cases WHERE case_id = $1', [`order:${req.orderId}`]);
+  // the live state closes before its last transition is written: wait for the row (written with its timeline entry)
+  const row = await eventually(async () => {
+    const { rows: [r] } = await e.pool.query('SELECT status, stage FROM cases WHERE case_id = $1', [`order:${req.orderId}`]);
+    return r?.status === 'closed' ? r : undefined;
+  }, 'the order row closed');
   expect(row).toEqual({ status: 'closed', stage: 'delivered' });
   const { rows: timeline } = await e.pool.query('SELECT action FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`order:${req.orderId}`]);
   expect(timeline.map((t) => t.action)).toEqual(expect.arrayContaining(['order_received', 'stock_deducted', 'warehouse_handed_over', 'carrier_delivered', 'order_delivered']));

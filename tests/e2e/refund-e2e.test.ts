@@ -33,7 +33,11 @@ it('R1/R2/R4: a support lead takes a delivered order\'s refund from request to m
   const final = await refunded(refund.refundId);
   expect(final.deadlines.map((d: { rule: string; status: string }) => `${d.rule}:${d.status}`)).toEqual(['R1:met', 'R2:met']);
   expect(await e.count('payment.refunded', refund.refundId)).toBe(1);
-  const { rows: timeline } = await e.pool.query('SELECT action, rule FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`refund:${refund.refundId}`]);
+  // the stage turns refunded before the closing entry is written: wait for the entry itself
+  const timeline = await eventually(async () => {
+    const { rows } = await e.pool.query<{ action: string }>('SELECT action, rule FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`refund:${refund.refundId}`]);
+    return rows.some((t) => t.action === 'refund_completed') ? rows : undefined;
+  }, 'the refund closed on its timeline');
   expect(timeline.map((t) => t.action)).toEqual(expect.arrayContaining(['refund_requested', 'response_accept', 'refund_paid', 'refund_completed']));
   const { rows: money } = await e.pool.query('SELECT amount_fen, kind FROM money_movements WHERE refund_id = $1', [refund.refundId]);
   expect(money).toEqual([{ amount_fen: '10000', kind: 'refund' }]);
