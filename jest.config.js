@@ -4,10 +4,10 @@ module.exports = {
   testEnvironment: '<rootDir>/tests/setup/environment.js',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { ignoreCodes: [151002] } }],
-    // Some fastify dependencies ship ES modules only (Node runs them; Jest on Node 20 cannot): compile them.
-    '^.+[\\\\/]node_modules[\\\\/](cookie|content-disposition)[\\\\/].+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+    // Some dependencies (fastify's, jose) ship ES modules only (Node runs them; Jest on Node 20 cannot): compile them.
+    '^.+[\\\\/]node_modules[\\\\/](cookie|content-disposition|jose)[\\\\/].+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition|jose)/)'],
   testMatch: ['<rootDir>/tests/**/*.test.ts'],
   globalSetup: '<rootDir>/tests/setup/global-setup.ts',
   globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',

@@ -22,7 +22,7 @@ export function installAccessLog(app: FastifyInstance, pool: Pool): void {
     const p = req.principal;
     await appendAccess(pool, {
       principal: p?.name,
-      role: p?.role,
+      role: p?.roles.join('+'),
       keyId: p?.keyId,
       method: req.method,
       route,

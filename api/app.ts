@@ -8,7 +8,8 @@ import type { Pool } from 'pg';
 import type { Policy } from '../domain/policy';
 import { setInputClock } from '../domain/primitives';
 import { installAccessLog } from './access-log';
-import { parseApiKeys, type RoleGuard, type Role } from './auth';
+import { firstOf, keyAuthenticator, parseApiKeys, type RoleGuard, type Role } from './auth';
+import { jwtAuthenticator, type JwtOptions } from './jwt';
 import { installErrorHandler } from './errors';
 import { complaintRoutes } from './routes/complaints';
 import { marketingRoutes } from './routes/marketing';
@@ -29,7 +30,10 @@ export interface AppDeps {
   client: Client;
   pool: Pool;
   taskQueue: string;
+  /** API_KEYS: "key:role[+role]:name,…" (api/auth.ts) */
   apiKeys: string;
+  /** JWT bearer mode for people, beside the keys */
+  jwt?: JwtOptions;
   policy: () => Policy;
   /** the shop's time zone, for times shown to people (default Asia/Shanghai) */
   timeZone?: string;
@@ -83,7 +87,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const keys = parseApiKeys(deps.apiKeys);
+  const byKey = keyAuthenticator(parseApiKeys(deps.apiKeys));
+  const keys = deps.jwt ? firstOf(byKey, jwtAuthenticator(deps.jwt)) : byKey;
   healthRoutes(app, { client: deps.client, pool: deps.pool });
   orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     pool,
     taskQueue: config.temporal.taskQueue,
     apiKeys,
+    jwt: config.api.jwt,
     policy: () => config.policy,
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
   });

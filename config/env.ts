@@ -56,6 +56,13 @@ export const envSchema = z.object({
   CAMPAIGN_APPROVERS: optional(z.string()),
   PRICE_APPROVERS: optional(z.string()),
   WORKFLOW_BUNDLE_PATH: optional(name),
+  // optional JWT bearer mode for people (api/jwt.ts): issuer and audience, and a JWKS URL or one PEM key
+  AUTH_JWT_ISSUER: optional(name),
+  AUTH_JWT_AUDIENCE: optional(name),
+  AUTH_JWT_JWKS_URL: optional(z.url({ protocol: /^https?$/, message: 'the identity provider\'s JWKS URL' })),
+  AUTH_JWT_PUBLIC_KEY: optional(z.string().trim().startsWith('-----BEGIN PUBLIC KEY-----', 'a PEM public key (-----BEGIN PUBLIC KEY-----)')),
+  AUTH_JWT_ROLES_CLAIM: optional(name).default('roles'),
+  AUTH_JWT_NAME_CLAIM: optional(name).default('sub'),
 });
 export type Env = z.infer<typeof envSchema>;
 

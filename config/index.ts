@@ -3,11 +3,13 @@ import { z } from 'zod';
 import { calendarProblems } from '../domain/calendar';
 import { DEFAULT_POLICY, mergePolicy, type Policy } from '../domain/policy';
 import { systemUrlsFromEnv, type SystemUrls } from '../activities/clients/systems';
-import { parseEnv } from './env';
+import type { JwtOptions } from '../api/jwt';
+import { ConfigError, parseEnv, type Env } from './env';
 
-export { ConfigError } from './env';
+export { ConfigError };
 
-export const DEV_API_KEYS = 'dev-service-key:service,dev-support-key:support,dev-auditor-key:auditor,dev-marketing-key:support:head-of-marketing';
+export { DEV_API_KEYS, keysByRole, keyNamed, plainKeys } from './api-keys';
+import { DEV_API_KEYS, hasDevKey } from './api-keys';
 
 // Sections and keys are checked against the defaults in mergePolicy; values must keep their type.
 const policyOverrides = z.record(z.string(), z.record(z.string(), z.unknown()));
@@ -23,7 +25,7 @@ export interface Config {
   logLevel: string;
   workflowBundlePath?: string;
   policy: Policy;
-  api: { host: string; port: number; apiKeys?: string };
+  api: { host: string; port: number; apiKeys?: string; jwt?: JwtOptions };
 }
 
 /** Throws a ConfigError naming every bad variable; the processes print it and exit. */
@@ -48,14 +50,32 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     policy: withMarketingEnv(mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]), env),
-    api: { host: env.HOST, port: env.PORT, apiKeys: env.API_KEYS },
+    api: { host: env.HOST, port: env.PORT, apiKeys: env.API_KEYS, jwt: jwtOptions(env) },
+  };
+}
+
+/** JWT mode is on when an issuer is set; it then needs the audience and a key source. */
+function jwtOptions(env: Env): JwtOptions | undefined {
+  if (!env.AUTH_JWT_ISSUER) return undefined;
+  const problems: { variable: string; reason: string }[] = [];
+  if (!env.AUTH_JWT_AUDIENCE) problems.push({ variable: 'AUTH_JWT_AUDIENCE', reason: 'required with AUTH_JWT_ISSUER' });
+  if (!env.AUTH_JWT_JWKS_URL === !env.AUTH_JWT_PUBLIC_KEY) problems.push({ variable: 'AUTH_JWT_JWKS_URL', reason: 'set exactly one of AUTH_JWT_JWKS_URL and AUTH_JWT_PUBLIC_KEY' });
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    issuer: env.AUTH_JWT_ISSUER,
+    audience: env.AUTH_JWT_AUDIENCE!,
+    jwksUrl: env.AUTH_JWT_JWKS_URL,
+    publicKeyPem: env.AUTH_JWT_PUBLIC_KEY,
+    rolesClaim: env.AUTH_JWT_ROLES_CLAIM,
+    nameClaim: env.AUTH_JWT_NAME_CLAIM,
   };
 }
 
 /** Development falls back to documented keys; production refuses to run without real ones. */
 export function apiKeysFor(config: Config): string {
+  if (config.production && !config.api.apiKeys) throw new Error('NODE_ENV=production needs API_KEYS (key:role[+role]:name,...); refusing to start with the development keys');
+  if (config.production && hasDevKey(config.api.apiKeys!)) throw new Error('NODE_ENV=production refuses the development keys in API_KEYS');
   if (config.api.apiKeys) return config.api.apiKeys;
-  if (config.production) throw new Error('NODE_ENV=production needs API_KEYS (key:role[:name],...); refusing to start with the development keys');
   return DEV_API_KEYS;
 }
 

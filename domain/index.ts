@@ -12,3 +12,4 @@ export * from './refund';
 export * from './calendar';
 export * from './campaign';
 export * from './promotion';
+export * from './roles';

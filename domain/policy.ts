@@ -45,6 +45,9 @@ export interface RefundPolicy {
   complexCloseMs: number;
   /** R3: notices to customer service at these shares of the outer deadline. */
   complexNoticeShares: number[];
+  /** R2: a refund above this many fen is paid only after two different finance principals approve it
+   * (absent in cases started before the rule: they pay without). */
+  financeApprovalAboveFen?: number;
 }
 
 export interface ComplaintPolicy {
@@ -152,6 +155,7 @@ export const DEFAULT_POLICY: Policy = {
     payoutMs: 24 * HOUR,
     complexCloseMs: 48 * HOUR,
     complexNoticeShares: [0.75, 0.9],
+    financeApprovalAboveFen: 5000_00,
   },
   complaint: {
     firstResponseMs: 24 * HOUR,

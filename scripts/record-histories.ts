@@ -16,18 +16,14 @@ import { PROCESS_SCENARIOS } from './scenarios';
 import type { ApiCaller, Role } from './scenarios/types';
 import { DEFAULT_API_KEYS, freePorts, startStack, type Stack } from './stack';
 import { projectRoot } from './temporal-bin';
+import { keyNamed, keysByRole } from '../config';
 
 const OUT_DIR = join(projectRoot(), 'tests', 'replay', 'histories');
 const CLOSED = /EVENT_TYPE_WORKFLOW_EXECUTION_(COMPLETED|FAILED|TIMED_OUT|CANCELED|TERMINATED|CONTINUED_AS_NEW)/;
 
 /** The first key of each role, and as `approver` the key named head-of-marketing. */
-function keysByRole(spec: string): Record<Role, string> {
-  const keys: Record<string, string> = {};
-  for (const [key, role, name] of spec.split(',').map((e) => e.split(':'))) {
-    keys[role] ??= key;
-    if (name === 'head-of-marketing') keys.approver ??= key;
-  }
-  return keys as Record<Role, string>;
+function keysFor(spec: string): Record<Role, string> {
+  return { ...keysByRole(spec), approver: keyNamed(spec, 'head-of-marketing') ?? '' } as Record<Role, string>;
 }
 
 function caller(baseUrl: string, keys: Record<string, string>, tag: string): ApiCaller {
@@ -108,7 +104,7 @@ async function main(): Promise<void> {
   try {
     let api: ApiCaller;
     if (opt('--api')) {
-      api = caller(opt('--api')!, keysByRole(process.env.API_KEYS ?? DEFAULT_API_KEYS), tag);
+      api = caller(opt('--api')!, keysFor(process.env.API_KEYS ?? DEFAULT_API_KEYS), tag);
     } else {
       dataDir = mkdtempSync(join(tmpdir(), 'record-histories-'));
       chmodSync(dataDir, 0o755);
@@ -123,7 +119,7 @@ async function main(): Promise<void> {
         persistentDb: false,
         env: { POLICY_OVERRIDES: JSON.stringify(overrides), ARCHIVE_INTERVAL_MS: '0' },
       });
-      api = caller(stack.urls.api, keysByRole(stack.env.API_KEYS), tag);
+      api = caller(stack.urls.api, keysFor(stack.env.API_KEYS!), tag);
     }
     const files = await record(api, only);
     console.log(`wrote ${files.length} histories:\n  ${files.map((f) => resolve(f)).join('\n  ')}`);

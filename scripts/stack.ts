@@ -44,7 +44,7 @@ export const DEFAULT_PORTS: StackPorts = {
 };
 
 export { DEV_API_KEYS as DEFAULT_API_KEYS } from '../config';
-import { DEV_API_KEYS as DEFAULT_API_KEYS } from '../config';
+import { DEV_API_KEYS as DEFAULT_API_KEYS, keyNamed, keysByRole } from '../config';
 
 /** Temporal search attribute types accepted by `temporal server start-dev --search-attribute`. */
 export type SearchAttributeType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
@@ -65,7 +65,7 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Forward every child's output, each line prefixed with its name. */
   inheritOutput?: boolean;
-  /** API_KEYS value ("key:role,..."). Default: env API_KEYS, else the dev keys. */
+  /** API_KEYS value ("key:role[+role]:name,..."). Default: env API_KEYS, else the dev keys. */
   apiKeys?: string;
   /** Search attributes to register on the dev server, e.g. { OrderStage: 'Keyword' }. */
   searchAttributes?: Record<string, SearchAttributeType>;
@@ -103,7 +103,7 @@ export interface StackUrls {
 export interface Stack {
   urls: StackUrls;
   ports: StackPorts;
-  /** role -> API key (first key of each role), e.g. apiKeys.service, apiKeys.support, apiKeys.auditor. */
+  /** role -> API key (first key of each role), e.g. apiKeys.orders, apiKeys.support, apiKeys.auditor. */
   apiKeys: Record<string, string>;
   /** The environment given to the simulator, worker and api. */
   env: Record<string, string>;
@@ -172,15 +172,6 @@ function tcpAccepts(port: number): Promise<boolean> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function parseApiKeys(value: string): Record<string, string> {
-  const byRole: Record<string, string> = {};
-  for (const entry of value.split(',')) {
-    const [key, role] = entry.trim().split(':');
-    if (key && role && !(role in byRole)) byRole[role] = key;
-  }
-  return byRole;
-}
 
 // ---------------------------------------------------------------------------
 // Watchdog: kills registered process groups when the parent goes away.
@@ -552,7 +543,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const temporalDbFile = opts.temporalDbFile === undefined ? path.join(dataDir, 'temporal.db') : opts.temporalDbFile;
 
   const apiKeysValue = opts.apiKeys ?? process.env.API_KEYS ?? DEFAULT_API_KEYS;
-  const apiKeys = parseApiKeys(apiKeysValue);
+  const apiKeys = keysByRole(apiKeysValue);
   const namespace = opts.env?.TEMPORAL_NAMESPACE ?? process.env.TEMPORAL_NAMESPACE ?? 'default';
 
   const watchdog = new Watchdog();
@@ -665,7 +656,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       SIMULATOR_HOST: '127.0.0.1',
       SIMULATOR_PORT: String(ports.simulator),
       SIM_WEBHOOK_URL: apiUrl,
-      SIM_WEBHOOK_KEY: apiKeys.service ?? Object.values(apiKeys)[0] ?? '',
+      // the simulator reports as the warehouse and the carrier
+      SIM_WEBHOOK_KEY: keyNamed(apiKeysValue, 'simulator') ?? apiKeys.warehouse ?? '',
       SIM_AUTO_PROGRESS: String(opts.simAutoProgress ?? true),
       ...(opts.simStepDelayMs !== undefined ? { SIM_STEP_DELAY_MS: String(opts.simStepDelayMs) } : {}),
       ...opts.env,

@@ -12,6 +12,7 @@
  * simulator's automatic progress off.
  */
 import * as path from 'node:path';
+import { plainKeys } from '../config';
 import { startStack, type Stack } from './stack';
 import { projectRoot } from './temporal-bin';
 
@@ -29,14 +30,9 @@ function envPort(name: string): number | undefined {
 
 function banner(stack: Stack, dataDir: string): string {
   const { urls, apiKeys } = stack;
-  const keys = (stack.env.API_KEYS ?? '')
-    .split(',')
-    .map((entry) => {
-      const [key, role, name] = entry.split(':');
-      // keys the user configured are secrets: show only which roles exist
-      const shown = process.env.API_KEYS ? `${key.slice(0, 3)}…` : key;
-      return `    ${(role ?? '').padEnd(8)} ${shown}${name ? `  (named ${name})` : ''}`;
-    })
+  // keys the user configured are secrets: show only who holds which roles
+  const keys = plainKeys(stack.env.API_KEYS ?? '')
+    .map((k) => `    ${k.roles.join('+').padEnd(18)} ${process.env.API_KEYS ? `${k.key.slice(0, 3)}…` : k.key}  (${k.name})`)
     .join('\n');
   const order = JSON.stringify({
     orderId: 'demo-1001',
@@ -56,11 +52,11 @@ function banner(stack: Stack, dataDir: string): string {
     `  Simulator        ${urls.simulator}   ledger: ${urls.simulator}/sim/ledger`,
     `  PostgreSQL       ${urls.databaseUrl}`,
     `  Data folder      ${dataDir}`,
-    '  Dev API keys (header "Authorization: Bearer <key>"):',
+    '  API keys (header "Authorization: Bearer <key>"), role and principal:',
     keys,
     '  Try:',
     `    curl -s -X POST ${urls.api}/v1/orders \\`,
-    `      -H 'Authorization: Bearer ${apiKeys.service ?? '<service-key>'}' -H 'Content-Type: application/json' \\`,
+    `      -H 'Authorization: Bearer ${apiKeys.orders ?? '<orders-key>'}' -H 'Content-Type: application/json' \\`,
     `      -d '${order}'`,
     `    curl -s ${urls.api}/v1/orders/demo-1001 -H 'Authorization: Bearer ${apiKeys.support ?? '<support-key>'}'`,
     '  Ctrl-C stops everything.',

@@ -71,7 +71,7 @@ export function defaultConfig(opts: SimulatorOptions): SimConfig {
     autoProgress: opts.autoProgress ?? true,
     stepDelayMs: opts.stepDelayMs ?? 2000,
     webhookUrl: opts.webhookUrl ?? 'http://127.0.0.1:3000',
-    webhookKey: opts.webhookKey ?? 'dev-service-key',
+    webhookKey: opts.webhookKey ?? 'dev-simulator-key-local',
     declineRefunds: [...(opts.declineRefunds ?? [])],
   };
 }

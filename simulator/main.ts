@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     autoProgress: process.env.SIM_AUTO_PROGRESS !== 'false',
     stepDelayMs: envInt('SIM_STEP_DELAY_MS', 2000),
     webhookUrl: (process.env.SIM_WEBHOOK_URL || 'http://127.0.0.1:3000').replace(/\/+$/, ''),
-    webhookKey: process.env.SIM_WEBHOOK_KEY || 'dev-service-key',
+    webhookKey: process.env.SIM_WEBHOOK_KEY || 'dev-simulator-key-local',
     stock: envStock(),
     defaultStock: envInt('SIM_DEFAULT_STOCK', 100),
     logger: { level: process.env.LOG_LEVEL || 'warn' },

@@ -42,7 +42,11 @@ export async function readAccess(pool: Pool, q: AccessQuery) {
   };
   add('case_id', '=', q.caseId);
   add('principal', '=', q.principal);
-  add('role', '=', q.role);
+  // a key may hold several roles, stored as "warehouse+carrier"
+  if (q.role !== undefined) {
+    params.push(q.role);
+    parts.push(`$${params.length} = ANY(string_to_array(role, '+'))`);
+  }
   add('at', '>=', q.from);
   add('at', '<', q.to);
   add('id', '<', q.beforeId);

@@ -4,11 +4,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { readAccess } from '../../activities/store/access-log';
-import { requireRole, type Principal } from '../auth';
+import { requireRole, type Authenticator } from '../auth';
 import { accessLogQuery } from '../schemas/cases';
 import { errorResponses as errors } from '../schemas/common';
 
-export function auditRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Map<string, Principal> }): void {
+export function auditRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/audit/access-log',

@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole, type Principal } from '../auth';
+import { actorOf, requireRole, type Authenticator } from '../auth';
 import { approvalBody, campaignBody, campaignParams, campaignPlanBody, retrospectiveBody, startedCampaign, tooLateBody } from '../schemas/campaigns';
 import { deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
 import { forbiddenApprover, TooLateError, type CampaignService } from '../services/campaigns';
@@ -26,7 +26,7 @@ function tooLate(reply: FastifyReply, err: TooLateError) {
   return reply.status(422).send({ error: 'too_late', message: err.message, rule: 'M1' as const, earliestStartDate, earliestStartAt, workingDays, required });
 }
 
-export function campaignRoutes(app: FastifyInstance, deps: { campaigns: CampaignService; keys: Map<string, Principal> }): void {
+export function campaignRoutes(app: FastifyInstance, deps: { campaigns: CampaignService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { campaigns, keys } = deps;
   const tags = ['campaigns'];
@@ -34,7 +34,7 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
   r.post(
     '/v1/campaigns',
     {
-      onRequest: requireRole(keys, 'support', 'service'),
+      onRequest: requireRole(keys, 'marketing'),
       schema: { tags, summary: 'Submit a campaign plan (M1: at least 10 working days before the first phase; idempotent by campaignId)', body: campaignBody, response: { 200: startedCampaign, 201: startedCampaign, 422: tooLateBody, ...errors } },
     },
     async (req, reply) => {
@@ -51,7 +51,7 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
   r.get(
     '/v1/campaigns/:campaignId',
     {
-      onRequest: requireRole(keys, 'service', 'support', 'auditor'),
+      onRequest: requireRole(keys, 'marketing', 'support', 'auditor'),
       schema: { tags, summary: 'Live state of a campaign with its metrics and alerts (M4)', params: campaignParams, response: { 200: stateSchema, ...errors } },
     },
     async (req) => campaigns.state(req.params.campaignId),
@@ -60,25 +60,25 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
   r.post(
     '/v1/campaigns/:campaignId/approval',
     {
-      onRequest: requireRole(keys, 'support', 'service'),
+      onRequest: requireRole(keys, 'marketing'),
       schema: { tags, summary: 'Approve, reject or send back the plan (M1; configured approvers only)', params: campaignParams, body: approvalBody, response: { 200: stateSchema, ...errors } },
     },
     async (req) => {
-      const name = req.principal?.name;
+      const name = actorOf(req.principal!);
       if (!campaigns.isApprover(name)) throw forbiddenApprover(name, 'campaigns');
-      return campaigns.approve(req.params.campaignId, { decision: req.body.decision, by: name!, ...(req.body.comment ? { comment: req.body.comment } : {}) });
+      return campaigns.approve(req.params.campaignId, { decision: req.body.decision, by: name, ...(req.body.comment ? { comment: req.body.comment } : {}) });
     },
   );
 
   r.put(
     '/v1/campaigns/:campaignId/plan',
     {
-      onRequest: requireRole(keys, 'support', 'service'),
+      onRequest: requireRole(keys, 'marketing'),
       schema: { tags, summary: 'Resubmit a plan sent back for revision (M1 checked again)', params: campaignParams, body: campaignPlanBody, response: { 200: stateSchema, 422: tooLateBody, ...errors } },
     },
     async (req, reply) => {
       try {
-        return await campaigns.resubmit(req.params.campaignId, req.body, req.principal?.name ?? req.body.owner);
+        return await campaigns.resubmit(req.params.campaignId, req.body, actorOf(req.principal!));
       } catch (err) {
         if (err instanceof TooLateError) return tooLate(reply, err);
         throw err;
@@ -89,9 +89,9 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
   r.post(
     '/v1/campaigns/:campaignId/retrospective',
     {
-      onRequest: requireRole(keys, 'support', 'service'),
+      onRequest: requireRole(keys, 'marketing'),
       schema: { tags, summary: 'File the retrospective (M5: within 3 working days of the end)', params: campaignParams, body: retrospectiveBody, response: { 200: stateSchema, ...errors } },
     },
-    async (req) => campaigns.fileRetrospective(req.params.campaignId, req.body),
+    async (req) => campaigns.fileRetrospective(req.params.campaignId, { ...req.body, filedBy: actorOf(req.principal!) }),
   );
 }

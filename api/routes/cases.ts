@@ -2,12 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole, type Principal } from '../auth';
+import { requireRole, type Authenticator } from '../auth';
 import { caseListQuery, caseListResponse, caseParams, retryBody, retryResponse, timelineResponse } from '../schemas/cases';
 import { errorResponses as errors } from '../schemas/common';
 import type { CaseService } from '../services/cases';
 
-export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; keys: Map<string, Principal> }): void {
+export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { cases, keys } = deps;
   const tags = ['cases'];
@@ -15,7 +15,7 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
   r.get(
     '/v1/cases',
     {
-      onRequest: requireRole(keys, 'support', 'auditor'),
+      onRequest: requireRole(keys, 'support', 'finance', 'auditor'),
       schema: { tags, summary: 'All cases, most urgent first; filters, cursor pages, totals per status', querystring: caseListQuery, response: { 200: caseListResponse, ...errors } },
     },
     async (req) => cases.list(req.query),
@@ -24,7 +24,7 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
   r.get(
     '/v1/cases/:caseId',
     {
-      onRequest: requireRole(keys, 'support', 'auditor'),
+      onRequest: requireRole(keys, 'support', 'finance', 'auditor'),
       schema: {
         tags,
         summary: 'One case: live state while running, final record once closed; deadlines with time remaining; what your role may do next',

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole, type Principal } from '../auth';
+import { actorOf, requireRole, type Authenticator } from '../auth';
 import { breachSchema, caseActionSchema, deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
 import { callbackBody, causesQuery, causesReport, complaintBody, complaintParams, resolutionBody, startedComplaint, verificationBody } from '../schemas/complaints';
 import type { ComplaintService } from '../services/complaints';
@@ -23,7 +23,7 @@ const stateSchema = z
   .describe('the complaint workflow state: stage, department, deadlines, breaches, escalations, reopen count, decisions (personal data masked, O11)');
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
-export function complaintRoutes(app: FastifyInstance, deps: { complaints: ComplaintService; keys: Map<string, Principal> }): void {
+export function complaintRoutes(app: FastifyInstance, deps: { complaints: ComplaintService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { complaints, keys } = deps;
   const tags = ['complaints'];
@@ -32,7 +32,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.post(
     '/v1/complaints',
     {
-      onRequest: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'crm'),
       schema: { tags, summary: 'Report a complaint: recorded, acknowledged with a promised time, routed (C2); idempotent by complaintId', body: complaintBody, response: { 200: startedComplaint, 201: startedComplaint, ...errors } },
     },
     async (req, reply) => {
@@ -54,7 +54,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
   r.get(
     '/v1/complaints/:complaintId',
     {
-      onRequest: requireRole(keys, 'service', 'support', 'auditor'),
+      onRequest: requireRole(keys, 'crm', 'support', 'auditor'),
       schema: { tags, summary: 'Live state of a complaint', params: complaintParams, response: { 200: stateSchema, ...errors } },
     },
     async (req) => complaints.state(req.params.complaintId),
@@ -66,7 +66,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
       onRequest: requireRole(keys, 'support'),
       schema: act('First response: verify the facts, valid or unfounded (C3, 24 h)', verificationBody),
     },
-    async (req) => complaints.verify(req.params.complaintId, req.body),
+    async (req) => complaints.verify(req.params.complaintId, { ...req.body, verifiedBy: actorOf(req.principal!) }),
   );
 
   r.post(
@@ -75,7 +75,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
       onRequest: requireRole(keys, 'support'),
       schema: act('Resolve with optional compensation, summary and improvement note (C3 48 h, C5)', resolutionBody),
     },
-    async (req) => complaints.resolve(req.params.complaintId, req.body),
+    async (req) => complaints.resolve(req.params.complaintId, { ...req.body, resolvedBy: actorOf(req.principal!) }),
   );
 
   r.post(
@@ -84,6 +84,6 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
       onRequest: requireRole(keys, 'support'),
       schema: act('Callback attempt: not reached, satisfied (closes) or not (reopens) (C4, 24 h)', callbackBody),
     },
-    async (req) => complaints.callback(req.params.complaintId, req.body),
+    async (req) => complaints.callback(req.params.complaintId, { ...req.body, calledBy: actorOf(req.principal!) }),
   );
 }

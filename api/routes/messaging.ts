@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { listMessages, recordCustomerActivity, recordUnsubscribe } from '../../activities/store/promotions';
-import { requireRole, type Principal } from '../auth';
+import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';
 import { errorBody } from '../schemas/common';
 import { customerActivityBody, messageLogQuery, unsubscribeBody } from '../schemas/messaging';
@@ -26,7 +26,7 @@ const logEntry = z.object({
 });
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
-export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Map<string, Principal> }): void {
+export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { pool, keys } = deps;
   const tags = ['messaging'];
@@ -34,7 +34,7 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
   r.post(
     '/v1/messaging/unsubscribe',
     {
-      onRequest: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'messaging-gateway'),
       schema: {
         tags, summary: 'Gateway callback: the customer opted out of promotional messages (M6; repeats are harmless)', body: unsubscribeBody,
         response: { 200: z.object({ customerId: z.string(), unsubscribedAt: z.string() }), ...errors },
@@ -50,7 +50,7 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
   r.post(
     '/v1/messaging/customer-activity',
     {
-      onRequest: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'orders', 'payments'),
       schema: { tags, summary: 'Order/refund facts for the re-engagement filter (M7)', body: customerActivityBody, response: { 202: z.object({ accepted: z.literal(true) }), ...errors } },
     },
     async (req, reply) => {
@@ -62,7 +62,7 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
   r.get(
     '/v1/messaging/log',
     {
-      onRequest: requireRole(keys, 'support', 'auditor'),
+      onRequest: requireRole(keys, 'marketing', 'support', 'auditor'),
       schema: { tags, summary: 'Every promotional send or skip with its reason (M6/M7)', querystring: messageLogQuery, response: { 200: z.object({ entries: z.array(logEntry) }), ...errors } },
     },
     async (req) => ({ entries: await listMessages(pool, req.query) }),

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { reconcile, recordOrderFunds } from '../../activities/store/order-money';
-import { requireRole, type Principal } from '../auth';
+import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';
 import { currency, errorResponses, pastTime, positiveFen } from '../schemas/common';
 import { orderParams } from '../schemas/orders';
@@ -32,14 +32,14 @@ const reconciliation = z
   })
   .describe('per order: what was paid, reserved and refunded, by which case and gateway attempt (R5)');
 
-export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Map<string, Principal> }): void {
+export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['orders'];
 
   r.get(
     '/v1/orders/:orderId/reconciliation',
     {
-      onRequest: requireRole(deps.keys, 'auditor'),
+      onRequest: requireRole(deps.keys, 'finance', 'auditor'),
       schema: { tags, summary: 'Money reconciliation of one order: paid, reserved, refunded, every payout attempt (R5)', params: orderParams, response: { 200: reconciliation, ...errorResponses } },
     },
     async (req) => {
@@ -52,7 +52,7 @@ export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys:
   r.put(
     '/v1/orders/:orderId/imported-payment',
     {
-      onRequest: requireRole(deps.keys, 'service'),
+      onRequest: requireRole(deps.keys, 'orders', 'payments'),
       schema: {
         tags,
         summary: 'Import what an order from before this system paid, so refunds against it can be checked (201; 200 when the same; 409 when different)',

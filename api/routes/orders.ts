@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole, type Principal } from '../auth';
+import { actorOf, requireRole, type Authenticator, type Role } from '../auth';
 import { caseActionSchema, caseState, errorBody, errorResponses } from '../schemas/common';
 import { auditBody, carrierEventBody, exceptionResolutionBody, orderBody, orderParams, startedOrder, warehouseEventBody } from '../schemas/orders';
 import type { OrderService } from '../services/orders';
@@ -11,7 +11,7 @@ const accepted = z.object({ accepted: z.literal(true) });
 const errors = errorResponses;
 const stateSchema = caseState('orderId', 'the order workflow state: stage, deadlines with due times, breaches, decisions, pending actions (personal data masked, O11)');
 
-export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; keys: Map<string, Principal> }): void {
+export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { orders, keys } = deps;
   const tags = ['orders'];
@@ -20,7 +20,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.post(
     '/v1/orders',
     {
-      onRequest: requireRole(keys, 'service'),
+      onRequest: requireRole(keys, 'orders'),
       schema: { tags, summary: 'Start an order (idempotent by orderId)', body: orderBody, response: { 200: startedOrder, 201: startedOrder, ...errors } },
     },
     async (req, reply) => {
@@ -32,7 +32,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
   r.get(
     '/v1/orders/:orderId',
     {
-      onRequest: requireRole(keys, 'service', 'support', 'auditor'),
+      onRequest: requireRole(keys, 'orders', 'support', 'finance', 'auditor'),
       schema: { tags, summary: 'Live state of an order', params: orderParams, response: { 200: stateSchema, ...errors } },
     },
     async (req) => orders.state(req.params.orderId),
@@ -44,7 +44,7 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
       onRequest: requireRole(keys, 'support'),
       schema: act('Manual audit decision (O4)', auditBody),
     },
-    async (req) => orders.audit(req.params.orderId, req.body),
+    async (req) => orders.audit(req.params.orderId, { ...req.body, reviewer: actorOf(req.principal!) }),
   );
 
   r.post(
@@ -53,19 +53,19 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
       onRequest: requireRole(keys, 'support'),
       schema: act('Reship or refund after loss or damage (O10)', exceptionResolutionBody),
     },
-    async (req) => orders.resolveException(req.params.orderId, req.body),
+    async (req) => orders.resolveException(req.params.orderId, { ...req.body, agent: actorOf(req.principal!) }),
   );
 
   // Webhooks answer 202 once the event is durably with the workflow; duplicates are ignored by eventId.
-  const webhook = <B extends z.ZodType>(path: string, summary: string, body: B, deliver: (orderId: string, ev: z.infer<B>) => Promise<void>) =>
+  const webhook = <B extends z.ZodType>(path: string, role: Role, summary: string, body: B, deliver: (orderId: string, ev: z.infer<B>) => Promise<void>) =>
     r.post(
       `/v1/orders/:orderId/${path}`,
-      { onRequest: requireRole(keys, 'service'), schema: { tags, summary, params: orderParams, body, response: { 202: accepted, ...errors } } },
+      { onRequest: requireRole(keys, role), schema: { tags, summary, params: orderParams, body, response: { 202: accepted, ...errors } } },
       async (req, reply) => {
         await deliver(req.params.orderId, req.body as z.infer<B>);
         return reply.status(202).send({ accepted: true });
       },
     );
-  webhook('warehouse-events', 'WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)', warehouseEventBody, orders.warehouseEvent);
-  webhook('carrier-events', 'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)', carrierEventBody, orders.carrierEvent);
+  webhook('warehouse-events', 'warehouse', 'WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)', warehouseEventBody, orders.warehouseEvent);
+  webhook('carrier-events', 'carrier', 'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)', carrierEventBody, orders.carrierEvent);
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole, type Principal } from '../auth';
+import { actorOf, requireRole, type Authenticator } from '../auth';
 import { deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
 import { priceApprovalBody, priceChangeBody, priceChangeParams, startedPriceChange, tooSoonBody } from '../schemas/price-changes';
 import { forbiddenApprover } from '../services/campaigns';
@@ -19,7 +19,7 @@ const stateSchema = z
   .describe('the price-change workflow state');
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
-export function priceChangeRoutes(app: FastifyInstance, deps: { priceChanges: PriceChangeService; keys: Map<string, Principal> }): void {
+export function priceChangeRoutes(app: FastifyInstance, deps: { priceChanges: PriceChangeService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { priceChanges, keys } = deps;
   const tags = ['price-changes'];
@@ -27,12 +27,12 @@ export function priceChangeRoutes(app: FastifyInstance, deps: { priceChanges: Pr
   r.post(
     '/v1/price-changes',
     {
-      onRequest: requireRole(keys, 'support', 'service'),
+      onRequest: requireRole(keys, 'marketing'),
       schema: { tags, summary: 'Request a price change (M8: at least 24 h ahead; idempotent by priceChangeId)', body: priceChangeBody, response: { 200: startedPriceChange, 201: startedPriceChange, 422: tooSoonBody, ...errors } },
     },
     async (req, reply) => {
       try {
-        const { created, ...started } = await priceChanges.start(req.body);
+        const { created, ...started } = await priceChanges.start({ ...req.body, requestedBy: actorOf(req.principal!) });
         return reply.status(created ? 201 : 200).send(started);
       } catch (err) {
         if (!(err instanceof TooSoonError)) throw err;
@@ -44,7 +44,7 @@ export function priceChangeRoutes(app: FastifyInstance, deps: { priceChanges: Pr
   r.get(
     '/v1/price-changes/:priceChangeId',
     {
-      onRequest: requireRole(keys, 'service', 'support', 'auditor'),
+      onRequest: requireRole(keys, 'marketing', 'support', 'auditor'),
       schema: { tags, summary: 'Live state of a price change', params: priceChangeParams, response: { 200: stateSchema, ...errors } },
     },
     async (req) => priceChanges.state(req.params.priceChangeId),
@@ -53,13 +53,13 @@ export function priceChangeRoutes(app: FastifyInstance, deps: { priceChanges: Pr
   r.post(
     '/v1/price-changes/:priceChangeId/approval',
     {
-      onRequest: requireRole(keys, 'support', 'service'),
+      onRequest: requireRole(keys, 'marketing'),
       schema: { tags, summary: 'Approve or reject before it takes effect (M8; configured approvers only)', params: priceChangeParams, body: priceApprovalBody, response: { 200: stateSchema, ...errors } },
     },
     async (req) => {
-      const name = req.principal?.name;
+      const name = actorOf(req.principal!);
       if (!priceChanges.isApprover(name)) throw forbiddenApprover(name, 'price changes');
-      return priceChanges.approve(req.params.priceChangeId, { decision: req.body.decision, by: name!, ...(req.body.comment ? { comment: req.body.comment } : {}) });
+      return priceChanges.approve(req.params.priceChangeId, { decision: req.body.decision, by: name, ...(req.body.comment ? { comment: req.body.comment } : {}) });
     },
   );
 }

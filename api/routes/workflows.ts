@@ -1,14 +1,14 @@
 // /v1/workflows/:workflowId: auditors read any case's full event history and replay it against the current code.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireRole, type Principal } from '../auth';
+import { requireRole, type Authenticator } from '../auth';
 import { errorBody } from '../schemas/common';
 import { historyResponse, replayBody, replayResponse, runQuery, workflowParams } from '../schemas/workflows';
 import type { WorkflowAuditService } from '../services/workflows';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
-export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService; keys: Map<string, Principal> }): void {
+export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { audit, keys } = deps;
   const tags = ['audit'];

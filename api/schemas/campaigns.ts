@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { budgetTotal, phaseProblems } from '../../domain/campaign';
 import { sumProblems } from '../../domain/primitives';
 import { PROMOTION_AUDIENCES } from '../../domain/promotion';
-import { businessId, currency, errorBody, fen, freeText, noteText, phone, plannedTime, positiveFen, text } from './common';
+import { businessId, currency, errorBody, fen, freeText, noteText, phone, plannedTime, positiveFen, text, ignoredActor } from './common';
 
 // Within the planning horizon, so the business calendar (M1, M5) never counts across centuries.
 const phase = z.object({ name: text(50), startsAt: plannedTime, endsAt: plannedTime }).strict();
@@ -62,7 +62,7 @@ export const approvalBody = z
   .refine((a) => a.decision === 'approve' || !!a.comment, { path: ['comment'], message: 'reject and revise need a comment' });
 
 export const retrospectiveBody = z
-  .object({ filedBy: text(100), summary: freeText(8000), improvements: noteText(8000).optional() })
+  .object({ filedBy: ignoredActor, summary: freeText(8000), improvements: noteText(8000).optional() })
   .strict();
 
 const leadTime = z.object({

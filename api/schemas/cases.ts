@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CASE_TYPES } from '../../domain/ids';
+import { ROLES } from '../../domain/roles';
 import { isoTime, text } from './common';
 
 const caseId = z.string().regex(/^[a-z-]+:[A-Za-z0-9._-]{1,64}$/, 'a case id like order:A1001');
@@ -113,7 +114,7 @@ export const accessLogQuery = z
   .object({
     caseId: text(100).optional(),
     principal: text(100).optional(),
-    role: z.enum(['service', 'support', 'auditor']).optional(),
+    role: z.enum(ROLES).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
     before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('id of the oldest entry of the previous page'),

@@ -59,3 +59,6 @@ export function caseState<K extends string>(idField: K, description: string) {
 export function caseActionSchema<P extends z.ZodType, S extends z.ZodType>(tags: string[], params: P, state: S) {
   return <B extends z.ZodType>(summary: string, body: B) => ({ tags, summary, params, body, response: { 200: state, ...errorResponses } });
 }
+
+/** Older callers named the actor in the body; it is accepted and ignored: the actor is the key's principal. */
+export const ignoredActor = text(100).optional().describe('ignored: the actor is always the authenticated principal');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINT_SEVERITIES, ROOT_CAUSES } from '../../domain/complaint';
-import { businessId, currency, customer, freeText, isoTime, noteText, positiveFen, text } from './common';
+import { businessId, currency, customer, freeText, isoTime, noteText, positiveFen, text, ignoredActor } from './common';
 
 export const complaintBody = z
   .object({
@@ -20,7 +20,7 @@ const department = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'a department code
 
 export const verificationBody = z
   .object({
-    verifiedBy: text(100),
+    verifiedBy: ignoredActor,
     valid: z.boolean().describe('false: the complaint is unfounded; it still gets a resolution (the explanation) and a callback (C1)'),
     finding: freeText(1000),
     responsibleDept: department.optional().describe('re-routes the case'),
@@ -45,7 +45,7 @@ const compensation = z.discriminatedUnion('type', [
 
 export const resolutionBody = z
   .object({
-    resolvedBy: text(100),
+    resolvedBy: ignoredActor,
     resolution: freeText(1000).describe('what was done; for an unfounded complaint the explanation, sent to the customer'),
     compensation: compensation.optional().describe('carried out once through payment or the warehouse'),
     summary: freeText(500).describe('C5: kept with the closed case'),
@@ -55,7 +55,7 @@ export const resolutionBody = z
 
 export const callbackBody = z
   .object({
-    calledBy: text(100),
+    calledBy: ignoredActor,
     reached: z.boolean(),
     satisfied: z.boolean().optional().describe('required when reached; false reopens the case (C4)'),
     note: freeText(1000),

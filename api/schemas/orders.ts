@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CARRIER_EVENT_TYPES, WAREHOUSE_EVENT_TYPES } from '../../workflows/order/types';
 import { lineTotalProblems } from '../../domain/primitives';
-import { businessId, currency, customer, fen, isoTime, noteText, pastTime, plannedTime, text } from './common';
+import { businessId, currency, customer, fen, isoTime, noteText, pastTime, plannedTime, text, ignoredActor } from './common';
 
 export const orderBody = z
   .object({
@@ -49,14 +49,14 @@ export const orderParams = z.object({ orderId: businessId }).strict();
 export const auditBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    reviewer: text(100),
+    reviewer: ignoredActor,
     reason: noteText(500).optional(),
   })
   .strict()
   .refine((a) => a.decision !== 'reject' || !!a.reason, { path: ['reason'], message: 'a rejection needs a reason' });
 
 export const exceptionResolutionBody = z
-  .object({ action: z.enum(['reship', 'refund']), agent: text(100), note: noteText(500).optional() })
+  .object({ action: z.enum(['reship', 'refund']), agent: ignoredActor, note: noteText(500).optional() })
   .strict();
 
 export const warehouseEventBody = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessId, currency, errorBody, freeText, noteText, plannedTime, positiveFen, text } from './common';
+import { businessId, currency, errorBody, freeText, noteText, plannedTime, positiveFen, text, ignoredActor } from './common';
 
 export const priceChangeBody = z
   .object({
@@ -8,7 +8,7 @@ export const priceChangeBody = z
     newPrice: positiveFen.describe('fen'),
     currency: currency.optional(),
     effectiveAt: plannedTime.describe('at least 24 h after submission (M8), within 730 days'),
-    requestedBy: text(100),
+    requestedBy: ignoredActor,
     reason: freeText(2000),
   })
   .strict();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { REFUND_KINDS, REFUND_REASON_CODES } from '../../domain/refund';
-import { businessId, currency, customer, freeText, httpUrl, noteText, pastTime, positiveFen, text } from './common';
+import { businessId, currency, customer, freeText, httpUrl, noteText, pastTime, positiveFen, text, ignoredActor } from './common';
 
 const skuLines = z.array(z.object({ sku: text(64), quantity: z.number().int().positive().max(10_000) }).strict()).min(1).max(200);
 
@@ -32,7 +32,7 @@ export const refundParams = z.object({ refundId: businessId }).strict();
 export const responseBody = z
   .object({
     action: z.enum(['accept', 'reject', 'request_info']),
-    agent: text(100),
+    agent: ignoredActor,
     note: freeText(1000),
     reason: noteText(500).optional(),
   })
@@ -42,15 +42,20 @@ export const responseBody = z
 export const customerReplyBody = z.object({ message: freeText(2000), evidence: z.array(httpUrl).max(20).optional() }).strict();
 
 export const returnReceivedBody = z
-  .object({ inspection: z.enum(['ok', 'damaged', 'missing']), notes: noteText(1000), inspectedBy: text(100).optional() })
+  .object({ inspection: z.enum(['ok', 'damaged', 'missing']), notes: noteText(1000), inspectedBy: ignoredActor })
   .strict();
 
 export const decisionBody = z
   .object({
     decision: z.enum(['refund', 'reject', 'retry_payment', 'close']).describe('refund|reject after inspection; retry_payment|close after a declined payment'),
-    agent: text(100),
+    agent: ignoredActor,
     reason: noteText(500).optional(),
   })
   .strict();
+
+export const financeApprovalBody = z
+  .object({ decision: z.enum(['approve', 'reject']), note: noteText(500).optional() })
+  .strict()
+  .refine((b) => b.decision !== 'reject' || !!b.note, { path: ['note'], message: 'a rejection needs a reason' });
 
 export const startedRefund = z.object({ refundId: z.string(), workflowId: z.string(), runId: z.string(), status: z.enum(['open', 'closed']) });

@@ -6,7 +6,7 @@ import { countByStatus, listCases, type CaseListRow } from '../../activities/sto
 import { getCase, getTimeline } from '../../activities/store/cases';
 import { loadPersonalData } from '../../activities/store/personal-data';
 import type { Deadline } from '../../domain/case';
-import { actorOf, type Principal } from '../auth';
+import { actorOf, hasRole, type Principal } from '../auth';
 import { ApiError, UnavailableError } from '../errors';
 import { encodeCursor, type CaseListQuery } from '../schemas/cases';
 import { retryStepsUpdate } from '../../workflows/common/messages';
@@ -85,7 +85,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         status: (state?.status as string | undefined) ?? row!.status,
         stage: (state?.stage as string | undefined) ?? row!.stage,
         deadlines,
-        nextActions: pending.filter((a) => a.role === principal.role),
+        nextActions: pending.filter((a) => (principal.roles as string[]).includes(a.role)),
         ...(state ? { state } : { record: { ...row!, amount_fen: row!.amount_fen === null ? null : Number(row!.amount_fen) } }),
       };
     },
@@ -102,12 +102,12 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
       const row = await getCase(pool, caseId);
       if (!row) throw new ApiError(404, 'not_found', `case ${caseId} not found`);
       const entries = (await getTimeline(pool, caseId)).map((e) => ({ ...e, text: describeEntry(e, timeZone) }));
-      const unmasked = principal.role === 'auditor';
+      const unmasked = hasRole(principal, 'auditor');
       let customer: unknown = row.customer_masked;
       if (unmasked) {
         customer = (await loadPersonalData(pool, caseId))?.customer ?? row.customer_masked;
         await appendAccess(pool, {
-          principal: principal.name, role: principal.role, keyId: principal.keyId, method: 'GET', route: '/v1/cases/:caseId/timeline',
+          principal: principal.name, role: principal.roles.join('+'), keyId: principal.keyId, method: 'GET', route: '/v1/cases/:caseId/timeline',
           caseId, statusCode: 200, outcome: 'unmasked_read', source, detail: { fields: ['customer'] },
         });
       }

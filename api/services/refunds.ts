@@ -7,8 +7,8 @@ import { confirmClaim, dropClaim, reserveRefund } from '../../activities/store/r
 import { workflowIdFor } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
 import type { RefundPolicy } from '../../domain/policy';
-import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from '../../workflows/refund/messages';
-import type { CaseDecisionInput, CustomerReplyInput, RefundState, ResponseInput, ReturnReceivedInput } from '../../workflows/refund/types';
+import { caseDecisionUpdate, customerReplyUpdate, financeApprovalUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from '../../workflows/refund/messages';
+import type { CaseDecisionInput, CustomerReplyInput, FinanceApprovalInput, RefundState, ResponseInput, ReturnReceivedInput } from '../../workflows/refund/types';
 import type { refundWorkflow } from '../../workflows/refund/workflow';
 import { ApiError } from '../errors';
 import type { RefundBody } from '../schemas/refunds';
@@ -91,6 +91,7 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
     returnReceived: (refundId: string, input: ReturnReceivedInput) =>
       update(refundId, returnReceivedUpdate, input),
     decide: (refundId: string, input: CaseDecisionInput) => update(refundId, caseDecisionUpdate, input),
+    approveAsFinance: (refundId: string, input: FinanceApprovalInput) => update(refundId, financeApprovalUpdate, input),
   };
 }
 export type RefundService = ReturnType<typeof refundService>;

@@ -21,7 +21,7 @@ async function submitCampaign(api: ApiCaller, startsInSeconds: number): Promise<
     ],
     riskPlan: 'Pause the subsidy if conversion drops.',
   };
-  await expectStatus(api.call('POST', '/v1/campaigns', 'service', body), 201, 'submit campaign');
+  await expectStatus(api.call('POST', '/v1/campaigns', 'marketing', body), 201, 'submit campaign');
   return campaignId;
 }
 
@@ -35,7 +35,7 @@ export const campaignScenarios: ProcessScenarios = {
         const id = await submitCampaign(api, 5);
         await expectStatus(api.call('POST', `/v1/campaigns/${id}/approval`, 'approver', { decision: 'approve', comment: 'go' }), 200, 'approve');
         await api.until(`/v1/campaigns/${id}`, (b) => b.stage === 'awaiting_retrospective', `campaign ${id} ended`);
-        await expectStatus(api.call('POST', `/v1/campaigns/${id}/retrospective`, 'service', { filedBy: 'li-marketing', summary: 'GMV on target' }), 200, 'retrospective');
+        await expectStatus(api.call('POST', `/v1/campaigns/${id}/retrospective`, 'marketing', { summary: 'GMV on target' }), 200, 'retrospective');
         await api.until(`/v1/campaigns/${id}`, closed, `campaign ${id} completed`);
         return `campaign:${id}`;
       },
@@ -53,8 +53,8 @@ export const campaignScenarios: ProcessScenarios = {
 
 async function requestPriceChange(api: ApiCaller, effectiveInSeconds: number): Promise<string> {
   const priceChangeId = api.id('REC-P');
-  const body = { priceChangeId, sku: 'TEA-1', newPrice: 79_00, effectiveAt: inSeconds(effectiveInSeconds), requestedBy: 'li-marketing', reason: 'festival price' };
-  await expectStatus(api.call('POST', '/v1/price-changes', 'service', body), 201, 'request price change');
+  const body = { priceChangeId, sku: 'TEA-1', newPrice: 79_00, effectiveAt: inSeconds(effectiveInSeconds), reason: 'festival price' };
+  await expectStatus(api.call('POST', '/v1/price-changes', 'marketing', body), 201, 'request price change');
   return priceChangeId;
 }
 

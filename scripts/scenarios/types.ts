@@ -1,6 +1,6 @@
 // What a recording scenario is: a run of one process over the HTTP API, from start to close.
 /** `approver`: the key named as campaign and price approver (head-of-marketing in development). */
-export type Role = 'service' | 'support' | 'auditor' | 'approver';
+export type Role = 'orders' | 'crm' | 'marketing' | 'support' | 'finance' | 'auditor' | 'approver';
 
 export interface ApiCaller {
   call(method: string, path: string, role: Role, body?: unknown): Promise<{ status: number; body: Record<string, any> }>;

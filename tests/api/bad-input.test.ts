@@ -3,11 +3,10 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../api/app';
-import { DEV_API_KEYS } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { MAX_FEN } from '../../domain/primitives';
 import { DAY } from '../../domain/time';
-import { auth } from '../helpers/api';
+import { auth, KEYS, TEST_API_KEYS } from '../helpers/api';
 import { campaignRequest, earliestStart } from '../helpers/campaigns';
 import { orderRequest } from '../helpers/orders';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -17,7 +16,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   kit = await startWorkflowKit('bad-input');
   // the wall clock, as in production: "paidAt in the future" is judged against it
-  app = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: DEV_API_KEYS, policy: () => DEFAULT_POLICY });
+  app = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
 });
 afterAll(async () => {
   await app?.close();
@@ -43,7 +42,7 @@ const priceChange = () => ({
 }) as Record<string, any>;
 const cursorOf = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 
-type Role = 'service' | 'support' | 'auditor' | 'marketing';
+type Role = keyof typeof KEYS;
 interface Bad {
   name: string;
   method: 'GET' | 'POST' | 'PUT';
@@ -95,6 +94,7 @@ const corpus: Bad[] = [
   { name: 'a customer reply with NUL', method: 'POST', url: `/v1/refunds/${id()}/customer-reply`, role: 'service', body: { message: NUL }, field: 'body.message' },
   { name: 'an inspection with an unknown field', method: 'POST', url: `/v1/refunds/${id()}/return-received`, role: 'service', body: { inspection: 'ok', notes: '', grade: 'A' }, field: 'body.grade' },
   { name: 'a refund decision that is a number', method: 'POST', url: `/v1/refunds/${id()}/decision`, role: 'support', body: { decision: 1, agent: 'a' }, field: 'body.decision' },
+  { name: 'a finance approval without a decision', method: 'POST', url: `/v1/refunds/${id()}/finance-approval`, role: 'finance', body: { note: 'ok' }, field: 'body.decision' },
   // complaints
   { name: 'NUL in a complaint description', method: 'POST', url: '/v1/complaints', role: 'service', body: { ...complaint(), description: NUL }, field: 'body.description' },
   { name: 'a complaint with a lone surrogate in the name', method: 'POST', url: '/v1/complaints', role: 'service', body: { ...complaint(), customer: { id: 'C-1', name: LONE, phone: '13812341234' } }, field: 'body.customer.name' },
@@ -124,17 +124,17 @@ const corpus: Bad[] = [
   { name: 'a replay run id that is no UUID', method: 'POST', url: `/v1/workflows/order:${id()}/replay?runId=0`, role: 'auditor', field: 'querystring.runId' },
   { name: 'a replay body with an unknown field', method: 'POST', url: `/v1/workflows/order:${id()}/replay`, role: 'auditor', body: { runId: 'r1', force: true }, field: 'body.force' },
   // marketing
-  { name: 'a campaign phase in year 0002', method: 'POST', url: '/v1/campaigns', role: 'support', body: { ...campaign(), phases: [{ name: 'warm-up', startsAt: '0002-01-01T00:00:00Z', endsAt: '0002-01-04T00:00:00Z' }] }, field: 'body.phases.0.startsAt' },
-  { name: 'a campaign phase ten years ahead', method: 'POST', url: '/v1/campaigns', role: 'support', body: { ...campaign(), phases: [{ name: 'warm-up', startsAt: '2036-01-01T00:00:00Z', endsAt: '2036-01-04T00:00:00Z' }] }, field: 'body.phases.0.startsAt' },
-  { name: 'a campaign budget over the ceiling', method: 'POST', url: '/v1/campaigns', role: 'support', body: { ...campaign(), budget: { promotion: MAX_FEN, subsidy: MAX_FEN, materials: 0, reserve: 0 } }, field: 'body.budget' },
-  { name: 'a campaign risk plan with NUL', method: 'POST', url: '/v1/campaigns', role: 'support', body: { ...campaign(), riskPlan: NUL }, field: 'body.riskPlan' },
-  { name: 'a campaign id of 70 characters', method: 'GET', url: `/v1/campaigns/${'C'.repeat(70)}`, role: 'support', field: 'params.campaignId' },
+  { name: 'a campaign phase in year 0002', method: 'POST', url: '/v1/campaigns', role: 'marketing', body: { ...campaign(), phases: [{ name: 'warm-up', startsAt: '0002-01-01T00:00:00Z', endsAt: '0002-01-04T00:00:00Z' }] }, field: 'body.phases.0.startsAt' },
+  { name: 'a campaign phase ten years ahead', method: 'POST', url: '/v1/campaigns', role: 'marketing', body: { ...campaign(), phases: [{ name: 'warm-up', startsAt: '2036-01-01T00:00:00Z', endsAt: '2036-01-04T00:00:00Z' }] }, field: 'body.phases.0.startsAt' },
+  { name: 'a campaign budget over the ceiling', method: 'POST', url: '/v1/campaigns', role: 'marketing', body: { ...campaign(), budget: { promotion: MAX_FEN, subsidy: MAX_FEN, materials: 0, reserve: 0 } }, field: 'body.budget' },
+  { name: 'a campaign risk plan with NUL', method: 'POST', url: '/v1/campaigns', role: 'marketing', body: { ...campaign(), riskPlan: NUL }, field: 'body.riskPlan' },
+  { name: 'a campaign id of 70 characters', method: 'GET', url: `/v1/campaigns/${'C'.repeat(70)}`, role: 'marketing', field: 'params.campaignId' },
   { name: 'an approval comment with NUL', method: 'POST', url: `/v1/campaigns/${id()}/approval`, role: 'marketing', body: { decision: 'reject', comment: NUL }, field: 'body.comment' },
-  { name: 'a resubmitted plan in year 9999', method: 'PUT', url: `/v1/campaigns/${id()}/plan`, role: 'support', body: (() => { const { campaignId: _c, ...plan } = campaign(); return { ...plan, phases: [{ name: 'a', startsAt: '9999-01-01T00:00:00Z', endsAt: '9999-01-02T00:00:00Z' }] }; })(), field: 'body.phases.0.startsAt' },
-  { name: 'a retrospective with a lone surrogate', method: 'POST', url: `/v1/campaigns/${id()}/retrospective`, role: 'support', body: { filedBy: 'a', summary: LONE }, field: 'body.summary' },
-  { name: 'a price of 2^53 fen', method: 'POST', url: '/v1/price-changes', role: 'support', body: { ...priceChange(), newPrice: 2 ** 53 }, field: 'body.newPrice' },
-  { name: 'a price change effective in 2099', method: 'POST', url: '/v1/price-changes', role: 'support', body: { ...priceChange(), effectiveAt: '2099-01-01T00:00:00Z' }, field: 'body.effectiveAt' },
-  { name: 'a price change id with a slash', method: 'GET', url: '/v1/price-changes/a%2Fb', role: 'support', field: 'params.priceChangeId' },
+  { name: 'a resubmitted plan in year 9999', method: 'PUT', url: `/v1/campaigns/${id()}/plan`, role: 'marketing', body: (() => { const { campaignId: _c, ...plan } = campaign(); return { ...plan, phases: [{ name: 'a', startsAt: '9999-01-01T00:00:00Z', endsAt: '9999-01-02T00:00:00Z' }] }; })(), field: 'body.phases.0.startsAt' },
+  { name: 'a retrospective with a lone surrogate', method: 'POST', url: `/v1/campaigns/${id()}/retrospective`, role: 'marketing', body: { filedBy: 'a', summary: LONE }, field: 'body.summary' },
+  { name: 'a price of 2^53 fen', method: 'POST', url: '/v1/price-changes', role: 'marketing', body: { ...priceChange(), newPrice: 2 ** 53 }, field: 'body.newPrice' },
+  { name: 'a price change effective in 2099', method: 'POST', url: '/v1/price-changes', role: 'marketing', body: { ...priceChange(), effectiveAt: '2099-01-01T00:00:00Z' }, field: 'body.effectiveAt' },
+  { name: 'a price change id with a slash', method: 'GET', url: '/v1/price-changes/a%2Fb', role: 'marketing', field: 'params.priceChangeId' },
   { name: 'a price approval that is a boolean', method: 'POST', url: `/v1/price-changes/${id()}/approval`, role: 'marketing', body: { decision: true }, field: 'body.decision' },
   { name: 'an unsubscribe at offset +20:42', method: 'POST', url: '/v1/messaging/unsubscribe', role: 'service', body: { customerId: id(), at: '2026-04-23T10:48:57+20:42' }, field: 'body.at' },
   { name: 'a purchase in the future', method: 'POST', url: '/v1/messaging/customer-activity', role: 'service', body: { customerId: id(), purchasedAt: '2090-01-01T00:00:00Z' }, field: 'body.purchasedAt' },

@@ -2,10 +2,10 @@
 // test server, worker, simulator and PostgreSQL.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
-import { DEV_API_KEYS, loadConfig } from '../../config';
+import { loadConfig } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { DAY, HOUR, MINUTE } from '../../domain/time';
-import { auth } from '../helpers/api';
+import { auth, TEST_API_KEYS } from '../helpers/api';
 import { campaignRequest, earliestStart, setAnalytics, sleepUntil, threePhases, uid } from '../helpers/campaigns';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -18,7 +18,7 @@ let app: FastifyInstance;
 const policy = { ...DEFAULT_POLICY, campaign: { ...DEFAULT_POLICY.campaign, monitorIntervalMs: 6 * HOUR } };
 beforeAll(async () => {
   kit = await startWorkflowKit('campaigns-api');
-  app = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: DEV_API_KEYS, policy: () => policy });
+  app = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => policy });
 });
 afterAll(async () => {
   await app?.close();
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 type Role = 'service' | 'support' | 'auditor' | 'marketing';
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, role: Role = 'support', payload?: unknown) =>
+const call = (method: 'GET' | 'POST' | 'PUT', url: string, role: Role = 'marketing', payload?: unknown) =>
   app.inject({ method, url, headers: auth(role), ...(payload === undefined ? {} : { payload: payload as object }) });
 /** The API checks M1 against its own clock; the test server's clock runs ahead once time was skipped. */
 const now = async () => Math.max(Date.now(), await kit.env.currentTimeMs());
@@ -36,7 +36,7 @@ describe('POST /v1/campaigns (M1, M2)', () => {
   it('M1: a first phase exactly 10 working days ahead is accepted (201) with the lead-time check and M2 warnings', async () => {
     const start = earliestStart(Date.now());
     const req = campaignRequest(start, { budget: { promotion: 60_000_00, subsidy: 20_000_00, materials: 10_000_00, reserve: 10_000_00 } });
-    const res = await call('POST', '/v1/campaigns', 'support', req);
+    const res = await call('POST', '/v1/campaigns', 'marketing', req);
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body).toMatchObject({ campaignId: req.campaignId, workflowId: `campaign:${req.campaignId}`, status: 'open', leadTime: { ok: true, workingDays: 10, required: 10 } });
@@ -49,7 +49,7 @@ describe('POST /v1/campaigns (M1, M2)', () => {
   it('M1: one working day short is refused with 422 naming the earliest allowed start, and nothing starts', async () => {
     const start = earliestStart(Date.now());
     const req = campaignRequest(start - 1); // 23:59:59.999 the day before
-    const res = await call('POST', '/v1/campaigns', 'support', req);
+    const res = await call('POST', '/v1/campaigns', 'marketing', req);
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ error: 'too_late', rule: 'M1', earliestStartAt: new Date(start).toISOString(), required: 10, workingDays: expect.any(Number) });
     expect(res.json().earliestStartDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -67,7 +67,7 @@ describe('POST /v1/campaigns (M1, M2)', () => {
     ['an unknown field', (r) => ({ ...r, discount: 5 }), 'body.discount'],
   ])('rejects %s with 400 naming the field', async (_name, mutate, field) => {
     const req = campaignRequest(earliestStart(Date.now()) + DAY);
-    const res = await call('POST', '/v1/campaigns', 'support', mutate(req as unknown as Record<string, unknown>));
+    const res = await call('POST', '/v1/campaigns', 'marketing', mutate(req as unknown as Record<string, unknown>));
     expect(res.statusCode).toBe(400);
     expect(fields(res)).toContain(field);
     expect((await call('GET', `/v1/campaigns/${req.campaignId}`)).statusCode).toBe(404);
@@ -75,23 +75,23 @@ describe('POST /v1/campaigns (M1, M2)', () => {
 
   it('the same campaign again answers 200 with the existing case; a different body is a 409', async () => {
     const req = campaignRequest(earliestStart(Date.now()) + DAY);
-    const first = await call('POST', '/v1/campaigns', 'service', req);
-    const again = await call('POST', '/v1/campaigns', 'service', { ...req });
+    const first = await call('POST', '/v1/campaigns', 'marketing', req);
+    const again = await call('POST', '/v1/campaigns', 'marketing', { ...req });
     expect(again.statusCode).toBe(200);
     expect(again.json().runId).toBe(first.json().runId);
-    expect((await call('POST', '/v1/campaigns', 'service', { ...req, name: 'other' })).statusCode).toBe(409);
+    expect((await call('POST', '/v1/campaigns', 'marketing', { ...req, name: 'other' })).statusCode).toBe(409);
     expect((await call('POST', '/v1/campaigns', 'auditor', req)).statusCode).toBe(403);
   });
 });
 
 describe('approval (M1): only configured approvers', () => {
-  it('M1: 403 for a key without an approver name, 200 for the head of marketing, 409 when no longer waiting', async () => {
+  it('M1: 403 for a key without the marketing role, 200 for the head of marketing, 409 when no longer waiting', async () => {
     const req = campaignRequest(earliestStart(Date.now()) + DAY);
-    await call('POST', '/v1/campaigns', 'support', req);
+    await call('POST', '/v1/campaigns', 'marketing', req);
     const url = `/v1/campaigns/${req.campaignId}/approval`;
     const forbidden = await call('POST', url, 'support', { decision: 'approve' });
     expect(forbidden.statusCode).toBe(403);
-    expect(forbidden.json().message).toMatch(/may not approve campaigns/);
+    expect(forbidden.json().message).toMatch(/role support may not/);
     expect((await call('POST', url, 'auditor', { decision: 'approve' })).statusCode).toBe(403);
     expect(fields(await call('POST', url, 'marketing', { decision: 'reject' }))).toContain('body.comment');
     const ok = await call('POST', url, 'marketing', { decision: 'approve', comment: 'go' });
@@ -108,13 +108,13 @@ describe('approval (M1): only configured approvers', () => {
     expect(config.policy.campaign.approvers).toEqual(['alice', 'bob']);
     expect(loadConfig({ PRICE_APPROVERS: 'carol' }).policy.priceChange.approvers).toEqual(['carol']);
     expect(loadConfig({}).policy.campaign.approvers).toEqual(['head-of-marketing']);
-    const custom = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: `${DEV_API_KEYS},alice-key:support:alice`, policy: () => config.policy });
+    const custom = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: `${TEST_API_KEYS},alice-key-local-0001:marketing:alice`, policy: () => config.policy });
     try {
       const req = campaignRequest(earliestStart(Date.now()) + DAY);
-      await custom.inject({ method: 'POST', url: '/v1/campaigns', headers: auth('support'), payload: req });
+      await custom.inject({ method: 'POST', url: '/v1/campaigns', headers: auth('marketing'), payload: req });
       const url = `/v1/campaigns/${req.campaignId}/approval`;
       expect((await custom.inject({ method: 'POST', url, headers: auth('marketing'), payload: { decision: 'approve' } })).statusCode).toBe(403);
-      const res = await custom.inject({ method: 'POST', url, headers: { authorization: 'Bearer alice-key' }, payload: { decision: 'approve' } });
+      const res = await custom.inject({ method: 'POST', url, headers: { authorization: 'Bearer alice-key-local-0001' }, payload: { decision: 'approve' } });
       expect(res.statusCode).toBe(200);
       expect(res.json().decisions[0].by).toBe('alice');
     } finally {
@@ -125,18 +125,18 @@ describe('approval (M1): only configured approvers', () => {
   it('M1: "revise" sends the plan back; PUT /plan one working day short is 422, a valid plan is re-checked (200), and only while revising', async () => {
     const base = Date.now();
     const req = campaignRequest(earliestStart(base) + DAY);
-    await call('POST', '/v1/campaigns', 'support', req);
+    await call('POST', '/v1/campaigns', 'marketing', req);
     const { campaignId, ...plan } = req;
-    expect((await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'support', plan)).statusCode).toBe(409);
+    expect((await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'marketing', plan)).statusCode).toBe(409);
     expect((await call('POST', `/v1/campaigns/${campaignId}/approval`, 'marketing', { decision: 'revise', comment: 'more subsidy' })).json().stage).toBe('revising');
-    const short = await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'support', { ...plan, phases: threePhases(earliestStart(base) - 1) });
+    const short = await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'marketing', { ...plan, phases: threePhases(earliestStart(base) - 1) });
     expect(short.statusCode).toBe(422);
     expect(short.json()).toMatchObject({ rule: 'M1', earliestStartAt: new Date(earliestStart(base)).toISOString() });
     const revised = { ...plan, budget: { promotion: 45_000_00, subsidy: 35_000_00, materials: 10_000_00, reserve: 10_000_00 } };
-    const ok = await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'support', revised);
+    const ok = await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'marketing', revised);
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ stage: 'awaiting_approval', revision: 2, plan: { budget: revised.budget } });
-    expect(fields(await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'support', { ...revised, campaignId }))).toContain('body.campaignId');
+    expect(fields(await call('PUT', `/v1/campaigns/${campaignId}/plan`, 'marketing', { ...revised, campaignId }))).toContain('body.campaignId');
   });
 });
 
@@ -170,17 +170,17 @@ describe('POST /v1/price-changes (M8)', () => {
 
   it('M8: less than 24 h ahead is 422 with the earliest allowed time; 24 h ahead starts the workflow; only approvers approve', async () => {
     const tooSoon = body(Date.now() + 24 * HOUR - MINUTE);
-    const res = await call('POST', '/v1/price-changes', 'support', tooSoon);
+    const res = await call('POST', '/v1/price-changes', 'marketing', tooSoon);
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ error: 'too_soon', rule: 'M8' });
     expect(Date.parse(res.json().earliestEffectiveAt)).toBeGreaterThan(Date.parse(tooSoon.effectiveAt));
     expect((await call('GET', `/v1/price-changes/${tooSoon.priceChangeId}`)).statusCode).toBe(404);
 
     const ok = body(Date.now() + 24 * HOUR + MINUTE);
-    const created = await call('POST', '/v1/price-changes', 'support', ok);
+    const created = await call('POST', '/v1/price-changes', 'marketing', ok);
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ priceChangeId: ok.priceChangeId, workflowId: `price-change:${ok.priceChangeId}` });
-    expect((await call('POST', '/v1/price-changes', 'support', ok)).statusCode).toBe(200);
+    expect((await call('POST', '/v1/price-changes', 'marketing', ok)).statusCode).toBe(200);
     const url = `/v1/price-changes/${ok.priceChangeId}/approval`;
     expect((await call('POST', url, 'support', { decision: 'approve' })).statusCode).toBe(403);
     const approved = await call('POST', url, 'marketing', { decision: 'approve' });
@@ -191,7 +191,7 @@ describe('POST /v1/price-changes (M8)', () => {
       return s.deadlines[0]?.status === 'met' && s.stage === 'scheduled';
     }, 'M8 approval deadline met');
     expect((await call('POST', url, 'marketing', { decision: 'approve' })).statusCode).toBe(409);
-    expect(fields(await call('POST', '/v1/price-changes', 'support', { ...body(Date.now() + 2 * DAY), newPrice: 0 }))).toContain('body.newPrice');
+    expect(fields(await call('POST', '/v1/price-changes', 'marketing', { ...body(Date.now() + 2 * DAY), newPrice: 0 }))).toContain('body.newPrice');
   });
 });
 
@@ -201,7 +201,7 @@ describe('the campaign main path over HTTP', () => {
     const start = earliestStart(await now());
     const customer = uid('API-C');
     const req = campaignRequest(start, { audience: { kind: 'all', text: 'Double 11 warm-up', customers: [{ id: customer, phone: '13600000000' }] } });
-    expect((await call('POST', '/v1/campaigns', 'support', req)).statusCode).toBe(201);
+    expect((await call('POST', '/v1/campaigns', 'marketing', req)).statusCode).toBe(201);
     expect((await call('POST', `/v1/campaigns/${req.campaignId}/approval`, 'marketing', { decision: 'approve' })).statusCode).toBe(200);
 
     await setAnalytics(kit, req.campaignId, { impressions: 50_000, clicks: 1_000, conversions: 10, gmv: 10_000_00 });
@@ -229,14 +229,14 @@ describe('the campaign main path over HTTP', () => {
     }, 'retrospective due');
     expect(due.pendingActions).toEqual([expect.objectContaining({ action: 'file_retrospective' })]);
     expect(due.retrospective.draft).toMatchObject({ samples: 24, gmv: { actual: 10_000_00, target: 500_000_00 } });
-    const filed = await call('POST', `/v1/campaigns/${req.campaignId}/retrospective`, 'support', { filedBy: 'li-marketing', summary: 'Conversion too low; fix landing page' });
+    const filed = await call('POST', `/v1/campaigns/${req.campaignId}/retrospective`, 'marketing', { filedBy: 'li-marketing', summary: 'Conversion too low; fix landing page' });
     expect(filed.statusCode).toBe(200);
     const final = await eventually(async () => {
       const s = (await call('GET', `/v1/campaigns/${req.campaignId}`, 'support')).json();
       return s.status === 'closed' ? s : undefined;
     }, 'campaign closed');
     expect(final).toMatchObject({ stage: 'completed', deadlines: expect.arrayContaining([expect.objectContaining({ key: 'retrospective', status: 'met' })]) });
-    expect((await call('POST', `/v1/campaigns/${req.campaignId}/retrospective`, 'support', { filedBy: 'x', summary: 'again' })).statusCode).toBe(409);
+    expect((await call('POST', `/v1/campaigns/${req.campaignId}/retrospective`, 'marketing', { filedBy: 'x', summary: 'again' })).statusCode).toBe(409);
     // the live state closes a moment before its last row is written: wait for the row
     const row = await eventually(async () => {
       const { rows } = await kit.pool.query('SELECT status, stage, amount_fen FROM cases WHERE case_id = $1', [`campaign:${req.campaignId}`]);

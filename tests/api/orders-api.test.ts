@@ -93,10 +93,12 @@ describe('auth', () => {
     expect((await post(`/v1/orders/${req.orderId}/audit`, { decision: 'approve', reviewer: 'x' }, 'service')).statusCode).toBe(403);
   });
 
-  it('production refuses to start without configured keys; development uses the documented ones', () => {
+  it('production refuses to start without configured keys or with a development key; development uses the documented ones', () => {
     expect(() => apiKeysFor(loadConfig({ NODE_ENV: 'production' }))).toThrow(/API_KEYS/);
-    expect(apiKeysFor(loadConfig({}))).toContain('dev-service-key:service');
-    expect(apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: 'k1:service' }))).toBe('k1:service');
+    expect(apiKeysFor(loadConfig({}))).toContain('dev-orders-key-local:orders:order-service');
+    const real = 'a-long-production-key-1:orders:order-service';
+    expect(apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: real }))).toBe(real);
+    expect(() => apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: `${real},dev-support-key-local:support:support-lead` }))).toThrow(/development keys/);
   });
 });
 
@@ -122,7 +124,7 @@ describe('reading and acting on an order', () => {
     expect(noReason.json().details[0].field).toBe('body.reason');
     const ok = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang' }, 'support');
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ stage: 'reserving_stock', decisions: [expect.objectContaining({ decision: 'approve', by: 'lead-wang' })] });
+    expect(ok.json()).toMatchObject({ stage: 'reserving_stock', decisions: [expect.objectContaining({ decision: 'approve', by: 'support-lead' })] }); // the key's principal, not the body's reviewer
   });
 
   it('an action on a closed order answers 409 case_closed, not 404', async () => {

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { DEV_API_KEYS, plainKeys } from '../../config';
+import { ROLES } from '../../domain/roles';
 import { auth, buildTestApp, KEYS } from '../helpers/api';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -17,7 +19,8 @@ afterAll(async () => {
   await kit?.close();
 });
 
-const ROLES = ['service', 'support', 'auditor'] as const;
+/** One development key per role that holds only that role. */
+const SINGLE_ROLE_KEYS = new Map(plainKeys(DEV_API_KEYS).filter((k) => k.roles.length === 1).map((k) => [k.roles[0], k.key]));
 
 /** `| \`POST /v1/orders\` | service | ...` rows of the README's API table. */
 function readmeTable(): Map<string, string[]> {
@@ -45,7 +48,7 @@ it('every route answers 401 without a key, 403 to a role not allowed, and lets a
     const none = await send({});
     if (none !== 401) results.push(`${route.method} ${route.url} without a key: ${none}`);
     for (const role of ROLES) {
-      const status = await send(auth(role));
+      const status = await send({ authorization: `Bearer ${SINGLE_ROLE_KEYS.get(role)}` });
       const allowed = route.roles.includes(role);
       if (!allowed && status !== 403) results.push(`${route.method} ${route.url} as ${role}: ${status}, expected 403`);
       if (allowed && (status === 401 || status === 403) && !/approval$/.test(route.url)) results.push(`${route.method} ${route.url} as ${role}: ${status}, expected to pass`);
@@ -54,12 +57,18 @@ it('every route answers 401 without a key, 403 to a role not allowed, and lets a
   expect(results).toEqual([]);
 });
 
-it('approval routes let only the configured approvers through, whatever their role', async () => {
+it('every role has a development key of its own', () => {
+  expect(ROLES.filter((r) => !SINGLE_ROLE_KEYS.has(r))).toEqual([]);
+});
+
+it('approval routes let only the configured approvers through, even with the marketing role', async () => {
   const approval = { decision: 'approve', comment: 'ok' };
+  const otherMarketer = await buildTestApp(kit, `,other-marketer-key:marketing:junior-marketer`);
   for (const url of ['/v1/campaigns/NOPE/approval', '/v1/price-changes/NOPE/approval']) {
-    const plainSupport = await app.inject({ method: 'POST', url, headers: auth('support'), payload: approval });
-    expect([url, plainSupport.statusCode]).toEqual([url, 403]);
+    const plainMarketer = await otherMarketer.inject({ method: 'POST', url, headers: { authorization: 'Bearer other-marketer-key' }, payload: approval });
+    expect([url, plainMarketer.statusCode]).toEqual([url, 403]);
     const approver = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${KEYS.marketing}` }, payload: approval });
     expect([url, approver.statusCode]).toEqual([url, 404]);
   }
+  await otherMarketer.close();
 });

@@ -6,10 +6,9 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { appendHistory } from '../../activities/store/history-archive';
 import { buildApp } from '../../api/app';
-import { DEV_API_KEYS } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { historyFromJson, historyToJson } from '../../worker/history-json';
-import { auth, buildTestApp } from '../helpers/api';
+import { auth, buildTestApp, TEST_API_KEYS } from '../helpers/api';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, tamper, workflowBundle } from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import type { WorkflowKit } from '../helpers/workflow-kit';
@@ -100,7 +99,7 @@ describe('POST /v1/workflows/:workflowId/replay', () => {
 
   it('code changed without patched() does not explain the history: deterministic false, with the event where they part', async () => {
     const { code } = await bundleWorkflowCode({ workflowsPath: join(__dirname, '../replay/variants/order-extra-timer.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
-    const changed = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: DEV_API_KEYS, policy: () => DEFAULT_POLICY, workflowBundle: { code } });
+    const changed = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, workflowBundle: { code } });
     try {
       const res = await replay(order.workflowId, undefined, '', changed);
       expect(res.statusCode).toBe(200);
@@ -131,7 +130,7 @@ describe('after Temporal dropped a workflow (retention)', () => {
   let archiveApp: FastifyInstance;
   beforeAll(async () => {
     db = await scratchDatabase('workflows_api');
-    archiveApp = await buildApp({ client: kit.env.client, pool: db.pool, taskQueue: kit.taskQueue, apiKeys: DEV_API_KEYS, policy: () => DEFAULT_POLICY });
+    archiveApp = await buildApp({ client: kit.env.client, pool: db.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
   });
   afterAll(async () => {
     await archiveApp?.close();

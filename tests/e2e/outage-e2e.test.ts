@@ -3,6 +3,7 @@
 import { newOrderId, orderRequest } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startE2E, type E2E } from '../helpers/e2e';
+import { KEYS } from '../helpers/api';
 
 let e: E2E;
 beforeAll(async () => {
@@ -24,7 +25,7 @@ const OUTAGE_MS = 10_000;
 async function call(method: string, path: string, body?: unknown, role: 'service' | 'support' = 'support') {
   const res = await fetch(`${e.stack.urls.api}${path}`, {
     method,
-    headers: { authorization: `Bearer ${e.stack.apiKeys[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${KEYS[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, any> };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { freePorts, startStack, type Stack } from '../../scripts/stack';
+import { KEYS, TEST_API_KEYS } from './api';
 import { eventually, simControl, stopWaiting, type SimControl } from './sim-control';
 import { testLog } from './test-log';
 
@@ -11,7 +12,7 @@ export interface E2E {
   stack: Stack;
   sim: SimControl;
   pool: Pool;
-  api(method: string, path: string, role?: 'service' | 'support' | 'auditor', body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  api(method: string, path: string, role?: keyof typeof KEYS, body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
   /** polls GET path until `ok` holds for the body */
   until(path: string, ok: (body: Record<string, any>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, any>>;
   count(action: string, ref: string): Promise<number>;
@@ -25,7 +26,7 @@ export async function startE2E(opts: { persistentTemporal?: boolean } = {}): Pro
   // Every child's output (Temporal, PostgreSQL, simulator, worker, API), line by line with its name, goes to
   // this test file's log, not to the terminal.
   const stack = await startStack({
-    dataDir, ports: await freePorts(), temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
+    dataDir, ports: await freePorts(), apiKeys: TEST_API_KEYS, temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
     inheritOutput: true, log: (line) => testLog(line),
   });
   const sim = simControl(stack.urls.simulator);
@@ -33,7 +34,7 @@ export async function startE2E(opts: { persistentTemporal?: boolean } = {}): Pro
   const api: E2E['api'] = async (method, path, role = 'service', body) => {
     const res = await fetch(`${stack.urls.api}${path}`, {
       method,
-      headers: { authorization: `Bearer ${stack.apiKeys[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${KEYS[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: (await res.json()) as Record<string, any> };

@@ -1,3 +1,4 @@
+import type { Role } from '../../domain/roles';
 import type { FailedStep, StuckStep } from '../common/steps';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type {
@@ -105,5 +106,5 @@ export type ComplaintState = {
   breaches: Breach[];
   escalations: Escalation[];
   decisions: Decision[];
-  pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
+  pendingActions: { action: string; role: Role; description: string }[];
 };

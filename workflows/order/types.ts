@@ -1,3 +1,4 @@
+import type { Role } from '../../domain/roles';
 import type { FailedStep, StuckStep } from '../common/steps';
 import type { AuditAssessment } from '../../domain/audit';
 import type { Breach, Deadline, Decision } from '../../domain/case';
@@ -96,7 +97,7 @@ export type OrderState = {
   decisions: Decision[];
   exceptions: LogisticsException[];
   compensations: { kind: 'coupon' | 'refund'; amount: number; currency: string; rule: string; at: string }[];
-  pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
+  pendingActions: { action: string; role: Role; description: string }[];
   warehouseEvents: { type: WarehouseEventType; at: string }[];
   carrierEvents: { type: CarrierEventType; at: string }[];
   /** set when an accepted refund stopped the order before hand-over */

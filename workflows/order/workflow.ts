@@ -61,9 +61,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   function pendingActions(): OrderState['pendingActions'] {
     if (s.stage === 'awaiting_audit') return [{ action: 'audit', role: 'support', description: 'approve or reject the order (O4)' }];
     if (exception()) return [{ action: 'resolve_exception', role: 'support', description: 'reship or refund after loss or damage (O10)' }];
-    if (s.stage === 'awaiting_waybill') return [{ action: 'warehouse_event:waybill_printed', role: 'service', description: 'warehouse prints the waybill (O6)' }];
-    if (s.stage === 'awaiting_handover') return [{ action: 'warehouse_event:handed_over', role: 'service', description: 'warehouse hands the parcel to the carrier (O6)' }];
-    if (s.stage === 'in_transit') return [{ action: 'carrier_event', role: 'service', description: 'carrier reports progress until delivery (O10)' }];
+    if (s.stage === 'awaiting_waybill') return [{ action: 'warehouse_event:waybill_printed', role: 'warehouse', description: 'warehouse prints the waybill (O6)' }];
+    if (s.stage === 'awaiting_handover') return [{ action: 'warehouse_event:handed_over', role: 'warehouse', description: 'warehouse hands the parcel to the carrier (O6)' }];
+    if (s.stage === 'in_transit') return [{ action: 'carrier_event', role: 'carrier', description: 'carrier reports progress until delivery (O10)' }];
     return [];
   }
 

@@ -1,6 +1,6 @@
 // The refund workflow's messages: human actions are updates with validators, read is one query.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseDecisionInput, CustomerReplyInput, RefundState, ResponseInput, ReturnReceivedInput } from './types';
+import type { CaseDecisionInput, FinanceApprovalInput, CustomerReplyInput, RefundState, ResponseInput, ReturnReceivedInput } from './types';
 
 export const refundStateQuery = defineQuery<RefundState>('state');
 /** R1: accept, reject with a reason, or ask the buyer for information. */
@@ -10,3 +10,5 @@ export const customerReplyUpdate = defineUpdate<RefundState, [CustomerReplyInput
 export const returnReceivedUpdate = defineUpdate<RefundState, [ReturnReceivedInput]>('returnReceived');
 /** A person decides after a damaged/missing return or a declined payment. */
 export const caseDecisionUpdate = defineUpdate<RefundState, [CaseDecisionInput]>('decide');
+/** R2: a finance principal approves or rejects a refund above the finance threshold. */
+export const financeApprovalUpdate = defineUpdate<RefundState, [FinanceApprovalInput]>('financeApproval');

@@ -1,3 +1,4 @@
+import type { Role } from '../../domain/roles';
 import type { FailedStep, StuckStep } from '../common/steps';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { RefundPolicy } from '../../domain/policy';
@@ -34,8 +35,16 @@ export interface CaseDecisionInput {
   reason?: string;
 }
 
+/** R2: a large refund needs two finance approvals from different principals. */
+export interface FinanceApprovalInput {
+  decision: 'approve' | 'reject';
+  by: string;
+  note?: string;
+}
+
 export type RefundStage =
   | 'awaiting_response'
+  | 'awaiting_finance_approval'
   | 'awaiting_customer_info'
   | 'awaiting_return'
   | 'awaiting_inspection_decision'
@@ -66,11 +75,13 @@ export type RefundState = {
   /** whether an accepted refund stopped the order before it reached the carrier */
   orderStop?: { stopped: boolean; detail: string };
   inspection?: ReturnReceivedInput & { at: string };
+  /** R2: present when the amount needs finance approval; `needed` approvals from different principals */
+  finance?: { needed: number; approvals: { by: string; note?: string; at: string }[]; rejected?: { by: string; note: string; at: string } };
   payment?: { refundTxId?: string; paidAt?: string; declined?: string };
   deadlines: Deadline[];
   breaches: Breach[];
   decisions: Decision[];
   notices: { rule: string; share: number; at: string }[];
   infoRequests: { question: string; askedAt: string; answeredAt?: string; answer?: string }[];
-  pendingActions: { action: string; role: 'support' | 'service'; description: string }[];
+  pendingActions: { action: string; role: Role; description: string }[];
 };

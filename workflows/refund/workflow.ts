@@ -13,10 +13,11 @@ import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
-import { caseDecisionUpdate, customerReplyUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
+import { caseDecisionUpdate, customerReplyUpdate, financeApprovalUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
 import type { CaseDecisionInput, RefundStage, RefundState, RefundWorkflowInput, ResponseInput } from './types';
 
-
+/** R2: approvals needed above the finance threshold, each from a different finance principal. */
+const FINANCE_APPROVALS = 2;
 
 export async function refundWorkflow(input: RefundWorkflowInput): Promise<RefundState> {
   const { request: r, policy } = input;
@@ -24,6 +25,9 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   const key = (step: string) => idempotencyKey(workflowId, step);
   const deadlines = new DeadlineBook();
   const money = (amount: number) => formatMoney({ amount, currency: r.currency });
+  // R2: above the threshold, two different finance principals approve before money moves
+  const financeAbove = policy.financeApprovalAboveFen;
+  const needsFinance = financeAbove !== undefined && r.amount > financeAbove;
 
   const s: RefundState = {
     refundId: r.refundId,
@@ -51,10 +55,11 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
 
   const PENDING: Partial<Record<RefundStage, RefundState['pendingActions'][number]>> = {
     awaiting_response: { action: 'respond', role: 'support', description: 'accept, reject with a reason, or ask for information (R1)' },
-    awaiting_customer_info: { action: 'customer_reply', role: 'service', description: 'the buyer answers the question' },
-    awaiting_return: { action: 'return_received', role: 'service', description: 'the warehouse receives and inspects the return (R3)' },
+    awaiting_finance_approval: { action: 'finance_approval', role: 'finance', description: 'two different finance principals approve a refund above the finance threshold (R2)' },
+    awaiting_customer_info: { action: 'customer_reply', role: 'orders', description: 'the buyer answers the question' },
+    awaiting_return: { action: 'return_received', role: 'warehouse', description: 'the warehouse receives and inspects the return (R3)' },
     awaiting_inspection_decision: { action: 'decide', role: 'support', description: 'refund or reject after a damaged or missing return' },
-    payment_declined: { action: 'decide', role: 'support', description: 'retry the payment or close unpaid (R2)' },
+    payment_declined: { action: 'decide', role: 'finance', description: 'retry the payment or close unpaid (R2)' },
   };
   const view = (): RefundState => ({ ...s, pendingActions: PENDING[s.stage] ? [PENDING[s.stage]!] : [] });
 
@@ -98,13 +103,32 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     (resp) => {
       response = resp;
       s.decisions.push({ kind: 'response', decision: resp.action, by: resp.agent, ...(resp.reason ? { reason: resp.reason } : {}), at: nowIso() });
-      s.stage = resp.action === 'accept' ? 'paying' : resp.action === 'reject' ? 'rejected' : 'awaiting_customer_info';
+      s.stage = resp.action === 'accept' ? (needsFinance ? 'awaiting_finance_approval' : 'paying') : resp.action === 'reject' ? 'rejected' : 'awaiting_customer_info';
+      if (s.stage === 'awaiting_finance_approval') s.finance = { needed: FINANCE_APPROVALS, approvals: [] };
       return view();
     },
     {
       validator: (resp) => {
         requireStage('awaiting_response', 'a response');
         if (resp.action === 'reject' && !resp.reason?.trim()) throw new Error('a rejection needs a reason');
+      },
+    },
+  );
+  setHandler(
+    financeApprovalUpdate,
+    (a) => {
+      const f = s.finance!;
+      const at = nowIso();
+      if (a.decision === 'reject') f.rejected = { by: a.by, note: a.note!, at };
+      else f.approvals.push({ by: a.by, ...(a.note ? { note: a.note } : {}), at });
+      s.decisions.push({ kind: 'finance', decision: a.decision, by: a.by, ...(a.note ? { reason: a.note } : {}), at });
+      return view();
+    },
+    {
+      validator: (a) => {
+        requireStage('awaiting_finance_approval', 'a finance approval');
+        if (a.decision === 'reject' && !a.note?.trim()) throw new Error('a rejection needs a reason');
+        if (s.finance!.approvals.some((p) => p.by === a.by)) throw new Error(`${a.by} approved already: the next approval must come from a different finance principal`);
       },
     },
   );
@@ -191,9 +215,17 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     reply = undefined;
   }
 
+  s.acceptedAt = nowIso();
+  if (needsFinance) {
+    const rejected = await financeApproval(financeAbove!);
+    if (rejected) {
+      await tellBuyer('rejected-notice', 'refund_rejected', `Your refund request was declined: ${rejected}`);
+      return close('rejected', 'refund_rejected');
+    }
+  }
+
   // Accepted: a full refund before hand-over stops the order (stock released, parcel never leaves);
   // a partial one lets it ship.
-  s.acceptedAt = nowIso();
   const stop = await act.stopOrderForRefund({ orderId: r.orderId, refundId: r.refundId, amount: r.amount });
   s.orderStop = stop;
   await record(SYSTEM, stop.stopped ? 'order_stopped' : 'order_not_stopped', { detail: stop.detail });
@@ -220,7 +252,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     }
   }
 
-  // R2/R5: paid within 24 h of approval (acceptance, or a passed inspection for returns) through the
+  // R2/R5: paid within 24 h of approval (acceptance or the last finance approval, or a passed inspection for returns) through the
   // order's money authority; each attempt has its own gateway key (a gateway replays a declined key's
   // answer), and a decline or a payout the order cannot cover goes to a person.
   const payBy = deadlines.open('payout', 'R2', 'pay the refund into the buyer account', addMs(nowIso(), policy.payoutMs));
@@ -255,6 +287,25 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   await act.recordCustomerActivity({ customerId: r.customer.id, refunded: true }); // M7: refunded customers get no re-engagement
   await tellBuyer('paid-notice', 'refund_paid', `Your refund of ${money(r.amount)} is on its way to your account.`);
   return close('refunded', 'refund_completed');
+
+  /** Waits for FINANCE_APPROVALS approvals from different principals; the reason when one rejects. */
+  async function financeApproval(above: number): Promise<string | undefined> {
+    s.stage = 'awaiting_finance_approval';
+    s.finance ??= { needed: FINANCE_APPROVALS, approvals: [] };
+    await record(SYSTEM, 'finance_approval_requested', { amount: money(r.amount), above: money(above), approvals: FINANCE_APPROVALS }, 'R2');
+    await tellStaff('finance-approval', 'finance', `Refund ${r.refundId}: ${FINANCE_APPROVALS} finance approvals needed`, `${money(r.amount)} for order ${r.orderId} is above ${money(above)}.`);
+    const f = s.finance;
+    for (let n = 1; n <= FINANCE_APPROVALS; n++) {
+      await condition(() => f.approvals.length >= n || !!f.rejected);
+      if (f.rejected) {
+        await record(f.rejected.by, 'finance_rejected', { note: f.rejected.note }, 'R2');
+        return f.rejected.note;
+      }
+      await record(f.approvals[n - 1].by, 'finance_approved', { approval: n, of: FINANCE_APPROVALS, note: f.approvals[n - 1].note ?? null }, 'R2');
+    }
+    s.stage = 'paying';
+    return undefined;
+  }
 
   function takeDecision(): CaseDecisionInput {
     const d = decision!;

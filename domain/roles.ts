@@ -1,0 +1,7 @@
+// Who may act: one role per calling system, and the people's roles. A key or token can hold several.
+export const SYSTEM_ROLES = ['orders', 'warehouse', 'carrier', 'payments', 'crm', 'messaging-gateway'] as const;
+export const PEOPLE_ROLES = ['support', 'marketing', 'finance', 'auditor'] as const;
+export const ROLES = [...SYSTEM_ROLES, ...PEOPLE_ROLES] as const;
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
