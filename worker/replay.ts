@@ -1,5 +1,7 @@
 // Replays recorded histories against the workflow code deployed now, and says where they part.
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { failureConverterPath } from '../runtime/data-converter';
 import { readFile } from 'node:fs/promises';
 import type { History, HistoryJson } from './history-json';
 import { workflowsPath } from './worker';
@@ -32,7 +34,7 @@ export function bundleLoader(source?: BundleSource): BundleLoader {
   return () =>
     (defaultBundle ??= process.env.WORKFLOW_BUNDLE_PATH
       ? readFile(process.env.WORKFLOW_BUNDLE_PATH, 'utf8').then((code) => ({ code }))
-      : bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quiet }).then(({ code }) => ({ code })));
+      : bundleWorkflowCode({ workflowsPath: workflowsPath(), failureConverterPath, logger: quiet }).then(({ code }) => ({ code })));
 }
 
 function memo<T>(make: () => Promise<T>): () => Promise<T> {
@@ -45,10 +47,11 @@ const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, l
 const REPLAY_ERRORS = new Set(['DeterminismViolationError', 'ReplayError']);
 const isReplayError = (err: unknown) => REPLAY_ERRORS.has((err as Error)?.name);
 
-/** One history. Throws only when replay itself could not run (not for a mismatch). */
-export async function replayHistory(bundle: WorkflowBundle, history: History, json: HistoryJson, workflowId: string): Promise<Verdict> {
+/** One history. Throws only when replay itself could not run (not for a mismatch). `dataConverter`
+ * decrypts the history's payloads (runtime/data-converter.ts); without it encrypted inputs cannot be read. */
+export async function replayHistory(bundle: WorkflowBundle, history: History, json: HistoryJson, workflowId: string, dataConverter?: DataConverter): Promise<Verdict> {
   try {
-    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'audit-replay' }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) }, history, workflowId);
     return { deterministic: true };
   } catch (err) {
     if (!isReplayError(err)) throw err;
@@ -63,7 +66,7 @@ export interface ReplayItem {
 }
 
 /** Many histories through one replay worker, one verdict per item in order. */
-export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBundle, items: AsyncIterable<T> | Iterable<T>): AsyncGenerator<{ item: T; verdict: Verdict }> {
+export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBundle, items: AsyncIterable<T> | Iterable<T>, dataConverter?: DataConverter): AsyncGenerator<{ item: T; verdict: Verdict }> {
   let current: T | undefined;
   async function* feed() {
     for await (const item of items) {
@@ -71,7 +74,7 @@ export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBun
       yield { workflowId: item.workflowId, history: item.history };
     }
   }
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'audit-replay' }, feed())) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) }, feed())) {
     const item = current!;
     yield { item, verdict: result.error ? { deterministic: false, mismatch: describeMismatch(result.error, item.json) } : { deterministic: true } };
   }

@@ -10,6 +10,7 @@ import { migrate } from '../../db/migrate';
 import { freePort } from '../../scripts/stack';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../../scripts/temporal-bin';
 import { workflowsPath } from '../../worker/worker';
+import { failureConverterPath } from '../../runtime/data-converter';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { logDir } = require('./log-files') as { logDir: (rootDir: string) => string };
@@ -30,7 +31,7 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   await migrate(pool);
   await pool.end();
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), failureConverterPath, logger: quietLogger });
   const bundlePath = join(scratch, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
