@@ -1,7 +1,6 @@
 // Replays recorded histories against the workflow code deployed now, and says where they part.
 import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { failureConverterPath } from '../runtime/data-converter';
 import { readFile } from 'node:fs/promises';
 import type { History, HistoryJson } from './history-json';
 import { workflowsPath } from './worker';
@@ -27,6 +26,8 @@ let defaultBundle: Promise<WorkflowBundle> | undefined;
 /**
  * The code to replay against: `source` when given, else the prebuilt bundle at WORKFLOW_BUNDLE_PATH
  * (deployments that bundle at build time; the tests), else workflows/ bundled once on first use (~2 s).
+ * Without the failure converter (runtime/failure-converter.ts): a replay writes no history, and a
+ * mismatch should show the code's own error message, not "Encoded failure".
  */
 export function bundleLoader(source?: BundleSource): BundleLoader {
   if (source && 'code' in source) return async () => source;
@@ -34,7 +35,7 @@ export function bundleLoader(source?: BundleSource): BundleLoader {
   return () =>
     (defaultBundle ??= process.env.WORKFLOW_BUNDLE_PATH
       ? readFile(process.env.WORKFLOW_BUNDLE_PATH, 'utf8').then((code) => ({ code }))
-      : bundleWorkflowCode({ workflowsPath: workflowsPath(), failureConverterPath, logger: quiet }).then(({ code }) => ({ code })));
+      : bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quiet }).then(({ code }) => ({ code })));
 }
 
 function memo<T>(make: () => Promise<T>): () => Promise<T> {

@@ -26,7 +26,7 @@ export function restartableWorker(kit: WorkflowKit, taskQueue: string, httpTimeo
       worker = await Worker.create({
         connection: kit.env.nativeConnection,
         taskQueue,
-        workflowBundle: { code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8') },
+        workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
         dataConverter: testDataConverter(),
         activities: createActivities({ pool: kit.pool, temporal: kit.env.client, clients }),
         // no sticky cache: the next worker picks the workflow up from the shared queue at once

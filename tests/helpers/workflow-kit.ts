@@ -106,7 +106,7 @@ export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string, gua
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: { code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8') },
+    workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
     dataConverter: testDataConverter(),
     activities: createActivities({ pool, temporal: env.client, clients: createClients(allSystemsAt(simUrl), 2_000) }),
   });
