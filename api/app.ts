@@ -24,6 +24,7 @@ import { healthRoutes } from './routes/health';
 import { caseRoutes } from './routes/cases';
 import { caseService } from './services/cases';
 import { workflowRoutes } from './routes/workflows';
+import { codecRoutes } from './routes/codec';
 import { workflowAuditService, type BundleSource } from './services/workflows';
 
 export interface AppDeps {
@@ -40,6 +41,8 @@ export interface AppDeps {
   logger?: boolean | object;
   /** code that audit replays run against; default WORKFLOW_BUNDLE_PATH, else workflows/ bundled on first use */
   workflowBundle?: BundleSource;
+  /** browser origins allowed to call /codec (the Temporal Web UI); default the dev server's UI */
+  codecCorsOrigins?: string[];
   /** "now" for input checks such as "paidAt is not in the future" (default the wall clock; process-wide) */
   inputClock?: () => number;
 }
@@ -98,5 +101,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   auditRoutes(app, { pool: deps.pool, keys });
   marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
   workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle), keys });
+  codecRoutes(app, { codecs: deps.client.options.dataConverter.payloadCodecs ?? [], namespace: deps.client.options.namespace, keys, pool: deps.pool, corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'] });
   return app;
 }

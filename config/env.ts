@@ -63,6 +63,16 @@ export const envSchema = z.object({
   AUTH_JWT_PUBLIC_KEY: optional(z.string().trim().startsWith('-----BEGIN PUBLIC KEY-----', 'a PEM public key (-----BEGIN PUBLIC KEY-----)')),
   AUTH_JWT_ROLES_CLAIM: optional(name).default('roles'),
   AUTH_JWT_NAME_CLAIM: optional(name).default('sub'),
+  // issue 12: payload encryption and the Temporal connection (TLS, mTLS, API key; read by @temporalio/envconfig)
+  PAYLOAD_KEYS: optional(z.string()),
+  PAYLOAD_KEY_ID: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a key id from PAYLOAD_KEYS')),
+  CODEC_CORS_ORIGINS: optional(z.string()),
+  TEMPORAL_TLS: optional(z.enum(['true', 'false', '1', '0'], 'true or false')),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optional(name),
+  TEMPORAL_TLS_SERVER_NAME: optional(name),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optional(name),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optional(name),
+  TEMPORAL_API_KEY: optional(z.string()),
 });
 export type Env = z.infer<typeof envSchema>;
 

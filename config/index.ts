@@ -4,6 +4,8 @@ import { calendarProblems } from '../domain/calendar';
 import { DEFAULT_POLICY, mergePolicy, type Policy } from '../domain/policy';
 import { systemUrlsFromEnv, type SystemUrls } from '../activities/clients/systems';
 import type { JwtOptions } from '../api/jwt';
+import { parsePayloadKeys, type PayloadKeys } from '../runtime/payload-keys';
+import { temporalConnectOptions, type TemporalConnectOptions } from '../runtime/temporal-options';
 import { ConfigError, parseEnv, type Env } from './env';
 
 export { ConfigError };
@@ -11,13 +13,17 @@ export { ConfigError };
 export { DEV_API_KEYS, keysByRole, keyNamed, plainKeys } from './api-keys';
 import { DEV_API_KEYS, hasDevKey } from './api-keys';
 
+/** Development only, like DEV_API_KEYS: production refuses to start without PAYLOAD_KEYS. */
+export const DEV_PAYLOAD_KEYS = 'dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktMzItYnl0ZXMhISE=';
+
 // Sections and keys are checked against the defaults in mergePolicy; values must keep their type.
 const policyOverrides = z.record(z.string(), z.record(z.string(), z.unknown()));
 
 export interface Config {
   production: boolean;
   databaseUrl?: string;
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: { address: string; namespace: string; taskQueue: string; connect: TemporalConnectOptions };
+  payload: { keys?: string; keyId?: string; corsOrigins: string[] };
   systems: SystemUrls;
   httpTimeoutMs: number;
   /** how often the worker archives closed histories; 0 = off */
@@ -31,6 +37,7 @@ export interface Config {
 /** Throws a ConfigError naming every bad variable; the processes print it and exit. */
 export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   const env = parseEnv(raw);
+  const connect = temporalConnectOptions(raw, { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
   let overrides: unknown;
   if (env.POLICY_OVERRIDES) {
     try {
@@ -42,7 +49,17 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
   return {
     production: env.NODE_ENV === 'production',
     databaseUrl: env.DATABASE_URL,
-    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: connect.address,
+      namespace: connect.namespace,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      connect,
+    },
+    payload: {
+      keys: env.PAYLOAD_KEYS,
+      keyId: env.PAYLOAD_KEY_ID,
+      corsOrigins: (env.CODEC_CORS_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(',').map((o) => o.trim()).filter(Boolean),
+    },
     // the *_URL variables, each checked by the schema
     systems: systemUrlsFromEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_URL') && typeof e[1] === 'string'))),
     httpTimeoutMs: env.HTTP_TIMEOUT_MS,
@@ -77,6 +94,13 @@ export function apiKeysFor(config: Config): string {
   if (config.production && hasDevKey(config.api.apiKeys!)) throw new Error('NODE_ENV=production refuses the development keys in API_KEYS');
   if (config.api.apiKeys) return config.api.apiKeys;
   return DEV_API_KEYS;
+}
+
+/** Development falls back to a fixed, published key; production refuses to run without real ones. */
+export function payloadKeysFor(config: Pick<Config, 'production' | 'payload'>): PayloadKeys {
+  if (config.payload.keys) return parsePayloadKeys(config.payload.keys, config.payload.keyId);
+  if (config.production) throw new Error('NODE_ENV=production needs PAYLOAD_KEYS (id:base64key,...); refusing to start with the development payload key');
+  return parsePayloadKeys(DEV_PAYLOAD_KEYS, config.payload.keyId);
 }
 
 /** M1/M8 approvers by principal name (CAMPAIGN_APPROVERS / PRICE_APPROVERS, comma-separated); a bad calendar fails at start. */

@@ -5,7 +5,8 @@
  * free ports (in-memory Temporal dev server, simulator moving shipments on its own, worker, API) with
  * short deadlines (POLICY_OVERRIDES from each process's scenarios) so breach paths happen in seconds,
  * drives every scenario of scripts/scenarios over the HTTP API, waits for each case to close, and
- * writes its history as GET /v1/workflows/:id/history serves it. A case that continued as new gets
+ * writes its history as GET /v1/workflows/:id/history?payloads=encrypted serves it: encrypted with the
+ * test key (scripts/scenarios/payload-keys.ts), so the files hold no personal data in clear. A case that continued as new gets
  * one file per earlier run too (<name>-run1.json, ...). With --api it uses a running stack instead
  * (start that one with the same POLICY_OVERRIDES; keys from API_KEYS or the development keys).
  */
@@ -13,6 +14,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROCESS_SCENARIOS } from './scenarios';
+import { TEST_PAYLOAD_KEYS } from './scenarios/payload-keys';
 import type { ApiCaller, Role } from './scenarios/types';
 import { DEFAULT_API_KEYS, freePorts, startStack, type Stack } from './stack';
 import { projectRoot } from './temporal-bin';
@@ -55,7 +57,7 @@ function caller(baseUrl: string, keys: Record<string, string>, tag: string): Api
 async function closedHistory(api: ApiCaller, workflowId: string, runId?: string): Promise<Record<string, any>> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const res = await api.call('GET', `/v1/workflows/${encodeURIComponent(workflowId)}/history${runId ? `?runId=${runId}` : ''}`, 'auditor');
+    const res = await api.call('GET', `/v1/workflows/${encodeURIComponent(workflowId)}/history?payloads=encrypted${runId ? `&runId=${runId}` : ''}`, 'auditor');
     if (res.status !== 200) throw new Error(`history of ${workflowId}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
     const events = res.body.events as Record<string, any>[];
     if (CLOSED.test(String(events[events.length - 1]?.eventType))) return res.body;
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
         simAutoProgress: true,
         simStepDelayMs: 150,
         persistentDb: false,
+        payloadKeys: TEST_PAYLOAD_KEYS,
         env: { POLICY_OVERRIDES: JSON.stringify(overrides), ARCHIVE_INTERVAL_MS: '0' },
       });
       api = caller(stack.urls.api, keysFor(stack.env.API_KEYS!), tag);

@@ -7,15 +7,18 @@
  * PostgreSQL read model (cases) and the history archive, every run of each (continue-as-new runs are
  * followed back), from Temporal or, once Temporal dropped a run, from the archive. Never from Temporal
  * visibility. Exit code 0 when every run replays, 1 on any mismatch or missing history, 2 on bad usage.
- * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DATABASE_URL (needed for --all and the archive),
- * WORKFLOW_BUNDLE_PATH (optional prebuilt bundle).
+ * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the other TEMPORAL_* connection variables,
+ * PAYLOAD_KEYS / PAYLOAD_KEY_ID (to decrypt the histories), DATABASE_URL (needed for --all and the
+ * archive), WORKFLOW_BUNDLE_PATH (optional prebuilt bundle).
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createPool } from '../db/pool';
 import { listArchivedRuns } from '../activities/store/history-archive';
-import { loadConfig } from '../config';
+import { loadConfig, payloadKeysFor } from '../config';
+import { shopDataConverter } from '../runtime/data-converter';
+import { connectionBasics } from '../runtime/temporal-options';
 import { loadHistory, type LoadedHistory } from '../worker/history-source';
 import { bundleLoader, replayHistories, type Verdict } from '../worker/replay';
 
@@ -74,6 +77,7 @@ export interface ReplayRow {
 }
 
 export interface ReplayCliDeps {
+  /** its data converter decrypts the histories for replay */
   client: Client;
   pool?: Pool;
   bundle: WorkflowBundle;
@@ -133,7 +137,7 @@ export async function runReplay(args: Exclude<ReplayArgs, { mode: 'help' }>, dep
     }
   }
 
-  for await (const { item, verdict } of replayHistories(deps.bundle, loaded())) {
+  for await (const { item, verdict } of replayHistories(deps.bundle, loaded(), deps.client.options.dataConverter)) {
     rows.push({ workflowId: item.workflowId, runId: item.runId, type: item.workflowType, events: item.events, source: item.source, result: resultText(verdict), ok: verdict.deterministic });
     progress(item.workflowId, verdict.deterministic ? 'ok' : 'MISMATCH');
   }
@@ -190,8 +194,8 @@ async function main(): Promise<number> {
   // The SDK logs each failing replay task at WARN; the summary says it better. Once per process.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const connection = await Connection.connect(connectionBasics(config.temporal.connect));
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: shopDataConverter(payloadKeysFor(config)) });
   const pool = config.databaseUrl ? createPool(config.databaseUrl, { name: 'replay', max: 2 }) : undefined;
   try {
     const bundle = await bundleLoader()();

@@ -44,7 +44,7 @@ export const DEFAULT_PORTS: StackPorts = {
 };
 
 export { DEV_API_KEYS as DEFAULT_API_KEYS } from '../config';
-import { DEV_API_KEYS as DEFAULT_API_KEYS, keyNamed, keysByRole } from '../config';
+import { DEV_API_KEYS as DEFAULT_API_KEYS, DEV_PAYLOAD_KEYS, keyNamed, keysByRole } from '../config';
 
 /** Temporal search attribute types accepted by `temporal server start-dev --search-attribute`. */
 export type SearchAttributeType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
@@ -69,6 +69,8 @@ export interface StackOptions {
   apiKeys?: string;
   /** Search attributes to register on the dev server, e.g. { OrderStage: 'Keyword' }. */
   searchAttributes?: Record<string, SearchAttributeType>;
+  /** PAYLOAD_KEYS ("id:base64key,..."). Default: env PAYLOAD_KEYS, else the development key. */
+  payloadKeys?: string;
   /** Extra/override environment for the simulator, worker and api. */
   env?: Record<string, string>;
   /** Keep PostgreSQL's data folder on stop (default true). */
@@ -652,6 +654,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       HOST: '127.0.0.1',
       PORT: String(ports.api),
       API_KEYS: apiKeysValue,
+      // worker and API encrypt with the same keys; PAYLOAD_KEY_ID passes through from the environment
+      PAYLOAD_KEYS: opts.payloadKeys ?? process.env.PAYLOAD_KEYS ?? DEV_PAYLOAD_KEYS,
       SIMULATOR_URL: simUrl,
       SIMULATOR_HOST: '127.0.0.1',
       SIMULATOR_PORT: String(ports.simulator),

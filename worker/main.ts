@@ -1,7 +1,9 @@
 // The worker process: connect (waiting for PostgreSQL and Temporal), migrate, run until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../config';
+import { loadConfig, payloadKeysFor } from '../config';
+import { shopDataConverter } from '../runtime/data-converter';
+import { connectionBasics } from '../runtime/temporal-options';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { untilAvailable } from '../runtime/until-available';
@@ -10,13 +12,14 @@ import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const dataConverter = shopDataConverter(payloadKeysFor(config));
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const pool = createPool(config.databaseUrl, { name: 'worker', max: 10 });
   await untilAvailable('PostgreSQL', () => migrate(pool));
-  const address = config.temporal.address;
-  const connection = await untilAvailable('Temporal', () => NativeConnection.connect({ address }));
-  const clientConnection = await untilAvailable('Temporal', () => Connection.connect({ address }));
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const basics = connectionBasics(config.temporal.connect);
+  const connection = await untilAvailable('Temporal', () => NativeConnection.connect(basics));
+  const clientConnection = await untilAvailable('Temporal', () => Connection.connect(basics));
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
     temporal,
     systems: config.systems,
     httpTimeoutMs: config.httpTimeoutMs,
+    dataConverter,
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() then resolves.
   const running = worker.run();

@@ -1,4 +1,5 @@
 // Replays recorded histories against the workflow code deployed now, and says where they part.
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import type { History, HistoryJson } from './history-json';
@@ -25,6 +26,8 @@ let defaultBundle: Promise<WorkflowBundle> | undefined;
 /**
  * The code to replay against: `source` when given, else the prebuilt bundle at WORKFLOW_BUNDLE_PATH
  * (deployments that bundle at build time; the tests), else workflows/ bundled once on first use (~2 s).
+ * Without the failure converter (runtime/failure-converter.ts): a replay writes no history, and a
+ * mismatch should show the code's own error message, not "Encoded failure".
  */
 export function bundleLoader(source?: BundleSource): BundleLoader {
   if (source && 'code' in source) return async () => source;
@@ -45,10 +48,11 @@ const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, l
 const REPLAY_ERRORS = new Set(['DeterminismViolationError', 'ReplayError']);
 const isReplayError = (err: unknown) => REPLAY_ERRORS.has((err as Error)?.name);
 
-/** One history. Throws only when replay itself could not run (not for a mismatch). */
-export async function replayHistory(bundle: WorkflowBundle, history: History, json: HistoryJson, workflowId: string): Promise<Verdict> {
+/** One history. Throws only when replay itself could not run (not for a mismatch). `dataConverter`
+ * decrypts the history's payloads (runtime/data-converter.ts); without it encrypted inputs cannot be read. */
+export async function replayHistory(bundle: WorkflowBundle, history: History, json: HistoryJson, workflowId: string, dataConverter?: DataConverter): Promise<Verdict> {
   try {
-    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'audit-replay' }, history, workflowId);
+    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) }, history, workflowId);
     return { deterministic: true };
   } catch (err) {
     if (!isReplayError(err)) throw err;
@@ -63,7 +67,7 @@ export interface ReplayItem {
 }
 
 /** Many histories through one replay worker, one verdict per item in order. */
-export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBundle, items: AsyncIterable<T> | Iterable<T>): AsyncGenerator<{ item: T; verdict: Verdict }> {
+export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBundle, items: AsyncIterable<T> | Iterable<T>, dataConverter?: DataConverter): AsyncGenerator<{ item: T; verdict: Verdict }> {
   let current: T | undefined;
   async function* feed() {
     for await (const item of items) {
@@ -71,7 +75,7 @@ export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBun
       yield { workflowId: item.workflowId, history: item.history };
     }
   }
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'audit-replay' }, feed())) {
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) }, feed())) {
     const item = current!;
     yield { item, verdict: result.error ? { deterministic: false, mismatch: describeMismatch(result.error, item.json) } : { deterministic: true } };
   }

@@ -1,5 +1,6 @@
 // Builds a worker with real dependencies; used by worker/main.ts and by tests.
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   temporal: Client;
   systems: SystemUrls;
   httpTimeoutMs?: number;
+  /** encrypted payloads (runtime/data-converter.ts); a prebuilt workflowBundle must carry its failureConverterPath */
+  dataConverter?: DataConverter;
   /** tests bundle once and share; production bundles at start */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -29,6 +32,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace ?? 'default',
     taskQueue: deps.taskQueue,
     activities,
+    ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireRole, type Authenticator } from '../auth';
 import { errorBody } from '../schemas/common';
-import { historyResponse, replayBody, replayResponse, runQuery, workflowParams } from '../schemas/workflows';
+import { historyQuery, historyResponse, replayBody, replayResponse, runQuery, workflowParams } from '../schemas/workflows';
 import type { WorkflowAuditService } from '../services/workflows';
 
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
@@ -17,9 +17,9 @@ export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAudi
     '/v1/workflows/:workflowId/history',
     {
       onRequest: requireRole(keys, 'auditor'),
-      schema: { tags, summary: 'The event history as replayable JSON (from the archive once Temporal dropped it)', params: workflowParams, querystring: runQuery, response: { 200: historyResponse, ...errors } },
+      schema: { tags, summary: 'The event history as replayable JSON (from the archive once Temporal dropped it), payloads decrypted unless ?payloads=encrypted', params: workflowParams, querystring: historyQuery, response: { 200: historyResponse, ...errors } },
     },
-    async (req) => audit.history(req.params.workflowId, req.query.runId),
+    async (req) => audit.history(req.params.workflowId, req.query.runId, { principal: req.principal!, view: req.query.payloads, source: req.ip }),
   );
 
   r.post(

@@ -9,6 +9,9 @@ const runId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 
 export const workflowParams = z.object({ workflowId }).strict();
 export const runQuery = z.object({ runId: runId.optional().describe('a run of the workflow; default its latest run') }).strict();
+export const historyQuery = runQuery
+  .extend({ payloads: z.enum(['decoded', 'encrypted']).default('decoded').describe('decoded (the default; logged as an unmasked read) or encrypted, as Temporal holds them') })
+  .strict();
 export const replayBody = z.object({ runId: runId.optional().describe('as ?runId=') }).strict().nullish();
 
 const source = z.enum(['temporal', 'archive']).describe('temporal while it keeps the run; archive once retention dropped it');
@@ -22,6 +25,7 @@ const about = {
 export const historyResponse = z
   .looseObject({
     ...about,
+    payloads: z.enum(['decoded', 'encrypted']).describe('whether the payloads in `events` are decrypted'),
     eventCount: z.number().int(),
     events: z.array(z.record(z.string(), z.unknown())).describe('the event history, as `temporal workflow show --output json` prints it'),
   })

@@ -122,6 +122,9 @@ const corpus: Bad[] = [
   { name: 'a history run id with spaces', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=a%20b`, role: 'auditor', field: 'querystring.runId' },
   { name: 'a history run id that is no UUID (found by schemathesis: Temporal answered INVALID_ARGUMENT, the API 500)', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=g`, role: 'auditor', field: 'querystring.runId' },
   { name: 'a replay run id that is no UUID', method: 'POST', url: `/v1/workflows/order:${id()}/replay?runId=0`, role: 'auditor', field: 'querystring.runId' },
+  { name: 'a history payload view that is neither decoded nor encrypted', method: 'GET', url: `/v1/workflows/order:${id()}/history?payloads=clear`, role: 'auditor', field: 'querystring.payloads' },
+  { name: 'a codec payload whose data is not base64', method: 'POST', url: '/codec/decode', role: 'auditor', body: { payloads: [{ metadata: { encoding: 'YmluYXJ5L2VuY3J5cHRlZA==' }, data: 'not base64!' }] }, field: 'body.payloads.0.data' },
+  { name: 'a codec body with an unknown field', method: 'POST', url: '/codec/encode', role: 'auditor', body: { payloads: [], namespace: 'default' }, field: 'body.namespace' },
   { name: 'a replay body with an unknown field', method: 'POST', url: `/v1/workflows/order:${id()}/replay`, role: 'auditor', body: { runId: 'r1', force: true }, field: 'body.force' },
   // marketing
   { name: 'a campaign phase in year 0002', method: 'POST', url: '/v1/campaigns', role: 'marketing', body: { ...campaign(), phases: [{ name: 'warm-up', startsAt: '0002-01-01T00:00:00Z', endsAt: '0002-01-04T00:00:00Z' }] }, field: 'body.phases.0.startsAt' },

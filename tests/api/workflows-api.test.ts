@@ -8,7 +8,9 @@ import { appendHistory } from '../../activities/store/history-archive';
 import { buildApp } from '../../api/app';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { historyFromJson, historyToJson } from '../../worker/history-json';
+import { decodeJsonTree } from '../../runtime/payload-json';
 import { auth, buildTestApp, TEST_API_KEYS } from '../helpers/api';
+import { testDataConverter } from '../helpers/payload-codec';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, tamper, workflowBundle } from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import type { WorkflowKit } from '../helpers/workflow-kit';
@@ -148,7 +150,9 @@ describe('after Temporal dropped a workflow (retention)', () => {
     const h = await history(a.workflowId, '', 'auditor', archiveApp);
     expect(h.statusCode).toBe(200);
     expect(h.json()).toMatchObject({ workflowId: a.workflowId, runId: a.runId, workflowType: 'orderWorkflow', source: 'archive', eventCount: a.json.events.length });
-    expect(h.json().events).toEqual(a.json.events);
+    // the archive holds ciphertext (issue 12): served as stored with ?payloads=encrypted, decrypted by default
+    expect((await history(a.workflowId, '?payloads=encrypted', 'auditor', archiveApp)).json().events).toEqual(a.json.events);
+    expect(h.json()).toMatchObject({ payloads: 'decoded', events: (await decodeJsonTree(testDataConverter().payloadCodecs!, a.json)).events });
     const r = await replay(a.workflowId, undefined, '', archiveApp);
     expect(r.json()).toEqual({ deterministic: true, workflowId: a.workflowId, runId: a.runId, workflowType: 'orderWorkflow', source: 'archive', events: a.json.events.length });
   });

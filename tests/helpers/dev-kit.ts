@@ -9,6 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CASE_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { startTemporalDevServer } from '../../scripts/stack';
 import { testLog } from './test-log';
+import { testDataConverter } from './payload-codec';
 import { closingGuard, kitOn, requireGlobalSetup, type WorkflowKit } from './workflow-kit';
 
 export async function startDevWorkflowKit(name: string): Promise<WorkflowKit> {
@@ -16,7 +17,7 @@ export async function startDevWorkflowKit(name: string): Promise<WorkflowKit> {
   const server = await startTemporalDevServer({ searchAttributes: CASE_SEARCH_ATTRIBUTES, log: testLog });
   const guard = closingGuard();
   try {
-    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address, namespace: server.namespace, plugins: [guard.plugin] });
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address, namespace: server.namespace, plugins: [guard.plugin], client: { dataConverter: testDataConverter() } });
     const kit = await kitOn(env, `dev-${name}`, guard);
     return {
       ...kit,

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createActivities } from '../../activities';
 import { createClients } from '../../activities/clients/systems';
 import { allSystemsAt, type WorkflowKit } from './workflow-kit';
+import { testDataConverter } from './payload-codec';
 
 export interface RestartableWorker {
   taskQueue: string;
@@ -25,7 +26,8 @@ export function restartableWorker(kit: WorkflowKit, taskQueue: string, httpTimeo
       worker = await Worker.create({
         connection: kit.env.nativeConnection,
         taskQueue,
-        workflowBundle: { code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8') },
+        workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
+        dataConverter: testDataConverter(),
         activities: createActivities({ pool: kit.pool, temporal: kit.env.client, clients }),
         // no sticky cache: the next worker picks the workflow up from the shared queue at once
         maxCachedWorkflows: 0,

@@ -10,6 +10,7 @@ import { createClients, type SystemUrls } from '../../activities/clients/systems
 import { buildSimulator } from '../../simulator/app';
 import { eventually, simControl, stopWaiting, type SimControl } from './sim-control';
 import { testLog } from './test-log';
+import { testDataConverter } from './payload-codec';
 import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 
@@ -85,7 +86,7 @@ export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
   const path = requireGlobalSetup().TEMPORAL_TEST_SERVER_PATH;
   const guard = closingGuard();
   const env = await startServer('time-skipping test server', () =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } }, plugins: [guard.plugin] }));
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } }, plugins: [guard.plugin], client: { dataConverter: testDataConverter() } }));
   await registerSearchAttributes(env);
   return kitOn(env, `test-${name}`, guard);
 }
@@ -105,7 +106,8 @@ export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string, gua
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: { code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8') },
+    workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
+    dataConverter: testDataConverter(),
     activities: createActivities({ pool, temporal: env.client, clients: createClients(allSystemsAt(simUrl), 2_000) }),
   });
   const running = worker.run();

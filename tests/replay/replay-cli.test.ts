@@ -9,6 +9,7 @@ import { appendHistory } from '../../activities/store/history-archive';
 import { parseArgs, runReplay, UsageError, type ReplayCliDeps } from '../../scripts/replay';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, workflowBundle } from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
+import { TEST_PAYLOAD_KEYS } from '../helpers/payload-codec';
 import type { WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -128,7 +129,8 @@ describe('the compiled command', () => {
   });
 
   it('replays against the Temporal server at TEMPORAL_ADDRESS: exit 0 for the current code, 1 for changed code', async () => {
-    const env = { TEMPORAL_ADDRESS: kit.env.address, DATABASE_URL: process.env.DATABASE_URL! };
+    // the histories are encrypted with the test key: the CLI decrypts with PAYLOAD_KEYS
+    const env = { TEMPORAL_ADDRESS: kit.env.address, DATABASE_URL: process.env.DATABASE_URL!, PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
     const ok = await run([order], env);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('1 of 1 run(s) replayed deterministically');

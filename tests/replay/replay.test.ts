@@ -1,5 +1,6 @@
 // Every recorded history replays against the workflow code of this checkout: a change that breaks an
-// old history fails here unless it is guarded with patched(). Histories: `npm run replay:record`.
+// old history fails here unless it is guarded with patched(). Histories: `npm run replay:record`; their
+// payloads are encrypted with the test key, so each replay decrypts with it.
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { replayHistories, replayHistory, type Verdict } from '../../worker/repla
 import * as workflows from '../../workflows';
 import { HISTORIES_DIR, recordedHistories, workflowBundle } from '../helpers/audit';
 import { quietTemporalLogs } from '../helpers/workflow-kit';
+import { testDataConverter } from '../helpers/payload-codec';
 
 const recorded = recordedHistories();
 const verdicts = new Map<string, Verdict>();
@@ -16,13 +18,13 @@ const quiet = { trace: () => undefined, debug: () => undefined, info: () => unde
 const variant = (file: string) => bundleWorkflowCode({ workflowsPath: join(__dirname, 'variants', file), logger: quiet }).then(({ code }) => ({ code }));
 const replayOne = (bundle: WorkflowBundle, file: string) => {
   const r = recorded.find((x) => x.file === file)!;
-  return replayHistory(bundle, historyFromJson(r.json), r.json, `order:${file}`);
+  return replayHistory(bundle, historyFromJson(r.json), r.json, `order:${file}`, testDataConverter());
 };
 
 beforeAll(async () => {
   quietTemporalLogs();
   const items = recorded.map((r) => ({ ...r, workflowId: `${r.workflowType}:${r.file}`, history: historyFromJson(r.json) }));
-  for await (const { item, verdict } of replayHistories(workflowBundle(), items)) verdicts.set(item.file, verdict);
+  for await (const { item, verdict } of replayHistories(workflowBundle(), items, testDataConverter())) verdicts.set(item.file, verdict);
 });
 
 describe('recorded histories', () => {
@@ -75,7 +77,7 @@ describe('the check can fail', () => {
     const r = recorded.find((x) => x.file === 'order-rejected.json')!;
     const json = structuredClone(r.json);
     (json.events[0].workflowExecutionStartedEventAttributes as { workflowType: { name: string } }).workflowType.name = 'refundWorkflow';
-    const verdict = await replayHistory(workflowBundle(), historyFromJson(json), json, 'refund:as-order');
+    const verdict = await replayHistory(workflowBundle(), historyFromJson(json), json, 'refund:as-order', testDataConverter());
     expect(verdict).toMatchObject({ deterministic: false, mismatch: { kind: 'workflow_task_failure', message: expect.stringMatching(/amount/) } });
   });
 });

@@ -10,6 +10,7 @@ import { migrate } from '../../db/migrate';
 import { freePort } from '../../scripts/stack';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../../scripts/temporal-bin';
 import { workflowsPath } from '../../worker/worker';
+import { failureConverterPath } from '../../runtime/data-converter';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { logDir } = require('./log-files') as { logDir: (rootDir: string) => string };
@@ -30,10 +31,18 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
   await migrate(pool);
   await pool.end();
 
-  const bundle = await bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger });
+  // replays read WORKFLOW_BUNDLE_PATH as in production (plain failures, readable mismatches); test
+  // workers run TEST_WORKER_BUNDLE_PATH, which encodes failures as the production worker does
+  const [replayBundle, workerBundle] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath: workflowsPath(), failureConverterPath, logger: quietLogger }),
+  ]);
   const bundlePath = join(scratch, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  writeFileSync(bundlePath, replayBundle.code);
   process.env.WORKFLOW_BUNDLE_PATH = bundlePath;
+  const workerBundlePath = join(scratch, 'worker-bundle.js');
+  writeFileSync(workerBundlePath, workerBundle.code);
+  process.env.TEST_WORKER_BUNDLE_PATH = workerBundlePath;
   process.env.TEST_SCRATCH_DIR = scratch;
 
   (globalThis as { __stopDatabase?: () => Promise<void> }).__stopDatabase = db.stop;
