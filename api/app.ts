@@ -10,6 +10,8 @@ import { setInputClock } from '../domain/primitives';
 import { installAccessLog } from './access-log';
 import { parseApiKeys, type RoleGuard, type Role } from './auth';
 import { installErrorHandler } from './errors';
+import { DEFAULT_TRAFFIC, type TrafficOptions } from '../config/traffic';
+import { installTraffic, serverTimeouts } from './traffic';
 import { complaintRoutes } from './routes/complaints';
 import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
@@ -38,6 +40,8 @@ export interface AppDeps {
   workflowBundle?: BundleSource;
   /** "now" for input checks such as "paidAt is not in the future" (default the wall clock; process-wide) */
   inputClock?: () => number;
+  /** rate limits, load shedding, timeouts (default: the environment schema's defaults) */
+  traffic?: Partial<TrafficOptions>;
 }
 
 /** Who may call what: collected from the routes' role guards (README's table and tests check it). */
@@ -58,14 +62,17 @@ const LOG_REDACT = ['req.headers.authorization'];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   setInputClock(deps.inputClock ?? Date.now);
+  const traffic = { ...DEFAULT_TRAFFIC, ...deps.traffic };
   const app = Fastify({
     logger: deps.logger === undefined ? false : deps.logger === true ? { redact: LOG_REDACT } : deps.logger,
     bodyLimit: 64 * 1024,
+    ...serverTimeouts(traffic),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  installAccessLog(app, deps.pool);
+  installAccessLog(app, deps.pool, traffic);
+  await installTraffic(app, traffic);
   app.decorate('routeRoles', [] as RouteRoles[]);
   app.addHook('onRoute', (route) => {
     const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     apiKeys,
     policy: () => config.policy,
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    traffic: config.traffic,
   });
   const stop = async () => {
     await app.close();
