@@ -40,7 +40,7 @@ export interface AppDeps {
   workflowBundle?: BundleSource;
   /** "now" for input checks such as "paidAt is not in the future" (default the wall clock; process-wide) */
   inputClock?: () => number;
-  /** rate limits, load shedding, timeouts (default: the environment schema's defaults) */
+  /** rate limits, load shedding, timeouts, replay slots (default: the environment schema's defaults) */
   traffic?: Partial<TrafficOptions>;
 }
 
@@ -99,6 +99,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
   auditRoutes(app, { pool: deps.pool, keys });
   marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
-  workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle), keys });
+  workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle, traffic.replayConcurrency), keys });
   return app;
 }
