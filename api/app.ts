@@ -12,6 +12,7 @@ import { parseApiKeys, type RoleGuard, type Role } from './auth';
 import { installErrorHandler } from './errors';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../config/traffic';
 import { installTraffic, serverTimeouts } from './traffic';
+import { installWebhookSignatures } from './webhook-signature';
 import { complaintRoutes } from './routes/complaints';
 import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
@@ -40,7 +41,7 @@ export interface AppDeps {
   workflowBundle?: BundleSource;
   /** "now" for input checks such as "paidAt is not in the future" (default the wall clock; process-wide) */
   inputClock?: () => number;
-  /** rate limits, load shedding, timeouts, replay slots (default: the environment schema's defaults) */
+  /** rate limits, load shedding, timeouts, replay slots, webhook secrets (default: the environment schema's defaults) */
   traffic?: Partial<TrafficOptions>;
 }
 
@@ -73,6 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   installAccessLog(app, deps.pool, traffic);
   await installTraffic(app, traffic);
+  installWebhookSignatures(app, traffic);
   app.decorate('routeRoles', [] as RouteRoles[]);
   app.addHook('onRoute', (route) => {
     const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));

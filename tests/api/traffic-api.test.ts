@@ -1,10 +1,11 @@
 // Traffic controls (issue 12): rate limits before auth, counted denials, security headers, load
-// shedding and socket timeouts. No Temporal server: nothing here reaches a workflow.
+// shedding, socket timeouts and signed webhooks. No Temporal server: nothing here reaches a workflow.
 import { connect } from 'node:net';
 import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import { buildApp, type AppDeps } from '../../api/app';
+import { signPayload } from '../../api/webhook-signature';
 import { DEV_API_KEYS } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { auth } from '../helpers/api';
@@ -137,5 +138,38 @@ describe('socket timeouts', () => {
     clearInterval(drip);
     socket.destroy();
     expect(after).toBeLessThan(3_000);
+  });
+});
+
+describe('signed webhooks', () => {
+  const secret = 'wms-secret-0123456789';
+  const url = '/v1/orders/A1/warehouse-events';
+  // not a valid event: a call that passes the signature check stops at the body schema (400)
+  const body = JSON.stringify({ eventId: 'e1', type: 'not-an-event' });
+  const now = () => Math.floor(Date.now() / 1000);
+  const post = (app: FastifyInstance, signature?: string, path = url) =>
+    app.inject({ method: 'POST', url: path, payload: body, headers: { ...auth('service'), 'content-type': 'application/json', ...(signature ? { 'x-signature': signature } : {}) } });
+
+  it('with a secret for the WMS: unsigned, wrongly signed and stale calls get 401, a good one passes, the same one again 409', async () => {
+    const app = await appWith({ webhookSecrets: { wms: secret }, webhookToleranceMs: 300_000 });
+    expect((await post(app)).json()).toMatchObject({ error: 'bad_signature' });
+    expect((await post(app)).statusCode).toBe(401);
+    expect((await post(app, `t=${now()},v1=${signPayload('another-secret-0123', now(), body)}`)).statusCode).toBe(401);
+    const old = now() - 301;
+    expect((await post(app, `t=${old},v1=${signPayload(secret, old, body)}`)).json()).toMatchObject({ error: 'stale_signature' });
+
+    const good = `t=${now()},v1=${signPayload(secret, now(), body)}`;
+    expect((await post(app, good)).statusCode).toBe(400);
+    const again = await post(app, good);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: 'replayed_signature' });
+  });
+
+  it('a sender without a secret (the carrier here) is not asked for a signature; other JSON routes parse as before', async () => {
+    const app = await appWith({ webhookSecrets: { wms: secret } });
+    expect((await post(app, undefined, '/v1/orders/A1/carrier-events')).statusCode).toBe(400);
+    const bad = await app.inject({ method: 'POST', url: '/v1/orders', payload: '{"orderId":', headers: { ...auth('service'), 'content-type': 'application/json' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details).toEqual([{ field: 'body', reason: 'not valid JSON' }]);
   });
 });
