@@ -1,7 +1,9 @@
-// Every API call lands in the access log once the response is sent.
+// Every API call lands in the access log once the response is sent; past a few per source and
+// minute, 401s and 429s land as counts (denied-counter.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
 import { appendAccess } from '../activities/store/access-log';
+import { deniedCounter } from './denied-counter';
 
 /** The case a request is about, as a workflow id, from its route parameters. */
 export function caseIdOf(req: FastifyRequest): string | undefined {
@@ -15,10 +17,16 @@ export function caseIdOf(req: FastifyRequest): string | undefined {
 
 const outcomeOf = (status: number) => (status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : status < 500 ? 'refused' : 'error');
 
-export function installAccessLog(app: FastifyInstance, pool: Pool): void {
+/** Statuses anyone can cause without a key, or in a flood: budgeted per source (denied-counter.ts). */
+const COUNTED = new Set([401, 429]);
+
+export function installAccessLog(app: FastifyInstance, pool: Pool, opts: { deniedFlushMs: number }): void {
+  const denied = deniedCounter(pool, opts.deniedFlushMs, (err) => app.log.error({ err }, 'access log write failed'));
+  app.addHook('onClose', () => denied.stop());
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url;
     if (!route?.startsWith('/v1/')) return; // health checks and docs are not calls on cases
+    if (COUNTED.has(reply.statusCode) && !denied.admit(req.ip, reply.statusCode, `${req.method} ${route}`)) return;
     const p = req.principal;
     await appendAccess(pool, {
       principal: p?.name,

@@ -11,6 +11,9 @@ import { installAccessLog } from './access-log';
 import { firstOf, keyAuthenticator, parseApiKeys, type RoleGuard, type Role } from './auth';
 import { jwtAuthenticator, type JwtOptions } from './jwt';
 import { installErrorHandler } from './errors';
+import { DEFAULT_TRAFFIC, type TrafficOptions } from '../config/traffic';
+import { installTraffic, serverTimeouts } from './traffic';
+import { installWebhookSignatures } from './webhook-signature';
 import { complaintRoutes } from './routes/complaints';
 import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
@@ -45,6 +48,8 @@ export interface AppDeps {
   codecCorsOrigins?: string[];
   /** "now" for input checks such as "paidAt is not in the future" (default the wall clock; process-wide) */
   inputClock?: () => number;
+  /** rate limits, load shedding, timeouts, replay slots, webhook secrets (default: the environment schema's defaults) */
+  traffic?: Partial<TrafficOptions>;
 }
 
 /** Who may call what: collected from the routes' role guards (README's table and tests check it). */
@@ -65,14 +70,18 @@ const LOG_REDACT = ['req.headers.authorization'];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   setInputClock(deps.inputClock ?? Date.now);
+  const traffic = { ...DEFAULT_TRAFFIC, ...deps.traffic };
   const app = Fastify({
     logger: deps.logger === undefined ? false : deps.logger === true ? { redact: LOG_REDACT } : deps.logger,
     bodyLimit: 64 * 1024,
+    ...serverTimeouts(traffic),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  installAccessLog(app, deps.pool);
+  installAccessLog(app, deps.pool, traffic);
+  await installTraffic(app, traffic);
+  installWebhookSignatures(app, traffic);
   app.decorate('routeRoles', [] as RouteRoles[]);
   app.addHook('onRoute', (route) => {
     const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));
@@ -100,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
   auditRoutes(app, { pool: deps.pool, keys });
   marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
-  workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle), keys });
+  workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle, traffic.replayConcurrency), keys });
   await codecRoutes(app, { codecs: deps.client.options.dataConverter.payloadCodecs ?? [], namespace: deps.client.options.namespace, keys, pool: deps.pool, corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'] });
   return app;
 }

@@ -29,6 +29,16 @@ export class UnavailableError extends ApiError {
   }
 }
 
+/** 429: this process is at its limit for the work asked; try again after `retryAfterS`. */
+export class BusyError extends ApiError {
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(429, 'busy', message);
+  }
+}
+
 /** fastify's own 4xx (before validation) name the part of the request that was wrong. */
 const FASTIFY_FIELDS: Record<string, FieldProblem> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { field: 'body', reason: 'larger than the 64 KiB a request may carry' },
@@ -42,6 +52,7 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof UnavailableError) return reply.status(503).header('retry-after', String(RETRY_AFTER_S)).send({ error: err.code, message: err.message });
     if (err instanceof ApiError) {
+      if (err instanceof BusyError) reply.header('retry-after', String(err.retryAfterS));
       return reply.status(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

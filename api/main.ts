@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     codecCorsOrigins: config.payload.corsOrigins,
     policy: () => config.policy,
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    traffic: config.traffic,
   });
   const stop = async () => {
     await app.close();

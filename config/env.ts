@@ -30,6 +30,29 @@ const hostPort = z.string().trim().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'host:
 const name = z.string().trim().min(1, 'must not be empty').max(200);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
+// Traffic controls of the API (issue 12), one block: rate limits, load shedding, timeouts, replays, webhook signatures.
+const count = (min: number, max: number) => z.string().trim().regex(/^\d+$/, 'a whole number').transform(Number).pipe(z.number().int().min(min, `at least ${min}`).max(max, `at most ${max}`));
+/** "wms:secret,carrier:secret": the HMAC secret each webhook sender signs with. */
+const webhookSecrets = z
+  .string()
+  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^(wms|carrier):.{16,}$/, 'system:secret,... with system wms or carrier and a secret of at least 16 characters')))
+  .transform((entries) => Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)])) as Partial<Record<'wms' | 'carrier', string>>);
+const trafficEnv = {
+  RATE_LIMIT_PER_IP: optional(count(1, 1_000_000)).default(1200),
+  RATE_LIMIT_PER_KEY: optional(count(1, 1_000_000)).default(600),
+  RATE_LIMIT_WINDOW: optional(duration({ min: 1_000, max: 3_600_000 })).default(60_000),
+  MAX_EVENT_LOOP_DELAY: optional(duration({ max: 60_000 })).default(1_000),
+  MAX_HEAP_USED_BYTES: optional(count(0, 2 ** 45)).default(0),
+  HTTP_HEADERS_TIMEOUT: optional(duration({ min: 100, max: 300_000 })).default(10_000),
+  HTTP_REQUEST_TIMEOUT: optional(duration({ min: 100, max: 600_000 })).default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT: optional(duration({ min: 100, max: 600_000 })).default(72_000),
+  HTTP_CONNECTION_TIMEOUT: optional(duration({ min: 100, max: 3_600_000 })).default(120_000),
+  REPLAY_CONCURRENCY: optional(count(1, 64)).default(1),
+  WEBHOOK_SECRETS: optional(webhookSecrets),
+  WEBHOOK_TOLERANCE: optional(duration({ min: 1_000, max: 3_600_000 })).default(300_000),
+};
+
 export const envSchema = z.object({
   NODE_ENV: optional(z.string()),
   DATABASE_URL: optional(postgresUrl),
@@ -73,6 +96,7 @@ export const envSchema = z.object({
   TEMPORAL_TLS_CLIENT_CERT_PATH: optional(name),
   TEMPORAL_TLS_CLIENT_KEY_PATH: optional(name),
   TEMPORAL_API_KEY: optional(z.string()),
+  ...trafficEnv,
 });
 export type Env = z.infer<typeof envSchema>;
 

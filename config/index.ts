@@ -7,6 +7,7 @@ import type { JwtOptions } from '../api/jwt';
 import { parsePayloadKeys, type PayloadKeys } from '../runtime/payload-keys';
 import { temporalConnectOptions, type TemporalConnectOptions } from '../runtime/temporal-options';
 import { ConfigError, parseEnv, type Env } from './env';
+import { trafficFromEnv, type TrafficOptions } from './traffic';
 
 export { ConfigError };
 
@@ -32,6 +33,19 @@ export interface Config {
   workflowBundlePath?: string;
   policy: Policy;
   api: { host: string; port: number; apiKeys?: string; jwt?: JwtOptions };
+  traffic: TrafficOptions;
+}
+
+/** Each external system's own variable: production never falls back to the simulator. */
+const SYSTEM_URL_VARS = ['INVENTORY_URL', 'PAYMENT_URL', 'WMS_URL', 'CARRIER_URL', 'PLATFORM_URL', 'MESSAGING_URL', 'ANALYTICS_URL', 'CATALOG_URL'] as const;
+
+function systemUrls(env: Env, production: boolean): SystemUrls {
+  const missing = SYSTEM_URL_VARS.filter((v) => !env[v]);
+  if (production && missing.length) {
+    throw new ConfigError(missing.map((variable) => ({ variable, reason: 'required with NODE_ENV=production (no fallback to the simulator)' })));
+  }
+  // the *_URL variables, each checked by the schema
+  return systemUrlsFromEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_URL') && typeof e[1] === 'string')));
 }
 
 /** Throws a ConfigError naming every bad variable; the processes print it and exit. */
@@ -46,8 +60,9 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
       throw new Error(`POLICY_OVERRIDES is not valid: ${(err as Error).message}`);
     }
   }
+  const production = env.NODE_ENV === 'production';
   return {
-    production: env.NODE_ENV === 'production',
+    production,
     databaseUrl: env.DATABASE_URL,
     temporal: {
       address: connect.address,
@@ -60,14 +75,17 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
       keyId: env.PAYLOAD_KEY_ID,
       corsOrigins: (env.CODEC_CORS_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(',').map((o) => o.trim()).filter(Boolean),
     },
-    // the *_URL variables, each checked by the schema
-    systems: systemUrlsFromEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_URL') && typeof e[1] === 'string'))),
+    // A getter: only the worker calls external systems, so only it stops on a missing URL.
+    get systems() {
+      return systemUrls(env, production);
+    },
     httpTimeoutMs: env.HTTP_TIMEOUT_MS,
     archiveIntervalMs: env.ARCHIVE_INTERVAL_MS,
     logLevel: env.LOG_LEVEL,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     policy: withMarketingEnv(mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]), env),
     api: { host: env.HOST, port: env.PORT, apiKeys: env.API_KEYS, jwt: jwtOptions(env) },
+    traffic: trafficFromEnv(env),
   };
 }
 

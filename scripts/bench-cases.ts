@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
     const app = await buildApp({ client, pool, taskQueue: 'bench', apiKeys: DEV_API_KEYS, policy: () => DEFAULT_POLICY });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    const headers = { authorization: 'Bearer dev-support-key' };
+    const headers = { authorization: 'Bearer dev-support-key-local' };
     const firstPage = (await (await fetch(`${base}/v1/cases?status=open`, { headers })).json()) as { nextCursor: string };
 
     const scenarios: [string, string][] = [

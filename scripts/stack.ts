@@ -670,7 +670,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     log(`starting simulator on ${simUrl}`);
     const sim = spawnChild('simulator', process.execPath, node('simulator'), env);
-    await waitReady(sim, 'GET /sim/ledger answered 200', readyTimeoutMs, () => httpOk(`${simUrl}/sim/ledger`));
+    await waitReady(sim, 'GET /sim/health answered 200', readyTimeoutMs, () => httpOk(`${simUrl}/sim/health`));
 
     await startWorkerProcess();
 

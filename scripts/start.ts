@@ -13,6 +13,7 @@
  */
 import * as path from 'node:path';
 import { plainKeys } from '../config';
+import { DEV_SIM_ADMIN_KEY } from '../simulator/admin-guard';
 import { startStack, type Stack } from './stack';
 import { projectRoot } from './temporal-bin';
 
@@ -49,7 +50,7 @@ function banner(stack: Stack, dataDir: string): string {
     `  OpenAPI docs     ${urls.api}/docs`,
     `  Temporal Web UI  ${urls.temporalUi}`,
     `  Temporal gRPC    ${urls.temporalGrpc}`,
-    `  Simulator        ${urls.simulator}   ledger: ${urls.simulator}/sim/ledger`,
+    `  Simulator        ${urls.simulator}   ledger: ${urls.simulator}/sim/ledger (Bearer ${process.env.SIM_ADMIN_KEY ? '$SIM_ADMIN_KEY' : DEV_SIM_ADMIN_KEY})`,
     `  PostgreSQL       ${urls.databaseUrl}`,
     `  Data folder      ${dataDir}`,
     '  API keys (header "Authorization: Bearer <key>"), role and principal:',

@@ -1,5 +1,6 @@
 // The simulator of the shop's external systems (inventory, payment, WMS, carrier, platform, messaging).
 import Fastify, { type FastifyInstance } from 'fastify';
+import { DEV_SIM_ADMIN_KEY, requireAdminKey, webhookTargetProblem } from './admin-guard';
 import type { SimulatorOptions } from './config';
 import { registerAdminRoutes } from './routes/admin';
 import { registerCarrierRoutes } from './routes/carrier';
@@ -11,14 +12,18 @@ import { registerPlatformRoutes } from './routes/platform';
 import { registerWmsRoutes } from './routes/wms';
 import { SimulatorState } from './state';
 
+export { DEV_SIM_ADMIN_KEY } from './admin-guard';
 export { ROUTE_NAMES, type RouteKnobs, type RouteName, type SimConfig, type SimulatorOptions } from './config';
 export type { LedgerEntry, LedgerFilter, System } from './ledger';
 export { SimulatorState } from './state';
 
 export function buildSimulator(opts: SimulatorOptions = {}): { app: FastifyInstance; state: SimulatorState } {
+  const target = opts.webhookUrl && webhookTargetProblem(opts.webhookUrl, opts.webhookHosts ?? []);
+  if (target) throw new Error(`webhook URL ${opts.webhookUrl}: ${target}`);
   const app = Fastify({ logger: opts.logger ?? false });
   const state = new SimulatorState(opts, app.log);
 
+  requireAdminKey(app, opts.adminKey ?? DEV_SIM_ADMIN_KEY);
   registerAdminRoutes(app, state);
   registerInventoryRoutes(app, state);
   registerPaymentRoutes(app, state);

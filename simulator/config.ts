@@ -42,6 +42,16 @@ export interface SimConfig {
   webhookKey: string;
   /** Refund refs the payment provider declines (422). */
   declineRefunds: string[];
+  /** HMAC secret per receiving system: its webhooks carry X-Signature (the API's WEBHOOK_SECRETS). */
+  webhookSecrets: Partial<Record<WebhookSender, string>>;
+}
+
+export type WebhookSender = 'wms' | 'carrier';
+
+/** What GET/POST /sim/config show: never a secret, only whether one is set. */
+export function publicConfig(cfg: SimConfig) {
+  const { webhookKey, webhookSecrets, ...rest } = cfg;
+  return { ...rest, webhookKeySet: webhookKey.length > 0, webhookSigned: Object.keys(webhookSecrets).sort() };
 }
 
 export interface SimulatorOptions extends Partial<SimConfig> {
@@ -57,6 +67,10 @@ export interface SimulatorOptions extends Partial<SimConfig> {
   webhookTimeoutMs?: number;
   /** Random source for failRate (default Math.random). */
   random?: () => number;
+  /** Key of the /sim/* control routes (default DEV_SIM_ADMIN_KEY). */
+  adminKey?: string;
+  /** Webhook target hosts allowed besides loopback (default none). */
+  webhookHosts?: string[];
   /** Fastify logger option (default false). */
   logger?: FastifyServerOptions['logger'];
 }
@@ -73,6 +87,7 @@ export function defaultConfig(opts: SimulatorOptions): SimConfig {
     webhookUrl: opts.webhookUrl ?? 'http://127.0.0.1:3000',
     webhookKey: opts.webhookKey ?? 'dev-simulator-key-local',
     declineRefunds: [...(opts.declineRefunds ?? [])],
+    webhookSecrets: { ...opts.webhookSecrets },
   };
 }
 

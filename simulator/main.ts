@@ -1,5 +1,6 @@
 // Runs the simulator as a process: configured by environment, stops cleanly on SIGINT/SIGTERM.
-import { buildSimulator } from './app';
+import { buildSimulator, DEV_SIM_ADMIN_KEY } from './app';
+import type { WebhookSender } from './config';
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -20,6 +21,20 @@ function envStock(): Record<string, number> {
   return parsed as Record<string, number>;
 }
 
+/** "wms:secret,carrier:secret", as the API's WEBHOOK_SECRETS. */
+function envSecrets(): Partial<Record<WebhookSender, string>> {
+  const out: Partial<Record<WebhookSender, string>> = {};
+  for (const entry of (process.env.SIM_WEBHOOK_SECRETS ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+    const at = entry.indexOf(':');
+    const system = entry.slice(0, at);
+    if (at < 0 || (system !== 'wms' && system !== 'carrier')) throw new Error('SIM_WEBHOOK_SECRETS must be system:secret,... with system wms or carrier');
+    out[system] = entry.slice(at + 1);
+  }
+  return out;
+}
+
+const list = (v: string | undefined) => (v ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+
 async function main(): Promise<void> {
   const port = envInt('SIMULATOR_PORT', 4000);
   const host = process.env.SIMULATOR_HOST || '127.0.0.1';
@@ -28,6 +43,9 @@ async function main(): Promise<void> {
     stepDelayMs: envInt('SIM_STEP_DELAY_MS', 2000),
     webhookUrl: (process.env.SIM_WEBHOOK_URL || 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     webhookKey: process.env.SIM_WEBHOOK_KEY || 'dev-simulator-key-local',
+    webhookSecrets: envSecrets(),
+    webhookHosts: list(process.env.SIM_WEBHOOK_HOSTS),
+    adminKey: process.env.SIM_ADMIN_KEY || DEV_SIM_ADMIN_KEY,
     stock: envStock(),
     defaultStock: envInt('SIM_DEFAULT_STOCK', 100),
     logger: { level: process.env.LOG_LEVEL || 'warn' },

@@ -1,5 +1,6 @@
 // After a shipment request the warehouse, then the carrier, report progress to our API by webhook.
 import type { CarrierCode } from '../domain/carrier';
+import type { WebhookSender } from './config';
 import type { SimulatorState } from './state';
 import { deliverWebhook, type DeliveryRecord } from './webhooks';
 
@@ -17,6 +18,7 @@ export interface Shipment {
 }
 
 type Channel = 'warehouse-events' | 'carrier-events';
+const SENDER: Record<Channel, WebhookSender> = { 'warehouse-events': 'wms', 'carrier-events': 'carrier' };
 
 export const STEPS: { channel: Channel; type: string }[] = [
   { channel: 'warehouse-events', type: 'waybill_printed' },
@@ -53,10 +55,11 @@ export async function sendNextEvent(state: SimulatorState, s: Shipment, signal: 
   const step = STEPS[s.nextStep];
   if (!step) return undefined;
   s.nextStep++; // claimed before awaiting, so concurrent callers never send the same event
-  const { webhookUrl, webhookKey } = state.config;
+  const { webhookUrl, webhookKey, webhookSecrets } = state.config;
   const rec = await deliverWebhook({
     url: `${webhookUrl}/v1/orders/${encodeURIComponent(s.orderId)}/${step.channel}`,
     key: webhookKey,
+    secret: webhookSecrets[SENDER[step.channel]],
     body: buildEvent(s, step.type),
     attempts: state.options.webhookAttempts ?? 5,
     baseDelayMs: state.options.webhookRetryBaseMs ?? 200,

@@ -1,5 +1,8 @@
 // Delivers one event to our API the way a real partner would: retry on network errors and 5xx
-// with backoff, give up on 4xx (our API rejected it; retrying cannot help).
+// with backoff, give up on 4xx (our API rejected it; retrying cannot help). With a secret, each attempt
+// is signed: X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">.
+import { createHmac } from 'node:crypto';
+
 export interface DeliveryRecord {
   url: string;
   eventId: string;
@@ -15,6 +18,8 @@ export interface DeliveryOptions {
   url: string;
   key: string;
   body: { eventId: string; type: string };
+  /** HMAC secret of the receiving route's system, when the API checks signatures */
+  secret?: string;
   attempts: number;
   baseDelayMs: number;
   timeoutMs: number;
@@ -29,10 +34,11 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
     if (o.signal.aborted) return done(rec, 'cancelled');
     rec.attempts = attempt;
     try {
+      const body = JSON.stringify(o.body);
       const res = await fetch(o.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}` },
-        body: JSON.stringify(o.body),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}`, ...(o.secret ? { 'x-signature': signature(o.secret, body) } : {}) },
+        body,
         signal: AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]),
       });
       rec.lastStatus = res.status;
@@ -47,6 +53,12 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
     if (attempt < o.attempts) await o.sleep(o.baseDelayMs * 2 ** (attempt - 1));
   }
   return done(rec, o.signal.aborted ? 'cancelled' : 'gave_up');
+}
+
+/** A fresh timestamp per attempt: a retry is a new signed call, not a replay. */
+function signature(secret: string, body: string): string {
+  const t = Math.floor(Date.now() / 1000);
+  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
 function done(rec: DeliveryRecord, outcome: DeliveryRecord['outcome']): DeliveryRecord {

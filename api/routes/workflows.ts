@@ -6,7 +6,7 @@ import { errorBody } from '../schemas/common';
 import { historyQuery, historyResponse, replayBody, replayResponse, runQuery, workflowParams } from '../schemas/workflows';
 import type { WorkflowAuditService } from '../services/workflows';
 
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 429: errorBody, 503: errorBody };
 
 export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -9,7 +9,7 @@ import { decodeJsonTree } from '../../runtime/payload-json';
 import { hasRole, type Principal } from '../auth';
 import { loadHistory, type LoadedHistory } from '../../worker/history-source';
 import { bundleLoader, replayHistory, type BundleSource, type Mismatch } from '../../worker/replay';
-import { ApiError } from '../errors';
+import { ApiError, BusyError } from '../errors';
 
 export interface ReplayAnswer {
   workflowId: string;
@@ -26,16 +26,24 @@ export type { BundleSource };
 /** decoded: readable payloads (logged as unmasked_read); encrypted: as Temporal and the archive hold them. */
 export type PayloadView = 'decoded' | 'encrypted';
 
-export function workflowAuditService(client: Client, pool: Pool, bundleSource?: BundleSource) {
+/** A replay takes about a second or two; a refused caller retries after this. */
+const REPLAY_RETRY_AFTER_S = 2;
+
+export function workflowAuditService(client: Client, pool: Pool, bundleSource?: BundleSource, replayConcurrency = 1) {
   const bundle = bundleLoader(bundleSource);
   const dataConverter = client.options.dataConverter;
   const codecs = dataConverter.payloadCodecs ?? [];
-  // Replays are CPU work in this process: one at a time.
-  let queue: Promise<unknown> = Promise.resolve();
-  const serial = <T>(job: () => Promise<T>): Promise<T> => {
-    const run = queue.then(job, job);
-    queue = run.catch(() => undefined);
-    return run;
+  // Replays load a whole history and run workflow code in this process: a bounded number at once,
+  // refused beyond it rather than queued, so a burst cannot pile up memory and CPU.
+  let running = 0;
+  const bounded = async <T>(job: () => Promise<T>): Promise<T> => {
+    if (running >= replayConcurrency) throw new BusyError(`${running} replay(s) already running, the most this API runs at once; retry after ${REPLAY_RETRY_AFTER_S} s`, REPLAY_RETRY_AFTER_S);
+    running++;
+    try {
+      return await job();
+    } finally {
+      running--;
+    }
   };
 
   async function load(workflowId: string, runId?: string): Promise<LoadedHistory> {
@@ -64,11 +72,12 @@ export function workflowAuditService(client: Client, pool: Pool, bundleSource?: 
       return { workflowId, runId: h.runId, workflowType: h.workflowType, source: h.source, payloads: (decode ? 'decoded' : 'encrypted') as PayloadView, eventCount: h.events, events };
     },
 
-    async replay(workflowId: string, runId?: string): Promise<ReplayAnswer> {
-      const h = await load(workflowId, runId);
-      const verdict = await serial(async () => replayHistory(await bundle(), h.history, h.json, workflowId, dataConverter));
-      return { workflowId, runId: h.runId, workflowType: h.workflowType, source: h.source, events: h.events, ...verdict };
-    },
+    replay: (workflowId: string, runId?: string): Promise<ReplayAnswer> =>
+      bounded(async () => {
+        const h = await load(workflowId, runId);
+        const verdict = await replayHistory(await bundle(), h.history, h.json, workflowId, dataConverter);
+        return { workflowId, runId: h.runId, workflowType: h.workflowType, source: h.source, events: h.events, ...verdict };
+      }),
   };
 }
 export type WorkflowAuditService = ReturnType<typeof workflowAuditService>;

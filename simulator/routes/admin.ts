@@ -1,7 +1,8 @@
 // /sim/*: control and inspection of the simulator itself (no faults, no idempotency).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { applyConfigPatch, configPatchSchema } from '../config';
+import { webhookTargetProblem } from '../admin-guard';
+import { applyConfigPatch, configPatchSchema, publicConfig } from '../config';
 import { badRequest } from '../handler';
 import { sendNextEvent, STEPS } from '../progress';
 import type { SimulatorState } from '../state';
@@ -28,12 +29,14 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
     return { ok: true };
   });
 
-  app.get('/sim/config', async () => state.config);
+  app.get('/sim/config', async () => publicConfig(state.config));
   app.post('/sim/config', async (req, reply) => {
     const patch = configPatchSchema.safeParse(req.body ?? {});
     if (!patch.success) return badRequest(reply, patch.error);
+    const target = patch.data.webhookUrl && webhookTargetProblem(patch.data.webhookUrl, state.options.webhookHosts ?? []);
+    if (target) return reply.code(400).send({ error: 'invalid body', issues: [{ path: 'webhookUrl', message: target }] });
     applyConfigPatch(state.config, patch.data);
-    return state.config;
+    return publicConfig(state.config);
   });
 
   app.get('/sim/stock', async () => state.stock.snapshot());

@@ -117,6 +117,21 @@ describe('POST /v1/workflows/:workflowId/replay', () => {
     }
   });
 
+  it('runs at most REPLAY_CONCURRENCY replays at once: the ones beyond get 429 with Retry-After, and a slot frees when one ends', async () => {
+    const two = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, traffic: { replayConcurrency: 2 } });
+    try {
+      const replies = await Promise.all(Array.from({ length: 5 }, () => replay(order.workflowId, undefined, '', two)));
+      const codes = replies.map((r) => r.statusCode).sort();
+      expect(codes).toEqual([200, 200, 429, 429, 429]);
+      const busy = replies.find((r) => r.statusCode === 429)!;
+      expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0);
+      expect(busy.json()).toMatchObject({ error: 'busy' });
+      expect((await replay(order.workflowId, undefined, '', two)).statusCode).toBe(200);
+    } finally {
+      await two.close();
+    }
+  });
+
   it('an unknown workflow is 404; unknown body fields are 400', async () => {
     expect((await replay('refund:NO-SUCH-REFUND')).statusCode).toBe(404);
     const bad = await replay(order.workflowId, { runId: order.runId, force: true });

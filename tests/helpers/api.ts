@@ -28,10 +28,15 @@ export const auth = (role: keyof typeof KEYS) => ({ authorization: `Bearer ${KEY
  * "now" on that clock must not count as the future. tests/api/bad-input.test.ts checks the real limit. */
 const AHEAD_OF_WALL_CLOCK_MS = 365 * 86_400_000;
 
+/** Tests fire requests far faster than any client should, on a busy machine: rate limits and load
+ * shedding that never trip (tests/api/traffic-api.test.ts checks them). */
+export const UNLIMITED_TRAFFIC = { perIpMax: 1_000_000, perKeyMax: 1_000_000, maxEventLoopDelayMs: 0 };
+
 /** moreKeys: ",key:role:name" entries added to the test keys */
 export function buildTestApp(kit: WorkflowKit, moreKeys = ''): Promise<FastifyInstance> {
   return buildApp({
     client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS + moreKeys, policy: () => DEFAULT_POLICY,
     inputClock: () => Date.now() + AHEAD_OF_WALL_CLOCK_MS,
+    traffic: UNLIMITED_TRAFFIC,
   });
 }

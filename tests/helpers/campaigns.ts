@@ -11,7 +11,7 @@ import { campaignWorkflow } from '../../workflows/campaign/workflow';
 import { priceChangeStateQuery } from '../../workflows/price-change/messages';
 import type { PriceChangeRequest, PriceChangeState } from '../../workflows/price-change/types';
 import { priceChangeWorkflow } from '../../workflows/price-change/workflow';
-import { eventually } from './sim-control';
+import { eventually, simAdmin } from './sim-control';
 import type { WorkflowKit } from './workflow-kit';
 
 export const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -77,7 +77,7 @@ export async function sleepUntil(kit: WorkflowKit, atMs: number): Promise<void> 
 export async function setAnalytics(kit: WorkflowKit, campaignId: string, numbers: Partial<Omit<CampaignMetrics, 'spend'>> & { spend?: Partial<CampaignMetrics['spend']> }): Promise<void> {
   const res = await fetch(`${kit.sim.url}/sim/analytics/${encodeURIComponent(campaignId)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...simAdmin() },
     body: JSON.stringify(numbers),
   });
   if (!res.ok) throw new Error(`simulator analytics: HTTP ${res.status} ${await res.text()}`);

@@ -1,11 +1,14 @@
 // Test-side control of a running simulator: knobs, stock and the ledger of side effects.
-import type { LedgerEntry } from '../../simulator/app';
+import { DEV_SIM_ADMIN_KEY, type LedgerEntry } from '../../simulator/app';
 
-export function simControl(baseUrl: string) {
+/** The header the simulator's /sim/* control routes need. */
+export const simAdmin = (key = DEV_SIM_ADMIN_KEY) => ({ authorization: `Bearer ${key}` });
+
+export function simControl(baseUrl: string, adminKey = DEV_SIM_ADMIN_KEY) {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: body ? { 'content-type': 'application/json' } : {},
+      headers: { ...simAdmin(adminKey), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
     if (!res.ok) throw new Error(`simulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);

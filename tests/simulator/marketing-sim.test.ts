@@ -1,13 +1,14 @@
 // The simulator's analytics and catalog systems (played for M4 and M8).
 import { buildSimulator } from '../../simulator/app';
+import { simAdmin } from '../helpers/sim-control';
 
 describe('simulator: analytics and catalog (inject)', () => {
   const sim = buildSimulator({ autoProgress: false });
   const post = (url: string, payload: unknown, key?: string) =>
-    sim.app.inject({ method: 'POST', url, payload: payload as object, headers: key ? { 'idempotency-key': key } : {} });
+    sim.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...simAdmin(), ...(key ? { 'idempotency-key': key } : {}) } });
   const metrics = (id: string) => sim.app.inject({ method: 'GET', url: `/analytics/campaigns/${id}/metrics` });
   beforeEach(async () => {
-    await sim.app.inject({ method: 'POST', url: '/sim/reset' });
+    await sim.app.inject({ method: 'POST', url: '/sim/reset', headers: simAdmin() });
   });
   afterAll(() => sim.app.close());
 
@@ -18,7 +19,7 @@ describe('simulator: analytics and catalog (inject)', () => {
     expect((await metrics('C1')).json()).toMatchObject({ impressions: 100, clicks: 10, conversions: 0, spend: { promotion: 500, subsidy: 200, materials: 0 } });
     expect((await post('/sim/analytics/C1', { impressions: -1 })).statusCode).toBe(400);
     expect((await post('/sim/analytics/C1', { views: 1 })).statusCode).toBe(400);
-    await sim.app.inject({ method: 'POST', url: '/sim/reset' });
+    await sim.app.inject({ method: 'POST', url: '/sim/reset', headers: simAdmin() });
     expect((await metrics('C1')).json().impressions).toBe(0);
   });
 
@@ -33,7 +34,7 @@ describe('simulator: analytics and catalog (inject)', () => {
     const b = await post('/catalog/prices', body, 'price-change:PC-1/apply-price');
     expect(a.statusCode).toBe(200);
     expect(b.json()).toEqual(a.json());
-    const ledger = (await sim.app.inject({ method: 'GET', url: '/sim/ledger?action=catalog.price_changed' })).json();
+    const ledger = (await sim.app.inject({ method: 'GET', url: '/sim/ledger?action=catalog.price_changed', headers: simAdmin() })).json();
     expect(ledger.entries).toHaveLength(1);
     expect(ledger.entries[0]).toMatchObject({ system: 'catalog', ref: 'PC-1', payload: { sku: 'TEA-1', price: 12900 } });
     expect((await sim.app.inject({ method: 'GET', url: '/catalog/prices/TEA-1' })).json()).toMatchObject({ price: 12900, currency: 'CNY' });

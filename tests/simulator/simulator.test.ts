@@ -1,15 +1,15 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildSimulator, type LedgerEntry } from '../../simulator/app';
-import { eventually } from '../helpers/sim-control';
+import { eventually, simAdmin } from '../helpers/sim-control';
 
 type Sim = ReturnType<typeof buildSimulator>;
 
 function post(app: FastifyInstance, url: string, body: unknown, key?: string) {
-  return app.inject({ method: 'POST', url, payload: body as object, headers: key ? { 'idempotency-key': key } : {} });
+  return app.inject({ method: 'POST', url, payload: body as object, headers: { ...simAdmin(), ...(key ? { 'idempotency-key': key } : {}) } });
 }
 
 async function ledger(app: FastifyInstance, query = ''): Promise<{ entries: LedgerEntry[]; duplicates: number }> {
-  const res = await app.inject({ method: 'GET', url: `/sim/ledger${query}` });
+  const res = await app.inject({ method: 'GET', url: `/sim/ledger${query}`, headers: simAdmin() });
   expect(res.statusCode).toBe(200);
   return res.json();
 }
@@ -24,7 +24,7 @@ describe('simulator (inject)', () => {
     sim = buildSimulator({ autoProgress: false, stock: { TEA: 5 }, defaultStock: 50 });
   });
   beforeEach(async () => {
-    expect((await sim.app.inject({ method: 'POST', url: '/sim/reset' })).statusCode).toBe(200);
+    expect((await sim.app.inject({ method: 'POST', url: '/sim/reset', headers: simAdmin() })).statusCode).toBe(200);
   });
   afterAll(async () => {
     await sim.app.close();
@@ -168,7 +168,7 @@ describe('simulator (inject)', () => {
 
     const deducted = await post(sim.app, '/inventory/deductions', { orderId: 'A1', items: [{ sku: 'TEA', quantity: 3 }] }, 'order:A1/deduct');
     expect(deducted.json()).toMatchObject({ status: 'deducted', lines: [{ sku: 'TEA', requested: 3, available: 5, deducted: 3, backordered: 0 }] });
-    expect((await sim.app.inject({ method: 'GET', url: '/sim/stock' })).json()).toEqual({ TEA: 2 });
+    expect((await sim.app.inject({ method: 'GET', url: '/sim/stock', headers: simAdmin() })).json()).toEqual({ TEA: 2 });
 
     // Two lines of one sku need the sum (4 > 2): short, nothing changes, nothing recorded.
     const items = [{ sku: 'TEA', quantity: 2 }, { sku: 'TEA', quantity: 2 }];
@@ -218,10 +218,10 @@ describe('simulator (inject)', () => {
     await post(sim.app, '/sim/config', { routes: { 'messaging.staff': { failRate: 1 } } });
     await post(sim.app, '/sim/stock', { TEA: 1 });
     await post(sim.app, '/platform/tracking', tracking, 'k');
-    await sim.app.inject({ method: 'POST', url: '/sim/reset' });
+    await sim.app.inject({ method: 'POST', url: '/sim/reset', headers: simAdmin() });
 
     expect(sim.state.stock.get('TEA')).toBe(5);
-    expect((await sim.app.inject({ method: 'GET', url: '/sim/config' })).json().routes).toEqual({});
+    expect((await sim.app.inject({ method: 'GET', url: '/sim/config', headers: simAdmin() })).json().routes).toEqual({});
     expect(await ledger(sim.app)).toEqual({ entries: [], duplicates: 0 });
     // The stored response went too: the same key does the work again.
     await post(sim.app, '/platform/tracking', tracking, 'k');
@@ -292,7 +292,7 @@ describe('simulator over HTTP with webhooks', () => {
     await waitFor(() => received.some((r) => r.body.type === 'delivered'));
     // nothing may follow "delivered": the shipment's progress loop has ended with every event sent
     await eventually(async () => {
-      const { shipments } = (await (await fetch(`${simUrl}/sim/shipments`)).json()) as { shipments: { shipmentId: string; auto: boolean; nextEvent: string | null }[] };
+      const { shipments } = (await (await fetch(`${simUrl}/sim/shipments`, { headers: simAdmin() })).json()) as { shipments: { shipmentId: string; auto: boolean; nextEvent: string | null }[] };
       const s = shipments.find((x) => x.shipmentId === shipmentId);
       return !!s && !s.auto && s.nextEvent === null;
     }, 'the shipment finished progressing');
@@ -318,7 +318,7 @@ describe('simulator over HTTP with webhooks', () => {
       expect(r.body).toMatchObject({ trackingNumber, description: expect.any(String) });
     }
 
-    const l = (await (await fetch(`${simUrl}/sim/ledger?system=wms`)).json()) as { entries: LedgerEntry[]; duplicates: number };
+    const l = (await (await fetch(`${simUrl}/sim/ledger?system=wms`, { headers: simAdmin() })).json()) as { entries: LedgerEntry[]; duplicates: number };
     expect(l.entries).toHaveLength(1);
     expect(l.duplicates).toBe(1);
     // O11: street and door are masked in the ledger.
@@ -326,10 +326,10 @@ describe('simulator over HTTP with webhooks', () => {
   });
 
   test('manual advance with autoProgress off; a 4xx from our API is not retried', async () => {
-    await fetch(`${simUrl}/sim/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ autoProgress: false }) });
+    await fetch(`${simUrl}/sim/config`, { method: 'POST', headers: { 'content-type': 'application/json', ...simAdmin() }, body: JSON.stringify({ autoProgress: false }) });
     const res = await httpPost('/wms/shipments', { orderId: 'REJECT', items: [{ sku: 'TEA', quantity: 1 }], carrier: 'postal', address }, 'order:REJECT/ship');
     const { shipmentId } = (await res.json()) as { shipmentId: string };
-    const adv = await fetch(`${simUrl}/sim/shipments/${shipmentId}/advance`, { method: 'POST' });
+    const adv = await fetch(`${simUrl}/sim/shipments/${shipmentId}/advance`, { method: 'POST', headers: simAdmin() });
     expect(adv.status).toBe(200);
     expect(await adv.json()).toMatchObject({ delivery: { type: 'waybill_printed', outcome: 'rejected', attempts: 1, lastStatus: 404 }, nextEvent: 'picked' });
   });

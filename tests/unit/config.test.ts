@@ -2,7 +2,7 @@
 // start naming the variable and why.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../config';
+import { apiKeysFor, ConfigError, loadConfig } from '../../config';
 
 describe('loadConfig', () => {
   it('reads durations as 30s, 500ms, 2m, 1h or plain milliseconds (ARCHIVE_INTERVAL_MS=30s is 30 s, not NaN)', () => {
@@ -50,5 +50,39 @@ describe('the processes', () => {
     });
     expect(out.status).toBe(1);
     expect(out.stderr).toMatch(/HTTP_TIMEOUT_MS: a duration like 500ms/);
+  });
+});
+
+describe('production-safe defaults (issue 12)', () => {
+  const urls = Object.fromEntries(['INVENTORY_URL', 'PAYMENT_URL', 'WMS_URL', 'CARRIER_URL', 'PLATFORM_URL', 'MESSAGING_URL', 'ANALYTICS_URL', 'CATALOG_URL'].map((v) => [v, `http://${v.toLowerCase()}.internal`]));
+
+  it('NODE_ENV=production refuses to run the worker with a system URL missing, naming each: no silent fallback to the simulator', () => {
+    const { PAYMENT_URL: _p, CATALOG_URL: _c, ...some } = urls;
+    const config = loadConfig({ NODE_ENV: 'production', SIMULATOR_URL: 'http://simulator:4000', ...some });
+    expect(() => config.systems).toThrow(ConfigError);
+    try {
+      void config.systems;
+    } catch (err) {
+      expect((err as ConfigError).problems.map((p) => p.variable)).toEqual(['PAYMENT_URL', 'CATALOG_URL']);
+    }
+    expect(loadConfig({ NODE_ENV: 'production', ...urls }).systems.payment).toBe('http://payment_url.internal');
+    expect(loadConfig({}).systems.payment).toBe('http://127.0.0.1:4000');
+  });
+
+  it('NODE_ENV=production refuses API_KEYS that contain any development key', () => {
+    expect(() => apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: 'real-key-1234567890:orders:order-service,dev-auditor-key-local:auditor:auditor' }))).toThrow(/development keys/);
+    expect(() => apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: ' dev-orders-key-local:orders:orders' }))).toThrow(/development keys/);
+    expect(apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: 'real-key-1234567890:orders:order-service' }))).toBe('real-key-1234567890:orders:order-service');
+    expect(apiKeysFor(loadConfig({ API_KEYS: 'dev-orders-key-local:orders:order-service' }))).toBe('dev-orders-key-local:orders:order-service');
+  });
+
+  it('reads the traffic limits, with defaults, and refuses a weak or unknown webhook secret', () => {
+    expect(loadConfig({}).traffic).toMatchObject({ perIpMax: 1200, perKeyMax: 600, windowMs: 60_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, replayConcurrency: 1, webhookSecrets: {}, webhookToleranceMs: 300_000 });
+    const t = loadConfig({ RATE_LIMIT_PER_IP: '50', RATE_LIMIT_WINDOW: '10s', REPLAY_CONCURRENCY: '3', WEBHOOK_SECRETS: 'wms:0123456789abcdef, carrier:fedcba9876543210xyz' }).traffic;
+    expect(t).toMatchObject({ perIpMax: 50, windowMs: 10_000, replayConcurrency: 3, webhookSecrets: { wms: '0123456789abcdef', carrier: 'fedcba9876543210xyz' } });
+    expect(() => loadConfig({ WEBHOOK_SECRETS: 'wms:short' })).toThrow(/WEBHOOK_SECRETS: system:secret/);
+    expect(() => loadConfig({ WEBHOOK_SECRETS: 'bank:0123456789abcdef' })).toThrow(/WEBHOOK_SECRETS/);
+    expect(() => loadConfig({ WEBHOOK_SECRETS: 'wms:weak-secret' })).not.toThrow(/weak-secret/); // a secret is never echoed
+    expect(() => loadConfig({ RATE_LIMIT_PER_KEY: '0' })).toThrow(/RATE_LIMIT_PER_KEY: at least 1/);
   });
 });

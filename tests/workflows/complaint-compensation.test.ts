@@ -4,7 +4,7 @@ import type { ResolutionInput } from '../../workflows/complaint/types';
 import { complaintRequest, received, resolve, startComplaint, verify, waitFor } from '../helpers/complaints';
 import { importedOrder } from '../helpers/refunds';
 import { restartableWorker } from '../helpers/restartable-worker';
-import { eventually } from '../helpers/sim-control';
+import { eventually, simAdmin } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -19,7 +19,7 @@ const reship: ResolutionInput['compensation'] = {
   address: { province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 88 号' },
 };
 /** Calls the simulator answered from a stored response: proof that a retry reached it with the same key. */
-const replays = async () => ((await (await fetch(`${kit.sim.url}/sim/ledger`)).json()) as { duplicates: number }).duplicates;
+const replays = async () => ((await (await fetch(`${kit.sim.url}/sim/ledger`, { headers: simAdmin() })).json()) as { duplicates: number }).duplicates;
 
 const cases = [
   ['coupon', 'payment.coupon', 'coupon.issued', { type: 'coupon', amount: 30_00, currency: 'CNY' }],

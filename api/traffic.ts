@@ -1,0 +1,73 @@
+// Traffic controls: per-IP and per-key rate limits (before auth), load shedding, security headers,
+// and the server's socket timeouts. Registered by buildApp before any route.
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import underPressure from '@fastify/under-pressure';
+import type { Server } from 'node:http';
+import type { FastifyHttpOptions, FastifyInstance, FastifyRequest } from 'fastify';
+import type { TrafficOptions } from '../config/traffic';
+import { ApiError } from './errors';
+
+/** Seconds a caller shed under load should wait. */
+const OVERLOAD_RETRY_AFTER_S = 10;
+
+/** Liveness answers while the process is alive, even overloaded: a probe must not restart a busy API. */
+const UNLIMITED_ROUTES = new Set(['/health']);
+
+/** fastify and Node server options: Node's own defaults let a slow client hold a socket for minutes. */
+export function serverTimeouts(o: TrafficOptions): Pick<FastifyHttpOptions<Server>, 'connectionTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'http'> {
+  return {
+    connectionTimeout: o.connectionTimeoutMs,
+    requestTimeout: o.requestTimeoutMs,
+    keepAliveTimeout: o.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: o.headersTimeoutMs,
+      requestTimeout: o.requestTimeoutMs,
+      // Node checks the two timeouts above only this often (its default is 30 s)
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(o.headersTimeoutMs / 4))),
+    },
+  };
+}
+
+/** The bearer token's SHA-256: limits are keyed on it, so the raw key never sits in the limiter's memory. */
+function bearerHash(req: FastifyRequest): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  return match ? createHash('sha256').update(match[1].trim()).digest('hex') : undefined;
+}
+
+export async function installTraffic(app: FastifyInstance, o: TrafficOptions): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // Swagger UI at /docs loads only its own scripts and styles (plus inline styles and data: icons,
+      // which helmet's defaults allow). TLS is terminated in front of the API, if at all: no upgrade.
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
+
+  await app.register(rateLimit, { global: false });
+  const limits = [
+    app.createRateLimit({ max: o.perIpMax, timeWindow: o.windowMs }),
+    app.createRateLimit({ max: o.perKeyMax, timeWindow: o.windowMs, keyGenerator: (req) => `key:${bearerHash(req)}`, allowList: (req) => !bearerHash(req) }),
+  ];
+  app.addHook('onRequest', async (req, reply) => {
+    if (UNLIMITED_ROUTES.has(req.routeOptions.url ?? '')) return;
+    for (const limit of limits) {
+      const r = await limit(req);
+      if (!r.isAllowed && r.isExceeded) {
+        reply.header('retry-after', String(r.ttlInSeconds));
+        throw new ApiError(429, 'rate_limited', `more than ${r.max} requests in ${Math.round(r.timeWindow / 1000)} s; retry after ${r.ttlInSeconds} s`);
+      }
+    }
+  });
+
+  await app.register(underPressure, {
+    maxEventLoopDelay: o.maxEventLoopDelayMs,
+    maxHeapUsedBytes: o.maxHeapUsedBytes,
+    pressureHandler: async (req, reply, type) => {
+      if (UNLIMITED_ROUTES.has(req.routeOptions.url ?? '')) return;
+      reply.header('retry-after', String(OVERLOAD_RETRY_AFTER_S));
+      throw new ApiError(503, 'overloaded', `the API is overloaded (${type}); retry after ${OVERLOAD_RETRY_AFTER_S} s`);
+    },
+  });
+}
