@@ -110,6 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   auditRoutes(app, { pool: deps.pool, keys });
   marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
   workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle, traffic.replayConcurrency), keys });
-  await codecRoutes(app, { codecs: deps.client.options.dataConverter.payloadCodecs ?? [], namespace: deps.client.options.namespace, keys, pool: deps.pool, corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'] });
+  codecRoutes(app, { codecs: deps.client.options.dataConverter.payloadCodecs ?? [], namespace: deps.client.options.namespace, keys, pool: deps.pool, corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'] });
   return app;
 }

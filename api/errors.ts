@@ -48,6 +48,8 @@ const FASTIFY_FIELDS: Record<string, FieldProblem> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { field: 'headers.content-length', reason: 'does not match the body' },
 };
 
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof UnavailableError) return reply.status(503).header('retry-after', String(RETRY_AFTER_S)).send({ error: err.code, message: err.message });
@@ -83,5 +85,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` }));
+  // A known path called with another method is a 405 naming the methods it has (RFC 9110), not a 404.
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const allowed = HTTP_METHODS.filter((method) => app.findRoute({ method, url: path }));
+    if (allowed.length) {
+      return reply.status(405).header('allow', allowed.join(', ')).send({ error: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` });
+    }
+    return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
+  });
 }

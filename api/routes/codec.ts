@@ -2,8 +2,7 @@
 // decrypted payloads: POST /codec/decode and /codec/encode with {payloads: [...]} in proto3 JSON and an
 // X-Namespace header. Auditors only; every decode is an unmasked read and is logged (O11).
 import type { PayloadCodec } from '@temporalio/common';
-import cors from '@fastify/cors';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
@@ -27,31 +26,37 @@ export interface CodecDeps {
   corsOrigins: string[];
 }
 
-/** In a scope of its own: CORS (the browser's credential-less preflight included) only for /codec. */
-export async function codecRoutes(app: FastifyInstance, deps: CodecDeps): Promise<void> {
-  await app.register(async (scope) => {
-    await scope.register(cors, {
-      origin: deps.corsOrigins,
-      credentials: true,
-      methods: ['POST'],
-      allowedHeaders: ['Content-Type', 'X-Namespace', 'Authorization'],
-      maxAge: 600,
-    });
-    routes(scope, deps);
-  });
-}
-
-function routes(app: FastifyInstance, deps: CodecDeps): void {
+export function codecRoutes(app: FastifyInstance, deps: CodecDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const cors = async (req: FastifyRequest, reply: FastifyReply) => {
+    const origin = req.headers.origin;
+    if (origin && deps.corsOrigins.includes(origin)) {
+      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
+    }
+  };
   const namespaceOf = (req: FastifyRequest) => {
     const ns = req.headers['x-namespace'];
     if (ns !== undefined && ns !== deps.namespace) throw new ApiError(400, 'wrong_namespace', `these keys encode namespace ${deps.namespace}, not ${String(ns)}`);
   };
   const options = {
     bodyLimit: 8 * 1024 * 1024, // the UI sends a whole history page at once
-    onRequest: requireRole(deps.keys, 'auditor'),
+    onRequest: [cors, requireRole(deps.keys, 'auditor')],
   };
   const tags = ['audit'];
+
+  for (const url of ['/codec/decode', '/codec/encode']) {
+    // the browser's preflight carries no credentials (it only learns what the real call may send); it is
+    // not an API operation, so the OpenAPI document does not list it
+    app.options(url, { schema: { hide: true } }, async (req, reply) => {
+      await cors(req, reply);
+      return reply
+        .header('access-control-allow-methods', 'POST, OPTIONS')
+        .header('access-control-allow-headers', 'Content-Type, X-Namespace, Authorization')
+        .header('access-control-max-age', '600')
+        .status(204)
+        .send();
+    });
+  }
 
   r.post(
     '/codec/decode',

@@ -161,3 +161,14 @@ describe('reading and acting on an order', () => {
     expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{orderId}/audit', '/v1/orders/{orderId}/carrier-events']));
   });
 });
+
+describe('methods', () => {
+  it('a known path called with an undeclared method answers 405 with Allow; an unknown path 404', async () => {
+    const res = await app.inject({ method: 'DELETE', url: '/v1/orders/O-1', headers: auth('support') });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.json()).toMatchObject({ error: 'method_not_allowed' });
+    expect((await app.inject({ method: 'PATCH', url: '/v1/orders', headers: auth('orders') })).headers.allow).toBe('POST');
+    expect((await app.inject({ method: 'GET', url: '/v1/nothing-here', headers: auth('support') })).statusCode).toBe(404);
+  });
+});
