@@ -14,6 +14,8 @@ const OVERLOAD_RETRY_AFTER_S = 10;
 
 /** Liveness answers while the process is alive, even overloaded: a probe must not restart a busy API. */
 const UNLIMITED_ROUTES = new Set(['/health']);
+/** Addresses remembered as blocked at once; the oldest is forgotten first, so memory stays bounded. */
+const MAX_BLOCKED_IPS = 10_000;
 
 /** fastify and Node server options: Node's own defaults let a slow client hold a socket for minutes. */
 export function serverTimeouts(o: TrafficOptions): Pick<FastifyHttpOptions<Server>, 'connectionTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'http'> {
@@ -50,8 +52,27 @@ export async function installTraffic(app: FastifyInstance, o: TrafficOptions): P
     app.createRateLimit({ max: o.perIpMax, timeWindow: o.windowMs }),
     app.createRateLimit({ max: o.perKeyMax, timeWindow: o.windowMs, keyGenerator: (req) => `key:${bearerHash(req)}`, allowList: (req) => !bearerHash(req) }),
   ];
+  // Key guessing: 401s are counted per IP by the same limiter library; past the budget the IP is
+  // refused before auth until its window ends.
+  const authFailures = app.createRateLimit({ max: o.authFailuresPerIp, timeWindow: o.windowMs });
+  const blockedUntil = new Map<string, number>();
+  app.addHook('onResponse', async (req, reply) => {
+    if (reply.statusCode !== 401) return;
+    const r = await authFailures(req);
+    if (!r.isAllowed && r.isExceeded) {
+      if (blockedUntil.size >= MAX_BLOCKED_IPS) blockedUntil.delete(blockedUntil.keys().next().value!);
+      blockedUntil.set(req.ip, Date.now() + r.ttlInSeconds * 1000);
+    }
+  });
   app.addHook('onRequest', async (req, reply) => {
     if (UNLIMITED_ROUTES.has(req.routeOptions.url ?? '')) return;
+    const until = blockedUntil.get(req.ip);
+    if (until !== undefined && until > Date.now()) {
+      const wait = Math.max(1, Math.ceil((until - Date.now()) / 1000));
+      reply.header('retry-after', String(wait));
+      throw new ApiError(429, 'rate_limited', `more than ${o.authFailuresPerIp} failed authentications in ${Math.round(o.windowMs / 1000)} s from this address; retry after ${wait} s`);
+    }
+    if (until !== undefined) blockedUntil.delete(req.ip);
     for (const limit of limits) {
       const r = await limit(req);
       if (!r.isAllowed && r.isExceeded) {

@@ -41,6 +41,8 @@ const webhookSecrets = z
 const trafficEnv = {
   RATE_LIMIT_PER_IP: optional(count(1, 1_000_000)).default(1200),
   RATE_LIMIT_PER_KEY: optional(count(1, 1_000_000)).default(600),
+  // failed authentications (401) per window from one IP, then 429 until the window ends: key guessing
+  AUTH_FAILURES_PER_IP: optional(count(1, 1_000_000)).default(60),
   RATE_LIMIT_WINDOW: optional(duration({ min: 1_000, max: 3_600_000 })).default(60_000),
   MAX_EVENT_LOOP_DELAY: optional(duration({ max: 60_000 })).default(1_000),
   MAX_HEAP_USED_BYTES: optional(count(0, 2 ** 45)).default(0),

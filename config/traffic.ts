@@ -8,6 +8,8 @@ export interface TrafficOptions {
   perIpMax: number;
   /** requests per window with one bearer key (keyed on its SHA-256) */
   perKeyMax: number;
+  /** failed authentications per window from one client IP; past them the IP gets 429 until the window ends */
+  authFailuresPerIp: number;
   windowMs: number;
   /** event-loop delay above which requests get 503 + Retry-After (0 = off) */
   maxEventLoopDelayMs: number;
@@ -34,6 +36,7 @@ export function trafficFromEnv(env: Env): TrafficOptions {
   return {
     perIpMax: env.RATE_LIMIT_PER_IP,
     perKeyMax: env.RATE_LIMIT_PER_KEY,
+    authFailuresPerIp: env.AUTH_FAILURES_PER_IP,
     windowMs: env.RATE_LIMIT_WINDOW,
     maxEventLoopDelayMs: env.MAX_EVENT_LOOP_DELAY,
     maxHeapUsedBytes: env.MAX_HEAP_USED_BYTES,

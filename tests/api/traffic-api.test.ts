@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { Pool } from 'pg';
 import { buildApp, type AppDeps } from '../../api/app';
 import { signPayload } from '../../api/webhook-signature';
+import { DEFAULT_TRAFFIC } from '../../config/traffic';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { auth, TEST_API_KEYS } from '../helpers/api';
 import { eventually } from '../helpers/sim-control';
@@ -43,7 +44,7 @@ async function accessRows(source: string) {
 
 describe('rate limits', () => {
   it('300 unauthenticated requests in about a second: some get 429, and the access log grows by a bounded number of rows that count them all', async () => {
-    const app = await appWith({ perIpMax: 100, windowMs: 60_000 });
+    const app = await appWith({ perIpMax: 100, authFailuresPerIp: 1_000_000, windowMs: 60_000 });
     const ip = freshIp();
     const before = (await accessRows(ip)).length;
     const statuses: number[] = [];
@@ -63,6 +64,23 @@ describe('rate limits', () => {
     expect(rows.length).toBeLessThanOrEqual(22);
     expect(rows.filter((r) => r.detail?.count).map((r) => [r.status_code, r.detail?.count]).sort()).toEqual([[401, 90], [429, 191]]);
     expect(rows.reduce((n, r) => n + (r.detail?.count ?? 1), 0)).toBe(301);
+  });
+
+  it('key guessing: past AUTH_FAILURES_PER_IP failed authentications an address gets 429 before auth, even with a valid key; other addresses do not', async () => {
+    const app = await appWith({ perIpMax: 100_000 }); // the default budget of failures
+    const ip = freshIp();
+    const statuses: number[] = [];
+    for (let batch = 0; batch < 6; batch++) {
+      const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => app.inject({ method: 'GET', url: '/v1/cases', remoteAddress: ip, headers: { authorization: `Bearer guess-${batch}-${i}-xxxxxxxxxx` } })));
+      statuses.push(...replies.map((r) => r.statusCode));
+    }
+    const failures = statuses.filter((s) => s === 401).length;
+    expect(failures).toBeGreaterThanOrEqual(DEFAULT_TRAFFIC.authFailuresPerIp);
+    expect(failures).toBeLessThan(DEFAULT_TRAFFIC.authFailuresPerIp + 50); // at most one batch in flight past the budget
+    expect(statuses.filter((s) => s === 429).length).toBe(300 - failures);
+    const blocked = await app.inject({ method: 'GET', url: '/v1/cases', remoteAddress: ip, headers: auth('support') });
+    expect([blocked.statusCode, Number(blocked.headers['retry-after']) > 0]).toEqual([429, true]);
+    expect((await app.inject({ method: 'GET', url: '/v1/cases', remoteAddress: freshIp(), headers: auth('support') })).statusCode).toBe(200);
   });
 
   it('a key is limited on its own across client addresses, and another key is not', async () => {
