@@ -36,7 +36,18 @@ function assetsDir(): string {
 }
 
 /** A local console path to return to after sign-in; anything else (another site, //host) is dropped. */
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/console(?:[/?][^\\]*)?$/.test(next) && !next.startsWith('//') ? next : '/console');
+export const safeNext = (next: unknown) => (typeof next === 'string' && /^\/console(?:[/?][^\\]*)?$/.test(next) && !next.startsWith('//') ? next : '/console');
+
+/** A browser's form post names its origin; its host must be this server's (the scheme may be a TLS proxy's). */
+function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.host;
+  } catch {
+    return false;
+  }
+}
 
 /** Call once from buildApp, before the /v1 routes, so the session hook runs ahead of their guards. */
 export async function installConsole(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
@@ -88,6 +99,8 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
 
   app.get('/console/sign-in', async (req, reply) => sendPage(reply, signInPage(ctx(req, reply), safeNext(query(req).next), false)));
   app.post('/console/sign-in', async (req, reply) => {
+    // SameSite does not stop another site from signing someone in with its own key (login CSRF)
+    if (!sameOrigin(req)) return sendPage(reply, messagePage(ctx(req, reply), LABELS[langOf(req, reply)].forbidden), 403);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const key = typeof body.key === 'string' ? body.key.trim() : '';
     const principal = key.length >= 16 && key.length <= 512 ? await deps.keys.authenticate(key) : undefined;

@@ -150,7 +150,7 @@
     }
 
     load();
-    setInterval(load, POLL_MS);
+    setInterval(() => document.hidden || load(), POLL_MS); // every poll is an access-log entry: none while hidden
     setInterval(tick, 1000);
   }
 
@@ -161,11 +161,16 @@
     const businessId = caseId.slice(caseId.indexOf(':') + 1);
     let shownActions = null;
     let caseStart = null;
+    let seen = null;
 
     async function load() {
       const r = await api('GET', '/v1/cases/' + encodeURIComponent(caseId));
       if (!r.ok) return ($('#case-error').textContent = r.data.message || String(r.status));
       const c = r.data;
+      // the timeline is read again only when the case moved: each auditor read is logged as unmasked
+      const signature = JSON.stringify([c.status, c.stage, c.deadlines.map((d) => d.status), c.nextActions.map((a) => a.action)]);
+      if (seen !== null && signature !== seen) loadTimeline();
+      seen = signature;
       $('#case-error').textContent = c.stale ? c.staleReason : '';
       $('#stage').textContent = c.stage;
       $('#status').textContent = label(c.status);
@@ -241,16 +246,12 @@
         clearErrors(form, box);
         status.textContent = t.done;
         load();
-        loadTimeline();
       });
       return form;
     }
 
     loadTimeline().then(load);
-    setInterval(() => {
-      load();
-      loadTimeline();
-    }, POLL_MS);
+    setInterval(() => document.hidden || load(), POLL_MS);
   }
 
   function setPath(obj, path, value) {

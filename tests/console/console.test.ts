@@ -158,6 +158,10 @@ it('a support key cannot see the auditor pages (403), nor call their API; a sess
     noHeader: (await fetch('/v1/orders/A1/audit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"decision":"approve"}' })).status,
   }));
   expect(api).toEqual({ accessLog: 403, history: 403, replay: 403, cases: 200, noHeader: 403 });
+
+  // a bad filter: the API's 400 names the field, shown beside it
+  await page.goto(`${base}/console?dueWithin=soon`);
+  await page.locator('#filters [data-field="dueWithin"]', { hasText: 'duration' }).waitFor();
 });
 
 it('the session survives an API restart and ends at sign-out: the cookie no longer works', async () => {
