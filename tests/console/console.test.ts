@@ -15,10 +15,15 @@ let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 const contexts: BrowserContext[] = [];
+/** what the page script and errors printed: a CSP violation or a script error fails the test */
+const pageErrors: string[] = [];
+/** as strict as a security-header plugin would set it: no inline script or style anywhere */
+const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 beforeAll(async () => {
   kit = await startWorkflowKit('console');
   app = await buildTestApp(kit);
+  app.addHook('onSend', async (_req, reply) => void reply.header('content-security-policy', STRICT_CSP));
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   browser = await launchChromium();
@@ -30,6 +35,8 @@ afterAll(async () => {
 });
 afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
+  // the 4xx answers the tests provoke on purpose are logged by Chromium as failed loads, not errors of ours
+  expect(pageErrors.splice(0).filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e))).toEqual([]);
 });
 
 const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
@@ -39,6 +46,8 @@ async function newPage(): Promise<Page> {
   contexts.push(context);
   const page = await context.newPage();
   page.setDefaultTimeout(BROWSER_WAIT_MS);
+  page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+  page.on('pageerror', (err) => void pageErrors.push(String(err)));
   return page;
 }
 
@@ -141,6 +150,9 @@ it('an auditor opens a closed case, replays its history against the deployed cod
   const csv = await page.evaluate(async (id) => (await fetch(`/console/export/access-log.csv?caseId=${encodeURIComponent(id)}`)).text(), caseId);
   expect(csv.split('\r\n')[0]).toBe('id,at,principal,role,key_id,method,route,case_id,status_code,outcome,source,detail');
   expect(csv).toContain('/v1/workflows/:workflowId/replay');
+  const cases = await page.evaluate(async () => (await fetch('/console/export/cases.csv?type=order&status=closed')).text());
+  expect(cases.split('\r\n')[0]).toMatch(/^caseId,type,businessId,status,stage,/);
+  expect(cases).toContain(`${caseId},order,${order.orderId},closed,rejected,`);
 });
 
 it('a support key cannot see the auditor pages (403), nor call their API; a session needs X-Console to change anything', async () => {
