@@ -114,6 +114,7 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   await form.getByLabel('decision').selectOption('reject');
   await form.getByRole('button', { name: 'Submit' }).click();
   await form.locator('[data-field="reason"]', { hasText: /reason/ }).waitFor();
+  await screenshot(page, 'case-inline-error');
 
   await form.getByLabel('decision').selectOption('approve');
   await form.getByRole('button', { name: 'Submit' }).click();
