@@ -126,7 +126,8 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
 });
 
 it('an auditor opens a closed case, replays its history against the deployed code and sees "deterministic"', async () => {
-  const { order, handle, caseId } = await orderAwaitingAudit();
+  const customerId = `C-${randomUUID()}`;
+  const { order, handle, caseId } = await orderAwaitingAudit(customerId);
   expect((await post(`/v1/orders/${order.orderId}/audit`, { decision: 'reject', reason: 'fraud' }, 'support')).statusCode).toBeLessThan(300);
   await handle.result();
 
@@ -151,7 +152,7 @@ it('an auditor opens a closed case, replays its history against the deployed cod
   const csv = await page.evaluate(async (id) => (await fetch(`/console/export/access-log.csv?caseId=${encodeURIComponent(id)}`)).text(), caseId);
   expect(csv.split('\r\n')[0]).toBe('id,at,principal,role,key_id,method,route,case_id,status_code,outcome,source,detail');
   expect(csv).toContain('/v1/workflows/:workflowId/replay');
-  const cases = await page.evaluate(async () => (await fetch('/console/export/cases.csv?type=order&status=closed')).text());
+  const cases = await page.evaluate(async (c) => (await fetch(`/console/export/cases.csv?status=closed&customerId=${c}`)).text(), customerId);
   expect(cases.split('\r\n')[0]).toMatch(/^caseId,type,businessId,status,stage,/);
   expect(cases).toContain(`${caseId},order,${order.orderId},closed,rejected,`);
 });
