@@ -91,10 +91,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const byKey = keyAuthenticator(parseApiKeys(deps.apiKeys));
+  const storedKeys = parseApiKeys(deps.apiKeys);
+  const byKey = keyAuthenticator(storedKeys);
   const keys = deps.jwt ? firstOf(byKey, jwtAuthenticator(deps.jwt)) : byKey;
   // before the routes: its session hook must run ahead of their role guards
-  await installConsole(app, { pool: deps.pool, keys, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
+  await installConsole(app, { pool: deps.pool, keys, keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
   orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });

@@ -15,6 +15,8 @@ import { sessionStore } from './sessions';
 export interface ConsoleDeps {
   pool: Pool;
   keys: Authenticator;
+  /** the configured principal of a key id now: a session of a key dropped from API_KEYS ends, role changes apply */
+  keyPrincipal: (keyId: string) => Principal | undefined;
   timeZone: string;
 }
 
@@ -53,7 +55,7 @@ function sameOrigin(req: FastifyRequest): boolean {
 export async function installConsole(app: FastifyInstance, deps: ConsoleDeps): Promise<void> {
   await app.register(cookie);
   const sessions = sessionStore(deps.pool);
-  installSessionAuth(app, sessions);
+  installSessionAuth(app, sessions, deps.keyPrincipal);
   await app.register(async (scope) => consolePages(scope, deps, sessions));
 }
 

@@ -69,6 +69,18 @@ describe('a console session on the API', () => {
     expect(crossSite.headers['set-cookie']).toBeUndefined();
   });
 
+  it('a session ends when its key is dropped from API_KEYS (rotation, leak)', async () => {
+    const withKey = await buildTestApp(kit, ',rotated-away-key-0001:support:temp-lead');
+    try {
+      const res = await withKey.inject({ method: 'POST', url: '/console/sign-in', payload: 'key=rotated-away-key-0001', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const cookie = String(res.headers['set-cookie']).split(';')[0];
+      expect((await withKey.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: { cookie } })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: { cookie } })).statusCode).toBe(401); // same database, key gone
+    } finally {
+      await withKey.close();
+    }
+  });
+
   it('a forged or unknown session id is no session', async () => {
     for (const cookie of ['console_session=' + 'A'.repeat(43), 'console_session=%27%20OR%201=1--']) {
       expect((await app.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: { cookie } })).statusCode).toBe(401);
