@@ -184,7 +184,7 @@
             el('td', {}, d.rule),
             el('td', {}, d.label),
             el('td', {}, fmtTime(d.dueAt)),
-            el('td', { class: hasLeft ? 'countdown ' + urgency(d.remainingMs, windowMs, d.status === 'breached') : '' }, hasLeft ? fmtLeft(d.remainingMs) : '—'),
+            el('td', { class: hasLeft ? 'countdown ' + urgency(d.remainingMs, windowMs, d.status === 'breached') : '' }, !hasLeft ? '—' : d.status === 'breached' && d.remainingMs > 0 ? t.overdue : fmtLeft(d.remainingMs)),
             el('td', {}, d.status + (d.metAt ? ' ' + fmtTime(d.metAt) : '')),
           );
         }),
@@ -214,7 +214,7 @@
       const form = el('form', { class: 'action', 'data-action': action.action, novalidate: true });
       const status = el('p', { class: 'status', role: 'status' });
       const box = el('p', { class: 'error', role: 'alert' });
-      form.append(el('h3', {}, action.action), el('p', { class: 'muted' }, action.description));
+      form.append(el('h3', {}, label(action.action)), el('p', { class: 'muted' }, action.description));
       if (!spec) return form;
       for (const f of spec.fields) {
         const id = 'f-' + action.action + '-' + f.name.replace(/\./g, '-');
@@ -226,7 +226,7 @@
           input = el('select', common, el('option', { value: '' }, '—'), ...options.map((o) => el('option', { value: o }, label(o))));
         } else if (f.kind === 'textarea') input = el('textarea', { ...common, rows: 2, maxlength: 1000 });
         else input = el('input', { ...common, maxlength: 500 });
-        form.append(el('div', { class: 'field' }, el('label', { for: id }, f.name + (f.optional ? ' (' + t.optional + ')' : '')), input, el('span', { class: 'field-error', id: errId, 'data-field': f.name })));
+        form.append(el('div', { class: 'field' }, el('label', { for: id }, label(f.name) + (f.optional ? ' (' + t.optional + ')' : '')), input, el('span', { class: 'field-error', id: errId, 'data-field': f.name })));
       }
       const button = el('button', { type: 'submit' }, t.submit);
       form.append(button, box, status);

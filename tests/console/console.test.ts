@@ -111,12 +111,12 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
 
   // the API's 400 is shown beside the field it names
-  await form.getByLabel('decision').selectOption('reject');
+  await form.getByLabel('Decision').selectOption('reject');
   await form.getByRole('button', { name: 'Submit' }).click();
   await form.locator('[data-field="reason"]', { hasText: /reason/ }).waitFor();
   await screenshot(page, 'case-inline-error');
 
-  await form.getByLabel('decision').selectOption('approve');
+  await form.getByLabel('Decision').selectOption('approve');
   await form.getByRole('button', { name: 'Submit' }).click();
   await eventually(async () => !['', 'awaiting_audit', 'Loading…'].includes(await textOf(page, '#stage')), 'the stage moving on');
   expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true); // no reload
