@@ -23,6 +23,8 @@ RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # tsc does not copy SQL: the migrator finds db/migrations from dist/db/.
 COPY --from=build /app/db/migrations ./db/migrations
+# nor the console's script and styles: served from console/assets, found from dist/console/.
+COPY --from=build /app/console/assets ./console/assets
 USER node
 EXPOSE 3000 4000
 CMD ["node", "--enable-source-maps", "dist/api/main.js"]

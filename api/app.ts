@@ -29,6 +29,7 @@ import { caseService } from './services/cases';
 import { workflowRoutes } from './routes/workflows';
 import { codecRoutes } from './routes/codec';
 import { workflowAuditService, type BundleSource } from './services/workflows';
+import { installConsole } from '../console';
 
 export interface AppDeps {
   client: Client;
@@ -66,7 +67,7 @@ declare module 'fastify' {
 }
 
 /** Personal data never reaches the logs (O11): bodies are not logged, and these headers are redacted. */
-const LOG_REDACT = ['req.headers.authorization'];
+const LOG_REDACT = ['req.headers.authorization', 'req.headers.cookie'];
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   setInputClock(deps.inputClock ?? Date.now);
@@ -99,8 +100,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const byKey = keyAuthenticator(parseApiKeys(deps.apiKeys));
+  const storedKeys = parseApiKeys(deps.apiKeys);
+  const byKey = keyAuthenticator(storedKeys);
   const keys = deps.jwt ? firstOf(byKey, jwtAuthenticator(deps.jwt)) : byKey;
+  // before the routes: its session hook must run ahead of their role guards
+  await installConsole(app, { pool: deps.pool, keys, keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
   orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });

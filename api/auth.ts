@@ -85,20 +85,23 @@ export function firstOf(...authenticators: Authenticator[]): Authenticator {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** set by the console's session hook (console/session-auth.ts) from a valid session cookie */
+    sessionPrincipal?: Principal;
   }
 }
 
 export type RoleGuard = ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) & { roles: Role[] };
 
 /**
- * onRequest hook: 401 without a valid key or token, 403 when none of its roles may call the route. It
+ * onRequest hook: 401 without a valid key, token or console session, 403 when none of its roles may call the route. It
  * runs before body validation, so nobody learns anything about a route without a key. `roles` lets the
  * app list who may call what.
  */
 export function requireRole(auth: Authenticator, ...allowed: Role[]): RoleGuard {
   const guard = async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    const principal = match ? await auth.authenticate(match[1]) : undefined;
+    // a bearer header decides alone; without one, a console session (CSRF-checked by its hook) may
+    const principal = match ? await auth.authenticate(match[1]) : req.headers.authorization ? undefined : req.sessionPrincipal;
     if (!principal) throw new ApiError(401, 'unauthorized', 'a valid "Authorization: Bearer <key>" header is required');
     req.principal = principal;
     if (!principal.roles.some((r) => allowed.includes(r))) {

@@ -45,6 +45,9 @@ export async function installTraffic(app: FastifyInstance, o: TrafficOptions): P
       // which helmet's defaults allow). TLS is terminated in front of the API, if at all: no upgrade.
       directives: { upgradeInsecureRequests: null },
     },
+    // not helmet's no-referrer: with it browsers send "Origin: null" on form posts, and the console's
+    // sign-in checks the Origin (login CSRF); same-origin still sends nothing to other sites
+    referrerPolicy: { policy: 'same-origin' },
   });
 
   await app.register(rateLimit, { global: false });

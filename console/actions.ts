@@ -1,0 +1,37 @@
+// The forms for the actions a case may wait for (`nextActions` of GET /v1/cases/:caseId), keyed by
+// "<case type>/<action>": which existing /v1 route each posts to and its fields. The page script builds
+// the form; the API validates, and its `details[].field` errors are shown next to these fields.
+import { ROOT_CAUSES } from '../domain/complaint';
+
+export interface FieldSpec {
+  /** body path, dots for nesting (improvement.rootCause) */
+  name: string;
+  kind: 'choice' | 'boolean' | 'text' | 'textarea';
+  options?: readonly string[];
+  optional?: boolean;
+}
+
+export interface ActionForm {
+  /** route under /v1 with {id} for the business id */
+  path: string;
+  fields: FieldSpec[];
+}
+
+const choice = (name: string, options: readonly string[], optional = false): FieldSpec => ({ name, kind: 'choice', options, optional });
+const textField = (name: string, optional = false): FieldSpec => ({ name, kind: 'text', optional });
+const note = (name: string, optional = false): FieldSpec => ({ name, kind: 'textarea', optional });
+const yesNo = (name: string, optional = false): FieldSpec => ({ name, kind: 'boolean', optional });
+
+export const ACTION_FORMS: Record<string, ActionForm> = {
+  'order/audit': { path: '/v1/orders/{id}/audit', fields: [choice('decision', ['approve', 'reject']), textField('reason', true)] },
+  'order/resolve_exception': { path: '/v1/orders/{id}/logistics-exception/resolution', fields: [choice('action', ['reship', 'refund']), note('note', true)] },
+  'refund/respond': { path: '/v1/refunds/{id}/response', fields: [choice('action', ['accept', 'reject', 'request_info']), note('note'), textField('reason', true)] },
+  'refund/decide': { path: '/v1/refunds/{id}/decision', fields: [choice('decision', ['refund', 'reject', 'retry_payment', 'close']), textField('reason', true)] },
+  'refund/finance_approval': { path: '/v1/refunds/{id}/finance-approval', fields: [choice('decision', ['approve', 'reject']), note('note', true)] },
+  'complaint/verification': { path: '/v1/complaints/{id}/verification', fields: [yesNo('valid'), note('finding'), textField('responsibleDept', true)] },
+  'complaint/resolution': {
+    path: '/v1/complaints/{id}/resolution',
+    fields: [note('resolution'), note('summary'), choice('improvement.rootCause', ROOT_CAUSES), note('improvement.note')],
+  },
+  'complaint/callback': { path: '/v1/complaints/{id}/callback', fields: [yesNo('reached'), yesNo('satisfied', true), note('note')] },
+};
