@@ -60,6 +60,10 @@ export async function installConsole(app: FastifyInstance, deps: ConsoleDeps): P
 }
 
 async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: ReturnType<typeof sessionStore>): Promise<void> {
+  // pages for people, not API operations: the OpenAPI document leaves them out
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
   // the sign-in form posts urlencoded; only this scope accepts it
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));

@@ -159,6 +159,9 @@ describe('reading and acting on an order', () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
     expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{orderId}/audit', '/v1/orders/{orderId}/carrier-events']));
+    // the console's pages and the codec preflight are not API operations
+    expect(Object.keys(res.json().paths).filter((p) => p === '/' || p.startsWith('/console'))).toEqual([]);
+    expect(Object.keys(res.json().paths['/codec/decode'] ?? {})).toEqual(['post']);
   });
 });
 
