@@ -21,6 +21,7 @@ export function pickParams(q: Record<string, string | undefined>, keys: readonly
 }
 
 export const QUEUE_ROLES = ['support', 'finance', 'auditor'] as const;
+export const REPORT_ROLES = QUEUE_ROLES;
 const may = (p: Principal | undefined, ...roles: string[]) => !!p && p.roles.some((r) => roles.includes(r));
 
 function switchLangUrl(url: string, lang: Lang): string {
@@ -29,7 +30,7 @@ function switchLangUrl(url: string, lang: Lang): string {
   return u.pathname + u.search;
 }
 
-function layout(ctx: PageContext, title: string, page: string, body: Html, data: Record<string, unknown> = {}): string {
+export function layout(ctx: PageContext, title: string, page: string, body: Html, data: Record<string, unknown> = {}): string {
   const t = LABELS[ctx.lang];
   const p = ctx.principal;
   const pageData = { page, lang: ctx.lang, timeZone: ctx.timeZone, roles: p?.roles ?? [], labels: t, ...data };
@@ -47,6 +48,7 @@ function layout(ctx: PageContext, title: string, page: string, body: Html, data:
   <a class="brand" href="/console">${t.title}</a>
   <nav aria-label="main">
     ${may(p, ...QUEUE_ROLES) ? html`<a href="/console">${t.queue}</a>` : ''}
+    ${may(p, ...REPORT_ROLES) ? html`<a href="/console/reports">${t.reports}</a>` : ''}
     ${may(p, 'auditor') ? html`<a href="/console/audit/access-log">${t.accessLog}</a>` : ''}
     <a href="${switchLangUrl(ctx.url, ctx.lang)}" lang="${ctx.lang === 'en' ? 'zh-CN' : 'en'}">${t.language}</a>
   </nav>
