@@ -137,6 +137,13 @@ const EN = {
   satisfied: 'Satisfied',
   true: 'yes',
   false: 'no',
+  // marketing actions
+  approval: 'Approval',
+  file_retrospective: 'File the retrospective',
+  resubmit_plan: 'Resubmit the plan',
+  revise: 'send back for revision',
+  comment: 'Comment',
+  improvements: 'Improvements',
 };
 type Labels = typeof EN;
 
@@ -273,6 +280,12 @@ const ZH: Labels = {
   satisfied: '客户满意',
   true: '是',
   false: '否',
+  approval: '审批',
+  file_retrospective: '提交复盘',
+  resubmit_plan: '重新提交方案',
+  revise: '退回修改',
+  comment: '意见',
+  improvements: '改进措施',
 };
 
 export const LABELS: Record<Lang, Labels> = { 'zh-CN': ZH, en: EN };

@@ -126,9 +126,9 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
     return sendPage(reply, queuePage(ctx(req, reply, p), query(req)));
   });
   app.get('/console/cases/:caseId', async (req, reply) => {
-    const p = guard(req, reply, QUEUE_ROLES);
-    if (!p) return reply;
     const caseId = (req.params as { caseId: string }).caseId;
+    const p = guard(req, reply, /^(campaign|price-change):/.test(caseId) ? [...QUEUE_ROLES, 'marketing'] : QUEUE_ROLES);
+    if (!p) return reply;
     if (!ID.test(caseId)) return sendPage(reply, messagePage(ctx(req, reply, p), caseId), 404);
     return sendPage(reply, casePage(ctx(req, reply, p), caseId));
   });

@@ -3,7 +3,7 @@
 import type { Principal } from '../api/auth';
 import { CASE_TYPES } from '../domain/ids';
 import { ROLES } from '../domain/roles';
-import { ACTION_FORMS } from './actions';
+import { ACTION_FORMS, MARKETING_CASE_SOURCES } from './actions';
 import { html, jsonAttr, type Html } from './html';
 import { LABELS, type Lang, type Labels } from './i18n';
 
@@ -22,6 +22,12 @@ export function pickParams(q: Record<string, string | undefined>, keys: readonly
 
 export const QUEUE_ROLES = ['support', 'finance', 'auditor'] as const;
 export const REPORT_ROLES = QUEUE_ROLES;
+
+/** A marketing key without a queue role reads campaign and price-change cases from their own routes. */
+export function marketingSource(p: Principal | undefined, caseId: string): string | undefined {
+  if (!may(p, 'marketing') || may(p, ...QUEUE_ROLES)) return undefined;
+  return MARKETING_CASE_SOURCES[caseId.slice(0, caseId.indexOf(':'))];
+}
 const may = (p: Principal | undefined, ...roles: string[]) => !!p && p.roles.some((r) => roles.includes(r));
 
 function switchLangUrl(url: string, lang: Lang): string {
@@ -130,7 +136,7 @@ export function queuePage(ctx: PageContext, q: Record<string, string | undefined
 
 export function casePage(ctx: PageContext, caseId: string): string {
   const t = LABELS[ctx.lang];
-  return layout(ctx, caseId, 'case', html`<p><a href="/console">${t.back}</a></p>
+  return layout(ctx, caseId, 'case', html`${may(ctx.principal, ...QUEUE_ROLES) ? html`<p><a href="/console">${t.back}</a></p>` : ''}
 <h1>${t.case} <code>${caseId}</code></h1>
 <p id="case-error" class="error" role="alert"></p>
 <dl class="facts">
@@ -144,7 +150,7 @@ ${may(ctx.principal, 'auditor') ? html`<p><a id="history-link" href="/console/au
 </section>
 <section aria-labelledby="breaches-h"><h2 id="breaches-h">${t.breaches}</h2><ul id="breaches"></ul></section>
 ${may(ctx.principal, 'support', 'auditor') ? html`<section aria-labelledby="timeline-h"><h2 id="timeline-h">${t.timeline}</h2><p id="timeline-mask" class="muted"></p><ol id="timeline"></ol></section>` : ''}`,
-  { caseId, actionForms: ACTION_FORMS });
+  { caseId, actionForms: ACTION_FORMS, source: marketingSource(ctx.principal, caseId) ?? null });
 }
 
 export function historyPage(ctx: PageContext, workflowId: string): string {
