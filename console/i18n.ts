@@ -144,6 +144,12 @@ const EN = {
   revise: 'send back for revision',
   comment: 'Comment',
   improvements: 'Improvements',
+  openCase: 'Open a campaign or price change',
+  businessId: 'Id',
+  badId: 'Use 1-64 letters, digits, ".", "_" or "-".',
+  openButton: 'Open',
+  campaign: 'campaign',
+  'price-change': 'price change',
 };
 type Labels = typeof EN;
 
@@ -286,6 +292,12 @@ const ZH: Labels = {
   revise: '退回修改',
   comment: '意见',
   improvements: '改进措施',
+  openCase: '打开活动或改价',
+  businessId: '编号',
+  badId: '请使用 1-64 个字母、数字、“.”、“_”或“-”。',
+  openButton: '打开',
+  campaign: '营销活动',
+  'price-change': '改价',
 };
 
 export const LABELS: Record<Lang, Labels> = { 'zh-CN': ZH, en: EN };

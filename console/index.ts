@@ -8,7 +8,7 @@ import type { Pool } from 'pg';
 import type { Authenticator, Principal, Role } from '../api/auth';
 import { toCsv } from './csv';
 import { isLang, LABELS, LANG_COOKIE, type Lang } from './i18n';
-import { accessLogPage, ACCESS_FILTERS, casePage, historyPage, messagePage, pickParams, QUEUE_FILTERS, QUEUE_ROLES, queuePage, REPORT_ROLES, signInPage, type PageContext } from './pages';
+import { accessLogPage, ACCESS_FILTERS, casePage, historyPage, messagePage, pickParams, QUEUE_FILTERS, QUEUE_ROLES, queuePage, REPORT_ROLES, marketingHomePage, signInPage, type PageContext } from './pages';
 import { REPORT_FILTERS, reportsPage, type ReportData } from './reports-page';
 import { cookieOptions, installSessionAuth, mayAny, SESSION_COOKIE, signedIn } from './session-auth';
 import { sessionStore } from './sessions';
@@ -122,8 +122,17 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
   app.get('/console', async (req, reply) => {
     const p = signedIn(req, reply);
     if (!p) return reply;
+    if (!mayAny(p, QUEUE_ROLES) && mayAny(p, ['marketing'])) return sendPage(reply, marketingHomePage(ctx(req, reply, p)));
     if (!mayAny(p, QUEUE_ROLES)) return sendPage(reply, messagePage(ctx(req, reply, p), LABELS[langOf(req, reply)].noConsole));
     return sendPage(reply, queuePage(ctx(req, reply, p), query(req)));
+  });
+  app.get('/console/open', async (req, reply) => {
+    const p = guard(req, reply, ['marketing']);
+    if (!p) return reply;
+    const q = query(req);
+    const caseId = `${q.type}:${q.id ?? ''}`;
+    if (!/^(campaign|price-change):/.test(caseId) || !ID.test(caseId)) return sendPage(reply, marketingHomePage(ctx(req, reply, p), true), 400);
+    return reply.redirect(`/console/cases/${encodeURIComponent(caseId)}`, 303);
   });
   app.get('/console/cases/:caseId', async (req, reply) => {
     const caseId = (req.params as { caseId: string }).caseId;

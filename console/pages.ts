@@ -190,3 +190,15 @@ export function accessLogPage(ctx: PageContext, q: Record<string, string | undef
   <a id="export-access" href="/console/export/access-log.csv?${filters.toString()}">${t.exportCsv}</a>
 </nav>`, { filters: Object.fromEntries(filters), before: q.before ?? null });
 }
+
+/** A marketing key's start page: no queue (it cannot list cases), a way to open a campaign or price change. */
+export function marketingHomePage(ctx: PageContext, failed = false): string {
+  const t = LABELS[ctx.lang];
+  return layout(ctx, t.openCase, 'marketing-home', html`<h1>${t.openCase}</h1>
+<form method="get" action="/console/open" class="filters" aria-label="${t.openCase}">
+  <label>${t.type} <select name="type">${Object.keys(MARKETING_CASE_SOURCES).map((o) => html`<option value="${o}">${(t as Record<string, string>)[o] ?? o}</option>`)}</select></label>
+  <label>${t.businessId} <input name="id" required maxlength="64" ${failed ? html`aria-invalid="true"` : ''}></label>
+  ${failed ? html`<span class="field-error" data-field="id" role="alert">${t.badId}</span>` : ''}
+  <button type="submit">${t.openButton}</button>
+</form>`);
+}

@@ -7,7 +7,7 @@ import { buildApp } from '../../api/app';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { HOUR } from '../../domain/time';
 import { auth, KEYS, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
-import { BROWSER_WAIT_MS, launchChromium, screenshot } from '../helpers/browser';
+import { BROWSER_WAIT_MS, launchChromium, screenshot, signIn } from '../helpers/browser';
 import { campaignRequest, earliestStart } from '../helpers/campaigns';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -86,6 +86,19 @@ it('M8: the price approver rejects a price change from its case page', async () 
   await form.getByLabel('Comment (optional)').fill('wait for the supplier');
   await form.getByRole('button', { name: 'Submit' }).click();
   await page.locator('#status', { hasText: 'closed' }).waitFor();
+});
+
+it('a marketing key lands on a page that opens a campaign by its id; a bad id is shown beside the field', async () => {
+  const page = await newPage();
+  await signIn(page, base, KEYS.marketing);
+  await page.getByLabel('Id').fill('a b');
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.locator('[data-field="id"]', { hasText: 'letters' }).waitFor();
+  await page.getByLabel('Type').selectOption('campaign');
+  await page.getByLabel('Id').fill('NOPE-1');
+  await page.getByRole('button', { name: 'Open' }).click();
+  await page.waitForURL((u) => decodeURIComponent(u.pathname) === '/console/cases/campaign:NOPE-1');
+  await page.locator('#case-error', { hasText: /./ }).waitFor(); // the API's 404, on the page
 });
 
 it('a marketing key gets 403 on other cases’ pages', async () => {
