@@ -25,6 +25,7 @@ import { refundService } from './services/refunds';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
 import { caseRoutes } from './routes/cases';
+import { reportRoutes } from './routes/reports';
 import { caseService } from './services/cases';
 import { workflowRoutes } from './routes/workflows';
 import { codecRoutes } from './routes/codec';
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
   auditRoutes(app, { pool: deps.pool, keys });
+  reportRoutes(app, { pool: deps.pool, keys });
   marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
   workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle, traffic.replayConcurrency), keys });
   codecRoutes(app, { codecs: deps.client.options.dataConverter.payloadCodecs ?? [], namespace: deps.client.options.namespace, keys, pool: deps.pool, corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'] });

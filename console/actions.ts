@@ -34,4 +34,11 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
     fields: [note('resolution'), note('summary'), choice('improvement.rootCause', ROOT_CAUSES), note('improvement.note')],
   },
   'complaint/callback': { path: '/v1/complaints/{id}/callback', fields: [yesNo('reached'), yesNo('satisfied', true), note('note')] },
+  // marketing: the case page reads these cases from /v1/campaigns and /v1/price-changes (MARKETING_CASE_SOURCES)
+  'campaign/approval': { path: '/v1/campaigns/{id}/approval', fields: [choice('decision', ['approve', 'reject', 'revise']), note('comment', true)] },
+  'campaign/file_retrospective': { path: '/v1/campaigns/{id}/retrospective', fields: [note('summary'), note('improvements', true)] },
+  'price-change/approval': { path: '/v1/price-changes/{id}/approval', fields: [choice('decision', ['approve', 'reject']), note('comment', true)] },
 };
+
+/** Marketing keys cannot read /v1/cases: their cases' live state comes from these routes instead. */
+export const MARKETING_CASE_SOURCES: Record<string, string> = { campaign: '/v1/campaigns/{id}', 'price-change': '/v1/price-changes/{id}' };

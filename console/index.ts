@@ -8,7 +8,8 @@ import type { Pool } from 'pg';
 import type { Authenticator, Principal, Role } from '../api/auth';
 import { toCsv } from './csv';
 import { isLang, LABELS, LANG_COOKIE, type Lang } from './i18n';
-import { accessLogPage, ACCESS_FILTERS, casePage, historyPage, messagePage, pickParams, QUEUE_FILTERS, QUEUE_ROLES, queuePage, signInPage, type PageContext } from './pages';
+import { accessLogPage, ACCESS_FILTERS, casePage, historyPage, messagePage, pickParams, QUEUE_FILTERS, QUEUE_ROLES, queuePage, REPORT_ROLES, marketingHomePage, signInPage, type PageContext } from './pages';
+import { REPORT_FILTERS, reportsPage, type ReportData } from './reports-page';
 import { cookieOptions, installSessionAuth, mayAny, SESSION_COOKIE, signedIn } from './session-auth';
 import { sessionStore } from './sessions';
 
@@ -125,13 +126,22 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
   app.get('/console', async (req, reply) => {
     const p = signedIn(req, reply);
     if (!p) return reply;
+    if (!mayAny(p, QUEUE_ROLES) && mayAny(p, ['marketing'])) return sendPage(reply, marketingHomePage(ctx(req, reply, p)));
     if (!mayAny(p, QUEUE_ROLES)) return sendPage(reply, messagePage(ctx(req, reply, p), LABELS[langOf(req, reply)].noConsole));
     return sendPage(reply, queuePage(ctx(req, reply, p), query(req)));
   });
-  app.get('/console/cases/:caseId', async (req, reply) => {
-    const p = guard(req, reply, QUEUE_ROLES);
+  app.get('/console/open', async (req, reply) => {
+    const p = guard(req, reply, ['marketing']);
     if (!p) return reply;
+    const q = query(req);
+    const caseId = `${q.type}:${q.id ?? ''}`;
+    if (!/^(campaign|price-change):/.test(caseId) || !ID.test(caseId)) return sendPage(reply, marketingHomePage(ctx(req, reply, p), true), 400);
+    return reply.redirect(`/console/cases/${encodeURIComponent(caseId)}`, 303);
+  });
+  app.get('/console/cases/:caseId', async (req, reply) => {
     const caseId = (req.params as { caseId: string }).caseId;
+    const p = guard(req, reply, /^(campaign|price-change):/.test(caseId) ? [...QUEUE_ROLES, 'marketing'] : QUEUE_ROLES);
+    if (!p) return reply;
     if (!ID.test(caseId)) return sendPage(reply, messagePage(ctx(req, reply, p), caseId), 404);
     return sendPage(reply, casePage(ctx(req, reply, p), caseId));
   });
@@ -146,6 +156,32 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
     const p = guard(req, reply, ['auditor']);
     if (!p) return reply;
     return sendPage(reply, accessLogPage(ctx(req, reply, p), query(req)));
+  });
+
+  app.get('/console/reports', async (req, reply) => {
+    const p = guard(req, reply, REPORT_ROLES);
+    if (!p) return reply;
+    const q = query(req);
+    const period = pickParams(q, ['from', 'to']);
+    // as the signed-in caller: the same guard, validation and access log as the API
+    const read = async (url: string) => {
+      const res = await app.inject({ method: 'GET', url, headers: { cookie: req.headers.cookie ?? '' } });
+      return { status: res.statusCode, body: res.json() };
+    };
+    const deadlines = await read(`/v1/reports/deadlines?${pickParams(q, REPORT_FILTERS)}`);
+    if (deadlines.status === 400) return sendPage(reply, reportsPage(ctx(req, reply, p), q, { errors: deadlines.body.details ?? [] }), 400);
+    if (deadlines.status !== 200) return reply.code(deadlines.status).send(deadlines.body);
+    const data: ReportData = { deadlines: deadlines.body };
+    // the same period for every section, as the deadline report settled it
+    period.set('from', deadlines.body.from);
+    period.set('to', deadlines.body.to);
+    const reasons = await read(`/v1/reports/refund-reasons?${period}`);
+    if (reasons.status === 200) data.refundReasons = reasons.body;
+    if (mayAny(p, ['support', 'auditor'])) {
+      const causes = await read(`/v1/complaints/causes?${period}`);
+      if (causes.status === 200) data.causes = causes.body;
+    }
+    return sendPage(reply, reportsPage(ctx(req, reply, p), q, data));
   });
 
   /** Reads every page of a /v1 list as the signed-in caller (same guard, validation and access log). */

@@ -3,7 +3,7 @@
 import type { Principal } from '../api/auth';
 import { CASE_TYPES } from '../domain/ids';
 import { ROLES } from '../domain/roles';
-import { ACTION_FORMS } from './actions';
+import { ACTION_FORMS, MARKETING_CASE_SOURCES } from './actions';
 import { html, jsonAttr, type Html } from './html';
 import { LABELS, type Lang, type Labels } from './i18n';
 
@@ -21,6 +21,13 @@ export function pickParams(q: Record<string, string | undefined>, keys: readonly
 }
 
 export const QUEUE_ROLES = ['support', 'finance', 'auditor'] as const;
+export const REPORT_ROLES = QUEUE_ROLES;
+
+/** A marketing key without a queue role reads campaign and price-change cases from their own routes. */
+export function marketingSource(p: Principal | undefined, caseId: string): string | undefined {
+  if (!may(p, 'marketing') || may(p, ...QUEUE_ROLES)) return undefined;
+  return MARKETING_CASE_SOURCES[caseId.slice(0, caseId.indexOf(':'))];
+}
 const may = (p: Principal | undefined, ...roles: string[]) => !!p && p.roles.some((r) => roles.includes(r));
 
 function switchLangUrl(url: string, lang: Lang): string {
@@ -29,7 +36,7 @@ function switchLangUrl(url: string, lang: Lang): string {
   return u.pathname + u.search;
 }
 
-function layout(ctx: PageContext, title: string, page: string, body: Html, data: Record<string, unknown> = {}): string {
+export function layout(ctx: PageContext, title: string, page: string, body: Html, data: Record<string, unknown> = {}): string {
   const t = LABELS[ctx.lang];
   const p = ctx.principal;
   const pageData = { page, lang: ctx.lang, timeZone: ctx.timeZone, roles: p?.roles ?? [], labels: t, ...data };
@@ -47,6 +54,7 @@ function layout(ctx: PageContext, title: string, page: string, body: Html, data:
   <a class="brand" href="/console">${t.title}</a>
   <nav aria-label="main">
     ${may(p, ...QUEUE_ROLES) ? html`<a href="/console">${t.queue}</a>` : ''}
+    ${may(p, ...REPORT_ROLES) ? html`<a href="/console/reports">${t.reports}</a>` : ''}
     ${may(p, 'auditor') ? html`<a href="/console/audit/access-log">${t.accessLog}</a>` : ''}
     <a href="${switchLangUrl(ctx.url, ctx.lang)}" lang="${ctx.lang === 'en' ? 'zh-CN' : 'en'}">${t.language}</a>
   </nav>
@@ -128,7 +136,7 @@ export function queuePage(ctx: PageContext, q: Record<string, string | undefined
 
 export function casePage(ctx: PageContext, caseId: string): string {
   const t = LABELS[ctx.lang];
-  return layout(ctx, caseId, 'case', html`<p><a href="/console">${t.back}</a></p>
+  return layout(ctx, caseId, 'case', html`${may(ctx.principal, ...QUEUE_ROLES) ? html`<p><a href="/console">${t.back}</a></p>` : ''}
 <h1>${t.case} <code>${caseId}</code></h1>
 <p id="case-error" class="error" role="alert"></p>
 <dl class="facts">
@@ -142,7 +150,7 @@ ${may(ctx.principal, 'auditor') ? html`<p><a id="history-link" href="/console/au
 </section>
 <section aria-labelledby="breaches-h"><h2 id="breaches-h">${t.breaches}</h2><ul id="breaches"></ul></section>
 ${may(ctx.principal, 'support', 'auditor') ? html`<section aria-labelledby="timeline-h"><h2 id="timeline-h">${t.timeline}</h2><p id="timeline-mask" class="muted"></p><ol id="timeline"></ol></section>` : ''}`,
-  { caseId, actionForms: ACTION_FORMS });
+  { caseId, actionForms: ACTION_FORMS, source: marketingSource(ctx.principal, caseId) ?? null });
 }
 
 export function historyPage(ctx: PageContext, workflowId: string): string {
@@ -181,4 +189,16 @@ export function accessLogPage(ctx: PageContext, q: Record<string, string | undef
   <a id="older" hidden href="/console/audit/access-log">${t.older}</a>
   <a id="export-access" href="/console/export/access-log.csv?${filters.toString()}">${t.exportCsv}</a>
 </nav>`, { filters: Object.fromEntries(filters), before: q.before ?? null });
+}
+
+/** A marketing key's start page: no queue (it cannot list cases), a way to open a campaign or price change. */
+export function marketingHomePage(ctx: PageContext, failed = false): string {
+  const t = LABELS[ctx.lang];
+  return layout(ctx, t.openCase, 'marketing-home', html`<h1>${t.openCase}</h1>
+<form method="get" action="/console/open" class="filters" aria-label="${t.openCase}">
+  <label>${t.type} <select name="type">${Object.keys(MARKETING_CASE_SOURCES).map((o) => html`<option value="${o}">${(t as Record<string, string>)[o] ?? o}</option>`)}</select></label>
+  <label>${t.businessId} <input name="id" required maxlength="64" ${failed ? html`aria-invalid="true"` : ''}></label>
+  ${failed ? html`<span class="field-error" data-field="id" role="alert">${t.badId}</span>` : ''}
+  <button type="submit">${t.openButton}</button>
+</form>`);
 }

@@ -163,8 +163,16 @@
     let caseStart = null;
     let seen = null;
 
+    /** a marketing key: the campaign's or price change's own route, shaped like a case (its pending actions are the next ones) */
+    async function read() {
+      if (!ctx.source) return api('GET', '/v1/cases/' + encodeURIComponent(caseId));
+      const r = await api('GET', ctx.source.replace('{id}', encodeURIComponent(businessId)));
+      if (r.ok) r.data = { ...r.data, deadlines: r.data.deadlines || [], nextActions: r.data.pendingActions || [] };
+      return r;
+    }
+
     async function load() {
-      const r = await api('GET', '/v1/cases/' + encodeURIComponent(caseId));
+      const r = await read();
       if (!r.ok) return ($('#case-error').textContent = r.data.message || String(r.status));
       const c = r.data;
       // the timeline is read again only when the case moved: each auditor read is logged as unmasked

@@ -118,6 +118,11 @@ const corpus: Bad[] = [
   { name: 'a timeline of a malformed case id', method: 'GET', url: '/v1/cases/nope/timeline', role: 'auditor', field: 'params.caseId' },
   { name: 'a retry note with NUL', method: 'POST', url: '/v1/cases/order:A1/retry', role: 'support', body: { note: 'back\u0000' }, field: 'body.note' },
   { name: 'a retry with an unknown field', method: 'POST', url: '/v1/cases/order:A1/retry', role: 'support', body: { force: true }, field: 'body.force' },
+  // reports
+  { name: 'a report from year 0001', method: 'GET', url: '/v1/reports/deadlines?from=0001-01-01T00:00:00Z', role: 'support', field: 'querystring.from' },
+  { name: 'a CSV report from a date that is not one', method: 'GET', url: '/v1/reports/deadlines.csv?from=2026-02-30T00:00:00Z', role: 'finance', field: 'querystring.from' },
+  { name: 'a report department with NUL', method: 'GET', url: '/v1/reports/deadlines?department=a%00b', role: 'auditor', field: 'querystring.department' },
+  { name: 'refund reasons from a time without zone', method: 'GET', url: '/v1/reports/refund-reasons?from=2026-01-01T00:00:00', role: 'support', field: 'querystring.from' },
   { name: 'an access log page before 2^60', method: 'GET', url: `/v1/audit/access-log?before=${2 ** 60}`, role: 'auditor', field: 'querystring.before' },
   { name: 'a history run id with spaces', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=a%20b`, role: 'auditor', field: 'querystring.runId' },
   { name: 'a history run id that is no UUID (found by schemathesis: Temporal answered INVALID_ARGUMENT, the API 500)', method: 'GET', url: `/v1/workflows/order:${id()}/history?runId=g`, role: 'auditor', field: 'querystring.runId' },

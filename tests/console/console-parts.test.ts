@@ -2,10 +2,19 @@
 // and the session cookie's rules on /v1 (CSRF header, bearer header first, sign-in from other sites).
 import type { FastifyInstance } from 'fastify';
 import { safeNext } from '../../console';
+import { barChart } from '../../console/charts';
 import { toCsv } from '../../console/csv';
 import { html } from '../../console/html';
 import { auth, buildTestApp, KEYS } from '../helpers/api';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+
+it('report bars: widths are SVG attributes scaled to the maximum and clamped, labels escaped, no inline style', () => {
+  const svg = barChart('share <met>', [{ label: '<b>O1</b>', value: 0.5, text: '50 %' }, { label: 'O7', value: 3, text: 'x', tone: 'bad' }], 1).value;
+  expect(svg).toContain('width="180.0"');
+  expect(svg).toContain('class="bar bad" x="220" y="32" width="360.0"');
+  expect(svg).toContain('&lt;b&gt;O1&lt;/b&gt;');
+  expect(svg).not.toMatch(/style=|<script/);
+});
 
 it('escapes every interpolated value, in text and in attributes, unless it is already Html', () => {
   const evil = `<script>alert("x")</script>' onmouseover='x`;

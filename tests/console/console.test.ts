@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { auth, buildTestApp, KEYS } from '../helpers/api';
-import { BROWSER_WAIT_MS, launchChromium, screenshot } from '../helpers/browser';
+import { BROWSER_WAIT_MS, launchChromium, screenshot, signIn as signInAt } from '../helpers/browser';
 import { deadlineOpen, newOrder, waitForStage } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -51,13 +51,7 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-/** Signs in through the form, in English (?lang=en is remembered for the session). */
-async function signIn(page: Page, key: string): Promise<void> {
-  await page.goto(`${base}/console/sign-in?lang=en`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/console`);
-}
+const signIn = (page: Page, key: string) => signInAt(page, base, key);
 
 /** An order waiting for its manual audit (O4). */
 async function orderAwaitingAudit(customerId = `C-${randomUUID()}`) {

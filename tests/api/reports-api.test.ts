@@ -1,0 +1,89 @@
+// SOP KPI reports (SOP section 5, per rule; R4): shares met, the ship-delay rate, filters, CSV, roles.
+import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { auth, buildTestApp } from '../helpers/api';
+import { isolatedPeriod, seedCase, seedOrders, seedRefundClaim } from '../helpers/reports';
+import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+
+let kit: WorkflowKit;
+let app: FastifyInstance;
+const day = isolatedPeriod();
+const period = `from=${new Date(day.from).toISOString()}&to=${new Date(day.to).toISOString()}`;
+const HOUR = 3_600_000;
+const dept = `logistics-${randomUUID().slice(0, 8)}`;
+
+beforeAll(async () => {
+  kit = await startWorkflowKit('reports-api');
+  app = await buildTestApp(kit);
+  await seedOrders(kit.pool, day.from + HOUR);
+  // O4 still waiting: counted as pending, not in the share
+  await seedCase(kit.pool, { type: 'order', openedAt: day.from + 2 * HOUR, deadlines: [{ key: 'manual_audit', rule: 'O4', dueIn: 30, status: 'pending' }] });
+  // due exactly at `to`: outside [from, to)
+  await seedCase(kit.pool, { type: 'order', openedAt: day.to - 10 * 60_000, deadlines: [{ key: 'stock_confirmation', rule: 'O1', dueIn: 10, status: 'breached' }] });
+  // complaints of one department: C3 first response met twice, C4 callback breached once
+  for (const metIn of [60, 180]) await seedCase(kit.pool, { type: 'complaint', openedAt: day.from + 3 * HOUR, department: dept, deadlines: [{ key: 'first_response', rule: 'C3', dueIn: 1440, status: 'met', metIn }] });
+  await seedCase(kit.pool, { type: 'complaint', openedAt: day.from + 3 * HOUR, department: dept, deadlines: [{ key: 'callback-1', rule: 'C4', dueIn: 60, status: 'breached' }] });
+  for (const [code, n] of [['quality_issue', 3], ['wrong_item', 1]] as const) for (let i = 0; i < n; i++) await seedRefundClaim(kit.pool, code, day.from + HOUR);
+  await seedRefundClaim(kit.pool, 'quality_issue', day.to); // outside
+});
+afterAll(async () => {
+  await app?.close();
+  await kit?.close();
+});
+
+const get = (url: string, role: 'support' | 'finance' | 'auditor' | 'orders' = 'support') => app.inject({ method: 'GET', url, headers: auth(role) });
+
+it('O1, O7: shares met, late and breached per rule, median time to meet from the opening, and the ship-delay rate against 5%', async () => {
+  const res = await get(`/v1/reports/deadlines?${period}`);
+  expect(res.statusCode).toBe(200);
+  const body = res.json();
+  const byRule = Object.fromEntries(body.rules.map((r: { rule: string }) => [r.rule, r]));
+  expect(byRule.O1).toEqual({ rule: 'O1', total: 8, met: 6, metLate: 1, breached: 1, pending: 0, shareMet: 0.75, medianMsToMeet: 4 * 60_000 });
+  expect(byRule.O7).toEqual({ rule: 'O7', total: 8, met: 7, metLate: 0, breached: 1, pending: 0, shareMet: 0.875, medianMsToMeet: 600 * 60_000 });
+  expect(byRule.O4).toEqual({ rule: 'O4', total: 0, met: 0, metLate: 0, breached: 0, pending: 1, shareMet: null, medianMsToMeet: null });
+  expect(byRule.C3.medianMsToMeet).toBe(120 * 60_000);
+  expect(byRule.C4).toMatchObject({ total: 1, breached: 1, shareMet: 0, medianMsToMeet: null }); // C4 starts at the resolution: no median
+  expect(body.shipDelay).toEqual({ rule: 'O7', total: 8, late: 1, rate: 0.125, target: 0.05, onTarget: false });
+});
+
+it('C3, C4: the department filter keeps only that department’s cases', async () => {
+  const body = (await get(`/v1/reports/deadlines?${period}&department=${dept}`, 'finance')).json();
+  expect(body.department).toBe(dept);
+  expect(body.rules.map((r: { rule: string; total: number; met: number }) => [r.rule, r.total, r.met])).toEqual([['C3', 2, 2], ['C4', 1, 0]]);
+  expect(body.shipDelay).toEqual({ rule: 'O7', total: 0, late: 0, rate: null, target: 0.05, onTarget: null });
+});
+
+it('a period without cases reports no rules', async () => {
+  const body = (await get('/v1/reports/deadlines?from=2000-01-01T00:00:00Z&to=2000-01-01T00:00:01Z', 'auditor')).json();
+  expect(body.rules).toEqual([]);
+});
+
+it('CSV: a header row, one row per rule, and cells a spreadsheet would run are neutralised', async () => {
+  const formula = `=HYPERLINK("x")${randomUUID().slice(0, 4)}`;
+  await seedCase(kit.pool, { type: 'complaint', openedAt: day.from + HOUR, department: formula, deadlines: [{ key: 'first_response', rule: 'C3', dueIn: 60, status: 'met', metIn: 30 }] });
+  const res = await get(`/v1/reports/deadlines.csv?${period}&department=${encodeURIComponent(formula)}`);
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/csv/);
+  const lines = res.body.trim().split('\r\n');
+  expect(lines[0]).toBe('from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet');
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toBe(`${new Date(day.from).toISOString()},${new Date(day.to).toISOString()},"'${formula.replace(/"/g, '""')}",C3,1,1,0,0,0,1,${30 * 60_000}`);
+});
+
+it('R4: refund requests in the period counted by reason code, most frequent first', async () => {
+  const body = (await get(`/v1/reports/refund-reasons?${period}`)).json();
+  expect(body).toMatchObject({ total: 4, reasons: [{ reasonCode: 'quality_issue', count: 3 }, { reasonCode: 'wrong_item', count: 1 }] });
+});
+
+it('the orders role may not read reports (403); a bad period is 400 naming the field', async () => {
+  for (const url of ['/v1/reports/deadlines', '/v1/reports/deadlines.csv', '/v1/reports/refund-reasons']) expect([url, (await get(url, 'orders')).statusCode]).toEqual([url, 403]);
+  const bad = await get('/v1/reports/deadlines?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z');
+  expect(bad.statusCode).toBe(400);
+  expect(bad.json().details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'querystring.to' })]));
+});
+
+it('the OpenAPI document describes the report routes', async () => {
+  const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/reports/deadlines', '/v1/reports/deadlines.csv', '/v1/reports/refund-reasons']));
+  expect(doc.paths['/v1/reports/deadlines'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['from', 'to', 'department']);
+});
