@@ -72,7 +72,7 @@ it('SOP 5, O7: the report page shows the ship-delay rate matching the seeded cas
   await page.locator('#complaint-causes-h').waitFor(); // support reads C5 causes
   await screenshot(page, 'report');
 
-  const csv = await page.request.get(await page.locator('#export-report').evaluate((a) => (a as HTMLAnchorElement).href));
+  const csv = await page.request.get(new URL((await page.locator('#export-report').getAttribute('href'))!, page.url()).toString());
   expect(csv.status()).toBe(200);
   expect((await csv.text()).split('\r\n')[0]).toBe('from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet');
 });
