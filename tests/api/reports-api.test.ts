@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { auth, buildTestApp } from '../helpers/api';
 import { isolatedPeriod, seedCase, seedOrders, seedRefundClaim } from '../helpers/reports';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { newOrder, startOrder } from '../helpers/orders';
+import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 let app: FastifyInstance;
@@ -86,4 +87,16 @@ it('the OpenAPI document describes the report routes', async () => {
   const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/reports/deadlines', '/v1/reports/deadlines.csv', '/v1/reports/refund-reasons']));
   expect(doc.paths['/v1/reports/deadlines'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['from', 'to', 'department']);
+});
+
+it('O1: a real order counts in the report once its deadline settles (the case row keeps settled deadlines)', async () => {
+  const live = isolatedPeriod();
+  const order = await newOrder(kit, { paidAt: new Date(live.from + HOUR).toISOString() });
+  await startOrder(kit, order);
+  // paid long ago: its 10 min for stock are gone at once, so O1 settles as breached or met late
+  await caseRowWhen(kit.pool, `order:${order.orderId}`, 'summary', (r) => (r.summary as { deadlines: { rule: string; status: string }[] }).deadlines.some((d) => d.rule === 'O1' && d.status !== 'pending'), 'O1 settled in the row');
+  const body = (await get(`/v1/reports/deadlines?from=${new Date(live.from).toISOString()}&to=${new Date(live.to).toISOString()}`)).json();
+  const o1 = body.rules.find((r: { rule: string }) => r.rule === 'O1');
+  expect(o1).toMatchObject({ total: 1, met: 0, pending: 0, shareMet: 0 });
+  expect(o1.metLate + o1.breached).toBe(1);
 });

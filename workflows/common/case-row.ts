@@ -1,5 +1,5 @@
 // The parts of a case row every process computes the same way: when it is next due, whether it is
-// breached, and the summary keys the case list reads (pending actions, attention, open deadlines).
+// breached, and the summary keys the case list and the reports read (pending actions, attention, deadlines).
 import { nextDue, type Deadline } from '../../domain/case';
 import { attentionSummary, type StepsState } from './steps';
 
@@ -12,6 +12,7 @@ export function listSummary(s: StepsState & { deadlines: Deadline[] }, pending: 
   return {
     pendingActions: pending.map((a) => a.action),
     ...attentionSummary(s),
-    deadlines: s.deadlines.filter((d) => d.status === 'pending').map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt })),
+    // settled ones too, with their outcome: the reports (SOP section 5) count them per rule
+    deadlines: s.deadlines.map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt, status: d.status, ...(d.metAt ? { metAt: d.metAt } : {}), ...(d.breachedAt ? { breachedAt: d.breachedAt } : {}) })),
   };
 }
