@@ -121,6 +121,7 @@ export function queuePage(ctx: PageContext, q: Record<string, string | undefined
   <a href="/console">${t.reset}</a>
 </form>
 <p id="totals" aria-live="polite"></p>
+<p id="breached-by-rule" aria-live="polite"></p>
 <p id="queue-error" class="error" role="alert"></p>
 <table id="cases" class="cases">
   <thead><tr><th scope="col">${t.case}</th><th scope="col">${t.stage}</th><th scope="col">${t.nextDue}</th><th scope="col">${t.timeLeft}</th><th scope="col">${t.customer}</th><th scope="col">${t.pending}</th></tr></thead>
@@ -159,6 +160,8 @@ export function historyPage(ctx: PageContext, workflowId: string): string {
 <h1>${t.historyReplay} <code>${workflowId}</code></h1>
 <p><button type="button" id="replay">${t.replay}</button></p>
 <p id="replay-verdict" role="status" aria-live="polite"></p>
+<p><button type="button" id="verify-archive">${t.verifyArchive}</button></p>
+<p id="archive-status" role="status" aria-live="polite"></p>
 <h2>${t.history}</h2>
 <p id="history-meta" class="muted">${t.loading}</p>
 <p id="history-error" class="error" role="alert"></p>

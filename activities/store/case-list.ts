@@ -88,6 +88,19 @@ export async function listCases(pool: Pool, f: CaseFilter, limit: number, cursor
 }
 
 /** Counts per status under every filter but the status itself, so a view shows what the other tab holds. */
+/** Cases under the list's filter with a deadline breached and not yet met, per SOP rule (the queue's counts). */
+export async function countBreachedByRule(pool: Pool, f: CaseFilter): Promise<Record<string, number>> {
+  const w = where(f, true);
+  const { rows } = await pool.query<{ rule: string; n: string }>(
+    `SELECT e->>'rule' AS rule, count(DISTINCT c.case_id) AS n
+       FROM cases c CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.summary->'deadlines') = 'array' THEN c.summary->'deadlines' ELSE '[]'::jsonb END) e
+      WHERE c.breached AND e->>'status' = 'breached' AND ${w.sql}
+      GROUP BY 1 ORDER BY 1`,
+    w.params,
+  );
+  return Object.fromEntries(rows.map((r) => [r.rule, Number(r.n)]));
+}
+
 export async function countByStatus(pool: Pool, f: CaseFilter): Promise<Record<'open' | 'closed', number>> {
   const w = where(f, false);
   const { rows } = await pool.query<{ status: 'open' | 'closed'; n: string }>(`SELECT status, count(*) AS n FROM cases WHERE ${w.sql} GROUP BY status`, w.params);

@@ -90,6 +90,7 @@ export const caseListResponse = z.object({
   items: z.array(caseListItem),
   nextCursor: z.string().nullable(),
   totals: z.object({ open: z.number(), closed: z.number() }).describe('per status, under every filter but status'),
+  breachedByRule: z.record(z.string(), z.number()).describe('cases under the filter with a deadline breached and not yet met, per SOP rule'),
 });
 
 export const timelineResponse = z.object({

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { appendAccess } from '../../activities/store/access-log';
-import { countByStatus, listCases, type CaseListRow } from '../../activities/store/case-list';
+import { countByStatus, countBreachedByRule, listCases, type CaseListRow } from '../../activities/store/case-list';
 import { getCase, getTimeline } from '../../activities/store/cases';
 import { loadPersonalData } from '../../activities/store/personal-data';
 import type { Deadline } from '../../domain/case';
@@ -53,8 +53,8 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         createdFrom: q.createdFrom,
         createdTo: q.createdTo,
       };
-      const [page, totals] = await Promise.all([listCases(pool, filter, q.limit, q.cursor), countByStatus(pool, filter)]);
-      return { items: page.rows.map((r) => item(r, now)), nextCursor: page.next ? encodeCursor(page.next) : null, totals };
+      const [page, totals, breachedByRule] = await Promise.all([listCases(pool, filter, q.limit, q.cursor), countByStatus(pool, filter), countBreachedByRule(pool, filter)]);
+      return { items: page.rows.map((r) => item(r, now)), nextCursor: page.next ? encodeCursor(page.next) : null, totals, breachedByRule };
     },
 
     /** Running cases answer from the workflow; closed ones from their final record. */

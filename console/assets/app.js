@@ -106,6 +106,8 @@
       items = r.data.items;
       fetchedAt = performance.now();
       $('#totals').textContent = t.totals + ': ' + t.open + ' ' + r.data.totals.open + ' · ' + t.closed + ' ' + r.data.totals.closed;
+      const breached = Object.entries(r.data.breachedByRule || {});
+      $('#breached-by-rule').textContent = breached.length ? t.breachedByRule + ': ' + breached.map(([rule, n]) => rule + ' ' + n).join(' · ') : '';
       const next = $('#next-page');
       if (r.data.nextCursor) {
         const q = new URLSearchParams(ctx.filters);
@@ -296,6 +298,22 @@
       const h = r.data;
       $('#history-meta').textContent = h.workflowType + ' · run ' + h.runId + ' · ' + h.source + ' · ' + h.eventCount + ' ' + t.events;
       $('#history').replaceChildren(...h.events.map((e) => el('li', { 'data-event-id': e.eventId }, el('span', { class: 'event-id' }, '#' + e.eventId), ' ', el('time', {}, fmtTime(e.eventTime)), ' ', el('strong', {}, eventName(e.eventType)), ' ', eventDetail(e))));
+    });
+    const verify = $('#verify-archive');
+    const archive = $('#archive-status');
+    verify.addEventListener('click', async () => {
+      verify.disabled = true;
+      archive.className = '';
+      archive.textContent = t.loading;
+      const r = await api('GET', '/v1/audit/archive?workflowId=' + id);
+      verify.disabled = false;
+      if (!r.ok) return (archive.textContent = r.data.message || String(r.status));
+      const c = r.data.chain;
+      const runs = ' · ' + t.archivedRuns + ': ' + r.data.workflow.archivedRuns.length;
+      archive.className = c.ok ? 'ok' : 'bad';
+      archive.textContent = c.ok
+        ? t.archiveOk + ': ' + c.entries + ' ' + t.entries + (c.head ? ', head #' + c.head.seq + ' ' + c.head.entryHash.slice(0, 16) + '…' : '') + runs
+        : t.archiveBroken + ': #' + c.firstBroken.seq + ' (' + c.firstBroken.workflowId + ') ' + c.firstBroken.problem + runs;
     });
     const button = $('#replay');
     const verdict = $('#replay-verdict');

@@ -94,6 +94,7 @@ const corpus: Bad[] = [
   { name: 'a customer reply with NUL', method: 'POST', url: `/v1/refunds/${id()}/customer-reply`, role: 'service', body: { message: NUL }, field: 'body.message' },
   { name: 'an inspection with an unknown field', method: 'POST', url: `/v1/refunds/${id()}/return-received`, role: 'service', body: { inspection: 'ok', notes: '', grade: 'A' }, field: 'body.grade' },
   { name: 'a refund decision that is a number', method: 'POST', url: `/v1/refunds/${id()}/decision`, role: 'support', body: { decision: 1, agent: 'a' }, field: 'body.decision' },
+  { name: 'an archive status with an unknown query field', method: 'GET', url: '/v1/audit/archive?deep=true', role: 'auditor', field: 'querystring.deep' },
   { name: 'a finance approval without a decision', method: 'POST', url: `/v1/refunds/${id()}/finance-approval`, role: 'finance', body: { note: 'ok' }, field: 'body.decision' },
   // complaints
   { name: 'NUL in a complaint description', method: 'POST', url: '/v1/complaints', role: 'service', body: { ...complaint(), description: NUL }, field: 'body.description' },

@@ -101,6 +101,8 @@ describe('GET /v1/cases', () => {
     expect(listed).toMatchObject({ caseId: `order:${order.orderId}`, type: 'order', overdue: true, stage: 'awaiting_audit', customer: { name: '李*', phone: '139****1111' }, pendingActions: ['audit'] });
     const audit = (await get(`/v1/cases/order:${order.orderId}`)).json().deadlines.find((d: { rule: string }) => d.rule === 'O4');
     expect(listed.nextDueAt).toBe(new Date(audit.dueAt).toISOString()); // the overdue deadline, not the later ship deadline
+    const counts = (await get(`/v1/cases?customerId=${order.customer.id}`)).json();
+    expect(counts.breachedByRule).toEqual({ O4: 1 }); // the queue's count of overdue cases per rule
   });
 });
 

@@ -172,6 +172,17 @@ describe('after Temporal dropped a workflow (retention)', () => {
     expect(r.json()).toEqual({ deterministic: true, workflowId: a.workflowId, runId: a.runId, workflowType: 'orderWorkflow', source: 'archive', events: a.json.events.length });
   });
 
+  const archiveStatus = (query = '') => archiveApp.inject({ method: 'GET', url: `/v1/audit/archive${query}`, headers: auth('auditor') });
+
+  it('the archive status: the hash chain holds, with its head and the case\'s archived runs (auditors only)', async () => {
+    const a = await archive('order-delivered.json');
+    const res = await archiveStatus(`?workflowId=${encodeURIComponent(a.workflowId)}`);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ chain: { ok: true, entries: expect.any(Number), head: { seq: expect.any(Number) } }, workflow: { workflowId: a.workflowId, archivedRuns: [a.runId] } });
+    expect(res.json().chain.firstBroken).toBeUndefined();
+    expect((await archiveApp.inject({ method: 'GET', url: '/v1/audit/archive', headers: auth('support') })).statusCode).toBe(403);
+  });
+
   it('an archived history that no longer matches its hash is refused with 409, not served', async () => {
     const a = await archive('refund-paid.json');
     await tamper(db.pool, "UPDATE history_archive SET content_sha256 = repeat('0', 64) WHERE workflow_id = $1", [a.workflowId]);
@@ -179,5 +190,6 @@ describe('after Temporal dropped a workflow (retention)', () => {
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ error: 'archive_integrity', message: expect.stringContaining(a.workflowId) });
     expect((await replay(a.workflowId, undefined, '', archiveApp)).statusCode).toBe(409);
+    expect((await archiveStatus()).json().chain).toMatchObject({ ok: false, firstBroken: { workflowId: a.workflowId, problem: expect.stringMatching(/content_sha256/) } });
   });
 });

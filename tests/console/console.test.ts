@@ -93,6 +93,7 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   expect(listed).toContain('李*'); // O11: masked
   expect(listed).not.toContain('13900001111');
   expect(await textOf(page, '#totals')).toContain('open 2');
+  expect(await textOf(page, '#breached-by-rule')).toBe('Overdue per rule: O4 1');
   await screenshot(page, 'queue');
 
   await first.getByRole('link', { name: late.caseId }).click();
@@ -136,6 +137,9 @@ it('an auditor opens a closed case, replays its history against the deployed cod
   await page.getByRole('button', { name: 'Replay against the deployed code' }).click();
   const verdict = page.locator('#replay-verdict.ok', { hasText: 'deterministic' });
   await verdict.waitFor({ timeout: 90_000 });
+  await page.getByRole('button', { name: 'Verify the history archive' }).click();
+  await page.locator('#archive-status', { hasText: /Archive hash chain (holds|BROKEN)/ }).waitFor();
+  expect(await textOf(page, '#archive-status')).toMatch(/archived runs of this case: \d+$/);
   await screenshot(page, 'replay');
 
   await page.getByRole('link', { name: 'Access log' }).click();
