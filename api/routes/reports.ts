@@ -52,7 +52,8 @@ export function reportRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Aut
     '/v1/reports/deadlines.csv',
     {
       onRequest: requireRole(keys, ...READERS),
-      schema: { tags, summary: 'The deadline report as CSV, one row per rule', querystring: deadlineReportQuery, produces: ['text/csv'], response: { 200: z.string().describe('text/csv with a header row'), ...errors } },
+      // the CSV on success; errors answer JSON like every route
+      schema: { tags, summary: 'The deadline report as CSV, one row per rule', querystring: deadlineReportQuery, produces: ['text/csv', 'application/json'], response: { 200: z.string().describe('text/csv with a header row'), ...errors } },
     },
     async (req, reply) => {
       const rep = await report(pool, req.query);
