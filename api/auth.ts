@@ -92,6 +92,9 @@ declare module 'fastify' {
 
 export type RoleGuard = ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) & { roles: Role[] };
 
+/** The token of an "Authorization: Bearer <token>" header, if the request has one. */
+export const bearerToken = (req: FastifyRequest): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+
 /**
  * onRequest hook: 401 without a valid key, token or console session, 403 when none of its roles may call the route. It
  * runs before body validation, so nobody learns anything about a route without a key. `roles` lets the
@@ -99,9 +102,9 @@ export type RoleGuard = ((req: FastifyRequest, reply: FastifyReply) => Promise<v
  */
 export function requireRole(auth: Authenticator, ...allowed: Role[]): RoleGuard {
   const guard = async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    const token = bearerToken(req);
     // a bearer header decides alone; without one, a console session (CSRF-checked by its hook) may
-    const principal = match ? await auth.authenticate(match[1]) : req.headers.authorization ? undefined : req.sessionPrincipal;
+    const principal = token ? await auth.authenticate(token) : req.headers.authorization ? undefined : req.sessionPrincipal;
     if (!principal) throw new ApiError(401, 'unauthorized', 'a valid "Authorization: Bearer <key>" header is required');
     req.principal = principal;
     if (!principal.roles.some((r) => allowed.includes(r))) {

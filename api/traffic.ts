@@ -7,6 +7,7 @@ import underPressure from '@fastify/under-pressure';
 import type { Server } from 'node:http';
 import type { FastifyHttpOptions, FastifyInstance, FastifyRequest } from 'fastify';
 import type { TrafficOptions } from '../config/traffic';
+import { bearerToken } from './auth';
 import { ApiError } from './errors';
 
 /** Seconds a caller shed under load should wait. */
@@ -34,8 +35,8 @@ export function serverTimeouts(o: TrafficOptions): Pick<FastifyHttpOptions<Serve
 
 /** The bearer token's SHA-256: limits are keyed on it, so the raw key never sits in the limiter's memory. */
 function bearerHash(req: FastifyRequest): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
-  return match ? createHash('sha256').update(match[1].trim()).digest('hex') : undefined;
+  const token = bearerToken(req);
+  return token ? createHash('sha256').update(token).digest('hex') : undefined;
 }
 
 export async function installTraffic(app: FastifyInstance, o: TrafficOptions): Promise<void> {

@@ -1,63 +1,24 @@
 // Issue 11: the console in real Chromium against the real API on a real port, the time-skipping
 // Temporal server and PostgreSQL: sign-in, the queue, a case and its actions, the auditor's pages.
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { auth, buildTestApp, KEYS } from '../helpers/api';
-import { BROWSER_WAIT_MS, launchChromium, screenshot, signIn as signInAt } from '../helpers/browser';
+import { screenshot, signIn as signInAt } from '../helpers/browser';
+import { useConsole } from '../helpers/console-kit';
 import { deadlineOpen, newOrder, waitForStage } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
-let kit: WorkflowKit;
-let app: FastifyInstance;
-let browser: Browser;
-let base: string;
-const contexts: BrowserContext[] = [];
-/** what the page script and errors printed: a CSP violation or a script error fails the test */
-const pageErrors: string[] = [];
-/** as strict as a security-header plugin would set it: no inline script or style anywhere */
-const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const c = useConsole('console');
 
-beforeAll(async () => {
-  kit = await startWorkflowKit('console');
-  app = await buildTestApp(kit);
-  app.addHook('onSend', async (_req, reply) => void reply.header('content-security-policy', STRICT_CSP));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await kit?.close();
-});
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-  // the 4xx answers the tests provoke on purpose are logged by Chromium as failed loads, not errors of ours
-  expect(pageErrors.splice(0).filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e))).toEqual([]);
-});
+const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') => c.app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 
-const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(BROWSER_WAIT_MS);
-  page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
-  page.on('pageerror', (err) => void pageErrors.push(String(err)));
-  return page;
-}
-
-const signIn = (page: Page, key: string) => signInAt(page, base, key);
+const signIn = (page: Page, key: string) => signInAt(page, c.base, key);
 
 /** An order waiting for its manual audit (O4). */
 async function orderAwaitingAudit(customerId = `C-${randomUUID()}`) {
-  const order = await newOrder(kit, { note: '加急', customer: { id: customerId, name: '李四', phone: '13900001111' } });
+  const order = await newOrder(c.kit, { note: '加急', customer: { id: customerId, name: '李四', phone: '13900001111' } });
   expect((await post('/v1/orders', order)).statusCode).toBe(201);
-  const handle = kit.env.client.workflow.getHandle(`order:${order.orderId}`);
+  const handle = c.kit.env.client.workflow.getHandle(`order:${order.orderId}`);
   await waitForStage(handle, 'awaiting_audit');
   await deadlineOpen(handle, 'manual_audit');
   return { order, handle, caseId: `order:${order.orderId}` };
@@ -68,15 +29,15 @@ const textOf = (page: Page, selector: string) => page.locator(selector).first().
 it('O4: a support lead signs in, sees the breached order first, approves its audit and sees the stage move without a reload', async () => {
   const customerId = `C-${randomUUID()}`;
   const late = await orderAwaitingAudit(customerId);
-  await kit.env.sleep('31 minutes'); // O4's 30 minutes pass: breached
+  await c.kit.env.sleep('31 minutes'); // O4's 30 minutes pass: breached
   const fresh = await orderAwaitingAudit(customerId);
   await eventually(async () => {
-    const body = (await app.inject({ method: 'GET', url: `/v1/cases?overdue=true&customerId=${customerId}`, headers: auth('support') })).json();
+    const body = (await c.app.inject({ method: 'GET', url: `/v1/cases?overdue=true&customerId=${customerId}`, headers: auth('support') })).json();
     return body.items.length === 1;
   }, 'the breach in the read model');
 
-  const page = await newPage();
-  await page.goto(`${base}/console`);
+  const page = await c.newPage();
+  await page.goto(`${c.base}/console`);
   await page.waitForURL(/\/console\/sign-in/); // not signed in yet
   expect(await page.locator('h1').textContent()).toBe('登录'); // zh-CN by default
   await signIn(page, KEYS.support);
@@ -97,7 +58,7 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   await screenshot(page, 'queue');
 
   await first.getByRole('link', { name: late.caseId }).click();
-  await page.waitForURL(`${base}/console/cases/${encodeURIComponent(late.caseId)}`);
+  await page.waitForURL(`${c.base}/console/cases/${encodeURIComponent(late.caseId)}`);
   await page.locator('#stage', { hasText: 'awaiting_audit' }).waitFor();
   await page.locator('#breaches li', { hasText: 'O4' }).waitFor();
   await page.locator('#timeline li').first().waitFor();
@@ -126,9 +87,9 @@ it('an auditor opens a closed case, replays its history against the deployed cod
   expect((await post(`/v1/orders/${order.orderId}/audit`, { decision: 'reject', reason: 'fraud' }, 'support')).statusCode).toBeLessThan(300);
   await handle.result();
 
-  const page = await newPage();
+  const page = await c.newPage();
   await signIn(page, KEYS.auditor);
-  await page.goto(`${base}/console/cases/${encodeURIComponent(caseId)}`);
+  await page.goto(`${c.base}/console/cases/${encodeURIComponent(caseId)}`);
   await page.locator('#status', { hasText: 'closed' }).waitFor();
   await page.locator('#no-actions').waitFor();
   await page.locator('#timeline-mask', { hasText: 'unmasked' }).waitFor(); // auditors read it unmasked (logged)
@@ -156,11 +117,11 @@ it('an auditor opens a closed case, replays its history against the deployed cod
 });
 
 it('a support key cannot see the auditor pages (403), nor call their API; a session needs X-Console to change anything', async () => {
-  const page = await newPage();
+  const page = await c.newPage();
   await signIn(page, KEYS.support);
   expect(await page.getByRole('link', { name: 'Access log' }).count()).toBe(0);
   for (const path of ['/console/audit/access-log', '/console/audit/workflows/order:A1', '/console/export/cases.csv', '/console/export/access-log.csv']) {
-    expect(`${path} ${(await page.goto(`${base}${path}`))!.status()}`).toBe(`${path} 403`);
+    expect(`${path} ${(await page.goto(`${c.base}${path}`))!.status()}`).toBe(`${path} 403`);
   }
   const api = await page.evaluate(async () => ({
     accessLog: (await fetch('/v1/audit/access-log')).status,
@@ -172,20 +133,20 @@ it('a support key cannot see the auditor pages (403), nor call their API; a sess
   expect(api).toEqual({ accessLog: 403, history: 403, replay: 403, cases: 200, noHeader: 403 });
 
   // a bad filter: the API's 400 names the field, shown beside it
-  await page.goto(`${base}/console?dueWithin=soon`);
+  await page.goto(`${c.base}/console?dueWithin=soon`);
   await page.locator('#filters [data-field="dueWithin"]', { hasText: 'duration' }).waitFor();
 });
 
 it('the session survives an API restart and ends at sign-out: the cookie no longer works', async () => {
-  const page = await newPage();
+  const page = await c.newPage();
   await signIn(page, KEYS.support);
   const session = (await page.context().cookies()).find((c) => c.name === 'console_session')!;
   expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: false });
-  const stored = await kit.pool.query('SELECT id_digest, principal FROM console_sessions WHERE principal = $1', ['support-lead']);
+  const stored = await c.kit.pool.query('SELECT id_digest, principal FROM console_sessions WHERE principal = $1', ['support-lead']);
   expect(stored.rows.map((r) => r.id_digest)).not.toContain(session.value); // only a digest is kept
   const cookie = { cookie: `console_session=${session.value}` };
 
-  const restarted = await buildTestApp(kit); // another API process on the same database
+  const restarted = await buildTestApp(c.kit); // another API process on the same database
   try {
     expect((await restarted.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: cookie })).statusCode).toBe(200);
   } finally {
@@ -194,9 +155,9 @@ it('the session survives an API restart and ends at sign-out: the cookie no long
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/console\/sign-in$/);
-  expect((await app.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: cookie })).statusCode).toBe(401);
-  const consolePage = await app.inject({ method: 'GET', url: '/console', headers: cookie });
+  expect((await c.app.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: cookie })).statusCode).toBe(401);
+  const consolePage = await c.app.inject({ method: 'GET', url: '/console', headers: cookie });
   expect(consolePage.statusCode).toBe(303);
   expect(consolePage.headers.location).toMatch(/^\/console\/sign-in/);
-  expect((await page.goto(`${base}/console`))!.url()).toMatch(/\/console\/sign-in/);
+  expect((await page.goto(`${c.base}/console`))!.url()).toMatch(/\/console\/sign-in/);
 });

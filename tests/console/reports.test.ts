@@ -1,58 +1,24 @@
 // Issue 11: the report page in real Chromium under a strict CSP: SOP section 5's ship-delay rate and
 // the share met per rule from seeded case rows, drawn as server-rendered SVG bars.
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildTestApp, KEYS } from '../helpers/api';
-import { BROWSER_WAIT_MS, launchChromium, screenshot, signIn } from '../helpers/browser';
+import { KEYS } from '../helpers/api';
+import { screenshot, signIn } from '../helpers/browser';
 import { isolatedPeriod, seedOrders, seedRefundClaim } from '../helpers/reports';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { useConsole } from '../helpers/console-kit';
 
-let kit: WorkflowKit;
-let app: FastifyInstance;
-let browser: Browser;
-let base: string;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
-const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 const period = isolatedPeriod();
 const query = `from=${new Date(period.from).toISOString()}&to=${new Date(period.to).toISOString()}`;
-
-beforeAll(async () => {
-  kit = await startWorkflowKit('console-reports');
-  app = await buildTestApp(kit);
-  app.addHook('onSend', async (_req, reply) => void reply.header('content-security-policy', STRICT_CSP));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
-  await seedOrders(kit.pool, period.from + 3_600_000); // O7: 1 of 8 breached
-  for (const code of ['quality_issue', 'quality_issue', 'wrong_item']) await seedRefundClaim(kit.pool, code, period.from + 3_600_000);
+const c = useConsole('console-reports', {
+  seed: async (kit) => {
+    await seedOrders(kit.pool, period.from + 3_600_000); // O7: 1 of 8 breached
+    for (const code of ['quality_issue', 'quality_issue', 'wrong_item']) await seedRefundClaim(kit.pool, code, period.from + 3_600_000);
+  },
 });
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await kit?.close();
-});
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-  expect(pageErrors.splice(0).filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e))).toEqual([]);
-});
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(BROWSER_WAIT_MS);
-  page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
-  page.on('pageerror', (err) => void pageErrors.push(String(err)));
-  return page;
-}
 
 it('SOP 5, O7: the report page shows the ship-delay rate matching the seeded cases, against the 5 % target', async () => {
-  const page = await newPage();
-  await signIn(page, base, KEYS.support);
+  const page = await c.newPage();
+  await signIn(page, c.base, KEYS.support);
   await page.getByRole('link', { name: 'Reports' }).click();
-  await page.waitForURL(`${base}/console/reports`);
+  await page.waitForURL(`${c.base}/console/reports`);
   // the default period: the last 7 days
   const from = Date.parse(await page.getByLabel('From (ISO 8601)').inputValue());
   expect(Math.abs(Date.now() - 7 * 86_400_000 - from)).toBeLessThan(60_000);
@@ -60,7 +26,7 @@ it('SOP 5, O7: the report page shows the ship-delay rate matching the seeded cas
   await page.getByLabel('From (ISO 8601)').fill(new Date(period.from).toISOString());
   await page.getByLabel('To (ISO 8601)').fill(new Date(period.to).toISOString());
   await page.getByRole('button', { name: 'Apply' }).click();
-  await page.waitForURL(`${base}/console/reports?${query.replace(/:/g, '%3A')}&department=`);
+  await page.waitForURL(`${c.base}/console/reports?${query.replace(/:/g, '%3A')}&department=`);
   expect(await page.locator('#ship-delay-rate').textContent()).toBe('12.5 %');
   expect(await page.locator('#ship-delay-verdict').textContent()).toBe('off target');
   expect(await page.locator('#ship-delay').textContent()).toContain('target below 5.0 %');
@@ -78,21 +44,21 @@ it('SOP 5, O7: the report page shows the ship-delay rate matching the seeded cas
 });
 
 it('a bad period is shown beside its field; finance sees the report without complaint causes', async () => {
-  const page = await newPage();
-  await signIn(page, base, KEYS.finance);
-  const res = await page.goto(`${base}/console/reports?from=yesterday`);
+  const page = await c.newPage();
+  await signIn(page, c.base, KEYS.finance);
+  const res = await page.goto(`${c.base}/console/reports?from=yesterday`);
   expect(res?.status()).toBe(400);
   expect(await page.locator('[data-field="from"]').textContent()).toContain('ISO 8601');
-  await page.goto(`${base}/console/reports?${query}`);
+  await page.goto(`${c.base}/console/reports?${query}`);
   expect(await page.locator('#ship-delay-rate').textContent()).toBe('12.5 %');
   expect(await page.locator('#complaint-causes-h').count()).toBe(0);
 });
 
 it('other roles get 403 on the report page', async () => {
-  const page = await newPage();
-  await page.goto(`${base}/console/sign-in?lang=en`);
+  const page = await c.newPage();
+  await page.goto(`${c.base}/console/sign-in?lang=en`);
   await page.getByLabel('API key').fill(KEYS.orders);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  const res = await page.goto(`${base}/console/reports`);
+  const res = await page.goto(`${c.base}/console/reports`);
   expect(res?.status()).toBe(403);
 });
