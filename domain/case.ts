@@ -10,6 +10,10 @@ export interface Deadline {
   status: DeadlineStatus;
   metAt?: string;
   breachedAt?: string;
+  /** set while the clock is stopped because the shop is not at fault (waiting on the buyer) */
+  pausedAt?: string;
+  /** total time the clock has been stopped; already added to dueAt */
+  pausedMs?: number;
 }
 
 export interface Breach {
@@ -40,7 +44,7 @@ export interface TimelineEntry {
 
 /** The earliest deadline not yet met (overdue ones first of all), for "what is due" views. */
 export function nextDue(deadlines: Deadline[]): string | undefined {
-  const open = deadlines.filter((d) => d.status === 'pending' || d.status === 'breached').map((d) => d.dueAt);
+  const open = deadlines.filter((d) => (d.status === 'pending' || d.status === 'breached') && !d.pausedAt).map((d) => d.dueAt);
   return open.sort()[0];
 }
 

@@ -40,6 +40,24 @@ export function breachDeadline(d: Deadline, at = now()): void {
   d.breachedAt ??= at;
 }
 
+/**
+ * Stops the clock: while paused the deadline cannot breach (SLA engines pause while waiting on the
+ * customer). Pausing a paused or settled deadline does nothing.
+ */
+export function pauseDeadline(d: Deadline, at = now()): void {
+  if (d.pausedAt || (d.status !== 'pending' && d.status !== 'breached')) return;
+  d.pausedAt = at;
+}
+
+/** Restarts the clock: the due time moves by the time spent paused, which `pausedMs` keeps. */
+export function resumeDeadline(d: Deadline, at = now()): void {
+  if (!d.pausedAt) return;
+  const paused = Math.max(0, Date.parse(at) - Date.parse(d.pausedAt));
+  d.pausedMs = (d.pausedMs ?? 0) + paused;
+  if (d.status === 'pending') d.dueAt = new Date(Date.parse(d.dueAt) + paused).toISOString();
+  delete d.pausedAt;
+}
+
 /** A window that closed unmet and will not be fulfilled any more (an approval nobody gave in time). */
 export const expire = breachDeadline;
 
@@ -50,10 +68,15 @@ export const expire = breachDeadline;
 export async function enforce(d: Deadline, opts: EnforceOptions): Promise<void> {
   const settled = () => opts.done() || !!opts.cancelled?.();
   for (;;) {
+    // paused: no timer runs; resumeDeadline moves dueAt and the loop starts a new timer
+    if (d.pausedAt) {
+      await condition(() => settled() || !d.pausedAt);
+      if (settled()) break;
+    }
     const due = d.dueAt;
     const remaining = Date.parse(due) - Date.now();
     if (remaining <= 0) break;
-    const woke = await condition(() => settled() || d.dueAt !== due, remaining);
+    const woke = await condition(() => settled() || d.dueAt !== due || !!d.pausedAt, remaining);
     if (woke && settled()) break;
   }
   if (!settled()) {
