@@ -127,8 +127,19 @@ export interface Stack {
   startDatabase(): Promise<void>;
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/** The kernel's ephemeral range: ports it hands to listen(0) and outgoing connections. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo > 0 && hi >= lo) return [lo, hi];
+  } catch {
+    // not Linux: the IANA dynamic range
+  }
+  return [49152, 65535];
+}
+
+/** A port the kernel gave out for listen(0) a moment ago: only for servers that bind it at once. */
+function kernelPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
@@ -141,6 +152,23 @@ export function freePort(): Promise<number> {
       });
     });
   });
+}
+
+/**
+ * A TCP port free on 127.0.0.1, chosen below the kernel's ephemeral range: a child binds it seconds
+ * later, and in between the kernel hands ephemeral ports to other processes (a Temporal dev server's
+ * UI, any outgoing connection), so one taken from that range can be gone by then (EADDRINUSE).
+ */
+export async function freePort(): Promise<number> {
+  const [lo] = ephemeralRange();
+  const min = 20_000;
+  if (lo - min > 1000) {
+    for (let i = 0; i < 50; i++) {
+      const port = min + Math.floor(Math.random() * (lo - min));
+      if (!(await portInUse(port))) return port;
+    }
+  }
+  return kernelPort();
 }
 
 /** Free ports for every component, for tests running stacks side by side. */

@@ -19,16 +19,32 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-/** persistentTemporal: Temporal keeps its state in a file, so it can be killed and restarted. */
-export async function startE2E(opts: { persistentTemporal?: boolean } = {}): Promise<E2E> {
+/**
+ * Ports are picked free, then bound seconds later; another test file's server can take one in between.
+ * A stack that failed that way is started again on other ports, once.
+ */
+async function startOnFreePorts(opts: { persistentTemporal?: boolean }, attempt = 1): Promise<{ stack: Stack; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-ops-e2e-'));
   chmodSync(dataDir, 0o755);
-  // Every child's output (Temporal, PostgreSQL, simulator, worker, API), line by line with its name, goes to
-  // this test file's log, not to the terminal.
-  const stack = await startStack({
-    dataDir, ports: await freePorts(), apiKeys: TEST_API_KEYS, temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
-    inheritOutput: true, log: (line) => testLog(line),
-  });
+  try {
+    // Every child's output (Temporal, PostgreSQL, simulator, worker, API), line by line with its name, goes to
+    // this test file's log, not to the terminal.
+    const stack = await startStack({
+      dataDir, ports: await freePorts(), apiKeys: TEST_API_KEYS, temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
+      inheritOutput: true, log: (line) => testLog(line),
+    });
+    return { stack, dataDir };
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (attempt > 1 || !/EADDRINUSE|already in use/.test(String(err))) throw err;
+    testLog(`stack did not start on its ports, trying other ports: ${String(err).split('\n')[0]}`);
+    return startOnFreePorts(opts, attempt + 1);
+  }
+}
+
+/** persistentTemporal: Temporal keeps its state in a file, so it can be killed and restarted. */
+export async function startE2E(opts: { persistentTemporal?: boolean } = {}): Promise<E2E> {
+  const { stack, dataDir } = await startOnFreePorts(opts);
   const sim = simControl(stack.urls.simulator);
   const pool = new Pool({ connectionString: stack.urls.databaseUrl, max: 2 });
   const api: E2E['api'] = async (method, path, role = 'service', body) => {
