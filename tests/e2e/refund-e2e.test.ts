@@ -1,5 +1,6 @@
 // Refunds end to end over HTTP on the real processes, including R5 (c): the worker killed between
 // the payment gateway call and its completion.
+import { testLog } from '../helpers/test-log';
 import { newOrderId, orderRequest } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startE2E, type E2E } from '../helpers/e2e';
@@ -108,7 +109,9 @@ it('R5: a worker SIGKILLed between the gateway\'s answer and the settlement on t
     for (const o of [rejected, lost, order]) {
       const paidOut = (await e.sim.ledger({ action: 'payment.refunded' })).filter((x) => (x.payload as { orderId?: string }).orderId === o.orderId)
         .reduce((n, x) => n + (x.payload as { amount: number }).amount, 0);
-      expect(paidOut).toBeLessThanOrEqual(o.items.reduce((n, i) => n + i.quantity * i.unitPrice, 0));
+      const total = o.items.reduce((n, i) => n + i.quantity * i.unitPrice, 0);
+      testLog(`R5 ledger | ${expect.getState().currentTestName} | order ${o.orderId}: paid ${total} fen, refunded ${paidOut} fen`);
+      expect(paidOut).toBeLessThanOrEqual(total);
     }
     const { rows } = await e.pool.query("SELECT order_id, count(*)::int AS n FROM payouts WHERE status = 'paid' AND order_id = ANY($1) GROUP BY order_id ORDER BY order_id", [[rejected.orderId, lost.orderId, order.orderId]]);
     expect(rows.map((r) => r.n)).toEqual([1, 1, 1]);

@@ -7,6 +7,7 @@ import { callBack, complaintRequest, received, resolve, startComplaint, timeline
 import { carrier, newOrder, payloads, shipIt, startOrder, waitForStage, warehouse } from '../helpers/orders';
 import { importedOrder, newRefund, respond, startRefund, waitForRefund } from '../helpers/refunds';
 import { eventually } from '../helpers/sim-control';
+import { testLog } from '../helpers/test-log';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -16,10 +17,13 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-/** Everything the payment provider refunded against one order, in fen. */
+/** Everything the payment provider refunded against one order, in fen (logged with what the order paid). */
 async function refundedFor(orderId: string, on: WorkflowKit = kit): Promise<number> {
   const entries = payloads(await on.sim.ledger({ action: 'payment.refunded' })).filter((p) => p.orderId === orderId);
-  return entries.reduce((sum, p) => sum + Number(p.amount), 0);
+  const sum = entries.reduce((n, p) => n + Number(p.amount), 0);
+  const paid = (await reconcile(on.pool, orderId))?.paid?.amount ?? 'unknown';
+  testLog(`R5 ledger | ${expect.getState().currentTestName} | order ${orderId}: paid ${paid} fen, refunded ${sum} fen in ${entries.length} payment(s)`);
+  return sum;
 }
 const vagueAddress = { province: '浙江省', city: '杭州市', district: '西湖区', street: '公司前台' };
 const TOTAL = 100_00; // the default order: 2 x 50.00
