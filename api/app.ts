@@ -31,6 +31,7 @@ import { workflowRoutes } from './routes/workflows';
 import { codecRoutes } from './routes/codec';
 import { workflowAuditService, type BundleSource } from './services/workflows';
 import { installConsole } from '../console';
+import { installMetrics } from './metrics';
 
 export interface AppDeps {
   client: Client;
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const keys = deps.jwt ? firstOf(byKey, jwtAuthenticator(deps.jwt)) : byKey;
   // before the routes: its session hook must run ahead of their role guards
   await installConsole(app, { pool: deps.pool, keys, keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
+  installMetrics(app, { pool: deps.pool, auth: keys });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
   orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });

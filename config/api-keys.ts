@@ -9,6 +9,7 @@ export const DEV_API_KEYS = [
   'dev-payments-key-local:payments:payment-gateway',
   'dev-crm-key-local:crm:crm-system',
   'dev-messaging-key-local:messaging-gateway:messaging-gateway',
+  'dev-monitoring-key-local:monitoring:prometheus',
   // the simulator plays the warehouse and the carrier, and reports for both
   'dev-simulator-key-local:warehouse+carrier:simulator',
   'dev-support-key-local:support:support-lead',

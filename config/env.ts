@@ -73,6 +73,8 @@ export const envSchema = z.object({
   HTTP_TIMEOUT_MS: optional(duration({ min: 100, max: 300_000 })).default(5_000),
   // 0 turns the archiver off
   ARCHIVE_INTERVAL_MS: optional(duration({ max: 86_400_000 })).default(30_000),
+  // the worker's Temporal SDK metrics in Prometheus format (host:port); unset: none
+  WORKER_METRICS_ADDRESS: optional(hostPort),
   HOST: optional(name).default('127.0.0.1'),
   PORT: optional(port).default(3000),
   API_KEYS: optional(z.string()),

@@ -29,6 +29,8 @@ export interface Config {
   httpTimeoutMs: number;
   /** how often the worker archives closed histories; 0 = off */
   archiveIntervalMs: number;
+  /** host:port for the worker's Prometheus endpoint (Temporal SDK metrics), or none */
+  workerMetricsAddress?: string;
   logLevel: string;
   workflowBundlePath?: string;
   policy: Policy;
@@ -81,6 +83,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     },
     httpTimeoutMs: env.HTTP_TIMEOUT_MS,
     archiveIntervalMs: env.ARCHIVE_INTERVAL_MS,
+    workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
     logLevel: env.LOG_LEVEL,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     policy: withMarketingEnv(mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]), env),

@@ -23,4 +23,6 @@ echo "$prod" | grep -q 'host_ip: 127.0.0.1' || fail 'Temporal ports are not boun
 echo "$prod" | grep -q '^  simulator:' && fail 'the simulator runs without the dev profile'
 echo "$prod" | grep -q 'postgres://shop:' || fail 'the app does not use its own PostgreSQL role'
 docker compose --env-file deploy/compose.dev.env --profile dev config --services | grep -qx simulator || fail 'the dev profile has no simulator'
+MONITORING_KEY=check docker compose --profile monitoring config --services | grep -qx prometheus || fail 'the monitoring profile has no prometheus'
+echo "$prod" | grep -q '^  prometheus:' && fail 'prometheus runs without the monitoring profile'
 echo "check-compose: ok"

@@ -33,6 +33,8 @@ export interface StackPorts {
   api: number;
   simulator: number;
   postgres: number;
+  /** the worker's Prometheus endpoint; 0 or unset: none */
+  workerMetrics?: number;
 }
 
 export const DEFAULT_PORTS: StackPorts = {
@@ -100,6 +102,8 @@ export interface StackUrls {
   /** http://127.0.0.1:4000 */
   simulator: string;
   databaseUrl: string;
+  /** the worker's Prometheus endpoint, when it has one */
+  workerMetrics?: string;
 }
 
 export interface Stack {
@@ -562,6 +566,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     ['API', ports.api],
     ['simulator', ports.simulator],
     ...(useEmbeddedPg ? ([['PostgreSQL', ports.postgres]] as Array<[string, number]>) : []),
+    ...(ports.workerMetrics ? ([['worker metrics', ports.workerMetrics]] as Array<[string, number]>) : []),
   ];
   for (const [what, port] of wanted) {
     if (await portInUse(port)) {
@@ -691,6 +696,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // the simulator reports as the warehouse and the carrier
       SIM_WEBHOOK_KEY: keyNamed(apiKeysValue, 'simulator') ?? apiKeys.warehouse ?? '',
       SIM_AUTO_PROGRESS: String(opts.simAutoProgress ?? true),
+      ...(ports.workerMetrics ? { WORKER_METRICS_ADDRESS: `127.0.0.1:${ports.workerMetrics}` } : {}),
       ...(opts.simStepDelayMs !== undefined ? { SIM_STEP_DELAY_MS: String(opts.simStepDelayMs) } : {}),
       ...opts.env,
     };
@@ -735,6 +741,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       temporalGrpc: `127.0.0.1:${ports.temporalGrpc}`,
       simulator: `http://127.0.0.1:${ports.simulator}`,
       databaseUrl: db!.url,
+      ...(ports.workerMetrics ? { workerMetrics: `http://127.0.0.1:${ports.workerMetrics}/metrics` } : {}),
     },
     ports,
     apiKeys,

@@ -7,7 +7,7 @@
  * same data again.
  *
  * Ports (defaults): PORT (3000, API), SIMULATOR_PORT (4000), TEMPORAL_PORT
- * (7233), TEMPORAL_UI_PORT (8233), PG_PORT (5433). DATABASE_URL set = use that
+ * (7233), TEMPORAL_UI_PORT (8233), PG_PORT (5433), WORKER_METRICS_PORT (9464, 0 = off). DATABASE_URL set = use that
  * PostgreSQL instead of the embedded one. SIM_AUTO_PROGRESS=false turns the
  * simulator's automatic progress off.
  */
@@ -53,6 +53,7 @@ function banner(stack: Stack, dataDir: string): string {
     `  Temporal gRPC    ${urls.temporalGrpc}`,
     `  Simulator        ${urls.simulator}   ledger: ${urls.simulator}/sim/ledger (Bearer ${process.env.SIM_ADMIN_KEY ? '$SIM_ADMIN_KEY' : DEV_SIM_ADMIN_KEY})`,
     `  PostgreSQL       ${urls.databaseUrl}`,
+    `  Metrics          ${urls.api}/metrics (Bearer ${apiKeys.monitoring ?? '<monitoring-key>'})${urls.workerMetrics ? `, worker ${urls.workerMetrics}` : ''}`,
     `  Data folder      ${dataDir}`,
     '  API keys (header "Authorization: Bearer <key>"), role and principal:',
     keys,
@@ -112,6 +113,8 @@ async function main(): Promise<void> {
       api: envPort('PORT'),
       simulator: envPort('SIMULATOR_PORT'),
       postgres: envPort('PG_PORT'),
+      // 0 turns the worker's metrics endpoint off
+      workerMetrics: process.env.WORKER_METRICS_PORT === '0' ? 0 : (envPort('WORKER_METRICS_PORT') ?? 9464),
     },
     // a child that dies is restarted by the stack with backoff, and logged
   });

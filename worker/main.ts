@@ -1,6 +1,6 @@
 // The worker process: connect (waiting for PostgreSQL and Temporal), migrate, run until SIGINT/SIGTERM.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfig, payloadKeysFor } from '../config';
 import { shopDataConverter } from '../runtime/data-converter';
 import { connectionBasics } from '../runtime/temporal-options';
@@ -12,6 +12,10 @@ import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // before any connection: the SDK's metrics (slots, sticky cache, activity failures by type, latencies)
+  if (config.workerMetricsAddress) {
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
+  }
   const dataConverter = shopDataConverter(payloadKeysFor(config));
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   const pool = createPool(config.databaseUrl, { name: 'worker', max: 10 });
@@ -35,7 +39,8 @@ async function main(): Promise<void> {
   // Closed runs' histories into PostgreSQL (ARCHIVE_INTERVAL_MS, default 30 s; 0 turns it off).
   const archiveMs = config.archiveIntervalMs;
   const archiver = archiveMs > 0 ? startArchiver({ client: temporal, pool, intervalMs: archiveMs, log: (line) => console.log(line) }) : undefined;
-  console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address})`);
+  const metrics = config.workerMetricsAddress ? `, metrics http://${config.workerMetricsAddress}/metrics` : '';
+  console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address}${metrics})`);
   await running;
   await archiver?.stop();
   await connection.close();

@@ -5,18 +5,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { RETRY_AFTER_S } from '../errors';
+import { within } from '../../runtime/within';
 
 const CHECK_TIMEOUT_MS = 2_000;
 const check = z.enum(['ok', 'unavailable']);
 const readiness = z.object({ ready: z.boolean(), postgres: check, temporal: check });
-
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
 
 export function healthRoutes(app: FastifyInstance, deps: { client: Client; pool: Pool }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

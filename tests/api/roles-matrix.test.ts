@@ -22,11 +22,11 @@ afterAll(async () => {
 /** One development key per role that holds only that role. */
 const SINGLE_ROLE_KEYS = new Map(plainKeys(DEV_API_KEYS).filter((k) => k.roles.length === 1).map((k) => [k.roles[0], k.key]));
 
-/** `| \`POST /v1/orders\` | service | ...` rows of the README's API table (and the /codec routes, guarded too). */
+/** `| \`POST /v1/orders\` | service | ...` rows of the README's API table (and the /codec and /metrics routes, guarded too). */
 function readmeTable(): Map<string, string[]> {
   const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
   const rows = new Map<string, string[]>();
-  for (const m of readme.matchAll(/^\| `([A-Z]+ \/(?:v1|codec)\/[^`]+)` \| ([^|]+) \|/gm)) {
+  for (const m of readme.matchAll(/^\| `([A-Z]+ \/(?:(?:v1|codec)\/[^`]+|metrics))` \| ([^|]+) \|/gm)) {
     rows.set(m[1], m[2].split(',').map((r) => r.trim()).filter(Boolean));
   }
   return rows;

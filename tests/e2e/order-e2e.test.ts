@@ -3,6 +3,7 @@
 import { newOrderId, orderRequest } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startE2E, type E2E } from '../helpers/e2e';
+import { KEYS } from '../helpers/api';
 
 let e: E2E;
 beforeAll(async () => {
@@ -37,6 +38,22 @@ it('O1-O9: an order posted over HTTP reaches delivered, with its case row, timel
   expect(again.status).toBe(200);
   expect(again.body.runId).toBe(created.body.runId);
   expect(await e.count('wms.shipment_requested', req.orderId)).toBe(1);
+});
+
+it('metrics: the API counts the order\'s requests per route and the worker exports the Temporal SDK\'s own metrics (slots, activities by type)', async () => {
+  const api = await fetch(`${e.stack.urls.api}/metrics`, { headers: { authorization: `Bearer ${KEYS.service}` } });
+  expect(api.status).toBe(200);
+  const apiText = await api.text();
+  expect(apiText).toMatch(/^shop_api_requests_total\{method="POST",route="\/v1\/orders",status="201"\} [1-9]/m);
+  // the order is delivered by now: no open case of it, but the gauges read the read model
+  expect(apiText).toMatch(/^shop_cases_needing_attention \d+$/m);
+  expect(apiText).toMatch(/^shop_metrics_read_model_errors_total 0$/m);
+  const worker = await fetch(e.stack.urls.workerMetrics!);
+  expect(worker.status).toBe(200);
+  const text = await worker.text();
+  expect(text).toMatch(/^temporal_worker_task_slots_available\{[^}]*worker_type="ActivityWorker"[^}]*\} \d+/m);
+  expect(text).toMatch(/^temporal_activity_execution_latency_count\{[^}]*activity_type="[A-Za-z]+"/m);
+  expect(text).toMatch(/^temporal_sticky_cache_size\{/m);
 });
 
 it('a bad order gets 400 with the field and reason, and nothing is started or written', async () => {

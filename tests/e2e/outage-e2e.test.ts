@@ -65,6 +65,10 @@ it('PostgreSQL down for 10 s with orders in flight: API and worker never exit, t
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+  // metrics still answer without the read model, and count the failed reads
+  const metrics = await fetch(`${e.stack.urls.api}/metrics`, { headers: { authorization: `Bearer ${KEYS.service}` } });
+  expect(metrics.status).toBe(200);
+  expect(Number(/^shop_metrics_read_model_errors_total (\d+)$/m.exec(await metrics.text())?.[1])).toBeGreaterThanOrEqual(1);
   await e.stack.startDatabase();
   await e.sim.configure({ stepDelayMs: 150 });
 

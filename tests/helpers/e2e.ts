@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { freePorts, startStack, type Stack } from '../../scripts/stack';
+import { freePort, freePorts, startStack, type Stack, type StackPorts } from '../../scripts/stack';
 import { KEYS, TEST_API_KEYS } from './api';
 import { eventually, simControl, stopWaiting, type SimControl } from './sim-control';
 import { testLog } from './test-log';
@@ -19,6 +19,12 @@ export interface E2E {
   close(): Promise<void>;
 }
 
+async function withWorkerMetrics(ports: StackPorts): Promise<StackPorts> {
+  let workerMetrics = await freePort();
+  while (Object.values(ports).includes(workerMetrics)) workerMetrics = await freePort();
+  return { ...ports, workerMetrics };
+}
+
 /**
  * Ports are picked free, then bound seconds later; another test file's server can take one in between.
  * A stack that failed that way is started again on other ports, once.
@@ -30,7 +36,7 @@ async function startOnFreePorts(opts: { persistentTemporal?: boolean }, attempt 
     // Every child's output (Temporal, PostgreSQL, simulator, worker, API), line by line with its name, goes to
     // this test file's log, not to the terminal.
     const stack = await startStack({
-      dataDir, ports: await freePorts(), apiKeys: TEST_API_KEYS, temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
+      dataDir, ports: await withWorkerMetrics(await freePorts()), apiKeys: TEST_API_KEYS, temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
       inheritOutput: true, log: (line) => testLog(line),
     });
     return { stack, dataDir };
