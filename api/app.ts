@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
-import type { Policy } from '../domain/policy';
+import { nameMaskOf, type Policy } from '../domain/policy';
 import { setInputClock } from '../domain/primitives';
 import { installAccessLog } from './access-log';
 import { firstOf, keyAuthenticator, parseApiKeys, type RoleGuard, type Role } from './auth';
@@ -107,9 +107,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // before the routes: its session hook must run ahead of their role guards
   await installConsole(app, { pool: deps.pool, keys, keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
-  orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().order), keys });
+  orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().order, nameMask: nameMaskOf(deps.policy()) })), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });
-  refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => deps.policy().refund), keys });
+  refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().refund, nameMask: nameMaskOf(deps.policy()) })), keys });
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
   auditRoutes(app, { pool: deps.pool, keys });

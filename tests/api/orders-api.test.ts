@@ -31,7 +31,7 @@ describe('POST /v1/orders', () => {
     expect(res.json().runId).toEqual(expect.any(String));
     const state = await app.inject({ method: 'GET', url: `/v1/orders/${req.orderId}`, headers: auth('support') });
     expect(state.statusCode).toBe(200);
-    expect(state.json().customer).toEqual({ id: 'C-1', name: '张*', phone: '138****1234' });
+    expect(state.json().customer).toEqual({ id: 'C-1', name: '张先生/女士*', phone: '138****1234' });
     expect(state.body).not.toContain('13812341234');
     expect(state.body).not.toContain('文三路');
   });

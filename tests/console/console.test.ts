@@ -51,7 +51,7 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   expect(await first.locator('td.countdown').getAttribute('class')).toContain('u-100');
   expect(await rows.nth(1).getAttribute('data-case-id')).toBe(fresh.caseId);
   const listed = await page.locator('#cases').textContent();
-  expect(listed).toContain('李*'); // O11: masked
+  expect(listed).toContain('李先生/女士*'); // O11: masked
   expect(listed).not.toContain('13900001111');
   expect(await textOf(page, '#totals')).toContain('open 2');
   expect(await textOf(page, '#breached-by-rule')).toBe('Overdue per rule: O4 1');

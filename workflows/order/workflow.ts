@@ -40,7 +40,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     workflowId,
     stage: 'confirming_stock',
     status: 'open',
-    customer: maskCustomer(order.customer),
+    customer: maskCustomer(order.customer, policy.nameMask),
     destination: maskAddress(order.address),
     amount: { total, currency: order.currency },
     paidAt: order.paidAt,
