@@ -17,6 +17,8 @@ import { installWebhookSignatures } from './webhook-signature';
 import { complaintRoutes } from './routes/complaints';
 import { marketingRoutes } from './routes/marketing';
 import { orderRoutes } from './routes/orders';
+import { orderAuditRoutes } from './routes/order-audit';
+import { orderAuditViewService } from './services/order-audit-view';
 import { orderMoneyRoutes } from './routes/order-money';
 import { complaintService } from './services/complaints';
 import { orderService } from './services/orders';
@@ -107,7 +109,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // before the routes: its session hook must run ahead of their role guards
   await installConsole(app, { pool: deps.pool, keys, keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
-  orderRoutes(app, { orders: orderService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().order, nameMask: nameMaskOf(deps.policy()) })), keys });
+  const orders = orderService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().order, nameMask: nameMaskOf(deps.policy()) }));
+  orderRoutes(app, { orders, keys });
+  orderAuditRoutes(app, { auditView: orderAuditViewService(orders, deps.pool), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });
   refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().refund, nameMask: nameMaskOf(deps.policy()) })), keys });
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
