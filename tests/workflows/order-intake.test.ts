@@ -51,14 +51,14 @@ describe('O2-O4 audit', () => {
     expect(deadline(s, 'manual_audit')).toBeUndefined();
   });
 
-  it('O3/O4: a rush order waits for a person; approved within 30 minutes it prints first and nobody is escalated', async () => {
+  it('O3/O4: a rush order waits for a person; approved within its 15 minutes it prints first and nobody is escalated', async () => {
     const req = await rushOrder();
     const h = await startOrder(kit, req);
     const waiting = await waitForStage(h, 'awaiting_audit');
     expect(waiting.audit).toMatchObject({ outcome: 'manual', priority: 'abnormal', reasons: ['RUSH_NOTE'], printFirst: true });
     expect(waiting.pendingActions.map((a) => a.action)).toEqual(['audit']);
-    await deadlineOpen(h, 'manual_audit'); // its 30 min run from here
-    await kit.env.sleep('20 minutes');
+    await deadlineOpen(h, 'manual_audit'); // its 15 min (abnormal priority) run from here
+    await kit.env.sleep('10 minutes');
     const approved = await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }] });
     expect(approved.stage).toBe('reserving_stock');
     const s = await waitForStage(h, 'awaiting_waybill');
