@@ -1,12 +1,14 @@
 // The forms for the actions a case may wait for (`nextActions` of GET /v1/cases/:caseId), keyed by
 // "<case type>/<action>": which existing /v1 route each posts to and its fields. The page script builds
 // the form; the API validates, and its `details[].field` errors are shown next to these fields.
+import { AUDIT_CHECKS } from '../domain/audit-checklist';
 import { ROOT_CAUSES } from '../domain/complaint';
 
 export interface FieldSpec {
   /** body path, dots for nesting (improvement.rootCause) */
   name: string;
-  kind: 'choice' | 'boolean' | 'text' | 'textarea';
+  /** check: a checkbox sent as `{checked}` (the O4 checklist items) */
+  kind: 'choice' | 'boolean' | 'text' | 'textarea' | 'check';
   options?: readonly string[];
   optional?: boolean;
 }
@@ -21,9 +23,11 @@ const choice = (name: string, options: readonly string[], optional = false): Fie
 const textField = (name: string, optional = false): FieldSpec => ({ name, kind: 'text', optional });
 const note = (name: string, optional = false): FieldSpec => ({ name, kind: 'textarea', optional });
 const yesNo = (name: string, optional = false): FieldSpec => ({ name, kind: 'boolean', optional });
+/** O4: one box per checklist item; an approval needs them all ticked (the API says which is not). */
+const checklist = AUDIT_CHECKS.map((k): FieldSpec => ({ name: `checklist.${k}`, kind: 'check' }));
 
 export const ACTION_FORMS: Record<string, ActionForm> = {
-  'order/audit': { path: '/v1/orders/{id}/audit', fields: [choice('decision', ['approve', 'reject']), textField('reason', true)] },
+  'order/audit': { path: '/v1/orders/{id}/audit', fields: [choice('decision', ['approve', 'reject']), ...checklist, textField('reason', true)] },
   'order/resolve_exception': { path: '/v1/orders/{id}/logistics-exception/resolution', fields: [choice('action', ['reship', 'refund']), note('note', true)] },
   'refund/respond': { path: '/v1/refunds/{id}/response', fields: [choice('action', ['accept', 'reject', 'request_info']), note('note'), textField('reason', true)] },
   'refund/decide': { path: '/v1/refunds/{id}/decision', fields: [choice('decision', ['refund', 'reject', 'retry_payment', 'close']), textField('reason', true)] },

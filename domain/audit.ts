@@ -41,3 +41,8 @@ export function assessOrder(order: AuditInput, policy: Pick<OrderPolicy, 'autoAu
   if (notAuto.length > 0) return { outcome: 'manual', priority: 'normal', reasons: notAuto, printFirst };
   return { outcome: 'auto_pass', reasons: [], printFirst };
 }
+
+/** O3/O4: an abnormal order is due sooner than one that merely missed O2 (old snapshots: one deadline for both). */
+export function auditDueMs(priority: AuditAssessment['priority'], policy: Pick<OrderPolicy, 'manualAuditMs' | 'abnormalAuditMs'>): number {
+  return priority === 'abnormal' ? (policy.abnormalAuditMs ?? policy.manualAuditMs) : policy.manualAuditMs;
+}

@@ -27,3 +27,17 @@ export function chooseCarrier(
   }
   return { carrier: 'standard_express', reason: 'DEFAULT', surchargeFen };
 }
+
+export interface RemoteSurcharge {
+  /** integer fen */
+  amount: number;
+  currency: string;
+  /** O8: who is charged: the shop bears it as a shipping cost, or the buyer owes it on top of the paid total */
+  payer: 'shop' | 'buyer';
+}
+
+/** O8: the surcharge of a carrier choice, charged to the party the policy names; undefined when none applies. */
+export function remoteSurcharge(choice: CarrierChoice, currency: string, policy: Pick<OrderPolicy, 'remoteSurchargePayer'>): RemoteSurcharge | undefined {
+  if (choice.surchargeFen <= 0) return undefined;
+  return { amount: choice.surchargeFen, currency, payer: policy.remoteSurchargePayer ?? 'shop' };
+}

@@ -7,11 +7,21 @@ export function maskPhone(phone: string): string {
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
 
-/** Keeps the family name only: "张三" -> "张*", "Wei Zhang" -> "W*". */
-export function maskName(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) return '*';
-  return `${Array.from(trimmed)[0]}*`;
+/** How a masked name reads (O11 "Mr/Ms *"); `{first}` stands for the name's first character. */
+export interface NameMask {
+  /** Chinese (Han) names: the family name comes first */
+  cjk: string;
+  latin: string;
+}
+export const SOP_NAME_MASK: NameMask = { cjk: '{first}先生/女士*', latin: 'Mr/Ms {first}*' };
+
+const HAN = /^\p{Script=Han}/u;
+
+/** "张三" -> "张先生/女士*", "Wei Zhang" -> "Mr/Ms W*": only the first character survives. */
+export function maskName(name: string, mask: NameMask = SOP_NAME_MASK): string {
+  const first = Array.from(name.trim())[0];
+  if (!first) return '*';
+  return (HAN.test(first) ? mask.cjk : mask.latin).split('{first}').join(first);
 }
 
 export interface MaskableAddress {
@@ -27,6 +37,6 @@ export function maskAddress(a: MaskableAddress): string {
   return `${a.province} ${a.city} ${a.district} ****`;
 }
 
-export function maskCustomer(c: { id: string; name: string; phone: string }): { id: string; name: string; phone: string } {
-  return { id: c.id, name: maskName(c.name), phone: maskPhone(c.phone) };
+export function maskCustomer(c: { id: string; name: string; phone: string }, mask?: NameMask): { id: string; name: string; phone: string } {
+  return { id: c.id, name: maskName(c.name, mask), phone: maskPhone(c.phone) };
 }

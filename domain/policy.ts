@@ -1,6 +1,7 @@
 // The SOP numbers (shared/SOP.md) as data. A deployment overrides them in configuration;
 // each workflow receives a snapshot at start so later changes only affect new cases.
 import { CN_CALENDAR, type BusinessCalendar } from './calendar';
+import { SOP_NAME_MASK, type NameMask } from './mask';
 import { DAY, HOUR, MINUTE } from './time';
 
 export interface OrderPolicy {
@@ -10,8 +11,14 @@ export interface OrderPolicy {
   autoAuditLimitFen: number;
   /** O3: above this amount (fen) the order is abnormal. */
   abnormalAmountFen: number;
-  /** O4: a person audits within this long; breach escalates to the shift lead. */
+  /** O4: a person audits a normal-priority order within this long; breach escalates to the shift lead. */
   manualAuditMs: number;
+  /** O3/O4: an abnormal (high-priority) order is audited within this long instead
+   * (absent in cases started before the rule: they use manualAuditMs). */
+  abnormalAuditMs?: number;
+  /** O4: an approval carries the checklist (name, phone, address, stock, notes) with every item checked
+   * (absent in cases started before the rule: not asked for). */
+  auditChecklistRequired?: boolean;
   /** O5: a short order becomes presale, shipping within this many days. */
   presaleWindowDays: number;
   /** O6: audited -> waybill printed. */
@@ -25,6 +32,10 @@ export interface OrderPolicy {
   lateShipCouponFen: number;
   /** O8: surcharge for remote regions (fen). */
   remoteSurchargeFen: number;
+  /** O8: who bears the remote surcharge: the shop (a shipping cost) or the buyer (added to what the buyer owes). */
+  remoteSurchargePayer?: 'shop' | 'buyer';
+  /** O11: how names read where people see them; filled from the privacy section. */
+  nameMask?: NameMask;
   /** O8/O2: provinces treated as remote, and those served by the next-day express carrier. */
   remoteProvinces: string[];
   nextDayProvinces: string[];
@@ -45,6 +56,8 @@ export interface RefundPolicy {
   complexCloseMs: number;
   /** R3: notices to customer service at these shares of the outer deadline. */
   complexNoticeShares: number[];
+  /** O11: how names read where people see them; filled from the privacy section. */
+  nameMask?: NameMask;
   /** R2: a refund above this many fen is paid only after two different finance principals approve it
    * (absent in cases started before the rule: they pay without). */
   financeApprovalAboveFen?: number;
@@ -66,6 +79,14 @@ export interface ComplaintPolicy {
   fallbackDepartment: string;
   /** Times in messages to customers are shown in the shop's time zone. */
   timeZone: string;
+  /** O11: how names read where people see them; filled from the privacy section. */
+  nameMask?: NameMask;
+}
+
+/** O11: masking patterns for every process; `{first}` is the name's first character. */
+export interface PrivacyPolicy {
+  nameMaskCjk: string;
+  nameMaskLatin: string;
 }
 
 /** M1-M5: marketing campaigns. */
@@ -129,6 +150,7 @@ export interface Policy {
   campaign: CampaignPolicy;
   messaging: MessagingPolicy;
   priceChange: PriceChangePolicy;
+  privacy: PrivacyPolicy;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -137,6 +159,8 @@ export const DEFAULT_POLICY: Policy = {
     autoAuditLimitFen: 500_00,
     abnormalAmountFen: 5000_00,
     manualAuditMs: 30 * MINUTE,
+    abnormalAuditMs: 15 * MINUTE,
+    auditChecklistRequired: true,
     presaleWindowDays: 3,
     waybillMs: 1 * HOUR,
     handoverMs: 2 * HOUR,
@@ -144,6 +168,7 @@ export const DEFAULT_POLICY: Policy = {
     shipPromotionMs: 48 * HOUR,
     lateShipCouponFen: 10_00,
     remoteSurchargeFen: 15_00,
+    remoteSurchargePayer: 'shop',
     remoteProvinces: ['xinjiang', 'tibet', 'inner-mongolia', 'qinghai', 'ningxia', 'gansu'],
     nextDayProvinces: ['jiangsu', 'zhejiang', 'shanghai'],
     trackingNoticeMs: 2 * HOUR,
@@ -196,9 +221,16 @@ export const DEFAULT_POLICY: Policy = {
     approvers: ['head-of-marketing'],
     approvalRemindersBeforeEffectMs: [12 * HOUR],
   },
+  privacy: { nameMaskCjk: SOP_NAME_MASK.cjk, nameMaskLatin: SOP_NAME_MASK.latin },
 };
 
+/** The name mask a workflow snapshot carries (O11). */
+export const nameMaskOf = (p: Pick<Policy, 'privacy'>): NameMask => ({ cjk: p.privacy.nameMaskCjk, latin: p.privacy.nameMaskLatin });
+
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+
+/** Settings that take one of a few words. */
+const ONE_OF: Record<string, string[]> = { 'order.remoteSurchargePayer': ['shop', 'buyer'] };
 
 /** Section-wise shallow merge: `{"order": {"manualAuditMs": 1200000}}` changes one number. */
 export function mergePolicy(base: Policy, overrides: DeepPartial<Policy> | undefined): Policy {
@@ -212,6 +244,8 @@ export function mergePolicy(base: Policy, overrides: DeepPartial<Policy> | undef
       if (Array.isArray(defaults[key]) !== Array.isArray(value) || typeof defaults[key] !== typeof value) {
         throw new Error(`policy setting "${section}.${key}" must be of the same type as its default`);
       }
+      const allowed = ONE_OF[`${section}.${key}`];
+      if (allowed && !allowed.includes(value as string)) throw new Error(`policy setting "${section}.${key}" must be one of ${allowed.join(', ')}`);
     }
     merged[section] = { ...merged[section], ...(values as object) };
   }

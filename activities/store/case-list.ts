@@ -1,4 +1,5 @@
-// The support view's list: filters, keyset pagination on (next_due_at, case_id), totals per status.
+// The support view's list: filters, keyset pagination on (next_due_at, queue_rank, case_id), totals per status.
+// queue_rank puts high-priority audits (O3) first among cases due at the same time.
 import type { Pool } from 'pg';
 
 export interface CaseFilter {
@@ -17,6 +18,8 @@ export interface CaseFilter {
 
 export interface CaseCursor {
   due: string | null;
+  /** queue_rank of the last row; cursors issued before it existed count as rank 1 */
+  rank?: number;
   id: string;
 }
 
@@ -27,6 +30,7 @@ export interface CaseListRow {
   status: 'open' | 'closed';
   stage: string;
   next_due_at: Date | null;
+  queue_rank: number;
   breached: boolean;
   attention: boolean;
   customer_id: string | null;
@@ -38,6 +42,9 @@ export interface CaseListRow {
   created_at: Date;
   updated_at: Date;
 }
+
+/** O3: an abnormal order waiting for its audit ranks 0, everything else 1 (computed: workflows write nothing new). */
+const QUEUE_RANK = `(CASE WHEN stage = 'awaiting_audit' AND summary->>'priority' = 'abnormal' THEN 0 ELSE 1 END)`;
 
 function where(f: CaseFilter, withStatus: boolean): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -63,28 +70,30 @@ export async function listCases(pool: Pool, f: CaseFilter, limit: number, cursor
   const params = [...w.params];
   let after = '';
   if (cursor) {
-    params.push(cursor.id);
-    const id = `$${params.length}`;
+    params.push(cursor.id, cursor.rank ?? 1);
+    const id = `$${params.length - 1}`;
+    const rank = `$${params.length}`;
+    const tie = `(${QUEUE_RANK} > ${rank} OR (${QUEUE_RANK} = ${rank} AND case_id > ${id}))`;
     if (cursor.due === null) {
-      after = ` AND next_due_at IS NULL AND case_id > ${id}`;
+      after = ` AND next_due_at IS NULL AND ${tie}`;
     } else {
       params.push(cursor.due);
       const due = `$${params.length}`;
-      after = ` AND (next_due_at > ${due} OR (next_due_at = ${due} AND case_id > ${id}) OR next_due_at IS NULL)`;
+      after = ` AND (next_due_at > ${due} OR (next_due_at = ${due} AND ${tie}) OR next_due_at IS NULL)`;
     }
   }
   params.push(limit + 1);
   const { rows } = await pool.query<CaseListRow>(
-    `SELECT case_id, case_type, business_id, status, stage, next_due_at, breached, attention, customer_id, customer_masked,
+    `SELECT case_id, case_type, business_id, status, stage, next_due_at, ${QUEUE_RANK} AS queue_rank, breached, attention, customer_id, customer_masked,
             amount_fen, currency, department, summary, created_at, updated_at
        FROM cases WHERE ${w.sql}${after}
-      ORDER BY next_due_at ASC NULLS LAST, case_id ASC
+      ORDER BY next_due_at ASC NULLS LAST, ${QUEUE_RANK} ASC, case_id ASC
       LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { rows: page, next: rows.length > limit && last ? { due: last.next_due_at?.toISOString() ?? null, id: last.case_id } : undefined };
+  return { rows: page, next: rows.length > limit && last ? { due: last.next_due_at?.toISOString() ?? null, rank: last.queue_rank, id: last.case_id } : undefined };
 }
 
 /** Counts per status under every filter but the status itself, so a view shows what the other tab holds. */

@@ -6,7 +6,7 @@ import { isoTime, text } from './common';
 const caseId = z.string().regex(/^[a-z-]+:[A-Za-z0-9._-]{1,64}$/, 'a case id like order:A1001');
 
 /** Where a page ended: the keyset of its last row. */
-export const caseCursor = z.object({ due: isoTime.nullable(), id: caseId }).strict();
+export const caseCursor = z.object({ due: isoTime.nullable(), rank: z.number().int().min(0).max(1).optional(), id: caseId }).strict();
 export type CaseCursor = z.infer<typeof caseCursor>;
 export const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
@@ -79,7 +79,14 @@ export const caseListItem = z.object({
   attentionSteps: z.array(z.object({ step: z.string(), reason: z.string(), stuck: z.boolean().describe('true: the case waits for it; false: it failed and the case went on') })),
   customerId: z.string().nullable(),
   customer: maskedCustomer,
-  amount: z.object({ value: z.number(), currency: z.string() }).nullable(),
+  amount: z
+    .object({
+      value: z.number(),
+      currency: z.string(),
+      remoteSurcharge: z.object({ amount: z.number(), currency: z.string(), payer: z.enum(['shop', 'buyer']) }).optional().describe('O8: the remote-region surcharge and who is charged it'),
+    })
+    .nullable(),
+  priority: z.enum(['abnormal', 'normal']).nullable().describe('O3: the audit priority of an order that a person audits; abnormal ones come first among cases due at once'),
   department: z.string().nullable(),
   pendingActions: z.array(z.string()),
   createdAt: z.string(),

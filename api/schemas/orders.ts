@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_CHECKS, checklistProblem, type AuditCheck } from '../../domain/audit-checklist';
 import { CARRIER_EVENT_TYPES, WAREHOUSE_EVENT_TYPES } from '../../workflows/order/types';
 import { lineTotalProblems } from '../../domain/primitives';
 import { businessId, currency, customer, fen, isoTime, noteText, pastTime, plannedTime, text, ignoredActor } from './common';
@@ -46,14 +47,37 @@ export type OrderBody = z.infer<typeof orderBody>;
 
 export const orderParams = z.object({ orderId: businessId }).strict();
 
+const checkItem = z.object({ checked: z.boolean(), note: noteText(500).optional() }).strict();
+const checklist = z
+  .object(Object.fromEntries(AUDIT_CHECKS.map((k) => [k, checkItem])) as Record<AuditCheck, typeof checkItem>)
+  .strict()
+  .describe('O4: name, phone, address, stock and notes, each {checked, note?}; an approval needs all five checked true');
+
 export const auditBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
     reviewer: ignoredActor,
     reason: noteText(500).optional(),
+    checklist: checklist.optional().describe('required to approve (every item checked true); optional on a rejection, where false items say what failed'),
   })
   .strict()
-  .refine((a) => a.decision !== 'reject' || !!a.reason, { path: ['reason'], message: 'a rejection needs a reason' });
+  .superRefine((a, ctx) => {
+    if (a.decision === 'reject' && !a.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason' });
+    const problem = checklistProblem(a.decision, a.checklist, true);
+    if (problem) ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.reason });
+  });
+
+/** O4: what the reviewer needs to check, unmasked, while the order waits for the audit. */
+export const auditView = z.object({
+  orderId: z.string(),
+  stage: z.literal('awaiting_audit'),
+  audit: z.looseObject({ priority: z.enum(['abnormal', 'normal']).optional(), reasons: z.array(z.string()), printFirst: z.boolean() }),
+  customer: z.looseObject({ id: z.string(), name: z.string(), phone: z.string() }),
+  address: z.looseObject({ province: z.string(), city: z.string(), district: z.string(), street: z.string(), detail: z.string().optional() }),
+  note: z.string().nullable(),
+  stock: z.unknown().optional(),
+  checks: z.array(z.enum(AUDIT_CHECKS)),
+});
 
 export const exceptionResolutionBody = z
   .object({ action: z.enum(['reship', 'refund']), agent: ignoredActor, note: noteText(500).optional() })

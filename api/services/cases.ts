@@ -28,12 +28,19 @@ function item(r: CaseListRow, now: number) {
     attentionSteps: Array.isArray(r.summary.attentionSteps) ? (r.summary.attentionSteps as { step: string; reason: string; stuck: boolean }[]) : [],
     customerId: r.customer_id,
     customer: r.customer_masked,
-    amount: r.amount_fen === null ? null : { value: Number(r.amount_fen), currency: r.currency ?? 'CNY' },
+    amount: r.amount_fen === null ? null : { value: Number(r.amount_fen), currency: r.currency ?? 'CNY', ...surchargeOf(r.summary) },
+    priority: r.summary.priority === 'abnormal' || r.summary.priority === 'normal' ? (r.summary.priority as 'abnormal' | 'normal') : null,
     department: r.department,
     pendingActions: Array.isArray(r.summary.pendingActions) ? (r.summary.pendingActions as string[]) : [],
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
+}
+
+/** O8: the surcharge an order row carries in its summary. */
+function surchargeOf(summary: Record<string, unknown>) {
+  const sc = summary.remoteSurcharge as { amount: number; currency: string; payer: 'shop' | 'buyer' } | undefined;
+  return sc ? { remoteSurcharge: sc } : {};
 }
 
 type LiveState = { deadlines?: Deadline[]; pendingActions?: { action: string; role: string; description: string }[] } & Record<string, unknown>;

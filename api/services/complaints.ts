@@ -5,7 +5,7 @@ import { complaintCauseCounts } from '../../activities/store/complaints';
 import { savePersonalData } from '../../activities/store/personal-data';
 import type { ComplaintRequest } from '../../domain/complaint';
 import { workflowIdFor } from '../../domain/ids';
-import type { Policy } from '../../domain/policy';
+import { nameMaskOf, type Policy } from '../../domain/policy';
 import { DAY } from '../../domain/time';
 import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
 import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput, VerificationInput } from '../../workflows/complaint/types';
@@ -27,7 +27,7 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
   const input = (request: ComplaintRequest): ComplaintWorkflowInput => {
     const p = policy();
     const { remoteProvinces, nextDayProvinces, remoteSurchargeFen } = p.order;
-    return { request, policy: p.complaint, carrierPolicy: { remoteProvinces, nextDayProvinces, remoteSurchargeFen } };
+    return { request, policy: { ...p.complaint, nameMask: nameMaskOf(p) }, carrierPolicy: { remoteProvinces, nextDayProvinces, remoteSurchargeFen } };
   };
 
   return {

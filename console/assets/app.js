@@ -234,7 +234,8 @@
         if (f.kind === 'choice' || f.kind === 'boolean') {
           const options = f.kind === 'boolean' ? ['true', 'false'] : f.options;
           input = el('select', common, el('option', { value: '' }, '—'), ...options.map((o) => el('option', { value: o }, label(o))));
-        } else if (f.kind === 'textarea') input = el('textarea', { ...common, rows: 2, maxlength: 1000 });
+        } else if (f.kind === 'check') input = el('input', { ...common, type: 'checkbox' });
+        else if (f.kind === 'textarea') input = el('textarea', { ...common, rows: 2, maxlength: 1000 });
         else input = el('input', { ...common, maxlength: 500 });
         form.append(el('div', { class: 'field' }, el('label', { for: id }, label(f.name) + (f.optional ? ' (' + t.optional + ')' : '')), input, el('span', { class: 'field-error', id: errId, 'data-field': f.name })));
       }
@@ -246,6 +247,10 @@
         status.textContent = '';
         const body = {};
         for (const f of spec.fields) {
+          if (f.kind === 'check') {
+            setPath(body, f.name, { checked: form.elements.namedItem(f.name).checked });
+            continue;
+          }
           const raw = form.elements.namedItem(f.name).value;
           if (raw === '' && (f.optional || f.kind === 'choice' || f.kind === 'boolean')) continue; // absent: the API names what is required
           setPath(body, f.name, f.kind === 'boolean' ? raw === 'true' : raw);

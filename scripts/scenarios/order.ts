@@ -1,4 +1,5 @@
 // Order histories: delivered (auto audit), manual audit overdue (O4 breach), rejected at audit.
+import { AUDIT_CHECKS } from '../../domain/audit-checklist';
 import { breached, closed, CUSTOMER, expectStatus, type ApiCaller, type ProcessScenarios } from './types';
 
 const order = (orderId: string, note?: string) => ({
@@ -34,7 +35,7 @@ export const orderScenarios: ProcessScenarios = {
       async run(api) {
         const id = await start(api, '加急 please');
         await api.until(`/v1/orders/${id}`, breached('O4'), `order ${id} audit overdue`);
-        await expectStatus(api.call('POST', `/v1/orders/${id}/audit`, 'support', { decision: 'approve' }), 200, 'late approval');
+        await expectStatus(api.call('POST', `/v1/orders/${id}/audit`, 'support', { decision: 'approve', checklist: Object.fromEntries(AUDIT_CHECKS.map((k) => [k, { checked: true }])) }), 200, 'late approval');
         await api.until(`/v1/orders/${id}`, closed, `order ${id} delivered`);
         return `order:${id}`;
       },

@@ -76,6 +76,8 @@ const corpus: Bad[] = [
   { name: 'malformed JSON', method: 'POST', url: '/v1/orders', role: 'service', raw: { payload: `{"orderId":"${id()}",`, contentType: 'application/json' }, field: 'body' },
   { name: 'a body that is not JSON', method: 'POST', url: '/v1/orders', role: 'service', raw: { payload: `orderId=${id()}`, contentType: 'application/x-www-form-urlencoded' }, field: 'headers.content-type' },
   { name: 'an order id with NUL in the path', method: 'GET', url: `/v1/orders/${id()}%00`, role: 'support', field: 'params.orderId' },
+  { name: 'an audit-view order id with NUL in the path', method: 'GET', url: `/v1/orders/${id()}%00/audit-view`, role: 'support', field: 'params.orderId' },
+  { name: 'an O4 checklist item that is not a boolean', method: 'POST', url: `/v1/orders/${id()}/audit`, role: 'support', body: { decision: 'reject', reason: 'x', checklist: { name: { checked: 'yes' }, phone: { checked: true }, address: { checked: true }, stock: { checked: true }, notes: { checked: true } } }, field: 'body.checklist.name.checked' },
   { name: 'an audit reviewer with a control character', method: 'POST', url: `/v1/orders/${id()}/audit`, role: 'support', body: { decision: 'approve', reviewer: 'lead\u0007wang' }, field: 'body.reviewer' },
   { name: 'an unknown resolution action', method: 'POST', url: `/v1/orders/${id()}/logistics-exception/resolution`, role: 'support', body: { action: 'burn', agent: 'a' }, field: 'body.action' },
   { name: 'a warehouse event in year 9999', method: 'POST', url: `/v1/orders/${id()}/warehouse-events`, role: 'service', body: { eventId: 'e1', type: 'picked', at: '9999-01-01T00:00:00Z' }, field: 'body.at' },

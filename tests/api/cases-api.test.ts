@@ -98,7 +98,7 @@ describe('GET /v1/cases', () => {
       const body = (await get(`/v1/cases?overdue=true&customerId=${order.customer.id}`)).json();
       return body.items.length === 1 ? body.items[0] : undefined;
     }, 'overdue order listed');
-    expect(listed).toMatchObject({ caseId: `order:${order.orderId}`, type: 'order', overdue: true, stage: 'awaiting_audit', customer: { name: '李*', phone: '139****1111' }, pendingActions: ['audit'] });
+    expect(listed).toMatchObject({ caseId: `order:${order.orderId}`, type: 'order', overdue: true, stage: 'awaiting_audit', customer: { name: '李先生/女士*', phone: '139****1111' }, pendingActions: ['audit'] });
     const audit = (await get(`/v1/cases/order:${order.orderId}`)).json().deadlines.find((d: { rule: string }) => d.rule === 'O4');
     expect(listed.nextDueAt).toBe(new Date(audit.dueAt).toISOString()); // the overdue deadline, not the later ship deadline
     const counts = (await get(`/v1/cases?customerId=${order.customer.id}`)).json();
@@ -143,7 +143,7 @@ describe('GET /v1/cases/:caseId and its timeline', () => {
     await waitForStage(kit.env.client.workflow.getHandle(`order:${order.orderId}`), 'awaiting_waybill');
     const forSupport = (await get(`/v1/cases/order:${order.orderId}/timeline`)).json();
     expect(forSupport.masked).toBe(true);
-    expect(forSupport.customer).toEqual({ name: '王*', phone: '139****5432' });
+    expect(forSupport.customer).toEqual({ name: '王先生/女士*', phone: '139****5432' });
     expect(forSupport.entries[0]).toMatchObject({ seq: 1, actor: 'order-service', action: 'order_received' });
     expect(forSupport.entries.find((e: { action: string }) => e.action === 'carrier_chosen').text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d system carrier chosen \(O8\): .*carrier next_day_express/);
     expect(JSON.stringify(forSupport)).not.toContain('13998765432');

@@ -45,7 +45,7 @@ describe('the whole loop over HTTP (C1-C5)', () => {
     const url = `/v1/complaints/${req.complaintId}`;
     const live = await get(url, 'auditor');
     expect(live.statusCode).toBe(200);
-    expect(live.json()).toMatchObject({ stage: 'awaiting_verification', department: 'finance', customer: { name: '李*', phone: '139****5678' } });
+    expect(live.json()).toMatchObject({ stage: 'awaiting_verification', department: 'finance', customer: { name: '李先生/女士*', phone: '139****5678' } });
     expect(live.body).not.toContain('13912345678');
 
     const v = await post(`${url}/verification`, verification({ finding: 'charged twice for one order' }));

@@ -9,7 +9,7 @@ import { jwtAuthenticator } from '../../api/jwt';
 import { keyNamed } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { auth, buildTestApp, KEYS, TEST_API_KEYS } from '../helpers/api';
-import { newOrder, newOrderId, waitForStage } from '../helpers/orders';
+import { allChecked, newOrder, newOrderId, waitForStage } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -37,7 +37,7 @@ async function orderAwaitingAudit() {
 describe('the actor is the authenticated principal', () => {
   it('O4: a reviewer named in the body is ignored: the decision and the timeline show the key\'s principal', async () => {
     const orderId = await orderAwaitingAudit();
-    const res = await post(`/v1/orders/${orderId}/audit`, { decision: 'approve', reviewer: 'the-ceo' }, auth('support'));
+    const res = await post(`/v1/orders/${orderId}/audit`, { decision: 'approve', reviewer: 'the-ceo', checklist: allChecked() }, auth('support'));
     expect(res.statusCode).toBe(200);
     expect(res.json().decisions).toEqual([expect.objectContaining({ kind: 'audit', by: 'support-lead' })]);
     const audit = await eventually(async () => {
@@ -71,7 +71,7 @@ describe('one role per calling system', () => {
 
   it('the access log records the principal and every role of the key', async () => {
     const orderId = await orderAwaitingAudit();
-    await post(`/v1/orders/${orderId}/audit`, { decision: 'approve' }, auth('support'));
+    await post(`/v1/orders/${orderId}/audit`, { decision: 'approve', checklist: allChecked() }, auth('support'));
     // a key with two roles (the simulator's) is logged with both, and found by either
     const event = { eventId: `ev-${orderId}`, type: 'in_transit', at: new Date().toISOString(), trackingNumber: 'SF0000001' };
     expect((await post(`/v1/orders/${orderId}/carrier-events`, event, as(keyNamed(TEST_API_KEYS, 'simulator')!))).statusCode).toBeLessThan(500);
@@ -160,7 +160,7 @@ describe('JWT bearer mode for people', () => {
   it('a support lead signed in at the identity provider audits an order under the token\'s subject', async () => {
     const orderId = await orderAwaitingAudit();
     const bearer = await token({ sub: 'wang.fang', roles: ['support'] });
-    const res = await jwtApp.inject({ method: 'POST', url: `/v1/orders/${orderId}/audit`, payload: { decision: 'approve', reviewer: 'someone-else' }, headers: as(bearer) });
+    const res = await jwtApp.inject({ method: 'POST', url: `/v1/orders/${orderId}/audit`, payload: { decision: 'approve', reviewer: 'someone-else', checklist: allChecked() }, headers: as(bearer) });
     expect(res.statusCode).toBe(200);
     expect(res.json().decisions).toEqual([expect.objectContaining({ by: 'wang.fang' })]);
     // keys keep working beside tokens

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { apiKeysFor, loadConfig } from '../../config';
 import { workflowIdFor } from '../../domain/ids';
 import { auth, buildTestApp } from '../helpers/api';
-import { newOrder, waitForStage } from '../helpers/orders';
+import { allChecked, newOrder, waitForStage } from '../helpers/orders';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -31,7 +31,7 @@ describe('POST /v1/orders', () => {
     expect(res.json().runId).toEqual(expect.any(String));
     const state = await app.inject({ method: 'GET', url: `/v1/orders/${req.orderId}`, headers: auth('support') });
     expect(state.statusCode).toBe(200);
-    expect(state.json().customer).toEqual({ id: 'C-1', name: '张*', phone: '138****1234' });
+    expect(state.json().customer).toEqual({ id: 'C-1', name: '张先生/女士*', phone: '138****1234' });
     expect(state.body).not.toContain('13812341234');
     expect(state.body).not.toContain('文三路');
   });
@@ -112,7 +112,7 @@ describe('reading and acting on an order', () => {
     const auto = await newOrder(kit);
     await post('/v1/orders', auto);
     await waitForStage(kit.env.client.workflow.getHandle(`order:${auto.orderId}`), 'awaiting_waybill');
-    const notWaiting = await post(`/v1/orders/${auto.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang' }, 'support');
+    const notWaiting = await post(`/v1/orders/${auto.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }, 'support');
     expect(notWaiting.statusCode).toBe(409);
     expect(notWaiting.json().message).toMatch(/not waiting for an audit/);
 
@@ -122,7 +122,7 @@ describe('reading and acting on an order', () => {
     const noReason = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'reject', reviewer: 'lead-wang' }, 'support');
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().details[0].field).toBe('body.reason');
-    const ok = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang' }, 'support');
+    const ok = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }, 'support');
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ stage: 'reserving_stock', decisions: [expect.objectContaining({ decision: 'approve', by: 'support-lead' })] }); // the key's principal, not the body's reviewer
   });
@@ -134,7 +134,7 @@ describe('reading and acting on an order', () => {
     await waitForStage(h, 'awaiting_audit');
     await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'reject', reviewer: 'lead-wang', reason: 'fraud pattern' }, 'support');
     await h.result();
-    const again = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang' }, 'support');
+    const again = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }, 'support');
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toBe('case_closed');
   });

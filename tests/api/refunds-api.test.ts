@@ -50,7 +50,7 @@ describe('POST /v1/refunds', () => {
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ refundId: body.refundId, workflowId: `refund:${body.refundId}`, status: 'open' });
     const state = await app.inject({ method: 'GET', url: `/v1/refunds/${body.refundId}`, headers: auth('support') });
-    expect(state.json()).toMatchObject({ stage: 'awaiting_response', reason: { code: 'quality_issue' }, customer: { name: '张*', phone: '138****1234' } });
+    expect(state.json()).toMatchObject({ stage: 'awaiting_response', reason: { code: 'quality_issue' }, customer: { name: '张先生/女士*', phone: '138****1234' } });
   });
 
   it.each<[string, Record<string, unknown>, string]>([

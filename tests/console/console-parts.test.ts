@@ -57,7 +57,7 @@ describe('a console session on the API', () => {
   it('reads with the cookie; changes only with X-Console: 1 (CSRF), and a bearer header always decides alone', async () => {
     const cookie = await sessionCookie(KEYS.support);
     expect((await app.inject({ method: 'GET', url: '/v1/cases?limit=1', headers: { cookie } })).statusCode).toBe(200);
-    const audit = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/v1/orders/NOPE/audit', payload: { decision: 'approve' }, headers: { cookie, ...headers } });
+    const audit = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/v1/orders/NOPE/audit', payload: { decision: 'reject', reason: 'test' }, headers: { cookie, ...headers } });
     const refused = await audit({});
     expect(refused.statusCode).toBe(403);
     expect(refused.json().error).toBe('console_header_required');

@@ -51,7 +51,7 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   expect(await first.locator('td.countdown').getAttribute('class')).toContain('u-100');
   expect(await rows.nth(1).getAttribute('data-case-id')).toBe(fresh.caseId);
   const listed = await page.locator('#cases').textContent();
-  expect(listed).toContain('李*'); // O11: masked
+  expect(listed).toContain('李先生/女士*'); // O11: masked
   expect(listed).not.toContain('13900001111');
   expect(await textOf(page, '#totals')).toContain('open 2');
   expect(await textOf(page, '#breached-by-rule')).toBe('Overdue per rule: O4 1');
@@ -72,7 +72,12 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   await form.locator('[data-field="reason"]', { hasText: /reason/ }).waitFor();
   await screenshot(page, 'case-inline-error');
 
+  // O4: an approval with a checklist box left unticked is refused beside that box; all five ticked, it goes through
   await form.getByLabel('Decision').selectOption('approve');
+  for (const item of ['name', 'phone', 'address', 'stock']) await form.getByLabel(`O4 checked: ${item}`, { exact: true }).check();
+  await form.getByRole('button', { name: 'Submit' }).click();
+  await form.locator('[data-field="checklist.notes"]', { hasText: /notes not checked/ }).waitFor();
+  await form.getByLabel('O4 checked: buyer notes', { exact: true }).check();
   await form.getByRole('button', { name: 'Submit' }).click();
   await eventually(async () => !['', 'awaiting_audit', 'Loading…'].includes(await textOf(page, '#stage')), 'the stage moving on');
   expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true); // no reload

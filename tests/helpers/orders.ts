@@ -1,6 +1,7 @@
 // Order fixtures and small drivers for the order workflow.
 import type { WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
+import { AUDIT_CHECKS, type AuditChecklist } from '../../domain/audit-checklist';
 import type { OrderRequest } from '../../domain/order';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { carrierEventSignal, orderStateQuery, warehouseEventSignal } from '../../workflows/order/messages';
@@ -21,6 +22,10 @@ export function orderRequest(overrides: Partial<OrderRequest> = {}, paidAt = new
     ...overrides,
   };
 }
+
+/** O4: every checklist item checked, as an approval needs (`except` leaves those false). */
+export const allChecked = (...except: string[]): AuditChecklist =>
+  Object.fromEntries(AUDIT_CHECKS.map((k) => [k, { checked: !except.includes(k) }])) as AuditChecklist;
 
 export const orderInput = (request: OrderRequest, policy = DEFAULT_POLICY.order) => ({ request, policy });
 

@@ -1,4 +1,5 @@
-import { assessOrder, type AuditReason } from '../../domain/audit';
+import { assessOrder, auditDueMs, type AuditReason } from '../../domain/audit';
+import { AUDIT_CHECKS, checklistProblem, type AuditChecklist } from '../../domain/audit-checklist';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import type { Address } from '../../domain/address';
 
@@ -63,5 +64,23 @@ describe('O3: abnormal orders go to a person first, with every reason code', () 
   it('limits come from the policy snapshot, not constants', () => {
     const strict = { ...policy, autoAuditLimitFen: 100_00 };
     expect(assessOrder(order({ amountFen: 100_01 }), strict).reasons).toEqual(['AMOUNT_OVER_AUTO_LIMIT']);
+  });
+});
+
+describe('O3/O4: priorities and the reviewer\'s checklist', () => {
+  it('O3/O4: an abnormal order is due in 15 minutes, a normal one in 30; a snapshot without abnormalAuditMs keeps 30 for both', () => {
+    const p = DEFAULT_POLICY.order;
+    expect(auditDueMs('abnormal', p)).toBe(15 * 60_000);
+    expect(auditDueMs('normal', p)).toBe(30 * 60_000);
+    expect(auditDueMs('abnormal', { manualAuditMs: p.manualAuditMs })).toBe(30 * 60_000);
+  });
+
+  it('O4: an approval needs every checklist item checked; a rejection may leave items false; old cases need none', () => {
+    const all = Object.fromEntries(AUDIT_CHECKS.map((k) => [k, { checked: true }])) as AuditChecklist;
+    expect(checklistProblem('approve', all, true)).toBeUndefined();
+    expect(checklistProblem('approve', undefined, true)).toEqual({ field: 'checklist', reason: expect.stringMatching(/needs the O4 checklist/) });
+    expect(checklistProblem('approve', { ...all, phone: { checked: false }, notes: { checked: false } }, true)).toEqual({ field: 'checklist.phone', reason: expect.stringMatching(/phone, notes not checked/) });
+    expect(checklistProblem('reject', { ...all, address: { checked: false } }, true)).toBeUndefined();
+    expect(checklistProblem('approve', undefined, false)).toBeUndefined();
   });
 });

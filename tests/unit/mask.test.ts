@@ -1,4 +1,5 @@
 import { maskAddress, maskCustomer, maskName, maskPhone } from '../../domain/mask';
+import { DEFAULT_POLICY, mergePolicy, nameMaskOf } from '../../domain/policy';
 import { formatMoney } from '../../domain/money';
 import { parseWorkflowId, workflowIdFor } from '../../domain/ids';
 
@@ -10,10 +11,19 @@ describe('O11: personal data is masked wherever people read it', () => {
   ])('phone %s -> %s', (raw, masked) => expect(maskPhone(raw)).toBe(masked));
 
   it.each([
-    ['张三', '张*'],
-    ['欧阳娜娜', '欧*'],
-    ['Wei Zhang', 'W*'],
-  ])('name %s -> %s', (raw, masked) => expect(maskName(raw)).toBe(masked));
+    ['张三', '张先生/女士*'],
+    ['欧阳娜娜', '欧先生/女士*'],
+    [' 李四 ', '李先生/女士*'],
+    ['Wei Zhang', 'Mr/Ms W*'],
+    ['', '*'],
+  ])('O11: name %s reads in the SOP\'s "Mr/Ms *" form: %s', (raw, masked) => expect(maskName(raw)).toBe(masked));
+
+  it('O11: the name pattern is configurable in the privacy policy, and keeps only the first character', () => {
+    const policy = mergePolicy(DEFAULT_POLICY, { privacy: { nameMaskCjk: '{first}**', nameMaskLatin: '{first}. ***' } });
+    expect(maskName('张三丰', nameMaskOf(policy))).toBe('张**');
+    expect(maskName('Wei Zhang', nameMaskOf(policy))).toBe('W. ***');
+    expect(maskName('张三丰', nameMaskOf(DEFAULT_POLICY))).not.toContain('三');
+  });
 
   it('an address keeps the region and hides the street and door', () => {
     const masked = maskAddress({ province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 88 号', detail: '201' });
@@ -22,7 +32,7 @@ describe('O11: personal data is masked wherever people read it', () => {
   });
 
   it('a customer keeps only the id readable', () => {
-    expect(maskCustomer({ id: 'C1', name: '李四', phone: '13900001111' })).toEqual({ id: 'C1', name: '李*', phone: '139****1111' });
+    expect(maskCustomer({ id: 'C1', name: '李四', phone: '13900001111' })).toEqual({ id: 'C1', name: '李先生/女士*', phone: '139****1111' });
   });
 });
 

@@ -13,10 +13,17 @@ describe('policy configuration: every SOP number is a default a deployment can c
     expect(o.stockConfirmMs).toBe(DEFAULT_POLICY.order.stockConfirmMs);
   });
 
+  it('O3/O4/O8: the audit priorities, the checklist and the surcharge payer are defaults a deployment can change', () => {
+    expect(loadConfig({}).policy.order).toMatchObject({ manualAuditMs: 1_800_000, abnormalAuditMs: 900_000, auditChecklistRequired: true, remoteSurchargePayer: 'shop' });
+    const o = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ order: { abnormalAuditMs: 600_000, remoteSurchargePayer: 'buyer' } }) }).policy.order;
+    expect(o).toMatchObject({ abnormalAuditMs: 600_000, remoteSurchargePayer: 'buyer' });
+  });
+
   it.each([
     ['an unknown section', { shop: { x: 1 } }, /unknown policy section "shop"/],
     ['an unknown setting', { order: { manualAuditMinutes: 20 } }, /unknown policy setting "order.manualAuditMinutes"/],
     ['a wrong type', { order: { remoteProvinces: 'xinjiang' } }, /same type/],
+    ['an O8 surcharge payer that is neither shop nor buyer', { order: { remoteSurchargePayer: 'carrier' } }, /one of shop, buyer/],
   ])('refuses %s with a clear message', (_name, overrides, message) => {
     expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify(overrides) })).toThrow(message);
   });

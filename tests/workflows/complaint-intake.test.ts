@@ -38,7 +38,7 @@ describe('C2 receipt', () => {
     expect(timeline[0].detail).toMatchObject({ channel: 'chat', category: 'quality', orderId: 'A1001' });
     const { rows: [row] } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [`complaint:${req.complaintId}`]);
     expect(row).toMatchObject({ case_type: 'complaint', business_id: req.complaintId, status: 'open', stage: 'awaiting_verification', breached: false });
-    expect(row.customer_masked).toEqual({ name: '李*', phone: '139****5678' });
+    expect(row.customer_masked).toEqual({ name: '李先生/女士*', phone: '139****5678' });
     expect(row.summary).toMatchObject({ department: 'quality_control', category: 'quality' });
     expect(new Date(row.next_due_at).toISOString()).toBe(deadline(s, 'first_response')!.dueAt);
   });

@@ -2,7 +2,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { auditUpdate } from '../../workflows/order/messages';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
-import { deadline, deadlineOpen, deadlineSettled, newOrder, notifiedRoles, payloads, startOrder, stateOf, waitForStage } from '../helpers/orders';
+import { allChecked, deadline, deadlineOpen, deadlineSettled, newOrder, notifiedRoles, payloads, startOrder, stateOf, waitForStage } from '../helpers/orders';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -51,15 +51,15 @@ describe('O2-O4 audit', () => {
     expect(deadline(s, 'manual_audit')).toBeUndefined();
   });
 
-  it('O3/O4: a rush order waits for a person; approved within 30 minutes it prints first and nobody is escalated', async () => {
+  it('O3/O4: a rush order waits for a person; approved within its 15 minutes it prints first and nobody is escalated', async () => {
     const req = await rushOrder();
     const h = await startOrder(kit, req);
     const waiting = await waitForStage(h, 'awaiting_audit');
     expect(waiting.audit).toMatchObject({ outcome: 'manual', priority: 'abnormal', reasons: ['RUSH_NOTE'], printFirst: true });
     expect(waiting.pendingActions.map((a) => a.action)).toEqual(['audit']);
-    await deadlineOpen(h, 'manual_audit'); // its 30 min run from here
-    await kit.env.sleep('20 minutes');
-    const approved = await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang' }] });
+    await deadlineOpen(h, 'manual_audit'); // its 15 min (abnormal priority) run from here
+    await kit.env.sleep('10 minutes');
+    const approved = await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }] });
     expect(approved.stage).toBe('reserving_stock');
     const s = await waitForStage(h, 'awaiting_waybill');
     expect(deadline(s, 'manual_audit')?.status).toBe('met');
@@ -78,7 +78,7 @@ describe('O2-O4 audit', () => {
     expect(deadline(s, 'manual_audit')?.status).toBe('breached');
     expect(s.breaches).toEqual([expect.objectContaining({ rule: 'O4', action: 'escalated to the shift lead' })]);
     expect(await notifiedRoles(kit, req.orderId, 1)).toEqual(['shift_lead']);
-    await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang' }] });
+    await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }] });
     const after = await waitForStage(h, 'awaiting_waybill');
     expect(deadline(after, 'manual_audit')?.status).toBe('met_late');
   });

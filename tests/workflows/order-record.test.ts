@@ -39,7 +39,7 @@ it('O11: the read model holds masked personal data only', async () => {
        FROM cases c JOIN case_timeline t USING (case_id) WHERE case_id = $1`,
     [`order:${req.orderId}`],
   );
-  expect(rows[0].customer_masked).toEqual({ name: '王*', phone: '139****5432' });
+  expect(rows[0].customer_masked).toEqual({ name: '王先生/女士*', phone: '139****5432' });
   const everything = JSON.stringify(rows);
   expect(everything).not.toContain('13998765432');
   expect(everything).not.toContain('王小明');

@@ -47,7 +47,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       workflowId,
       stage: 'awaiting_verification',
       status: 'open',
-      customer: maskCustomer(c.customer),
+      customer: maskCustomer(c.customer, input.policy.nameMask),
       ...(c.orderId ? { orderId: c.orderId } : {}),
       channel: c.channel,
       category: c.category,

@@ -2,7 +2,8 @@ import type { Role } from '../../domain/roles';
 import type { FailedStep, StuckStep } from '../common/steps';
 import type { AuditAssessment } from '../../domain/audit';
 import type { Breach, Deadline, Decision } from '../../domain/case';
-import type { CarrierChoice } from '../../domain/carrier';
+import type { CarrierChoice, RemoteSurcharge } from '../../domain/carrier';
+import type { AuditChecklist } from '../../domain/audit-checklist';
 import type { OrderRequest } from '../../domain/order';
 import type { OrderPolicy } from '../../domain/policy';
 
@@ -38,6 +39,8 @@ export interface AuditDecisionInput {
   decision: 'approve' | 'reject';
   reviewer: string;
   reason?: string;
+  /** O4: name, phone, address, stock and notes checked; an approval needs every item true */
+  checklist?: AuditChecklist;
 }
 
 export interface ExceptionResolutionInput {
@@ -84,12 +87,15 @@ export type OrderState = {
   status: 'open' | 'closed';
   customer: { id: string; name: string; phone: string };
   destination: string;
-  amount: { total: number; currency: string };
+  /** O8: `remoteSurcharge` once the carrier is chosen for a remote region; `buyerTotal` is what the buyer is charged in all */
+  amount: { total: number; currency: string; remoteSurcharge?: RemoteSurcharge; buyerTotal?: number };
+  /** the buyer's note, phone numbers masked: the O4 reviewer checks it */
+  note?: string;
   paidAt: string;
   promotion?: string;
   presale?: { promisedShipBy: string; reason: 'ordered_as_presale' | 'stock_short' };
   stock?: { available: boolean; lines: { sku: string; requested: number; available: number }[] };
-  audit?: AuditAssessment & { decision?: Decision };
+  audit?: AuditAssessment & { decision?: Decision; checklist?: AuditChecklist };
   carrier?: CarrierChoice;
   shipment: { round: number; shipmentId?: string; trackingNumber?: string; printedAt?: string; handedOverAt?: string; deliveredAt?: string };
   deadlines: Deadline[];

@@ -1,7 +1,8 @@
 // The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
 import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { assessOrder } from '../../domain/audit';
-import { chooseCarrier } from '../../domain/carrier';
+import { assessOrder, auditDueMs } from '../../domain/audit';
+import { chooseCarrier, remoteSurcharge } from '../../domain/carrier';
+import { redactPhones } from '../../domain/complaint';
 import { idempotencyKey } from '../../domain/ids';
 import { maskAddress, maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
@@ -14,6 +15,7 @@ import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
+import { applyAudit, auditRecordDetail, validateAudit } from './audit';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, stopForRefundUpdate, warehouseEventSignal } from './messages';
 import type { CarrierEvent, LogisticsException, OrderStage, OrderState, OrderWorkflowInput, WarehouseEvent } from './types';
 
@@ -40,9 +42,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     workflowId,
     stage: 'confirming_stock',
     status: 'open',
-    customer: maskCustomer(order.customer),
+    customer: maskCustomer(order.customer, policy.nameMask),
     destination: maskAddress(order.address),
     amount: { total, currency: order.currency },
+    ...(order.note ? { note: redactPhones(order.note) } : {}),
     paidAt: order.paidAt,
     ...(order.promotion ? { promotion: order.promotion } : {}),
     ...(order.presale ? { presale: { promisedShipBy: order.presale.promisedShipBy, reason: 'ordered_as_presale' as const } } : {}),
@@ -80,6 +83,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     ...dueFields(s.deadlines, s.breaches.length > 0), // O10 silence breaches no deadline
     summary: {
       priority: s.audit?.priority ?? null,
+      ...(s.amount.remoteSurcharge ? { remoteSurcharge: s.amount.remoteSurcharge } : {}),
       reasons: s.audit?.reasons ?? [],
       carrier: s.carrier?.carrier ?? null,
       trackingNumber: s.shipment.trackingNumber ?? null,
@@ -104,17 +108,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   setHandler(
     auditUpdate,
     (d) => {
-      s.decisions.push({ kind: 'audit', decision: d.decision, by: d.reviewer, ...(d.reason ? { reason: d.reason } : {}), at: nowIso() });
-      s.stage = d.decision === 'approve' ? 'reserving_stock' : 'rejected';
+      applyAudit(s, d, nowIso());
       return view();
     },
-    {
-      validator: (d) => {
-        if (s.stage !== 'awaiting_audit') throw new Error(`order ${order.orderId} is not waiting for an audit (stage: ${s.stage})`);
-        if (!d.reviewer?.trim()) throw new Error('reviewer is required');
-        if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
-      },
-    },
+    { validator: (d) => validateAudit(s, d, policy) },
   );
 
   setHandler(
@@ -240,7 +237,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     } else {
       s.stage = 'awaiting_audit';
       await record(SYSTEM, 'audit_required', { priority: assessment.priority, reasons: assessment.reasons, printFirst: assessment.printFirst }, 'O3');
-      await enforce(deadlines.open('manual_audit', 'O4', 'audit the order', addMs(nowIso(), policy.manualAuditMs)), {
+      await enforce(deadlines.open('manual_audit', 'O4', 'audit the order', addMs(nowIso(), auditDueMs(assessment.priority, policy))), {
         done: () => s.stage !== 'awaiting_audit',
         cancelled: stopped,
         onBreach: () => breach('O4', 'manual_audit', 'escalated to the shift lead', () =>
@@ -249,7 +246,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       checkStop();
       const decision = s.decisions[s.decisions.length - 1];
       s.audit.decision = decision;
-      await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, { reason: decision.reason ?? null }, 'O4');
+      await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, auditRecordDetail(s, decision.reason), 'O4');
       if ((s.stage as OrderStage) === 'rejected') {
         await payBack('refund-rejected', 'O4', 'order_rejected');
         await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
@@ -279,7 +276,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
     // O8: carrier by destination; then ship and track, again after a reship (O10).
     s.carrier = chooseCarrier(order.address, order.items, policy);
-    await record(SYSTEM, 'carrier_chosen', { ...s.carrier }, 'O8');
+    const surcharge = remoteSurcharge(s.carrier, order.currency, policy);
+    if (surcharge) s.amount = { ...s.amount, remoteSurcharge: surcharge, buyerTotal: total + (surcharge.payer === 'buyer' ? surcharge.amount : 0) };
+    await record(SYSTEM, 'carrier_chosen', { ...s.carrier, ...(surcharge ? { surchargePayer: surcharge.payer } : {}) }, 'O8');
     for (;;) {
       const outcome = await shipAndTrack();
       if (outcome !== 'reship') return finish(outcome === 'delivered' ? 'order_delivered' : 'order_refunded');

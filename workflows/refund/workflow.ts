@@ -39,7 +39,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     complex: isComplex(r),
     amount: { value: r.amount, currency: r.currency },
     reason: r.reason,
-    customer: maskCustomer(r.customer),
+    customer: maskCustomer(r.customer, policy.nameMask),
     requestedAt: r.requestedAt,
     deadlines: deadlines.items,
     breaches: [],
