@@ -11,7 +11,7 @@ import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
 import { marketingActivities } from './marketing';
 import { recordTransition } from './store/cases';
-import { declinePayout, reservePayout, settlePayout, type PayoutRefusal, type PayoutSource } from './store/order-money';
+import { declinePayout, markPayoutProcessing, readPayout, reservePayout, settlePayout, type PayoutRefusal, type PayoutSource } from './store/order-money';
 import { recordMovement, settleClaim } from './store/refunds';
 import { stopOrderForRefund } from './orders';
 import { recordComplaintCause, type ComplaintCause } from './store/complaints';
@@ -38,7 +38,15 @@ export interface PayoutInput {
   customerId?: string;
   /** pay what the order has left, up to amount (the order paying itself back on O4/O10) */
   upTo?: boolean;
+  /**
+   * R2: a payout the gateway takes as `processing` is returned as such, and the workflow waits for
+   * confirmPayout; without it this activity retries until the gateway confirms (paths that pay in one step).
+   */
+  confirmLater?: boolean;
 }
+
+export type PayoutResult = { refundTxId: string | null; amount: number; status?: 'processing' };
+export type PayoutConfirmation = { status: 'succeeded'; refundTxId: string } | { status: 'processing' } | { status: 'failed'; detail: string };
 
 /** Not paid because the order cannot cover it: for a person, with the numbers. */
 function payoutRefused(refusal: PayoutRefusal): ApplicationFailure {
@@ -66,6 +74,25 @@ async function external<T>(call: () => Promise<T>): Promise<T> {
 }
 
 export function createActivities({ pool, clients, temporal }: ActivityDeps) {
+  /** The ledger's answer when it has one, else the gateway's status query, written back to the ledger. */
+  async function confirm(attemptKey: string, who: { refundId?: string; customerId?: string }): Promise<PayoutConfirmation> {
+    const p = await readPayout(pool, attemptKey);
+    if (!p || p.status === 'reserved' || !p.externalId) throw ApplicationFailure.nonRetryable(`payout ${attemptKey} was never taken by the gateway`, 'PayoutNotSent');
+    if (p.status === 'paid') return { status: 'succeeded', refundTxId: p.externalId };
+    if (p.status === 'declined') return { status: 'failed', detail: p.detail ?? 'declined' };
+    const st = await external(() => clients.payment.refundStatus(p.externalId!));
+    if (st.status === 'succeeded') {
+      await settlePayout(pool, { attemptKey, externalId: p.externalId, refundId: who.refundId, customerId: who.customerId });
+      return { status: 'succeeded', refundTxId: p.externalId };
+    }
+    if (st.status === 'failed') {
+      const detail = `payout failed at the gateway: ${st.reason ?? 'no reason given'}`;
+      await declinePayout(pool, attemptKey, detail);
+      return { status: 'failed', detail };
+    }
+    return { status: 'processing' };
+  }
+
   return {
     async recordTransition(input: { snapshot: CaseSnapshot; entry: TimelineEntry }): Promise<void> {
       await recordTransition(pool, input.snapshot, input.entry);
@@ -118,7 +145,7 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
      * pay with this attempt's key, settle. A retry after a crash anywhere resumes the same attempt;
      * a payout the order cannot cover is refused (PayoutRefused, with the numbers), never paid.
      */
-    async refundPayment(input: PayoutInput): Promise<{ refundTxId: string | null; amount: number }> {
+    async refundPayment(input: PayoutInput): Promise<PayoutResult> {
       if (!input.orderId) throw payoutRefused({ reason: 'unknown_order', orderId: '(none)' });
       const caseId = currentWorkflowId();
       const reserved = await reservePayout(pool, {
@@ -129,17 +156,31 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
       if (reserved.status === 'nothing_left') return { refundTxId: null, amount: 0 };
       if (reserved.status === 'declined') throw ApplicationFailure.nonRetryable(reserved.detail, 'BusinessRejection', { attemptKey: reserved.attemptKey });
       if (reserved.status === 'paid') return { refundTxId: reserved.externalId ?? null, amount: reserved.amountFen };
-      let res: { refundTxId: string };
-      try {
-        res = await clients.payment.refund(reserved.attemptKey, { ref: input.ref, orderId: input.orderId, amount: reserved.amountFen, currency: input.currency });
-      } catch (err) {
-        if (err instanceof HttpError && !err.retryable) await declinePayout(pool, reserved.attemptKey, err.message);
-        return external(() => Promise.reject(err));
+      let refundTxId = reserved.externalId;
+      if (reserved.status === 'reserved') {
+        let res: { refundTxId: string; status: 'succeeded' | 'processing' };
+        try {
+          res = await clients.payment.refund(reserved.attemptKey, { ref: input.ref, orderId: input.orderId, amount: reserved.amountFen, currency: input.currency });
+        } catch (err) {
+          if (err instanceof HttpError && !err.retryable) await declinePayout(pool, reserved.attemptKey, err.message);
+          return external(() => Promise.reject(err));
+        }
+        if (res.status === 'succeeded') {
+          await settlePayout(pool, { attemptKey: reserved.attemptKey, externalId: res.refundTxId, refundId: input.refundId, customerId: input.customerId });
+          return { refundTxId: res.refundTxId, amount: reserved.amountFen };
+        }
+        await markPayoutProcessing(pool, reserved.attemptKey, res.refundTxId);
+        refundTxId = res.refundTxId;
       }
-      await settlePayout(pool, { attemptKey: reserved.attemptKey, externalId: res.refundTxId, refundId: input.refundId, customerId: input.customerId });
-      return { refundTxId: res.refundTxId, amount: reserved.amountFen };
+      if (input.confirmLater) return { refundTxId: refundTxId ?? null, amount: reserved.amountFen, status: 'processing' };
+      const confirmed = await confirm(reserved.attemptKey, input);
+      if (confirmed.status === 'failed') throw ApplicationFailure.nonRetryable(confirmed.detail, 'BusinessRejection', { attemptKey: reserved.attemptKey });
+      if (confirmed.status === 'processing') throw ApplicationFailure.retryable(`payout ${reserved.attemptKey} is still processing at the gateway`, 'PayoutProcessing');
+      return { refundTxId: confirmed.refundTxId, amount: reserved.amountFen };
     },
 
+    /** R2: asks the gateway whether a processing payout reached the buyer; settles or declines it in the ledger. */
+    confirmPayout: (input: { key: string; refundId?: string; customerId?: string }): Promise<PayoutConfirmation> => confirm(input.key, input),
     settleRefundClaim: (input: { refundId: string; status: 'paid' | 'rejected' | 'closed' }) => settleClaim(pool, input.refundId, input.status),
 
     stopOrderForRefund: (input: { orderId: string; refundId: string; amount?: number }) => stopOrderForRefund(temporal, pool, input),

@@ -48,10 +48,16 @@ export interface OrderPolicy {
 export interface RefundPolicy {
   /** R1: customer service responds (accept, reject, ask for info) within this long of the request. */
   responseMs: number;
-  /** R1: the buyer's answer to a request for information is awaited this long, then the request closes. */
+  /** R1: the buyer's answer to a request for information is awaited this long, then the request closes
+   * (closed_no_reply); the R1/R3 clocks stand still meanwhile. */
   customerReplyMs: number;
-  /** R2: money reaches the buyer within this long of acceptance. */
+  /** R1: a request filed with a `requestedAt` older than this is refused (400): its deadlines would be gone on arrival. */
+  requestMaxAgeMs: number;
+  /** R2: money reaches the buyer within this long of acceptance (the time the buyer takes to send a return back excluded). */
   payoutMs: number;
+  /** R2: a payout the gateway takes as `processing` is checked this often until it confirms the money arrived
+   * (absent in cases started before the rule). */
+  payoutConfirmCheckMs?: number;
   /** R3: complex cases (return, dispute, inspection) close within this long of the request. */
   complexCloseMs: number;
   /** R3: notices to customer service at these shares of the outer deadline. */
@@ -177,7 +183,9 @@ export const DEFAULT_POLICY: Policy = {
   refund: {
     responseMs: 2 * HOUR,
     customerReplyMs: 48 * HOUR,
+    requestMaxAgeMs: 7 * DAY,
     payoutMs: 24 * HOUR,
+    payoutConfirmCheckMs: 10 * MINUTE,
     complexCloseMs: 48 * HOUR,
     complexNoticeShares: [0.75, 0.9],
     financeApprovalAboveFen: 5000_00,

@@ -42,6 +42,11 @@ export interface SimConfig {
   webhookKey: string;
   /** Refund refs the payment provider declines (422). */
   declineRefunds: string[];
+  /**
+   * Refund refs whose payout the provider takes as `processing`, and what its status query says
+   * about them now: still processing, or failed (never reached the buyer). Other refs settle at once.
+   */
+  refundStatus: Record<string, 'processing' | 'succeeded' | 'failed'>;
   /** HMAC secret per receiving system: its webhooks carry X-Signature (the API's WEBHOOK_SECRETS). */
   webhookSecrets: Partial<Record<WebhookSender, string>>;
 }
@@ -87,6 +92,7 @@ export function defaultConfig(opts: SimulatorOptions): SimConfig {
     webhookUrl: opts.webhookUrl ?? 'http://127.0.0.1:3000',
     webhookKey: opts.webhookKey ?? 'dev-simulator-key-local',
     declineRefunds: [...(opts.declineRefunds ?? [])],
+    refundStatus: { ...opts.refundStatus },
     webhookSecrets: { ...opts.webhookSecrets },
   };
 }
@@ -112,6 +118,8 @@ export const configPatchSchema = z
     webhookUrl: z.url().optional(),
     webhookKey: z.string().min(1).optional(),
     declineRefunds: z.array(z.string().min(1)).optional(),
+    /** merged per ref; `null` forgets a ref (its next payout settles at once again) */
+    refundStatus: z.record(z.string().min(1), z.enum(['processing', 'succeeded', 'failed']).nullable()).optional(),
   })
   .strict();
 export type ConfigPatch = z.infer<typeof configPatchSchema>;
@@ -128,4 +136,8 @@ export function applyConfigPatch(cfg: SimConfig, patch: ConfigPatch): void {
   if (patch.webhookUrl !== undefined) cfg.webhookUrl = patch.webhookUrl.replace(/\/+$/, '');
   if (patch.webhookKey !== undefined) cfg.webhookKey = patch.webhookKey;
   if (patch.declineRefunds !== undefined) cfg.declineRefunds = [...patch.declineRefunds];
+  for (const [ref, status] of Object.entries(patch.refundStatus ?? {})) {
+    if (status === null) delete cfg.refundStatus[ref];
+    else cfg.refundStatus[ref] = status;
+  }
 }

@@ -15,6 +15,11 @@ export interface StoredResponse {
   bodyHash?: string;
 }
 
+export interface PendingPayout {
+  ref: string;
+  settled?: 'succeeded' | 'failed';
+}
+
 export class SimulatorState {
   readonly ledger = new Ledger();
   readonly stock: Stock;
@@ -28,6 +33,8 @@ export class SimulatorState {
   readonly analytics = new Map<string, CampaignNumbers>();
   /** Current price per sku in the catalog. */
   readonly catalog = new Map<string, CatalogPrice>();
+  /** Payouts taken as `processing`, by refundTxId, until their status query settles them. */
+  readonly payouts = new Map<string, PendingPayout>();
   config: SimConfig;
 
   constructor(
@@ -50,6 +57,7 @@ export class SimulatorState {
     this.webhooks.length = 0;
     this.analytics.clear();
     this.catalog.clear();
+    this.payouts.clear();
     this.stock.reset();
     this.config = defaultConfig(this.options);
   }

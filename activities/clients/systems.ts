@@ -25,7 +25,8 @@ const replies = {
   stockCheck: z.looseObject({ available: z.boolean(), lines: z.array(stockLine) }),
   deduction: z.looseObject({ status: z.enum(['deducted', 'short', 'backordered']), lines: z.array(stockLine) }),
   release: z.looseObject({ status: z.literal('released') }),
-  refund: z.looseObject({ refundTxId: id, status: z.literal('succeeded') }),
+  refund: z.looseObject({ refundTxId: id, status: z.enum(['succeeded', 'processing']) }),
+  refundStatus: z.looseObject({ refundTxId: id, status: z.enum(['succeeded', 'processing', 'failed']), reason: z.string().max(500).optional() }),
   coupon: z.looseObject({ couponId: id }),
   shipment: z.looseObject({ shipmentId: id }),
   cancellation: z.looseObject({ cancelled: z.literal(true) }),
@@ -63,9 +64,11 @@ export function inventoryClient(http: HttpClient) {
 export function paymentClient(http: HttpClient) {
   const ok = <T>(schema: z.ZodType<T>) => checkReply('payment', schema);
   return {
-    // only a transaction id with status "succeeded" counts as paid
-    refund: (key: string, body: { ref: string; orderId?: string; amount: number; currency: string }): Promise<{ refundTxId: string; status: 'succeeded' }> =>
+    // only "succeeded" counts as paid; "processing" is paid once the status query says so (R2)
+    refund: (key: string, body: { ref: string; orderId?: string; amount: number; currency: string }): Promise<{ refundTxId: string; status: 'succeeded' | 'processing' }> =>
       http.post('/payment/refunds', body, key).then(ok(replies.refund)),
+    refundStatus: (refundTxId: string): Promise<{ refundTxId: string; status: 'succeeded' | 'processing' | 'failed'; reason?: string }> =>
+      http.get(`/payment/refunds/${encodeURIComponent(refundTxId)}`).then(ok(replies.refundStatus)),
     issueCoupon: (key: string, body: { ref: string; customerId: string; amount: number; currency: string; reason: string }): Promise<{ couponId: string }> =>
       http.post('/payment/coupons', body, key).then(ok(replies.coupon)),
   };

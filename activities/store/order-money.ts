@@ -12,15 +12,19 @@ export interface OrderFunds {
   source: 'order' | 'import';
   workflowId?: string;
   paidAt?: string;
+  /** what the order bought, when this system ran it (imported orders have none): R4 checks returns against it */
+  lines?: { sku: string; quantity: number }[];
 }
 
 /** Records what an order paid; the first record wins (true when this one did). */
 export async function saveOrderFunds(db: Pool | PoolClient, f: OrderFunds): Promise<boolean> {
   const res = await db.query(
-    `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id) DO NOTHING`,
-    [f.orderId, f.paidFen, f.currency, f.source, f.workflowId ?? null, f.paidAt ?? null],
+    `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`,
+    [f.orderId, f.paidFen, f.currency, f.source, f.workflowId ?? null, f.paidAt ?? null, f.lines ? JSON.stringify(f.lines) : null],
   );
+  // the order workflow's first record may have written the row first, without the lines: fill them in
+  if (res.rowCount !== 1 && f.lines) await db.query("UPDATE order_funds SET lines = $2 WHERE order_id = $1 AND lines IS NULL AND source = 'order'", [f.orderId, JSON.stringify(f.lines)]);
   return res.rowCount === 1;
 }
 
@@ -31,20 +35,20 @@ export async function recordOrderFunds(db: Pool | PoolClient, f: OrderFunds): Pr
 }
 
 export async function readFunds(db: Pool | PoolClient, orderId: string): Promise<OrderFunds | undefined> {
-  const { rows } = await db.query<{ paid_fen: string; currency: string; source: 'order' | 'import'; workflow_id: string | null; paid_at: Date | null }>(
-    'SELECT paid_fen, currency, source, workflow_id, paid_at FROM order_funds WHERE order_id = $1',
+  const { rows } = await db.query<{ paid_fen: string; currency: string; source: 'order' | 'import'; workflow_id: string | null; paid_at: Date | null; lines: OrderFunds['lines'] | null }>(
+    'SELECT paid_fen, currency, source, workflow_id, paid_at, lines FROM order_funds WHERE order_id = $1',
     [orderId],
   );
   const r = rows[0];
   if (!r) return undefined;
-  return { orderId, paidFen: Number(r.paid_fen), currency: r.currency, source: r.source, ...(r.workflow_id ? { workflowId: r.workflow_id } : {}), ...(r.paid_at ? { paidAt: r.paid_at.toISOString() } : {}) };
+  return { orderId, paidFen: Number(r.paid_fen), currency: r.currency, source: r.source, ...(r.workflow_id ? { workflowId: r.workflow_id } : {}), ...(r.paid_at ? { paidAt: r.paid_at.toISOString() } : {}), ...(r.lines ? { lines: r.lines } : {}) };
 }
 
 /** Paid out and reserved against the order, optionally leaving one case's payouts out. */
 async function committed(db: Pool | PoolClient, orderId: string, exceptCase?: string): Promise<{ paidOut: number; reserved: number }> {
   const { rows } = await db.query<{ paid_out: string; reserved: string }>(
     `SELECT coalesce(sum(amount_fen) FILTER (WHERE status = 'paid'), 0) AS paid_out,
-            coalesce(sum(amount_fen) FILTER (WHERE status = 'reserved'), 0) AS reserved
+            coalesce(sum(amount_fen) FILTER (WHERE status IN ('reserved', 'processing')), 0) AS reserved
        FROM payouts WHERE order_id = $1 AND ($2::text IS NULL OR case_id <> $2)`,
     [orderId, exceptCase ?? null],
   );
@@ -71,7 +75,7 @@ export type PayoutRefusal =
   | { reason: 'over_refund'; orderId: string; paid: number; paidOut: number; reserved: number; available: number; requested: number };
 
 export type Reserved =
-  | { status: 'reserved' | 'paid'; attemptKey: string; amountFen: number; externalId?: string }
+  | { status: 'reserved' | 'processing' | 'paid'; attemptKey: string; amountFen: number; externalId?: string }
   | { status: 'declined'; attemptKey: string; amountFen: number; detail: string }
   | { status: 'nothing_left'; amountFen: 0 }
   | { status: 'refused'; refusal: PayoutRefusal };
@@ -82,9 +86,9 @@ export type Reserved =
  */
 export async function reservePayout(pool: Pool, p: PayoutRequest): Promise<Reserved> {
   return inOrderLock(pool, p.orderId, async (db) => {
-    const own = await db.query<{ attempt_key: string; status: 'reserved' | 'paid' | 'declined'; amount_fen: string; external_id: string | null; detail: string | null }>(
+    const own = await db.query<{ attempt_key: string; status: 'reserved' | 'processing' | 'paid' | 'declined'; amount_fen: string; external_id: string | null; detail: string | null }>(
       `SELECT attempt_key, status, amount_fen, external_id, detail FROM payouts
-        WHERE attempt_key = $1 OR (payout_id = $2 AND status = 'paid') ORDER BY (status = 'paid') DESC LIMIT 1`,
+        WHERE attempt_key = $1 OR (payout_id = $2 AND status IN ('processing', 'paid')) ORDER BY (status = 'paid') DESC, (status = 'processing') DESC LIMIT 1`,
       [p.attemptKey, p.payoutId],
     );
     const mine = own.rows[0];
@@ -138,9 +142,21 @@ export async function settlePayout(pool: Pool, s: { attemptKey: string; external
   });
 }
 
-/** The gateway declined: nothing moved, the reservation is released; a retry is a new attempt. */
+/** The gateway declined (or a processing payout failed): nothing moved, the amount is free again; a retry is a new attempt. */
 export async function declinePayout(pool: Pool, attemptKey: string, detail: string): Promise<void> {
-  await pool.query(`UPDATE payouts SET status = 'declined', detail = $2, settled_at = now() WHERE attempt_key = $1 AND status = 'reserved'`, [attemptKey, detail]);
+  await pool.query(`UPDATE payouts SET status = 'declined', detail = $2, settled_at = now() WHERE attempt_key = $1 AND status IN ('reserved', 'processing')`, [attemptKey, detail]);
+}
+
+/** The gateway took the payout but has not confirmed it (R2): still committed against the order, not paid. */
+export async function markPayoutProcessing(pool: Pool, attemptKey: string, externalId: string): Promise<void> {
+  await pool.query(`UPDATE payouts SET status = 'processing', external_id = $2 WHERE attempt_key = $1 AND status = 'reserved'`, [attemptKey, externalId]);
+}
+
+/** One attempt as the ledger holds it, for a confirmation check. */
+export async function readPayout(pool: Pool, attemptKey: string): Promise<{ status: 'reserved' | 'processing' | 'paid' | 'declined'; externalId?: string; detail?: string } | undefined> {
+  const { rows } = await pool.query<{ status: 'reserved' | 'processing' | 'paid' | 'declined'; external_id: string | null; detail: string | null }>('SELECT status, external_id, detail FROM payouts WHERE attempt_key = $1', [attemptKey]);
+  const r = rows[0];
+  return r && { status: r.status, ...(r.external_id ? { externalId: r.external_id } : {}), ...(r.detail ? { detail: r.detail } : {}) };
 }
 
 /** What is left to refund on an order, for a claim filed now (claims of other open refunds count too). */
@@ -154,7 +170,7 @@ export async function refundable(db: Pool | PoolClient, orderId: string, exceptR
     `SELECT coalesce(sum(c.amount_fen), 0) AS claimed FROM refund_claims c
       WHERE c.order_id = $1 AND c.refund_id <> $2 AND c.status = 'open'
         AND (c.confirmed OR c.created_at > now() - interval '2 minutes')
-        AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.case_id = 'refund:' || c.refund_id AND p.status IN ('reserved', 'paid'))`,
+        AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.case_id = 'refund:' || c.refund_id AND p.status IN ('reserved', 'processing', 'paid'))`,
     [orderId, exceptRefundId],
   );
   return { funds, paidOut, reserved, claimed: Number(rows[0].claimed) };
@@ -189,7 +205,7 @@ export async function reconcile(pool: Pool, orderId: string): Promise<Reconcilia
   ]);
   const sum = (status: string) => payouts.rows.filter((p) => p.status === status).reduce((n, p) => n + Number(p.amount_fen), 0);
   const paidOut = sum('paid');
-  const reserved = sum('reserved');
+  const reserved = sum('reserved') + sum('processing'); // processing: taken by the gateway, not confirmed
   return {
     orderId,
     paid: { amount: funds.paidFen, currency: funds.currency, source: funds.source, paidAt: funds.paidAt ?? null },

@@ -17,6 +17,8 @@ export interface RuleOutcome {
   /** met on time / settled; null when nothing settled */
   shareMet: number | null;
   medianMsToMeet: number | null;
+  /** total time the clocks stood still while waiting on the customer (already added to the due times) */
+  pausedMs: number;
 }
 
 export interface DeadlineFilter {
@@ -27,10 +29,12 @@ export interface DeadlineFilter {
 
 /** Deadlines due in [from, to), one row per SOP rule. A deadline without a status is pending. */
 export async function deadlineOutcomes(pool: Pool, f: DeadlineFilter): Promise<RuleOutcome[]> {
-  const { rows } = await pool.query<{ rule: string; met: string; met_late: string; breached: string; pending: string; median_ms: number | null }>(
+  // dueAt already carries the pauses, so met/late/breached are on the shop's clock; time to meet leaves them out too
+  const { rows } = await pool.query<{ rule: string; met: string; met_late: string; breached: string; pending: string; median_ms: number | null; paused_ms: string }>(
     `WITH d AS (
        SELECT e->>'rule' AS rule, e->>'key' AS key, COALESCE(e->>'status', 'pending') AS status,
-              (e->>'dueAt')::timestamptz AS due_at, (e->>'metAt')::timestamptz AS met_at, c.created_at
+              (e->>'dueAt')::timestamptz AS due_at, (e->>'metAt')::timestamptz AS met_at, c.created_at,
+              COALESCE((e->>'pausedMs')::bigint, 0) AS paused_ms
          FROM cases c
          CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.summary->'deadlines') = 'array' THEN c.summary->'deadlines' ELSE '[]'::jsonb END) e
         WHERE ($3::text IS NULL OR c.department = $3) AND e->>'rule' IS NOT NULL)
@@ -39,8 +43,9 @@ export async function deadlineOutcomes(pool: Pool, f: DeadlineFilter): Promise<R
             count(*) FILTER (WHERE status = 'met_late') AS met_late,
             count(*) FILTER (WHERE status = 'breached') AS breached,
             count(*) FILTER (WHERE status = 'pending') AS pending,
-            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM met_at - created_at) * 1000)
-              FILTER (WHERE met_at IS NOT NULL AND key = ANY($4)) AS median_ms
+            percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM met_at - created_at) * 1000 - paused_ms)
+              FILTER (WHERE met_at IS NOT NULL AND key = ANY($4)) AS median_ms,
+            coalesce(sum(paused_ms), 0) AS paused_ms
        FROM d WHERE due_at >= $1 AND due_at < $2
       GROUP BY rule ORDER BY rule`,
     [f.from, f.to, f.department ?? null, STARTS_AT_OPENING],
@@ -52,6 +57,7 @@ export async function deadlineOutcomes(pool: Pool, f: DeadlineFilter): Promise<R
       rule: r.rule, total, met, metLate, breached, pending: Number(r.pending),
       shareMet: total ? met / total : null,
       medianMsToMeet: r.median_ms === null ? null : Math.round(Number(r.median_ms)),
+      pausedMs: Number(r.paused_ms),
     };
   });
 }
@@ -61,12 +67,18 @@ export interface ReasonCount {
   count: number;
 }
 
-/** Refund requests filed in [from, to), counted by reason code, most frequent first (R4). */
+/**
+ * Refund requests filed in [from, to) by reason code, most frequent first (R4), and money the
+ * order or a complaint paid back without a request (O4 rejection, O10 loss, complaint refunds).
+ */
 export async function refundReasonCounts(pool: Pool, from: string, to: string): Promise<ReasonCount[]> {
   const { rows } = await pool.query<{ reason_code: string; count: string }>(
-    `SELECT reason_code, count(*) AS count FROM refund_claims
-      WHERE created_at >= $1 AND created_at < $2
-      GROUP BY reason_code ORDER BY count(*) DESC, reason_code`,
+    `WITH r AS (
+       SELECT reason_code FROM refund_claims WHERE created_at >= $1 AND created_at < $2
+       UNION ALL
+       SELECT DISTINCT ON (payout_id) reason_code FROM payouts
+        WHERE source <> 'refund' AND status = 'paid' AND created_at >= $1 AND created_at < $2)
+     SELECT reason_code, count(*) AS count FROM r GROUP BY reason_code ORDER BY count(*) DESC, reason_code`,
     [from, to],
   );
   return rows.map((r) => ({ reasonCode: r.reason_code, count: Number(r.count) }));

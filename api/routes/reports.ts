@@ -58,7 +58,7 @@ export function reportRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Aut
     async (req, reply) => {
       const rep = await report(pool, req.query);
       const rows = rep.rules.map((x) => ({ from: rep.from, to: rep.to, department: rep.department, ...x }));
-      const csv = toCsv(['from', 'to', 'department', 'rule', 'total', 'met', 'metLate', 'breached', 'pending', 'shareMet', 'medianMsToMeet'], rows);
+      const csv = toCsv(['from', 'to', 'department', 'rule', 'total', 'met', 'metLate', 'breached', 'pending', 'shareMet', 'medianMsToMeet', 'pausedMs'], rows);
       return reply.header('content-disposition', 'attachment; filename="deadlines.csv"').type('text/csv; charset=utf-8').send(csv);
     },
   );
@@ -67,7 +67,7 @@ export function reportRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Aut
     '/v1/reports/refund-reasons',
     {
       onRequest: requireRole(keys, ...READERS),
-      schema: { tags, summary: 'Refund requests filed in [from, to) by reason code (R4)', querystring: refundReasonQuery, response: { 200: refundReasonReport, ...errors } },
+      schema: { tags, summary: 'Refund requests filed in [from, to) by reason code, with the order-level refunds (O4 rejection, O10 loss, complaint refunds) by theirs (R4)', querystring: refundReasonQuery, response: { 200: refundReasonReport, ...errors } },
     },
     async (req) => {
       const p = periodOf(req.query);

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { saveOrderFunds } from '../../activities/store/order-money';
 import { savePersonalData } from '../../activities/store/personal-data';
 import { orderTotalFen } from '../../domain/order';
+import { sumBySku } from '../../domain/refund';
 import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import type { OrderPolicy } from '../../domain/policy';
@@ -44,7 +45,7 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
       });
       // The money authority knows the order before the caller hears 201, so a refund filed right
       // after is checked against it (the workflow's first record writes the same row, for crashes here).
-      await saveOrderFunds(pool, { orderId: request.orderId, paidFen: orderTotalFen(request.items), currency: request.currency, source: 'order', workflowId, paidAt: request.paidAt });
+      await saveOrderFunds(pool, { orderId: request.orderId, paidFen: orderTotalFen(request.items), currency: request.currency, source: 'order', workflowId, paidAt: request.paidAt, lines: sumBySku(request.items) });
       return { orderId: request.orderId, ...started };
     },
 

@@ -45,13 +45,17 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
 
   return {
     async start(body: RefundBody): Promise<StartedRefund> {
+      checkRequestAge(body.requestedAt, policy().requestMaxAgeMs);
       const hash = requestHash(body);
       const before = await existing(body, hash);
       if (before) return before;
 
       const reserved = await reserveRefund(pool, {
-        refundId: body.refundId, orderId: body.orderId, amountFen: body.amount, currency: body.currency, reasonCode: body.reason.code, kind: body.kind,
+        refundId: body.refundId, orderId: body.orderId, amountFen: body.amount, currency: body.currency, reasonCode: body.reason.code, kind: body.kind, ...(body.items ? { items: body.items } : {}),
       });
+      if (!reserved.ok && reserved.reason === 'items_not_on_order') {
+        throw new ApiError(422, 'items_not_on_order', `the goods named are not all refundable on order ${body.orderId}`, reserved.problems);
+      }
       if (!reserved.ok && reserved.reason === 'unknown_order') {
         throw new ApiError(422, 'unknown_order', `order ${body.orderId} is not known here: nothing to check the refund against (post the order, or import its paid amount)`, [
           { field: 'body.orderId', reason: 'no order with this id was paid through this system or imported' },
@@ -95,3 +99,9 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
   };
 }
 export type RefundService = ReturnType<typeof refundService>;
+
+/** R1: a request older than the policy bound would start with its deadlines gone (the future is refused by the schema). */
+function checkRequestAge(requestedAt: string | undefined, maxAgeMs: number): void {
+  if (!requestedAt || Date.parse(requestedAt) >= Date.now() - maxAgeMs) return;
+  throw new ApiError(400, 'bad_request', 'invalid body', [{ field: 'body.requestedAt', reason: `must not be more than ${Math.round(maxAgeMs / 3_600_000)} h ago (refund.requestMaxAgeMs)` }]);
+}

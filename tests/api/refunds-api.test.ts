@@ -5,6 +5,7 @@ import { auth, buildTestApp } from '../helpers/api';
 import { newOrder, newOrderId, waitForStage } from '../helpers/orders';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { eventually } from '../helpers/sim-control';
+import { DAY } from '../../domain/time';
 
 let kit: WorkflowKit;
 let app: FastifyInstance;
@@ -61,6 +62,8 @@ describe('POST /v1/refunds', () => {
     ['a wrong currency', { currency: 'USD' }, 'body.currency'],
     ['a return without the goods', { kind: 'return_and_refund' }, 'body.items'],
     ['evidence that is no URL', { evidence: ['not a url'] }, 'body.evidence.0'],
+    ['R1: a request made more than 5 min in the future (the test API clock runs a year ahead)', { requestedAt: new Date(Date.now() + 2 * 365 * DAY).toISOString() }, 'body.requestedAt'],
+    ['R1: a request older than refund.requestMaxAgeMs (7 days)', { requestedAt: new Date(Date.now() - 7 * DAY - 60_000).toISOString() }, 'body.requestedAt'],
   ])('rejects %s with 400 naming the field, and starts nothing', async (_n, over, field) => {
     const body = refundBody(over);
     const res = await post('/v1/refunds', body);
@@ -68,6 +71,27 @@ describe('POST /v1/refunds', () => {
     expect(res.json().details.map((d: { field: string }) => d.field)).toContain(field);
     expect(await started(body.refundId)).toBe(false);
     expect(await claims(body.refundId)).toBe(0);
+  });
+
+  it('R1: requestedAt inside its bounds is accepted (6 days ago; 4 min ahead, within the clock skew); outside, the reason names the bound', async () => {
+    for (const at of [Date.now() - 6 * DAY, Date.now() + 4 * 60_000]) expect((await post('/v1/refunds', refundBody({ requestedAt: new Date(at).toISOString() }))).statusCode).toBe(201);
+    const old = await post('/v1/refunds', refundBody({ requestedAt: new Date(Date.now() - 8 * DAY).toISOString() }));
+    expect(old.json().details).toEqual([{ field: 'body.requestedAt', reason: 'must not be more than 168 h ago (refund.requestMaxAgeMs)' }]);
+  });
+
+  it('R4: the goods of a refund must be on the order, at most what it bought minus what other refunds take back (422 naming the item)', async () => {
+    const orderId = await paidOrder(); // TEA-1 x 2
+    const ret = (items: { sku: string; quantity: number }[]) => refundBody({ orderId, amount: 10_00, kind: 'return_and_refund', items });
+    const stranger = await post('/v1/refunds', ret([{ sku: 'COFFEE-9', quantity: 1 }]));
+    expect(stranger.statusCode).toBe(422);
+    expect(stranger.json()).toMatchObject({ error: 'items_not_on_order', details: [{ field: 'body.items.0.sku', reason: 'sku COFFEE-9 is not on the order' }] });
+    expect((await post('/v1/refunds', ret([{ sku: 'TEA-1', quantity: 1 }]))).statusCode).toBe(201);
+    const tooMany = await post('/v1/refunds', ret([{ sku: 'TEA-1', quantity: 1 }, { sku: 'TEA-1', quantity: 1 }]));
+    expect(tooMany.statusCode).toBe(422);
+    expect(tooMany.json().details).toEqual([{ field: 'body.items.1.quantity', reason: expect.stringMatching(/at most 1 left/) }]);
+    const last = ret([{ sku: 'TEA-1', quantity: 1 }]);
+    expect((await post('/v1/refunds', last)).statusCode).toBe(201);
+    expect((await kit.pool.query('SELECT items FROM refund_claims WHERE refund_id = $1', [last.refundId])).rows).toEqual([{ items: [{ sku: 'TEA-1', quantity: 1 }] }]);
   });
 
   it('R4: refuses more than was paid minus what is already refunded, with the numbers (422)', async () => {

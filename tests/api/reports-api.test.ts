@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { auth, buildTestApp } from '../helpers/api';
-import { isolatedPeriod, seedCase, seedOrders, seedRefundClaim } from '../helpers/reports';
+import { isolatedPeriod, seedCase, seedOrderPayout, seedOrders, seedRefundClaim } from '../helpers/reports';
 import { newOrder, startOrder } from '../helpers/orders';
 import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -24,8 +24,12 @@ beforeAll(async () => {
   // complaints of one department: C3 first response met twice, C4 callback breached once
   for (const metIn of [60, 180]) await seedCase(kit.pool, { type: 'complaint', openedAt: day.from + 3 * HOUR, department: dept, deadlines: [{ key: 'first_response', rule: 'C3', dueIn: 1440, status: 'met', metIn }] });
   await seedCase(kit.pool, { type: 'complaint', openedAt: day.from + 3 * HOUR, department: dept, deadlines: [{ key: 'callback-1', rule: 'C4', dueIn: 60, status: 'breached' }] });
+  // R3 (10 h here) met at 11 h after the buyer kept the clock stopped 2 h: on time on the paused clock
+  await seedCase(kit.pool, { type: 'refund', openedAt: day.from + 4 * HOUR, deadlines: [{ key: 'complex_close', rule: 'R3', dueIn: 600 + 120, status: 'met', metIn: 660, pausedFor: 120 }] });
   for (const [code, n] of [['quality_issue', 3], ['wrong_item', 1]] as const) for (let i = 0; i < n; i++) await seedRefundClaim(kit.pool, code, day.from + HOUR);
   await seedRefundClaim(kit.pool, 'quality_issue', day.to); // outside
+  await seedOrderPayout(kit.pool, 'logistics', 'not_received', day.from + HOUR);
+  await seedOrderPayout(kit.pool, 'order_rejected', 'order_rejected', day.from + HOUR);
 });
 afterAll(async () => {
   await app?.close();
@@ -39,12 +43,20 @@ it('O1, O7: shares met, late and breached per rule, median time to meet from the
   expect(res.statusCode).toBe(200);
   const body = res.json();
   const byRule = Object.fromEntries(body.rules.map((r: { rule: string }) => [r.rule, r]));
-  expect(byRule.O1).toEqual({ rule: 'O1', total: 8, met: 6, metLate: 1, breached: 1, pending: 0, shareMet: 0.75, medianMsToMeet: 4 * 60_000 });
-  expect(byRule.O7).toEqual({ rule: 'O7', total: 8, met: 7, metLate: 0, breached: 1, pending: 0, shareMet: 0.875, medianMsToMeet: 600 * 60_000 });
-  expect(byRule.O4).toEqual({ rule: 'O4', total: 0, met: 0, metLate: 0, breached: 0, pending: 1, shareMet: null, medianMsToMeet: null });
+  expect(byRule.O1).toEqual({ rule: 'O1', total: 8, met: 6, metLate: 1, breached: 1, pending: 0, shareMet: 0.75, medianMsToMeet: 4 * 60_000, pausedMs: 0 });
+  expect(byRule.O7).toEqual({ rule: 'O7', total: 8, met: 7, metLate: 0, breached: 1, pending: 0, shareMet: 0.875, medianMsToMeet: 600 * 60_000, pausedMs: 0 });
+  expect(byRule.O4).toEqual({ rule: 'O4', total: 0, met: 0, metLate: 0, breached: 0, pending: 1, shareMet: null, medianMsToMeet: null, pausedMs: 0 });
   expect(byRule.C3.medianMsToMeet).toBe(120 * 60_000);
   expect(byRule.C4).toMatchObject({ total: 1, breached: 1, shareMet: 0, medianMsToMeet: null }); // C4 starts at the resolution: no median
   expect(body.shipDelay).toEqual({ rule: 'O7', total: 8, late: 1, rate: 0.125, target: 0.05, onTarget: false });
+});
+
+it('R1/R3: time paused while waiting on the buyer is a column of its own and left out of the time to meet', async () => {
+  const body = (await get(`/v1/reports/deadlines?${period}`)).json();
+  const r3 = body.rules.find((r: { rule: string }) => r.rule === 'R3');
+  expect(r3).toEqual({ rule: 'R3', total: 1, met: 1, metLate: 0, breached: 0, pending: 0, shareMet: 1, medianMsToMeet: 540 * 60_000, pausedMs: 120 * 60_000 });
+  const csv = (await get(`/v1/reports/deadlines.csv?${period}`)).body.trim().split('\r\n');
+  expect(csv.find((l) => l.includes(',R3,'))?.split(',').slice(-2)).toEqual([String(540 * 60_000), String(120 * 60_000)]);
 });
 
 it('C3, C4: the department filter keeps only that department’s cases', async () => {
@@ -66,14 +78,26 @@ it('CSV: a header row, one row per rule, and cells a spreadsheet would run are n
   expect(res.statusCode).toBe(200);
   expect(res.headers['content-type']).toMatch(/^text\/csv/);
   const lines = res.body.trim().split('\r\n');
-  expect(lines[0]).toBe('from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet');
+  expect(lines[0]).toBe('from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet,pausedMs');
   expect(lines).toHaveLength(2);
-  expect(lines[1]).toBe(`${new Date(day.from).toISOString()},${new Date(day.to).toISOString()},"'${formula.replace(/"/g, '""')}",C3,1,1,0,0,0,1,${30 * 60_000}`);
+  expect(lines[1]).toBe(`${new Date(day.from).toISOString()},${new Date(day.to).toISOString()},"'${formula.replace(/"/g, '""')}",C3,1,1,0,0,0,1,${30 * 60_000},0`);
 });
 
 it('R4: refund requests in the period counted by reason code, most frequent first', async () => {
   const body = (await get(`/v1/reports/refund-reasons?${period}`)).json();
-  expect(body).toMatchObject({ total: 4, reasons: [{ reasonCode: 'quality_issue', count: 3 }, { reasonCode: 'wrong_item', count: 1 }] });
+  expect(body.reasons.slice(0, 1)).toEqual([{ reasonCode: 'quality_issue', count: 3 }]);
+  expect(body.reasons).toEqual(expect.arrayContaining([{ reasonCode: 'wrong_item', count: 1 }]));
+});
+
+it('R4: order-level refunds (O4 rejection, O10 loss) count by their reason code beside the requests', async () => {
+  const body = (await get(`/v1/reports/refund-reasons?${period}`)).json();
+  expect(body).toEqual(expect.objectContaining({ total: 6 }));
+  expect(body.reasons).toEqual([
+    { reasonCode: 'quality_issue', count: 3 },
+    { reasonCode: 'not_received', count: 1 },
+    { reasonCode: 'order_rejected', count: 1 },
+    { reasonCode: 'wrong_item', count: 1 },
+  ]);
 });
 
 it('the orders role may not read reports (403); a bad period is 400 naming the field', async () => {

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINT_SEVERITIES } from '../../domain/complaint';
 import { freeText, lineText, MAX_FEN, noteText, PLANNING_HORIZON_MS } from '../../domain/primitives';
+import { DEFAULT_POLICY } from '../../domain/policy';
 import { REFUND_KINDS, REFUND_REASON_CODES } from '../../domain/refund';
 import { DAY, HOUR } from '../../domain/time';
 import { auth, buildTestApp } from '../helpers/api';
@@ -98,7 +99,7 @@ const refundBody = (now: number) =>
         evidence: fc.array(fc.webUrl({ validSchemes: ['https', 'http'] }), { maxLength: 3 }),
         items: fc.array(fc.record({ sku: line(64), quantity: fc.integer({ min: 1, max: 10_000 }) }), { minLength: 1, maxLength: 3 }),
         disputed: fc.boolean(),
-        requested: pastAt(now),
+        requested: fc.tuple(fc.integer({ min: now - DEFAULT_POLICY.refund.requestMaxAgeMs + HOUR, max: now }), offsetMinutes),
       },
       { requiredKeys: ['amount', 'reason', 'kind', 'customer', 'items'] },
     )

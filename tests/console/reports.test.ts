@@ -40,7 +40,7 @@ it('SOP 5, O7: the report page shows the ship-delay rate matching the seeded cas
 
   const csv = await page.request.get(new URL((await page.locator('#export-report').getAttribute('href'))!, page.url()).toString());
   expect(csv.status()).toBe(200);
-  expect((await csv.text()).split('\r\n')[0]).toBe('from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet');
+  expect((await csv.text()).split('\r\n')[0]).toBe('from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet,pausedMs');
 });
 
 it('a bad period is shown beside its field; finance sees the report without complaint causes', async () => {

@@ -12,13 +12,15 @@ export interface SeededDeadline {
   status: 'pending' | 'met' | 'met_late' | 'breached' | 'cancelled';
   /** minutes after the case opened */
   metIn?: number;
+  /** minutes the clock stood still (waiting on the customer); dueIn already includes them */
+  pausedFor?: number;
 }
 
 export async function seedCase(pool: Pool, c: { type: string; openedAt: number; department?: string; deadlines: SeededDeadline[] }): Promise<string> {
   const id = `RPT-${randomUUID().slice(0, 12)}`;
   const iso = (m: number) => new Date(c.openedAt + m * MIN).toISOString();
   const deadlines = c.deadlines.map((d) => ({
-    key: d.key, rule: d.rule, label: d.key, dueAt: iso(d.dueIn), status: d.status, ...(d.metIn === undefined ? {} : { metAt: iso(d.metIn) }),
+    key: d.key, rule: d.rule, label: d.key, dueAt: iso(d.dueIn), status: d.status, ...(d.metIn === undefined ? {} : { metAt: iso(d.metIn) }), ...(d.pausedFor ? { pausedMs: d.pausedFor * MIN } : {}),
   }));
   await pool.query(
     `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, summary, version, created_at, updated_at, department)
@@ -33,6 +35,17 @@ export async function seedRefundClaim(pool: Pool, reasonCode: string, at: number
     `INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind, created_at, updated_at)
      VALUES ($1, $2, 100, 'CNY', $3, 'refund_only', $4, $4)`,
     [`RPT-${randomUUID()}`, `RPT-${randomUUID()}`, reasonCode, new Date(at).toISOString()],
+  );
+}
+
+/** A payout the order made on its own (O4/O10), paid at `at`: no refund request behind it. */
+export async function seedOrderPayout(pool: Pool, source: 'order_rejected' | 'logistics', reasonCode: string, at: number): Promise<void> {
+  const orderId = `RPT-${randomUUID()}`;
+  await pool.query("INSERT INTO order_funds (order_id, paid_fen, currency, source) VALUES ($1, 100, 'CNY', 'import')", [orderId]);
+  await pool.query(
+    `INSERT INTO payouts (attempt_key, payout_id, attempt, order_id, case_id, source, reason_code, amount_fen, currency, status, created_at)
+     VALUES ($1, $1, 1, $2, $3, $4, $5, 100, 'CNY', 'paid', $6)`,
+    [`${orderId}/pay`, orderId, `order:${orderId}`, source, reasonCode, new Date(at).toISOString()],
   );
 }
 

@@ -64,6 +64,23 @@ describe('one money authority per order (R5)', () => {
     expect(money!.payouts.map((p) => [p.source, p.amount, p.status])).toEqual([['refund', 60_00, 'paid'], ['logistics', 40_00, 'paid']]);
   });
 
+  it('R5/O10/R4: a lost-parcel payback the gateway takes as processing is paid once, when confirmed, with reason not_received', async () => {
+    const order = await newOrder(kit);
+    await kit.sim.configure({ refundStatus: { [order.orderId]: 'processing' } });
+    const oh = await startOrder(kit, order);
+    await shipIt(oh);
+    await carrier(oh, 'lost');
+    await waitForStage(oh, 'logistics_exception');
+    await oh.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li' }] });
+    await eventually(async () => (await reconcile(kit.pool, order.orderId))?.payouts.some((p) => p.status === 'processing'), 'payout processing');
+    expect(await refundedFor(order.orderId)).toBe(0);
+    await kit.sim.configure({ refundStatus: { [order.orderId]: 'succeeded' } });
+    expect((await oh.result()).compensations).toEqual([expect.objectContaining({ kind: 'refund', amount: TOTAL, rule: 'O10' })]);
+    expect(await refundedFor(order.orderId)).toBe(TOTAL);
+    const money = await reconcile(kit.pool, order.orderId);
+    expect(money!.payouts.map((p) => [p.source, p.reasonCode, p.status])).toEqual([['logistics', 'not_received', 'paid']]);
+  });
+
   it('R5/O10: a full refund already paid leaves the lost parcel nothing to pay back', async () => {
     const order = await newOrder(kit);
     const oh = await startOrder(kit, order);

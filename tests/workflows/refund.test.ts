@@ -2,7 +2,7 @@
 // R4 records, R5 money at most once under faults.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { caseDecisionUpdate, customerReplyUpdate, returnReceivedUpdate } from '../../workflows/refund/messages';
-import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { newRefund, refundState, respond, startRefund, waitForRefund } from '../helpers/refunds';
 import { payloads } from '../helpers/orders';
 
@@ -63,32 +63,36 @@ describe('R1 first response within 2 h', () => {
     expect(rows).toEqual([{ status: 'rejected' }]);
   });
 
-  it('R1: asking for information waits for the buyer, then gives support a fresh 2 h', async () => {
+  it('R1: asking for information stops the clock until the buyer answers, then gives support a fresh 2 h; unanswered, it escalates', async () => {
     const req = await newRefund(kit);
     const h = await startRefund(kit, req);
     await respond(h, 'request_info', { note: 'please send a photo of the package' });
     await waitForRefund(h, 'awaiting_customer_info');
     await kit.env.sleep('30 hours');
     await h.executeUpdate(customerReplyUpdate, { args: [{ message: 'photo attached', evidence: ['https://img.example/1.jpg'] }] });
-    const s = await waitForRefund(h, (st) => deadline(st, 'response-2') !== undefined);
-    expect(s.stage).toBe('awaiting_response');
+    const s = await waitForRefund(h, (st) => st.stage === 'awaiting_response' && !!st.deadlines.find((d) => d.key === 'response-2' && !d.pausedAt));
     expect(s.infoRequests).toEqual([expect.objectContaining({ question: 'please send a photo of the package', answer: 'photo attached' })]);
-    expect(deadline(s, 'customer-reply-1')).toBe('met');
     expect(deadline(s, 'response-2')).toBe('pending');
+    expect(s.deadlines.map((d) => d.key)).toEqual(['response-1', 'response-2']); // the buyer's window is no deadline of the shop
     await kit.env.sleep('121 minutes');
     expect(deadline(await waitForRefund(h, (st) => deadline(st, 'response-2') !== 'pending'), 'response-2')).toBe('breached');
     expect(await templates(req.refundId)).toEqual(['refund_info_request']);
   });
 
-  it('R1: a buyer who never answers the question has the request closed after 48 h, unpaid', async () => {
+  it('R1: a buyer who never answers the question has the request closed after 48 h, unpaid, without a breach booked on the shop', async () => {
     const req = await newRefund(kit);
     const h = await startRefund(kit, req);
     await respond(h, 'request_info', { note: 'which item?' });
     await waitForRefund(h, 'awaiting_customer_info');
     await kit.env.sleep('49 hours');
-    expect(await h.result()).toMatchObject({ stage: 'closed_no_reply', status: 'closed' });
+    const final = await h.result();
+    expect(final).toMatchObject({ stage: 'closed_no_reply', status: 'closed', breaches: [] });
+    expect(final.deadlines.map((d) => [d.key, d.status])).toEqual([['response-1', 'met'], ['response-2', 'cancelled']]);
+    expect(Date.parse(final.infoRequests[0].expiredAt!)).toBeGreaterThanOrEqual(Date.parse(final.infoRequests[0].replyBy!));
     expect(await templates(req.refundId)).toEqual(['refund_info_request', 'refund_closed_no_reply']);
     expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
+    const row = await caseRowWhen<{ status: string; breached: boolean }>(kit.pool, `refund:${req.refundId}`, 'status, breached', (r) => r.status === 'closed');
+    expect(row.breached).toBe(false);
   });
 
   it('R1: a response is refused once the case has moved on', async () => {
@@ -212,6 +216,40 @@ describe('R3 complex cases close within 48 h', () => {
     expect((await h.result()).stage).toBe('rejected');
     expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
     expect(await ledger('stock.released', req.orderId)).toEqual([]);
+  });
+
+  it('R3/R4: a damaged return a person decides to refund is paid once, and nothing goes back into stock', async () => {
+    const req = await returnRequest();
+    const h = await startRefund(kit, req);
+    await respond(h, 'accept');
+    await waitForRefund(h, 'awaiting_return');
+    await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'damaged', notes: 'crushed in transit' }] });
+    const deciding = await waitForRefund(h, 'awaiting_inspection_decision');
+    expect(deciding.pendingActions.map((a) => a.action)).toEqual(['decide']);
+    await expect(h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'retry_payment', agent: 'cs-li' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'refund', agent: 'cs-li', reason: 'carrier damage, our risk' }] });
+    const final = await h.result();
+    expect(final).toMatchObject({ stage: 'refunded', inspection: { inspection: 'damaged' } });
+    expect(final.decisions).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'inspection', decision: 'refund', by: 'cs-li' })]));
+    expect(deadline(final, 'payout')).toBe('met');
+    expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
+    expect(await ledger('stock.released', req.orderId)).toEqual([]);
+  });
+
+  it('R3/R4: a missing return (the parcel came back empty) goes to a person; rejected with a reason, nothing is paid or restocked', async () => {
+    const req = await returnRequest();
+    const h = await startRefund(kit, req);
+    await respond(h, 'accept');
+    await waitForRefund(h, 'awaiting_return');
+    await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'missing', notes: 'box empty on arrival' }] });
+    expect((await waitForRefund(h, 'awaiting_inspection_decision')).inspection).toMatchObject({ inspection: 'missing', notes: 'box empty on arrival' });
+    await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'reject', agent: 'cs-li', reason: 'nothing was returned' }] });
+    const final = await h.result();
+    expect(final.stage).toBe('rejected');
+    expect(deadline(final, 'payout')).toBe('cancelled');
+    expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
+    expect(await ledger('stock.released', req.orderId)).toEqual([]);
+    expect(await templates(req.refundId)).toEqual(['return_instructions', 'refund_rejected']);
   });
 
   it('R3: a disputed refund-only case is complex too', async () => {

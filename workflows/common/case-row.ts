@@ -13,6 +13,11 @@ export function listSummary(s: StepsState & { deadlines: Deadline[] }, pending: 
     pendingActions: pending.map((a) => a.action),
     ...attentionSummary(s),
     // settled ones too, with their outcome: the reports (SOP section 5) count them per rule
-    deadlines: s.deadlines.map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt, status: d.status, ...(d.metAt ? { metAt: d.metAt } : {}), ...(d.breachedAt ? { breachedAt: d.breachedAt } : {}) })),
+    deadlines: s.deadlines.map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt, status: d.status, ...(d.metAt ? { metAt: d.metAt } : {}), ...(d.breachedAt ? { breachedAt: d.breachedAt } : {}), ...pauseFields(d) })),
   };
+}
+
+/** SLA pauses (waiting on the customer): the time stopped so far, and since when while it still is. */
+function pauseFields(d: Deadline) {
+  return { ...(d.pausedMs ? { pausedMs: d.pausedMs } : {}), ...(d.pausedAt ? { pausedAt: d.pausedAt } : {}) };
 }

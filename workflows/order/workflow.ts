@@ -385,7 +385,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     await condition(() => !!ex.resolution);
     await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
     if (ex.resolution!.action === 'reship') return 'reship';
-    await payBack('refund-logistics', 'O10', 'logistics');
+    await payBack('refund-logistics', 'O10', 'logistics', ex.reason === 'damaged' ? 'damaged_in_transit' : 'not_received');
     await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
     await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
     s.stage = 'refunded';
@@ -405,12 +405,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
 
   /**
    * O4/O10: the order pays the buyer back what is still paid (a refund case may have paid part or
-   * all of it already), through the order's money authority. A decline goes to finance.
+   * all of it already), through the order's money authority. A decline goes to finance. The reason
+   * code (R4) is a refund reason where there is one (O10: not received, damaged), else the source.
    */
-  async function payBack(step: string, rule: 'O4' | 'O10', source: 'order_rejected' | 'logistics'): Promise<void> {
+  async function payBack(step: string, rule: 'O4' | 'O10', source: 'order_rejected' | 'logistics', reasonCode: string = source): Promise<void> {
     try {
       const paid = await act.refundPayment({
-        key: key(step), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency, source, reasonCode: source, customerId: order.customer.id, upTo: true,
+        key: key(step), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency, source, reasonCode, customerId: order.customer.id, upTo: true,
       });
       if (paid.amount > 0) s.compensations.push({ kind: 'refund', amount: paid.amount, currency: order.currency, rule, at: nowIso() });
     } catch (err) {

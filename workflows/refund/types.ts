@@ -77,11 +77,13 @@ export type RefundState = {
   inspection?: ReturnReceivedInput & { at: string };
   /** R2: present when the amount needs finance approval; `needed` approvals from different principals */
   finance?: { needed: number; approvals: { by: string; note?: string; at: string }[]; rejected?: { by: string; note: string; at: string } };
-  payment?: { refundTxId?: string; paidAt?: string; declined?: string };
+  /** R2: paidAt once the gateway confirmed the money reached the buyer; processingSince while it has not yet */
+  payment?: { refundTxId?: string; paidAt?: string; declined?: string; processingSince?: string };
   deadlines: Deadline[];
   breaches: Breach[];
   decisions: Decision[];
   notices: { rule: string; share: number; at: string }[];
-  infoRequests: { question: string; askedAt: string; answeredAt?: string; answer?: string }[];
+  /** replyBy: the buyer's window (not a shop deadline: the R1/R3 clocks stop meanwhile); expiredAt: nobody answered */
+  infoRequests: { question: string; askedAt: string; replyBy?: string; answeredAt?: string; answer?: string; expiredAt?: string }[];
   pendingActions: { action: string; role: Role; description: string }[];
 };

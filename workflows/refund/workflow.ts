@@ -1,23 +1,29 @@
 // The refund process (SOP R1-R5): respond in 2 h, pay within 24 h of acceptance, close complex
 // cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
-import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import type { Deadline } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { isComplex } from '../../domain/refund';
 import { addMs } from '../../domain/time';
 import { recordBreach } from '../common/escalation';
-import { breachDeadline, DeadlineBook, enforce, meet } from '../common/deadlines';
+import { breachDeadline, DeadlineBook, enforce, meet, pauseDeadline, resumeDeadline } from '../common/deadlines';
 import { nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
-import { moneyRefusal } from '../common/money';
+import { moneyRefusal, type MoneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { caseDecisionUpdate, customerReplyUpdate, financeApprovalUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
 import type { CaseDecisionInput, RefundStage, RefundState, RefundWorkflowInput, ResponseInput } from './types';
 
 /** R2: approvals needed above the finance threshold, each from a different finance principal. */
 const FINANCE_APPROVALS = 2;
+/** R1/R3: the clocks stop while the buyer is asked for information (older cases booked the wait as an R1 deadline). */
+const SLA_PAUSE = 'refund-sla-pause-for-buyer';
+/** R2: the 24 h start at approval, before the order stop (older cases started them after it). */
+const PAYOUT_AT_APPROVAL = 'refund-payout-clock-at-approval';
 
 export async function refundWorkflow(input: RefundWorkflowInput): Promise<RefundState> {
   const { request: r, policy } = input;
@@ -175,21 +181,24 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   await record('customer', 'refund_requested', { amount: money(r.amount), reasonCode: r.reason.code, reasonText: r.reason.text ?? null, kind: r.kind, disputed: !!r.disputed, evidence: r.evidence?.length ?? 0 }, 'R4');
 
   // R3: complex cases close within 48 h of the request, with notices on the way.
+  let closeBy: Deadline | undefined;
   if (s.complex) {
-    const closeBy = deadlines.open('complex_close', 'R3', 'close the complex case', addMs(r.requestedAt, policy.complexCloseMs));
+    closeBy = deadlines.open('complex_close', 'R3', 'close the complex case', addMs(r.requestedAt, policy.complexCloseMs));
     void enforce(closeBy, {
       done: () => s.status === 'closed',
       onBreach: () => breach('R3', 'complex_close', 'shift_lead', 'closing the case'),
     });
-    for (const share of policy.complexNoticeShares) void notice(share);
+    for (const share of policy.complexNoticeShares) void notice(closeBy, share);
   }
 
   // R1: respond within 2 h; a question to the buyer waits for the answer, then 2 h again.
   let round = 0;
   let respondFrom = r.requestedAt;
+  let nextResponse: Deadline | undefined;
   for (;;) {
     round += 1;
-    const respondBy = deadlines.open(`response-${round}`, 'R1', 'respond to the refund request', addMs(respondFrom, policy.responseMs));
+    const respondBy = nextResponse ?? deadlines.open(`response-${round}`, 'R1', 'respond to the refund request', addMs(respondFrom, policy.responseMs));
+    nextResponse = undefined;
     await enforce(respondBy, { done: () => !!response, onBreach: () => breach('R1', respondBy.key, 'shift_lead', 'the first response') });
     const resp = response!;
     response = undefined;
@@ -202,11 +211,17 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
 
     s.infoRequests.push({ question: resp.note, askedAt: nowIso() });
     await tellBuyer(`info-request-${round}`, 'refund_info_request', `We need more information for your refund: ${resp.note}`);
+    if (patched(SLA_PAUSE)) {
+      nextResponse = await waitForBuyer(round);
+      if (!nextResponse) return closeNoReply();
+      await record('customer', 'customer_replied', { message: reply!.message, evidence: reply!.evidence }, 'R1');
+      reply = undefined;
+      continue;
+    }
     const replyBy = deadlines.open(`customer-reply-${round}`, 'R1', 'the buyer answers the question', addMs(nowIso(), policy.customerReplyMs));
     if (!(await condition(() => !!reply, Math.max(1, Date.parse(replyBy.dueAt) - Date.now())))) {
       breachDeadline(replyBy);
-      await tellBuyer('no-reply-notice', 'refund_closed_no_reply', 'Your refund request was closed because we did not hear back. You can open a new one at any time.');
-      return close('closed_no_reply', 'refund_closed_no_reply');
+      return closeNoReply();
     }
     meet(replyBy, reply!.at);
     Object.assign(s.infoRequests[s.infoRequests.length - 1], { answeredAt: reply!.at, answer: reply!.message });
@@ -224,6 +239,9 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     }
   }
 
+  // R2: the 24 h run from approval; a return stops them while the goods travel back (R3 keeps running).
+  let payBy = patched(PAYOUT_AT_APPROVAL) ? openPayout() : undefined;
+
   // Accepted: a full refund before hand-over stops the order (stock released, parcel never leaves);
   // a partial one lets it ship.
   const stop = await act.stopOrderForRefund({ orderId: r.orderId, refundId: r.refundId, amount: r.amount });
@@ -233,10 +251,12 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   // R3/R4: goods come back and are inspected before money moves (nothing to return if it never shipped).
   if (r.kind === 'return_and_refund' && !stop.stopped) {
     s.stage = 'awaiting_return';
+    if (payBy) pauseDeadline(payBy);
     await tellBuyer('return-instructions', 'return_instructions', `Please send the goods back with refund no. ${r.refundId} on the parcel.`);
     await record(SYSTEM, 'return_instructions_sent', {}, 'R4');
     await condition(() => !!s.inspection);
     const ins = s.inspection!;
+    if (payBy) resumeDeadline(payBy, ins.at);
     await record(ins.inspectedBy ?? 'warehouse', `return_inspected_${ins.inspection}`, { notes: ins.notes }, 'R4');
     if (ins.inspection === 'ok') {
       if (r.items?.length) await tryStep('restock', (a) => a.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items! }), 'R4');
@@ -252,41 +272,71 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     }
   }
 
-  // R2/R5: paid within 24 h of approval (acceptance or the last finance approval, or a passed inspection for returns) through the
-  // order's money authority; each attempt has its own gateway key (a gateway replays a declined key's
-  // answer), and a decline or a payout the order cannot cover goes to a person.
-  const payBy = deadlines.open('payout', 'R2', 'pay the refund into the buyer account', addMs(nowIso(), policy.payoutMs));
-  void enforce(payBy, {
-    done: () => !!s.payment?.paidAt,
-    cancelled: () => s.status === 'closed',
-    onBreach: () => breach('R2', 'payout', 'finance_lead', 'the payout'),
-  });
+  // R2/R5: paid through the order's money authority; R2 is met when the gateway confirms the money
+  // reached the buyer. Each attempt has its own gateway key (a gateway replays a declined key's
+  // answer), and a decline, a failed payout or one the order cannot cover goes to a person.
+  payBy ??= openPayout();
   for (let attempt = 1; ; attempt++) {
     s.stage = 'paying';
-    try {
-      const paid = await act.refundPayment({
-        key: key(attempt === 1 ? 'payout' : `payout-${attempt}`), payoutId: key('payout'), attempt, ref: r.refundId, orderId: r.orderId, refundId: r.refundId,
-        amount: r.amount, currency: r.currency, source: 'refund', reasonCode: r.reason.code, customerId: r.customer.id,
-      });
-      s.payment = { refundTxId: paid.refundTxId ?? '', paidAt: nowIso() };
-      break;
-    } catch (err) {
-      const refusal = moneyRefusal(err);
-      if (!refusal) throw err;
-      s.stage = 'payment_declined';
-      s.payment = { declined: refusal.message };
-      await record('payment', refusal.type === 'PayoutRefused' ? 'payout_refused' : 'payment_declined', { attempt, detail: refusal.message, ...(refusal.numbers ? { numbers: refusal.numbers } : {}) }, 'R2');
-      await tellStaff(`declined-${attempt}`, 'finance', `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`, `${refusal.message}. Retry or close the refund unpaid.`);
-      await condition(() => !!decision);
-      const d = takeDecision();
-      await record(d.agent, `payment_decision_${d.decision}`, { reason: d.reason ?? null }, 'R2');
-      if (d.decision === 'close') return close('closed_unpaid', 'refund_closed_unpaid');
-    }
+    const refusal = await payAttempt(attempt);
+    if (!refusal) break;
+    s.stage = 'payment_declined';
+    s.payment = { declined: refusal.message };
+    await record('payment', refusal.type === 'PayoutRefused' ? 'payout_refused' : 'payment_declined', { attempt, detail: refusal.message, ...(refusal.numbers ? { numbers: refusal.numbers } : {}) }, 'R2');
+    await tellStaff(`declined-${attempt}`, 'finance', `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`, `${refusal.message}. Retry or close the refund unpaid.`);
+    await condition(() => !!decision);
+    const d = takeDecision();
+    await record(d.agent, `payment_decision_${d.decision}`, { reason: d.reason ?? null }, 'R2');
+    if (d.decision === 'close') return close('closed_unpaid', 'refund_closed_unpaid');
   }
-  await record('payment', 'refund_paid', { amount: money(r.amount), refundTxId: s.payment.refundTxId }, 'R2');
+  await record('payment', 'refund_paid', { amount: money(r.amount), refundTxId: s.payment!.refundTxId }, 'R2');
   await act.recordCustomerActivity({ customerId: r.customer.id, refunded: true }); // M7: refunded customers get no re-engagement
   await tellBuyer('paid-notice', 'refund_paid', `Your refund of ${money(r.amount)} is on its way to your account.`);
   return close('refunded', 'refund_completed');
+
+  function openPayout(): Deadline {
+    const d = deadlines.open('payout', 'R2', 'pay the refund into the buyer account', addMs(nowIso(), policy.payoutMs));
+    void enforce(d, {
+      done: () => !!s.payment?.paidAt,
+      cancelled: () => s.status === 'closed',
+      onBreach: () => breach('R2', 'payout', 'finance_lead', 'the payout'),
+    });
+    return d;
+  }
+
+  /** One payout attempt, confirmed: undefined when the money reached the buyer, else why not. */
+  async function payAttempt(attempt: number): Promise<MoneyRefusal | undefined> {
+    const attemptKey = key(attempt === 1 ? 'payout' : `payout-${attempt}`);
+    try {
+      const paid = await act.refundPayment({
+        key: attemptKey, payoutId: key('payout'), attempt, ref: r.refundId, orderId: r.orderId, refundId: r.refundId,
+        amount: r.amount, currency: r.currency, source: 'refund', reasonCode: r.reason.code, customerId: r.customer.id, confirmLater: true,
+      });
+      if (paid.status === 'processing') {
+        s.payment = { refundTxId: paid.refundTxId ?? '', processingSince: nowIso() };
+        await record('payment', 'payout_processing', { attempt, refundTxId: paid.refundTxId }, 'R2');
+        const failed = await confirmation(attemptKey);
+        if (failed) return { type: 'BusinessRejection', message: failed };
+      }
+      s.payment = { refundTxId: paid.refundTxId ?? '', paidAt: nowIso() };
+      return undefined;
+    } catch (err) {
+      const refusal = moneyRefusal(err);
+      if (!refusal) throw err;
+      return refusal;
+    }
+  }
+
+  /** R2: asks the gateway until it confirms (undefined) or reports the payout failed (the reason). */
+  async function confirmation(attemptKey: string): Promise<string | undefined> {
+    const every = policy.payoutConfirmCheckMs ?? DEFAULT_POLICY.refund.payoutConfirmCheckMs!;
+    for (;;) {
+      const c = await act.confirmPayout({ key: attemptKey, refundId: r.refundId, customerId: r.customer.id });
+      if (c.status === 'succeeded') return undefined;
+      if (c.status === 'failed') return c.detail;
+      await sleep(every);
+    }
+  }
 
   /** Waits for FINANCE_APPROVALS approvals from different principals; the reason when one rejects. */
   async function financeApproval(above: number): Promise<string | undefined> {
@@ -307,19 +357,55 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     return undefined;
   }
 
+  /**
+   * R1/R3: the buyer's time is not the shop's. The next response deadline opens now with the clock
+   * stopped, R3 stops too; both restart when the buyer answers. No answer within customerReplyMs
+   * ends the case (closed_no_reply) without booking a breach on the shop.
+   */
+  async function waitForBuyer(n: number): Promise<Deadline | undefined> {
+    const asked = s.infoRequests[s.infoRequests.length - 1];
+    const next = deadlines.open(`response-${n + 1}`, 'R1', 'respond to the refund request', addMs(asked.askedAt, policy.responseMs));
+    const clocks = closeBy ? [next, closeBy] : [next];
+    for (const d of clocks) pauseDeadline(d, asked.askedAt);
+    asked.replyBy = addMs(asked.askedAt, policy.customerReplyMs);
+    const answered = await condition(() => !!reply, Math.max(1, Date.parse(asked.replyBy) - Date.now()));
+    const at = answered ? reply!.at : nowIso();
+    for (const d of clocks) resumeDeadline(d, at);
+    if (!answered) {
+      next.status = 'cancelled';
+      asked.expiredAt = at;
+      return undefined;
+    }
+    Object.assign(asked, { answeredAt: at, answer: reply!.message });
+    return next;
+  }
+
+  async function closeNoReply(): Promise<RefundState> {
+    await tellBuyer('no-reply-notice', 'refund_closed_no_reply', 'Your refund request was closed because we did not hear back. You can open a new one at any time.');
+    return close('closed_no_reply', 'refund_closed_no_reply');
+  }
+
   function takeDecision(): CaseDecisionInput {
     const d = decision!;
     decision = undefined;
     return d;
   }
 
-  /** R3 notices at 75% and 90% of the outer deadline, unless the case closed first. */
-  async function notice(share: number): Promise<void> {
-    const at = Date.parse(r.requestedAt) + share * policy.complexCloseMs;
-    if (await condition(() => s.status === 'closed', Math.max(1, at - Date.now()))) return;
+  /** R3 notices at 75% and 90% of the outer deadline, unless the case closed first; they move with its pauses. */
+  async function notice(closeBy: Deadline, share: number): Promise<void> {
+    const closed = () => s.status === 'closed';
+    for (;;) {
+      if (closeBy.pausedAt) await condition(() => closed() || !closeBy.pausedAt);
+      if (closed()) return;
+      const due = closeBy.dueAt;
+      const at = Date.parse(due) - (1 - share) * policy.complexCloseMs;
+      const woke = await condition(() => closed() || closeBy.dueAt !== due || !!closeBy.pausedAt, Math.max(1, at - Date.now()));
+      if (closed()) return;
+      if (!woke) break;
+    }
     s.notices.push({ rule: 'R3', share, at: nowIso() });
-    await record(SYSTEM, 'deadline_notice', { share, closeBy: addMs(r.requestedAt, policy.complexCloseMs) }, 'R3');
-    await tellStaff(`notice-${share}`, 'support', `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, `Close by ${addMs(r.requestedAt, policy.complexCloseMs)}.`);
+    await record(SYSTEM, 'deadline_notice', { share, closeBy: closeBy.dueAt }, 'R3');
+    await tellStaff(`notice-${share}`, 'support', `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, `Close by ${closeBy.dueAt}.`);
   }
 
   async function close(stage: RefundStage, action: string): Promise<RefundState> {
