@@ -56,6 +56,28 @@ export async function deadlineOutcomes(pool: Pool, f: DeadlineFilter): Promise<R
   });
 }
 
+export interface RulePause {
+  rule: string;
+  /** deadlines whose clock was stopped at some point */
+  paused: number;
+  /** total time stopped (already added to their due times) */
+  pausedMs: number;
+}
+
+/** Deadlines due in [from, to) whose clock stopped (C4: customer unreachable between callback attempts), per rule. */
+export async function pausedTime(pool: Pool, f: DeadlineFilter): Promise<RulePause[]> {
+  const { rows } = await pool.query<{ rule: string; paused: string; paused_ms: string }>(
+    `SELECT e->>'rule' AS rule, count(*) AS paused, sum((e->>'pausedMs')::bigint) AS paused_ms
+       FROM cases c
+       CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(c.summary->'deadlines') = 'array' THEN c.summary->'deadlines' ELSE '[]'::jsonb END) e
+      WHERE ($3::text IS NULL OR c.department = $3) AND e->>'rule' IS NOT NULL AND (e->>'pausedMs')::bigint > 0
+        AND (e->>'dueAt')::timestamptz >= $1 AND (e->>'dueAt')::timestamptz < $2
+      GROUP BY 1 ORDER BY 1`,
+    [f.from, f.to, f.department ?? null],
+  );
+  return rows.map((r) => ({ rule: r.rule, paused: Number(r.paused), pausedMs: Number(r.paused_ms) }));
+}
+
 export interface ReasonCount {
   reasonCode: string;
   count: number;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Pool } from 'pg';
-import { deadlineOutcomes, refundReasonCounts, type RuleOutcome } from '../../activities/store/reports';
+import { deadlineOutcomes, pausedTime, refundReasonCounts, type RuleOutcome } from '../../activities/store/reports';
 import { toCsv } from '../../console/csv';
 import { requireRole, type Authenticator } from '../auth';
 import { errorResponses as errors } from '../schemas/common';
@@ -30,8 +30,9 @@ export function shipDelay(rules: RuleOutcome[]): DeadlineReport['shipDelay'] {
 
 async function report(pool: Pool, q: DeadlineReportQuery): Promise<DeadlineReport> {
   const p = periodOf(q);
-  const rules = await deadlineOutcomes(pool, { ...p, department: q.department });
-  return { ...p, department: q.department ?? null, rules, shipDelay: shipDelay(rules) };
+  const f = { ...p, department: q.department };
+  const [rules, pausedByRule] = await Promise.all([deadlineOutcomes(pool, f), pausedTime(pool, f)]);
+  return { ...p, department: q.department ?? null, rules, pausedByRule, shipDelay: shipDelay(rules) };
 }
 
 export function reportRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {

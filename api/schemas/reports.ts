@@ -34,6 +34,9 @@ export const deadlineReport = z.object({
   to: z.string(),
   department: z.string().nullable(),
   rules: z.array(ruleOutcome),
+  pausedByRule: z
+    .array(z.object({ rule: z.string(), paused: z.number().int().describe('deadlines whose clock stopped'), pausedMs: z.number().int().describe('total time stopped, already added to the due times') }))
+    .describe('clocks stopped while the shop was not at fault (C4: customer unreachable between callback attempts), per rule'),
   shipDelay: z
     .object({
       rule: z.literal('O7'),

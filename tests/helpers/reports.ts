@@ -12,6 +12,8 @@ export interface SeededDeadline {
   status: 'pending' | 'met' | 'met_late' | 'breached' | 'cancelled';
   /** minutes after the case opened */
   metIn?: number;
+  /** minutes the clock was stopped (C4 between callback attempts) */
+  pausedFor?: number;
 }
 
 export async function seedCase(pool: Pool, c: { type: string; openedAt: number; department?: string; deadlines: SeededDeadline[] }): Promise<string> {
@@ -19,6 +21,7 @@ export async function seedCase(pool: Pool, c: { type: string; openedAt: number; 
   const iso = (m: number) => new Date(c.openedAt + m * MIN).toISOString();
   const deadlines = c.deadlines.map((d) => ({
     key: d.key, rule: d.rule, label: d.key, dueAt: iso(d.dueIn), status: d.status, ...(d.metIn === undefined ? {} : { metAt: iso(d.metIn) }),
+    ...(d.pausedFor === undefined ? {} : { pausedMs: d.pausedFor * MIN }),
   }));
   await pool.query(
     `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, summary, version, created_at, updated_at, department)

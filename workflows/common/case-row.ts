@@ -8,11 +8,14 @@ export function dueFields(deadlines: Deadline[], breachedWithoutDeadline = false
   return { nextDueAt: nextDue(deadlines), breached: deadlines.some((d) => d.status === 'breached') || breachedWithoutDeadline };
 }
 
+/** A stopped clock (C4 between callback attempts): the reports count the paused time per rule. */
+const pauseFields = (d: Deadline) => ({ ...(d.pausedMs ? { pausedMs: d.pausedMs } : {}), ...(d.pausedAt ? { pausedAt: d.pausedAt } : {}) });
+
 export function listSummary(s: StepsState & { deadlines: Deadline[] }, pending: { action: string }[]) {
   return {
     pendingActions: pending.map((a) => a.action),
     ...attentionSummary(s),
     // settled ones too, with their outcome: the reports (SOP section 5) count them per rule
-    deadlines: s.deadlines.map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt, status: d.status, ...(d.metAt ? { metAt: d.metAt } : {}), ...(d.breachedAt ? { breachedAt: d.breachedAt } : {}) })),
+    deadlines: s.deadlines.map((d) => ({ rule: d.rule, key: d.key, dueAt: d.dueAt, status: d.status, ...(d.metAt ? { metAt: d.metAt } : {}), ...(d.breachedAt ? { breachedAt: d.breachedAt } : {}), ...pauseFields(d) })),
   };
 }
