@@ -106,6 +106,28 @@ describe('the whole loop over HTTP (C1-C5)', () => {
   });
 });
 
+describe('C4 a customer never reached, over HTTP', () => {
+  it('C4: the third unanswered callback closes the case as unreachable; the case list counts it by outcome', async () => {
+    const req = await reported();
+    const url = `/v1/complaints/${req.complaintId}`;
+    await post(`${url}/verification`, verification());
+    await post(`${url}/resolution`, resolution({ compensation: undefined }));
+    await stage(req.complaintId, 'awaiting_callback');
+    const answers = [];
+    for (const note of ['no answer', 'voicemail', 'switched off']) answers.push((await post(`${url}/callback`, { reached: false, note })).json());
+    expect(answers.map((s) => [s.status, s.callback.attempts])).toEqual([['open', 1], ['open', 2], ['closed', 3]]);
+    expect(answers[2]).toMatchObject({ outcome: 'unreachable', closure: { outcome: 'unreachable' } });
+    const listed = await eventually(async () => {
+      const res = (await get('/v1/cases?type=complaint&outcome=unreachable&status=closed')).json();
+      return res.items.some((i: { businessId: string }) => i.businessId === req.complaintId) ? res : undefined;
+    }, 'listed as unreachable');
+    expect(listed.totals.closed).toBeGreaterThanOrEqual(1);
+    const satisfied = (await get('/v1/cases?type=complaint&outcome=satisfied')).json();
+    expect(satisfied.items.map((i: { businessId: string }) => i.businessId)).not.toContain(req.complaintId);
+    expect((await get('/v1/cases?outcome=gone')).statusCode).toBe(400);
+  });
+});
+
 describe('C4 reopening limit over HTTP', () => {
   it('C4: past the reopening limit (2) the case goes to the department head; the unresolved closure needs a reason and is recorded as the authenticated principal', async () => {
     const req = await reported();
