@@ -38,6 +38,7 @@ export const ACTION_FORMS: Record<string, ActionForm> = {
     fields: [note('resolution'), note('summary'), choice('improvement.rootCause', ROOT_CAUSES), note('improvement.note')],
   },
   'complaint/callback': { path: '/v1/complaints/{id}/callback', fields: [yesNo('reached'), yesNo('satisfied', true), note('note')] },
+  'complaint/unresolved_closure': { path: '/v1/complaints/{id}/unresolved-closure', fields: [note('reason')] },
   // marketing: the case page reads these cases from /v1/campaigns and /v1/price-changes (MARKETING_CASE_SOURCES)
   'campaign/approval': { path: '/v1/campaigns/{id}/approval', fields: [choice('decision', ['approve', 'reject', 'revise']), note('comment', true)] },
   'campaign/file_retrospective': { path: '/v1/campaigns/{id}/retrospective', fields: [note('summary'), note('improvements', true)] },

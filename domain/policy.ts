@@ -78,6 +78,12 @@ export interface ComplaintPolicy {
   callbackMs: number;
   /** C4: a case reopened this many times escalates to the department head. */
   reopenEscalationCount: number;
+  /** C4: after this many unanswered callback attempts in a round the case closes as unreachable (absent in cases started before the rule: no limit). */
+  callbackAttempts?: number;
+  /** C4: after an unanswered attempt the callback clock stops (the shop is not at fault) until the next attempt, at most this long (absent: no pause). */
+  callbackRetryGapMs?: number;
+  /** C4: reopenings allowed; an unsatisfied customer past them goes to the department head, who closes the case as unresolved (absent: no limit). */
+  maxReopenings?: number;
   /** Coupon compensation without an amount (fen). */
   defaultCouponFen: number;
   /** C2: category -> responsible department; categories missing here go to fallbackDepartment. */
@@ -195,6 +201,9 @@ export const DEFAULT_POLICY: Policy = {
     resolutionMs: 48 * HOUR,
     callbackMs: 24 * HOUR,
     reopenEscalationCount: 2,
+    callbackAttempts: 3,
+    callbackRetryGapMs: 4 * HOUR,
+    maxReopenings: 2,
     defaultCouponFen: 20_00,
     routing: { logistics: 'logistics', quality: 'quality_control', service: 'customer_service', billing: 'finance', other: 'customer_service' },
     fallbackDepartment: 'customer_service',

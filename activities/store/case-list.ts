@@ -11,6 +11,8 @@ export interface CaseFilter {
   /** only cases due before this time */
   dueBefore?: string;
   department?: string;
+  /** how a complaint closed (summary.outcome) */
+  outcome?: string;
   customerId?: string;
   createdFrom?: string;
   createdTo?: string;
@@ -59,6 +61,7 @@ function where(f: CaseFilter, withStatus: boolean): { sql: string; params: unkno
   if (f.attention !== undefined) parts.push(f.attention ? 'attention' : 'NOT attention');
   if (f.dueBefore) add((p) => `next_due_at <= ${p}`, f.dueBefore);
   if (f.department) add((p) => `department = ${p}`, f.department);
+  if (f.outcome) add((p) => `summary->>'outcome' = ${p}`, f.outcome);
   if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
   if (f.createdFrom) add((p) => `created_at >= ${p}`, f.createdFrom);
   if (f.createdTo) add((p) => `created_at < ${p}`, f.createdTo);

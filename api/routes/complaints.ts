@@ -4,13 +4,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireRole, type Authenticator } from '../auth';
 import { breachSchema, caseActionSchema, deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
-import { callbackBody, causesQuery, causesReport, complaintBody, complaintParams, resolutionBody, startedComplaint, verificationBody } from '../schemas/complaints';
+import { callbackBody, causesQuery, causesReport, complaintBody, complaintParams, resolutionBody, startedComplaint, unresolvedClosureBody, verificationBody } from '../schemas/complaints';
 import type { ComplaintService } from '../services/complaints';
 
 const stateSchema = z
   .looseObject({
     complaintId: z.string(),
-    stage: z.enum(['awaiting_verification', 'awaiting_resolution', 'resolving', 'awaiting_callback', 'closed']),
+    stage: z.enum(['awaiting_verification', 'awaiting_resolution', 'resolving', 'awaiting_callback', 'awaiting_lead', 'closed']),
     status: z.enum(['open', 'closed']),
     department: z.string(),
     promisedBy: z.string(),
@@ -46,7 +46,7 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
     '/v1/complaints/causes',
     {
       onRequest: requireRole(keys, 'support', 'auditor'),
-      schema: { tags, summary: 'Closed complaints by category and root cause in [from, to) (C5)', querystring: causesQuery, response: { 200: causesReport, ...errors } },
+      schema: { tags, summary: 'Resolution rounds ended in [from, to) by category, root cause and outcome; every round counts its cause (C5)', querystring: causesQuery, response: { 200: causesReport, ...errors } },
     },
     async (req) => complaints.causes(req.query),
   );
@@ -82,8 +82,17 @@ export function complaintRoutes(app: FastifyInstance, deps: { complaints: Compla
     '/v1/complaints/:complaintId/callback',
     {
       onRequest: requireRole(keys, 'support'),
-      schema: act('Callback attempt: not reached, satisfied (closes) or not (reopens) (C4, 24 h)', callbackBody),
+      schema: act('Callback attempt: not reached (the clock stops until the next; the last allowed closes as unreachable), satisfied (closes) or not (reopens, or past the limit goes to the department head) (C4, 24 h)', callbackBody),
     },
     async (req) => complaints.callback(req.params.complaintId, { ...req.body, calledBy: actorOf(req.principal!) }),
+  );
+
+  r.post(
+    '/v1/complaints/:complaintId/unresolved-closure',
+    {
+      onRequest: requireRole(keys, 'support'),
+      schema: act('Past the reopening limit: the department head closes the case as unresolved, with the reason (C4)', unresolvedClosureBody),
+    },
+    async (req) => complaints.closeUnresolved(req.params.complaintId, { ...req.body, closedBy: actorOf(req.principal!) }),
   );
 }

@@ -30,7 +30,8 @@ export function shipDelay(rules: RuleOutcome[]): DeadlineReport['shipDelay'] {
 
 async function report(pool: Pool, q: DeadlineReportQuery): Promise<DeadlineReport> {
   const p = periodOf(q);
-  const rules = await deadlineOutcomes(pool, { ...p, department: q.department });
+  const f = { ...p, department: q.department };
+  const rules = await deadlineOutcomes(pool, f);
   return { ...p, department: q.department ?? null, rules, shipDelay: shipDelay(rules) };
 }
 

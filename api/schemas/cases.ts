@@ -44,6 +44,7 @@ export const caseListQuery = z
     attention: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: a step is stuck after its retries, or a best-effort step failed; POST /v1/cases/:caseId/retry'),
     dueWithin: duration.optional().describe('only cases whose next deadline is within this long (overdue ones included)'),
     department: text(64).optional(),
+    outcome: z.enum(['satisfied', 'unreachable', 'unresolved']).optional().describe('complaints: how the case closed (C4: never reached, or unresolved past the reopening limit)'),
     customerId: text(64).optional(),
     createdFrom: isoTime.optional(),
     createdTo: isoTime.optional(),

@@ -35,6 +35,8 @@ export const deadlineSchema = z.object({
   status: z.enum(['pending', 'met', 'breached', 'met_late', 'cancelled']),
   metAt: z.string().optional(),
   breachedAt: z.string().optional(),
+  pausedAt: z.string().optional().describe('set while the clock is stopped (the shop is not at fault, e.g. C4 between callback attempts)'),
+  pausedMs: z.number().int().optional().describe('total time the clock stood still; already added to dueAt'),
 });
 
 /** Every process's `state` query shares these fields; the rest is process-specific. */

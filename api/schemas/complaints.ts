@@ -66,10 +66,17 @@ export const callbackBody = z
     if (!c.reached && c.satisfied !== undefined) ctx.addIssue({ code: 'custom', path: ['satisfied'], message: 'only known when the customer was reached' });
   });
 
+export const unresolvedClosureBody = z
+  .object({
+    closedBy: ignoredActor,
+    reason: freeText(1000).describe('why the case ends unresolved (C4: past the reopening limit)'),
+  })
+  .strict();
+
 export const causesQuery = z
   .object({
-    from: isoTime.optional().describe('closed at or after; default 30 days before `to`'),
-    to: isoTime.optional().describe('closed before; default now'),
+    from: isoTime.optional().describe('rounds ended at or after; default 30 days before `to`'),
+    to: isoTime.optional().describe('rounds ended before; default now'),
   })
   .strict()
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
@@ -88,4 +95,5 @@ export const causesReport = z.object({
   counts: z.array(z.object({ category: z.string(), rootCause: z.string(), count: z.number().int() })),
   byCategory: z.array(z.object({ category: z.string(), count: z.number().int() })),
   byRootCause: z.array(z.object({ rootCause: z.string(), count: z.number().int() })),
-});
+  byOutcome: z.array(z.object({ outcome: z.string(), count: z.number().int() })).describe('rounds by how they ended: reopened, satisfied, unreachable, unresolved'),
+}).describe('C5: every resolution round counts its own root cause (a reopened round too)');

@@ -27,7 +27,7 @@ const ruleOutcome = z.object({
   pending: z.number().int().describe('not settled; not in the share'),
   shareMet: z.number().nullable().describe('met / total; null when nothing settled'),
   medianMsToMeet: z.number().int().nullable().describe('from the case opening, for deadlines that start there (O1 stock, O7 ship, R3, C3 first response), less the time paused; else null'),
-  pausedMs: z.number().int().describe('total time these clocks stood still while waiting on the customer (R1/R3 after a question to the buyer); the due times, and so met/breached, already allow for it'),
+  pausedMs: z.number().int().describe('total time these clocks stood still while the shop was not at fault (R1/R3 waiting on the buyer, C4 between unanswered callback attempts); the due times, and so met/breached, already allow for it'),
 });
 
 export const deadlineReport = z.object({

@@ -56,6 +56,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         attention: q.attention,
         dueBefore: q.dueWithin === undefined ? undefined : new Date(now + q.dueWithin).toISOString(),
         department: q.department,
+        outcome: q.outcome,
         customerId: q.customerId,
         createdFrom: q.createdFrom,
         createdTo: q.createdTo,

@@ -1,14 +1,14 @@
 // Complaint cases in Temporal (start, read, act) and their causes in PostgreSQL (C5).
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { complaintCauseCounts } from '../../activities/store/complaints';
+import { complaintCauseCounts, complaintOutcomeCounts } from '../../activities/store/complaints';
 import { savePersonalData } from '../../activities/store/personal-data';
 import type { ComplaintRequest } from '../../domain/complaint';
 import { workflowIdFor } from '../../domain/ids';
 import { nameMaskOf, type Policy } from '../../domain/policy';
 import { DAY } from '../../domain/time';
-import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
-import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput, VerificationInput } from '../../workflows/complaint/types';
+import { callbackUpdate, closeUnresolvedUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
+import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput, UnresolvedClosureInput, VerificationInput } from '../../workflows/complaint/types';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
 import { onCase, queryCase, startOnce } from './temporal';
 
@@ -56,11 +56,14 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
     callback: (id: string, cb: CallbackInput): Promise<ComplaintState> =>
       actOn(id, () => handleFor(id).executeUpdate(callbackUpdate, { args: [cb] })),
 
+    closeUnresolved: (id: string, u: UnresolvedClosureInput): Promise<ComplaintState> =>
+      actOn(id, () => handleFor(id).executeUpdate(closeUnresolvedUpdate, { args: [u] })),
+
     /** C5: closed complaints in [from, to) by category and root cause, from the read model. */
     async causes(q: { from?: string; to?: string }) {
       const to = q.to ? new Date(q.to).toISOString() : new Date().toISOString();
       const from = q.from ? new Date(q.from).toISOString() : new Date(Date.parse(to) - 30 * DAY).toISOString();
-      const counts = await complaintCauseCounts(pool, from, to);
+      const [counts, outcomes] = await Promise.all([complaintCauseCounts(pool, from, to), complaintOutcomeCounts(pool, from, to)]);
       const sum = (pick: (c: (typeof counts)[number]) => string) => {
         const m = new Map<string, number>();
         for (const c of counts) m.set(pick(c), (m.get(pick(c)) ?? 0) + c.count);
@@ -73,6 +76,7 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
         counts,
         byCategory: sum((c) => c.category).map(([category, count]) => ({ category, count })),
         byRootCause: sum((c) => c.rootCause).map(([rootCause, count]) => ({ rootCause, count })),
+        byOutcome: outcomes,
       };
     },
   };

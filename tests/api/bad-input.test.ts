@@ -110,10 +110,12 @@ const corpus: Bad[] = [
     body: { resolvedBy: 'a', resolution: 'refunded', summary: 's', improvement: { rootCause: 'carrier', note: 'n' }, compensation: { type: 'refund', amount: 2 ** 53 } }, field: 'body.compensation.amount',
   },
   { name: 'a callback with reached as a string', method: 'POST', url: `/v1/complaints/${id()}/callback`, role: 'support', body: { calledBy: 'a', reached: 'yes', note: 'n' }, field: 'body.reached' },
+  { name: 'an unresolved closure with a NUL reason', method: 'POST', url: `/v1/complaints/${id()}/unresolved-closure`, role: 'support', body: { reason: NUL }, field: 'body.reason' },
   // cases, audit, workflows
   { name: 'a forged cursor with NUL in the id', method: 'GET', url: `/v1/cases?cursor=${cursorOf({ due: null, id: 'order:x\u0000' })}`, role: 'support', field: 'querystring.cursor' },
   { name: 'a forged cursor with a due time PostgreSQL refuses', method: 'GET', url: `/v1/cases?cursor=${cursorOf({ due: '2581-04-23T10:48:57+20:42', id: 'order:A1' })}`, role: 'support', field: 'querystring.cursor' },
   { name: 'a garbled cursor', method: 'GET', url: '/v1/cases?cursor=%%%', role: 'support', field: 'querystring.cursor' },
+  { name: 'a case list by an outcome that does not exist', method: 'GET', url: '/v1/cases?outcome=gone', role: 'support', field: 'querystring.outcome' },
   { name: 'a cursor with an extra key', method: 'GET', url: `/v1/cases?cursor=${cursorOf({ due: null, id: 'order:A1', admin: true })}`, role: 'support', field: 'querystring.cursor' },
   { name: 'createdFrom in year 9999', method: 'GET', url: '/v1/cases?createdFrom=9999-01-01T00:00:00Z', role: 'support', field: 'querystring.createdFrom' },
   { name: 'an unknown list filter', method: 'GET', url: '/v1/cases?colour=red', role: 'support', field: 'querystring.colour' },

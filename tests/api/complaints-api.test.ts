@@ -63,8 +63,12 @@ describe('the whole loop over HTTP (C1-C5)', () => {
     const missed = await post(`${url}/callback`, { calledBy: 'agent-wu', reached: false, note: 'no answer' });
     expect(missed.statusCode).toBe(200);
     expect(missed.json()).toMatchObject({ stage: 'awaiting_callback', callback: { attempts: 1, reached: false } });
+    const callbackDeadline = (s: { deadlines: { key: string; pausedAt?: string; pausedMs?: number }[] }) => s.deadlines.find((d) => d.key === 'callback-1');
+    await eventually(async () => !!callbackDeadline((await get(url)).json())?.pausedAt, 'C4 clock stopped after the unanswered attempt');
     const done = await post(`${url}/callback`, callback());
     expect(done.statusCode).toBe(200);
+    expect(callbackDeadline(done.json())).toMatchObject({ pausedMs: expect.any(Number) }); // the attempt restarted the clock (met a moment later)
+    expect(callbackDeadline(done.json())?.pausedAt).toBeUndefined();
     expect(done.json()).toMatchObject({ stage: 'closed', status: 'closed', closure: { rootCause: 'billing_error', summary: 'double charge' } });
 
     expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.complaintId })).toHaveLength(1);
@@ -99,6 +103,61 @@ describe('the whole loop over HTTP (C1-C5)', () => {
     const again = await post('/v1/complaints', req, 'service');
     expect(again.statusCode).toBe(200);
     expect(again.json().runId).toBe((await kit.env.client.workflow.getHandle(`complaint:${req.complaintId}`).describe()).runId);
+  });
+});
+
+describe('C4 a customer never reached, over HTTP', () => {
+  it('C4: the third unanswered callback closes the case as unreachable; the case list counts it by outcome', async () => {
+    const req = await reported();
+    const url = `/v1/complaints/${req.complaintId}`;
+    await post(`${url}/verification`, verification());
+    await post(`${url}/resolution`, resolution({ compensation: undefined }));
+    await stage(req.complaintId, 'awaiting_callback');
+    const answers = [];
+    for (const note of ['no answer', 'voicemail', 'switched off']) answers.push((await post(`${url}/callback`, { reached: false, note })).json());
+    expect(answers.map((s) => [s.status, s.callback.attempts])).toEqual([['open', 1], ['open', 2], ['closed', 3]]);
+    expect(answers[2]).toMatchObject({ outcome: 'unreachable', closure: { outcome: 'unreachable' } });
+    const listed = await eventually(async () => {
+      const res = (await get('/v1/cases?type=complaint&outcome=unreachable&status=closed')).json();
+      return res.items.some((i: { businessId: string }) => i.businessId === req.complaintId) ? res : undefined;
+    }, 'listed as unreachable');
+    expect(listed.totals.closed).toBeGreaterThanOrEqual(1);
+    const satisfied = (await get('/v1/cases?type=complaint&outcome=satisfied')).json();
+    expect(satisfied.items.map((i: { businessId: string }) => i.businessId)).not.toContain(req.complaintId);
+    expect((await get('/v1/cases?outcome=gone')).statusCode).toBe(400);
+  });
+});
+
+describe('C4 reopening limit over HTTP', () => {
+  it('C4: past the reopening limit (2) the case goes to the department head; the unresolved closure needs a reason and is recorded as the authenticated principal', async () => {
+    const req = await reported();
+    const url = `/v1/complaints/${req.complaintId}`;
+    const early = await post(`${url}/unresolved-closure`, { reason: 'nothing more to do' });
+    expect(early.statusCode).toBe(409);
+    expect(early.json().message).toMatch(/not past its reopening limit/);
+    await post(`${url}/verification`, verification());
+    for (const round of [1, 2, 3]) {
+      expect((await post(`${url}/resolution`, resolution({ compensation: undefined, resolution: `try ${round}` }))).statusCode).toBe(200);
+      await eventually(async () => {
+        const s = (await get(url)).json();
+        return s.stage === 'awaiting_callback' && s.round === round && s.deadlines.some((d: { key: string }) => d.key === `callback-${round}`);
+      }, `round ${round} awaiting callback`);
+      const cb = await post(`${url}/callback`, callback({ satisfied: false, note: `unhappy ${round}` }));
+      expect(cb.statusCode).toBe(200);
+      if (round < 3) {
+        expect(cb.json()).toMatchObject({ stage: 'awaiting_resolution', reopenCount: round });
+        await eventually(async () => (await get(url)).json().run === round + 1, `run ${round + 1}`);
+      } else {
+        expect(cb.json()).toMatchObject({ stage: 'awaiting_lead', reopenCount: 2, assignedTo: 'quality_control_head' });
+      }
+    }
+    const noReason = await post(`${url}/unresolved-closure`, { closedBy: 'someone-else' });
+    expect(noReason.statusCode).toBe(400);
+    expect(noReason.json().details).toEqual([expect.objectContaining({ field: 'body.reason' })]);
+    const closed = await post(`${url}/unresolved-closure`, { closedBy: 'someone-else', reason: 'wants a product we do not sell' });
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json()).toMatchObject({ status: 'closed', outcome: 'unresolved', closure: { closedBy: 'support-lead', reason: 'wants a product we do not sell' } });
+    expect((await post(`${url}/unresolved-closure`, { reason: 'again' })).statusCode).toBe(409);
   });
 });
 
@@ -210,6 +269,26 @@ describe('C5 causes', () => {
       ],
       byCategory: [{ category: 'logistics', count: 3 }, { category: 'quality', count: 1 }],
       byRootCause: [{ rootCause: 'carrier_delay', count: 2 }, { rootCause: 'carrier_damage', count: 1 }, { rootCause: 'product_defect', count: 1 }],
+      byOutcome: [{ outcome: 'satisfied', count: 4 }],
+    });
+  });
+
+  it('C5: a reopened complaint counts the cause of every round, not only the last, and each round by how it ended', async () => {
+    const complaintId = newComplaintId('SEED');
+    const round = (n: number, rootCause: string, outcome: 'reopened' | 'unresolved', closedAt: string) =>
+      recordComplaintCause(kit.pool, {
+        complaintId, caseId: `complaint:${complaintId}`, category: 'quality', department: 'quality_control', rootCause, valid: true,
+        summary: 's', improvementNote: 'n', reopenCount: n, compensations: [], receivedAt: '2019-05-01T00:00:00Z', closedAt, round: n, outcome,
+      });
+    await round(1, 'product_defect', 'reopened', '2019-05-03T00:00:00Z');
+    await round(1, 'product_defect', 'reopened', '2019-05-03T00:00:00Z'); // a retried write is kept once
+    await round(2, 'warehouse_error', 'unresolved', '2019-05-06T00:00:00Z');
+    const res = await get('/v1/complaints/causes?from=2019-05-01T00:00:00Z&to=2019-06-01T00:00:00Z');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      total: 2,
+      byRootCause: [{ rootCause: 'product_defect', count: 1 }, { rootCause: 'warehouse_error', count: 1 }],
+      byOutcome: [{ outcome: 'reopened', count: 1 }, { outcome: 'unresolved', count: 1 }],
     });
   });
 

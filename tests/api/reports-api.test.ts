@@ -66,6 +66,16 @@ it('C3, C4: the department filter keeps only that department’s cases', async (
   expect(body.shipDelay).toEqual({ rule: 'O7', total: 0, late: 0, rate: null, target: 0.05, onTarget: null });
 });
 
+it('C4: the time a callback clock stood still (customer unreachable between attempts) is counted per rule beside the outcomes', async () => {
+  const own = isolatedPeriod();
+  const opened = own.from + HOUR;
+  await seedCase(kit.pool, { type: 'complaint', openedAt: opened, deadlines: [{ key: 'callback-1', rule: 'C4', dueIn: 1440 + 240, status: 'met', metIn: 1500, pausedFor: 240 }] });
+  await seedCase(kit.pool, { type: 'complaint', openedAt: opened, deadlines: [{ key: 'callback-1', rule: 'C4', dueIn: 1440 + 90, status: 'breached', pausedFor: 90 }, { key: 'first_response', rule: 'C3', dueIn: 1440, status: 'met', metIn: 60 }] });
+  const body = (await get(`/v1/reports/deadlines?from=${new Date(own.from).toISOString()}&to=${new Date(own.to).toISOString()}`)).json();
+  expect(body.rules.find((r: { rule: string }) => r.rule === 'C4')).toMatchObject({ total: 2, met: 1, breached: 1, pausedMs: 330 * 60_000 });
+  expect(body.rules.find((r: { rule: string }) => r.rule === 'C3')).toMatchObject({ total: 1, pausedMs: 0 });
+});
+
 it('a period without cases reports no rules', async () => {
   const body = (await get('/v1/reports/deadlines?from=2000-01-01T00:00:00Z&to=2000-01-01T00:00:01Z', 'auditor')).json();
   expect(body.rules).toEqual([]);

@@ -12,7 +12,7 @@ export interface SeededDeadline {
   status: 'pending' | 'met' | 'met_late' | 'breached' | 'cancelled';
   /** minutes after the case opened */
   metIn?: number;
-  /** minutes the clock stood still (waiting on the customer); dueIn already includes them */
+  /** minutes the clock stood still (R1/R3 waiting on the buyer, C4 between callback attempts); dueIn already includes them */
   pausedFor?: number;
 }
 

@@ -19,6 +19,13 @@ describe('policy configuration: every SOP number is a default a deployment can c
     expect(o).toMatchObject({ abnormalAuditMs: 600_000, remoteSurchargePayer: 'buyer' });
   });
 
+  it('C4: the callback attempts (3), the pause between them (4 h) and the reopening limit (2) are defaults POLICY_OVERRIDES changes', () => {
+    expect(loadConfig({}).policy.complaint).toMatchObject({ callbackAttempts: 3, callbackRetryGapMs: 14_400_000, maxReopenings: 2 });
+    const c = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ complaint: { callbackAttempts: 5, maxReopenings: 1 } }) }).policy.complaint;
+    expect(c).toMatchObject({ callbackAttempts: 5, maxReopenings: 1, callbackRetryGapMs: 14_400_000 });
+    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ complaint: { maxReopenings: 'two' } }) })).toThrow(/same type/);
+  });
+
   it.each([
     ['an unknown section', { shop: { x: 1 } }, /unknown policy section "shop"/],
     ['an unknown setting', { order: { manualAuditMinutes: 20 } }, /unknown policy setting "order.manualAuditMinutes"/],

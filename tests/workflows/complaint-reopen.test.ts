@@ -8,6 +8,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DEFAULT_POLICY, type ComplaintPolicy } from '../../domain/policy';
+import { closeUnresolvedUpdate } from '../../workflows/complaint/messages';
+import type { ResolutionInput } from '../../workflows/complaint/types';
 import { callBack, complaintRequest, deadline, notifiedRoles, received, resolve, startComplaint, staffRoles, timelineOf, verify, waitFor } from '../helpers/complaints';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import { payloads } from '../helpers/orders';
@@ -42,8 +44,8 @@ async function reopen(h: WorkflowHandle, run: number) {
   return waitFor(h, (x) => x.run === run && !!deadline(x, `resolution-${run}`));
 }
 
-async function resolveAgain(h: WorkflowHandle, round: number) {
-  await resolve(h, { compensation: undefined, resolution: `second look, round ${round}` });
+async function resolveAgain(h: WorkflowHandle, round: number, improvement?: ResolutionInput['improvement']) {
+  await resolve(h, { compensation: undefined, resolution: `second look, round ${round}`, ...(improvement ? { improvement } : {}) });
   return waitFor(h, (x) => x.stage === 'awaiting_callback' && x.round === round && !!deadline(x, `callback-${round}`));
 }
 
@@ -101,8 +103,10 @@ it('C4: a case reopened twice escalates to the department head; every cycle runs
   await callBack(h, { note: 'finally happy' });
   const final = await h.result();
   expect(final).toMatchObject({ status: 'closed', reopenCount: 2, run: 3 });
-  const { rows: [cause] } = await kit.pool.query('SELECT reopen_count FROM complaint_causes WHERE complaint_id = $1', [id]);
-  expect(cause.reopen_count).toBe(2);
+  // C5: every round keeps its own row, the reopened ones too
+  const { rows: causes } = await kit.pool.query('SELECT round, outcome, reopen_count FROM complaint_causes WHERE complaint_id = $1 ORDER BY round', [id]);
+  expect(causes).toEqual([{ round: 1, outcome: 'reopened', reopen_count: 1 }, { round: 2, outcome: 'reopened', reopen_count: 2 }, { round: 3, outcome: 'satisfied', reopen_count: 2 }]);
+  expect(final.rounds?.map((r) => [r.round, r.outcome])).toEqual([[1, 'reopened'], [2, 'reopened'], [3, 'satisfied']]);
   expect((await timelineOf(kit, id)).filter((t) => t.action === 'escalated')).toEqual([expect.objectContaining({ rule: 'C4' })]);
 
   // Each cycle is a run of its own, closed before the next began: its history holds its own round only,
@@ -135,4 +139,28 @@ it('C3 after a reopening: the fresh resolution deadline escalates to the departm
   await eventually(async () => payloads(await kit.sim.ledger({ action: 'staff.notified', ref: id }))
     .some((n) => n.role === 'quality_control_head' && /resolution deadline \(round 2\)/.test(String(n.subject))), 'round 2 escalation to the department head');
   await caseRowWhen(kit.pool, `complaint:${id}`, 'breached', (row) => row.breached === true, 'the case row counts the breach');
+});
+
+it('C4/C5: under the reopening limit (policy: 1) the case reopens; at the limit it goes to the department head instead, who closes it as unresolved with the reason, and every round keeps its cause', async () => {
+  const policy: ComplaintPolicy = { ...DEFAULT_POLICY.complaint, maxReopenings: 1 };
+  const { h, id } = await resolvedComplaint(policy);
+  await reopen(h, 2); // under the limit
+  await resolveAgain(h, 2, { rootCause: 'warehouse_error', note: 'the replacement was packed from the same batch' });
+  const atLimit = await callBack(h, { satisfied: false, note: 'still unhappy after the second try' });
+  expect(atLimit).toMatchObject({ stage: 'awaiting_lead', status: 'open', round: 2, reopenCount: 1, assignedTo: 'quality_control_head' });
+  expect(atLimit.pendingActions).toEqual([expect.objectContaining({ action: 'unresolved_closure', role: 'support', description: expect.stringMatching(/quality_control_head/) })]);
+  const escalated = await waitFor(h, (x) => x.escalations.length > 0);
+  expect(escalated.escalations).toEqual([expect.objectContaining({ rule: 'C4', to: 'quality_control_head', reason: expect.stringMatching(/after 1 reopenings \(the limit\)/) })]);
+  expect(escalated.run).toBe(2); // not reopened: no new run
+  expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
+
+  await h.executeUpdate(closeUnresolvedUpdate, { args: [{ closedBy: 'lead-zhang', reason: 'customer wants a product we do not sell; goodwill offered twice' }] });
+  const final = await h.result();
+  expect(final).toMatchObject({ status: 'closed', outcome: 'unresolved', reopenCount: 1, closure: { outcome: 'unresolved', closedBy: 'lead-zhang', reason: expect.stringMatching(/do not sell/), rootCause: 'warehouse_error' } });
+  expect(final.rounds?.map((r) => [r.round, r.rootCause, r.outcome])).toEqual([[1, 'product_defect', 'reopened'], [2, 'warehouse_error', 'unresolved']]);
+  const { rows } = await kit.pool.query('SELECT round, root_cause, outcome FROM complaint_causes WHERE complaint_id = $1 ORDER BY round', [id]);
+  expect(rows).toEqual([{ round: 1, root_cause: 'product_defect', outcome: 'reopened' }, { round: 2, root_cause: 'warehouse_error', outcome: 'unresolved' }]);
+  const timeline = await timelineOf(kit, id);
+  expect(timeline.find((t) => t.action === 'complaint_reopened')?.detail).toMatchObject({ rootCause: 'product_defect' });
+  expect(timeline[timeline.length - 1]).toMatchObject({ action: 'complaint_closed', actor: 'lead-zhang', detail: expect.objectContaining({ outcome: 'unresolved' }) });
 });

@@ -5,6 +5,7 @@ import { awaitingCallback, callBack, callback, complaintRequest, deadline, recei
 import { payloads } from '../helpers/orders';
 import type { WorkflowHandle } from '@temporalio/client';
 import { importedOrder } from '../helpers/refunds';
+import { DEFAULT_POLICY, type ComplaintPolicy } from '../../domain/policy';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -18,9 +19,9 @@ const templates = async (ref: string) => payloads(await kit.sim.ledger({ action:
 const causeRow = async (complaintId: string) => (await kit.pool.query('SELECT * FROM complaint_causes WHERE complaint_id = $1', [complaintId])).rows[0];
 
 /** A received and verified complaint. */
-async function verified(overrides = {}, valid = true): Promise<{ h: WorkflowHandle; id: string }> {
+async function verified(overrides = {}, valid = true, policy?: ComplaintPolicy): Promise<{ h: WorkflowHandle; id: string }> {
   const req = complaintRequest(overrides);
-  const h = await startComplaint(kit, req);
+  const h = await startComplaint(kit, req, { policy });
   await received(kit, h);
   await verify(h, valid ? {} : { valid: false, finding: 'the tin in the photo is from another shop' });
   return { h, id: req.complaintId };
@@ -122,8 +123,9 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
     expect(final.status).toBe('closed');
   });
 
-  it('C4: an unreachable customer gets further attempts until the deadline, then escalation, and the case waits until reached', async () => {
-    const { h, id } = await verified();
+  it('C4: a case started before the attempt limit and the clock pause (absent from its policy snapshot) gets attempts until the deadline, then escalation, and waits until reached', async () => {
+    const { callbackAttempts: _n, callbackRetryGapMs: _gap, ...before } = DEFAULT_POLICY.complaint;
+    const { h, id } = await verified({}, true, before);
     await resolve(h);
     await awaitingCallback(h);
     await kit.env.sleep('2 hours');

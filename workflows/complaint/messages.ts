@@ -1,6 +1,6 @@
 // The complaint workflow's messages. Imported by the workflow and by the API (client side).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CallbackInput, ComplaintState, ResolutionInput, VerificationInput } from './types';
+import type { CallbackInput, ComplaintState, ResolutionInput, UnresolvedClosureInput, VerificationInput } from './types';
 
 export const complaintStateQuery = defineQuery<ComplaintState>('state');
 /** C3: the first response: facts verified (valid or unfounded), possibly re-routed. */
@@ -9,3 +9,5 @@ export const verifyUpdate = defineUpdate<ComplaintState, [VerificationInput]>('v
 export const resolveUpdate = defineUpdate<ComplaintState, [ResolutionInput]>('resolve');
 /** C4: one callback attempt; a satisfied customer closes the case, an unsatisfied one reopens it. */
 export const callbackUpdate = defineUpdate<ComplaintState, [CallbackInput]>('callback');
+/** C4: past the reopening limit, the department head closes the case as unresolved, with the reason. */
+export const closeUnresolvedUpdate = defineUpdate<ComplaintState, [UnresolvedClosureInput]>('closeUnresolved');

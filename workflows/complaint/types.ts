@@ -48,7 +48,28 @@ export interface CallbackInput {
   note: string;
 }
 
-export type ComplaintStage = 'awaiting_verification' | 'awaiting_resolution' | 'resolving' | 'awaiting_callback' | 'closed';
+/** C4: the person past the reopening limit closes the case as unresolved, with the reason. */
+export interface UnresolvedClosureInput {
+  closedBy: string;
+  reason: string;
+}
+
+/** `awaiting_lead`: past the reopening limit (C4), waiting for the department head's unresolved closure. */
+export type ComplaintStage = 'awaiting_verification' | 'awaiting_resolution' | 'resolving' | 'awaiting_callback' | 'awaiting_lead' | 'closed';
+
+/** How a case closed: the customer satisfied, never reached (C4 attempts spent), or closed unresolved past the reopening limit. */
+export type ComplaintOutcome = 'satisfied' | 'unreachable' | 'unresolved';
+
+/** C5: one resolution round's cause, kept for every round (a reopened round too). */
+export interface RoundCause {
+  round: number;
+  rootCause: RootCause;
+  summary: string;
+  improvementNote: string;
+  /** how the round ended */
+  outcome: 'reopened' | ComplaintOutcome;
+  at: string;
+}
 
 export interface CompensationRecord {
   round: number;
@@ -101,7 +122,13 @@ export type ComplaintState = {
   compensations: CompensationRecord[];
   /** the callback of the current round */
   callback: { attempts: number; lastAttemptAt?: string; reached?: boolean; satisfied?: boolean; by?: string; note?: string };
-  closure?: { summary: string; rootCause: RootCause; improvementNote: string; closedAt: string };
+  closure?: { summary: string; rootCause: RootCause; improvementNote: string; closedAt: string; outcome?: ComplaintOutcome; closedBy?: string; reason?: string };
+  /** set when the case closed (absent on cases closed before outcomes were kept: satisfied) */
+  outcome?: ComplaintOutcome;
+  /** C5: every round's root cause, oldest first (absent in cases started before) */
+  rounds?: RoundCause[];
+  /** C4: the person the case went to past the reopening limit */
+  assignedTo?: string;
   deadlines: Deadline[];
   breaches: Breach[];
   escalations: Escalation[];

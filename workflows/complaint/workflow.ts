@@ -1,10 +1,12 @@
-// The complaint process (SOP C1-C5): receive -> verify -> resolve -> call back -> close, or reopen.
+// The complaint process (SOP C1-C5): receive -> verify -> resolve -> call back -> close, or reopen;
+// a customer never reached closes as unreachable, one still unsatisfied past the reopening limit goes to the department head.
 // One run handles one resolution round; a reopening continues as new, so the history of a case
 // that keeps bouncing stays short while its state, deadlines and timeline seq carry over.
 import {
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,11 +20,12 @@ import { nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
 import { escalateAndRecord } from '../common/escalation';
-import { DeadlineBook, enforce } from '../common/deadlines';
+import { DeadlineBook, enforce, pauseDeadline, resumeDeadline } from '../common/deadlines';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
-import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from './messages';
-import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput } from './types';
+import { callbackUpdate, closeUnresolvedUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from './messages';
+import type { Deadline } from '../../domain/case';
+import type { CallbackInput, ComplaintOutcome, ComplaintState, ComplaintWorkflowInput, ResolutionInput, RoundCause } from './types';
 
 
 /** Lists carried into the next run keep their latest entries only: the timeline in PostgreSQL keeps everything. */
@@ -33,6 +36,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   const workflowId = workflowInfo().workflowId;
   const key = (step: string) => idempotencyKey(workflowId, step);
   const s: ComplaintState = input.carry ? { ...input.carry.state, run: input.carry.state.run + 1 } : initialState();
+  s.rounds ??= [];
   const deadlines = new DeadlineBook();
   deadlines.items.push(...s.deadlines);
   s.deadlines = deadlines.items;
@@ -66,14 +70,18 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       escalations: [],
       decisions: [],
       pendingActions: [],
+      rounds: [],
     };
   }
 
+  /** read through a call: handlers change the stage while the process awaits */
+  const stageNow = () => s.stage;
   const view = (): ComplaintState => ({ ...s, pendingActions: pendingActions() });
   function pendingActions(): ComplaintState['pendingActions'] {
     if (s.stage === 'awaiting_verification') return [{ action: 'verification', role: 'support', description: 'verify the facts: valid or unfounded (C3 first response)' }];
     if (s.stage === 'awaiting_resolution') return [{ action: 'resolution', role: 'support', description: `resolve, with summary and improvement note (C3, round ${s.round})` }];
     if (s.stage === 'awaiting_callback') return [{ action: 'callback', role: 'support', description: 'call the customer back and confirm satisfaction (C4)' }];
+    if (s.stage === 'awaiting_lead') return [{ action: 'unresolved_closure', role: 'support', description: `reopening limit reached: ${s.assignedTo} closes the case as unresolved, with the reason (C4)` }];
     return [];
   }
 
@@ -98,6 +106,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         valid: s.verification?.valid ?? null,
         promisedBy: s.promisedBy,
         rootCause: s.closure?.rootCause ?? null,
+        outcome: s.outcome ?? null,
+        ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
         compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
         ...listSummary(s, pendingActions()),
       },
@@ -200,19 +210,25 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     callbackUpdate,
     (cb) => {
       const at = nowIso();
+      // C4: an attempt restarts a clock stopped by the previous unanswered one
+      for (const d of s.deadlines) if (d.pausedAt) resumeDeadline(d, at);
       s.callback = { ...s.callback, attempts: s.callback.attempts + 1, lastAttemptAt: at, reached: cb.reached, by: cb.calledBy, note: redactPhones(cb.note) };
       if (cb.reached) s.callback.satisfied = cb.satisfied;
       callbacks.push({ ...cb, note: redactPhones(cb.note), attempt: s.callback.attempts });
       const outcome = !cb.reached ? 'not_reached' : cb.satisfied ? 'satisfied' : 'unsatisfied';
       s.decisions.push({ kind: 'callback', decision: outcome, by: cb.calledBy, reason: s.callback.note, at });
       if (outcome === 'satisfied') {
-        // C5: the summary and improvement note of the resolution are what the closed case keeps.
-        const r = s.resolution!;
-        s.stage = 'closed';
-        s.status = 'closed';
-        s.closure = { summary: r.summary, rootCause: r.improvement.rootCause, improvementNote: r.improvement.note, closedAt: at };
+        closeCase('satisfied', at);
+      } else if (outcome === 'not_reached' && policy.callbackAttempts && s.callback.attempts >= policy.callbackAttempts) {
+        closeCase('unreachable', at, SYSTEM, `customer not reached in ${s.callback.attempts} callback attempts`);
+      } else if (outcome === 'unsatisfied' && policy.maxReopenings !== undefined && s.reopenCount >= policy.maxReopenings) {
+        // C4: past the limit the case does not reopen; the department head decides how it ends.
+        endRound('unresolved', at);
+        s.stage = 'awaiting_lead';
+        s.assignedTo = departmentHead(s.department);
       } else if (outcome === 'unsatisfied') {
         // C4: the case reopens to resolution at once, with a fresh deadline from now.
+        endRound('reopened', at);
         s.reopenCount += 1;
         s.round += 1;
         s.reopenedAt = at;
@@ -235,6 +251,44 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       },
     },
   );
+
+  setHandler(
+    closeUnresolvedUpdate,
+    (u) => {
+      const at = nowIso();
+      const reason = redactPhones(u.reason);
+      s.decisions.push({ kind: 'unresolved_closure', decision: 'unresolved', by: u.closedBy, reason, at });
+      closeCase('unresolved', at, u.closedBy, reason);
+      return view();
+    },
+    {
+      validator: (u) => {
+        if (s.stage !== 'awaiting_lead') throw new Error(`complaint ${c.complaintId} is not past its reopening limit (stage: ${s.stage})`);
+        if (!u.closedBy?.trim()) throw new Error('closedBy is required');
+        if (!u.reason?.trim()) throw new Error('reason is required');
+      },
+    },
+  );
+
+  /** C5: the round's summary and improvement note are kept, whichever way it ended. */
+  function endRound(outcome: RoundCause['outcome'], at: string): void {
+    const r = s.resolution!;
+    const last = s.rounds!.at(-1);
+    if (last?.round === s.round) last.outcome = outcome; // the unresolved closure of a round already ended unsatisfied
+    else s.rounds!.push({ round: s.round, rootCause: r.improvement.rootCause, summary: r.summary, improvementNote: r.improvement.note, outcome, at });
+  }
+
+  function closeCase(outcome: ComplaintOutcome, at: string, closedBy?: string, reason?: string): void {
+    const r = s.resolution!;
+    endRound(outcome, at);
+    s.stage = 'closed';
+    s.status = 'closed';
+    s.outcome = outcome;
+    s.closure = {
+      summary: r.summary, rootCause: r.improvement.rootCause, improvementNote: r.improvement.note, closedAt: at,
+      ...(outcome !== 'satisfied' ? { outcome, ...(closedBy ? { closedBy } : {}), ...(reason ? { reason } : {}) } : {}),
+    };
+  }
 
   // --- the process ----------------------------------------------------------------------------
   const round = s.round;
@@ -288,24 +342,47 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   s.callback = { attempts: 0 };
   await record(SYSTEM, 'customer_told_resolution', { round }, 'C3');
 
-  // C4: call back within 24 h; unreachable customers get further attempts, and escalation at the deadline.
+  // C4: call back within 24 h; the clock stops between unanswered attempts, the last allowed one closes the case, a missed deadline escalates.
   const cd = deadlines.open(`callback-${round}`, 'C4', 'call the customer back', addMs(resolvedAt!, policy.callbackMs));
   const callbackWatch = enforce(cd, {
-    done: () => s.round > round || s.stage === 'closed',
+    done: () => s.round > round || s.stage === 'closed' || s.stage === 'awaiting_lead',
     onBreach: () => escalate('C4', `callback-escalation-r${round}`, `customer not called back within the callback deadline (round ${round})`, cd.key),
   });
   for (;;) {
     await condition(() => callbacks.length > 0);
     const cb = callbacks.shift()!;
     if (!cb.reached) {
-      await record(cb.calledBy, 'callback_not_reached', { attempt: cb.attempt, note: cb.note }, 'C4');
+      const paused = pauseBetweenAttempts(cd);
+      await record(cb.calledBy, 'callback_not_reached', { attempt: cb.attempt, note: cb.note, ...(paused ? { clockPaused: true } : {}) }, 'C4');
+      if (stageNow() === 'closed' && !callbacks.length) break; // C4: the attempts are spent: unreachable
+      if (paused) await waitForNextAttempt(cd);
       continue;
     }
     await record(cb.calledBy, cb.satisfied ? 'callback_satisfied' : 'callback_unsatisfied', { attempt: cb.attempt, note: cb.note }, 'C4');
     break;
   }
   await callbackWatch;
+  if (stageNow() === 'awaiting_lead') {
+    await escalate('C4', `reopen-limit-r${round}`, `still unsatisfied after ${s.reopenCount} reopenings (the limit): to be closed as unresolved`);
+    await condition(() => s.stage === 'closed');
+  }
   return s.status === 'closed' ? close() : reopen();
+
+  /** C4: between unanswered attempts the shop is not at fault: the callback clock stops (a pending one, while the case waits). */
+  function pauseBetweenAttempts(d: Deadline): boolean {
+    if (!policy.callbackRetryGapMs || d.status !== 'pending' || s.stage !== 'awaiting_callback' || callbacks.length) return false;
+    if (!patched('complaint-callback-pause')) return false;
+    pauseDeadline(d, nowIso());
+    return true;
+  }
+
+  /** The next attempt restarts the clock (in the handler); without one it restarts when the gap since the pause ends. */
+  async function waitForNextAttempt(d: Deadline): Promise<void> {
+    if (!d.pausedAt) return; // the next attempt came in while the last one was being recorded
+    const gapEnd = Date.parse(d.pausedAt) + policy.callbackRetryGapMs!;
+    const attempted = await condition(() => callbacks.length > 0 || !d.pausedAt, Math.max(1, gapEnd - Date.now()));
+    if (!attempted) resumeDeadline(d, new Date(gapEnd).toISOString());
+  }
 
   async function compensate(attempt: number): Promise<boolean> {
     const comp = pendingCompensation;
@@ -347,27 +424,41 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   async function close(): Promise<ComplaintState> {
     const k = s.closure!;
+    if (s.outcome === 'unreachable') {
+      await escalate('C4', `unreachable-escalation-r${round}`, `${k.reason}: closed as unreachable`);
+    }
+    await recordCause(k.closedAt);
+    await record(k.closedBy ?? SYSTEM, 'complaint_closed', {
+      rootCause: k.rootCause, reopenCount: s.reopenCount, summary: k.summary, ...(k.outcome ? { outcome: k.outcome, reason: k.reason ?? null } : {}),
+    }, 'C5');
+    await recorder.flush();
+    return view();
+  }
+
+  /** C5: the read model keeps one row per round (the round's cause and how it ended). */
+  async function recordCause(endedAt: string): Promise<void> {
+    const k = s.rounds!.find((x) => x.round === round);
     await act.recordComplaintCause({
       complaintId: c.complaintId,
       caseId: workflowId,
       category: s.category,
       department: s.department,
-      rootCause: k.rootCause,
+      rootCause: k?.rootCause ?? s.closure!.rootCause,
       valid: s.verification?.valid ?? true,
-      summary: k.summary,
-      improvementNote: k.improvementNote,
+      summary: k?.summary ?? s.closure!.summary,
+      improvementNote: k?.improvementNote ?? s.closure!.improvementNote,
       reopenCount: s.reopenCount,
-      compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
+      compensations: s.compensations.filter((x) => x.status === 'done' && x.round === round).map((x) => x.type),
       receivedAt: s.receivedAt,
-      closedAt: k.closedAt,
+      closedAt: endedAt,
+      round,
+      outcome: k?.outcome ?? 'satisfied',
     });
-    await record(SYSTEM, 'complaint_closed', { rootCause: k.rootCause, reopenCount: s.reopenCount, summary: k.summary }, 'C5');
-    await recorder.flush();
-    return view();
   }
 
   async function reopen(): Promise<ComplaintState> {
-    await record(SYSTEM, 'complaint_reopened', { reopenCount: s.reopenCount, round: s.round, resolveBy: s.promisedBy }, 'C4');
+    if (patched('complaint-cause-per-round')) await recordCause(s.reopenedAt!);
+    await record(SYSTEM, 'complaint_reopened', { reopenCount: s.reopenCount, round: s.round, resolveBy: s.promisedBy, rootCause: s.rounds!.at(-1)?.rootCause ?? null }, 'C4');
     await tellCustomer(`reopen-notice-${s.reopenCount}`, 'complaint_reopened',
       `We are sorry the resolution of complaint ${c.complaintId} did not satisfy you. We have reopened it and will resolve it by ${localTime(s.promisedBy, policy.timeZone)} (${policy.timeZone}).`,
       { promisedBy: s.promisedBy, reopenCount: s.reopenCount });
@@ -391,6 +482,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       escalations: last(s.escalations),
       decisions: last(s.decisions),
       compensations: last(s.compensations),
+      rounds: last(s.rounds!),
       pendingActions: [],
     };
   }
