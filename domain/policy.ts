@@ -1,6 +1,7 @@
 // The SOP numbers (shared/SOP.md) as data. A deployment overrides them in configuration;
 // each workflow receives a snapshot at start so later changes only affect new cases.
 import { CN_CALENDAR, type BusinessCalendar } from './calendar';
+import type { PromotionWindow } from './promotion-calendar';
 import { DAY, HOUR, MINUTE } from './time';
 
 export interface OrderPolicy {
@@ -12,8 +13,13 @@ export interface OrderPolicy {
   abnormalAmountFen: number;
   /** O4: a person audits within this long; breach escalates to the shift lead. */
   manualAuditMs: number;
-  /** O5: a short order becomes presale, shipping within this many days. */
+  /** O5: a short order becomes presale, shipping within this many calendar days (shop time zone). */
   presaleWindowDays: number;
+  /** O5: the buyer may answer wait / exchange / refund this long after being told; silence means wait.
+   * (Absent in cases started before the rule, as are the other optional settings: defaults apply.) */
+  presaleAnswerMs?: number;
+  /** O5/O7: the shop's time zone, in which presale days and promotion dates are counted. */
+  timeZone?: string;
   /** O6: audited -> waybill printed. */
   waybillMs: number;
   /** O6: printed -> handed to the carrier. */
@@ -21,6 +27,8 @@ export interface OrderPolicy {
   /** O7: ship deadline from payment, regular and during a declared big promotion. */
   shipRegularMs: number;
   shipPromotionMs: number;
+  /** O7: the declared big promotions; an order paid on one of their dates gets that ship window. */
+  promotions?: PromotionWindow[];
   /** O7: compensation coupon for a missed ship deadline (fen). */
   lateShipCouponFen: number;
   /** O8: surcharge for remote regions (fen). */
@@ -32,6 +40,8 @@ export interface OrderPolicy {
   trackingNoticeMs: number;
   /** O10: carrier silence that opens a logistics exception. */
   carrierSilenceMs: number;
+  /** O10: a person decides reship or refund within this long of the exception; breach escalates to the shift lead. */
+  exceptionDecisionMs?: number;
 }
 
 export interface RefundPolicy {
@@ -138,16 +148,28 @@ export const DEFAULT_POLICY: Policy = {
     abnormalAmountFen: 5000_00,
     manualAuditMs: 30 * MINUTE,
     presaleWindowDays: 3,
+    presaleAnswerMs: 24 * HOUR,
+    timeZone: 'Asia/Shanghai',
     waybillMs: 1 * HOUR,
     handoverMs: 2 * HOUR,
     shipRegularMs: 24 * HOUR,
     shipPromotionMs: 48 * HOUR,
+    // Pre-sale and sale days of each festival (the platforms publish them a few weeks ahead; a deployment replaces them).
+    promotions: [
+      { name: '年货节', from: '2026-01-20', to: '2026-02-08', shipWindowMs: 48 * HOUR },
+      { name: '618', from: '2026-05-31', to: '2026-06-18', shipWindowMs: 48 * HOUR },
+      { name: '双十一', from: '2026-10-31', to: '2026-11-11', shipWindowMs: 48 * HOUR },
+      { name: '年货节', from: '2027-01-10', to: '2027-01-29', shipWindowMs: 48 * HOUR },
+      { name: '618', from: '2027-05-31', to: '2027-06-18', shipWindowMs: 48 * HOUR },
+      { name: '双十一', from: '2027-10-31', to: '2027-11-11', shipWindowMs: 48 * HOUR },
+    ],
     lateShipCouponFen: 10_00,
     remoteSurchargeFen: 15_00,
     remoteProvinces: ['xinjiang', 'tibet', 'inner-mongolia', 'qinghai', 'ningxia', 'gansu'],
     nextDayProvinces: ['jiangsu', 'zhejiang', 'shanghai'],
     trackingNoticeMs: 2 * HOUR,
     carrierSilenceMs: 48 * HOUR,
+    exceptionDecisionMs: 24 * HOUR,
   },
   refund: {
     responseMs: 2 * HOUR,
