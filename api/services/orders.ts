@@ -8,8 +8,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import type { OrderPolicy } from '../../domain/policy';
 import type { OrderRequest } from '../../domain/order';
-import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, warehouseEventSignal } from '../../workflows/order/messages';
-import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, WarehouseEvent } from '../../workflows/order/types';
+import { auditUpdate, carrierEventSignal, orderStateQuery, presaleChoiceUpdate, resolveExceptionUpdate, warehouseEventSignal } from '../../workflows/order/messages';
+import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, PresaleChoiceInput, WarehouseEvent } from '../../workflows/order/types';
+import { ApiError } from '../errors';
 import type { orderWorkflow } from '../../workflows/order/workflow';
 import { onCase, queryCase, signalCase, startOnce } from './temporal';
 
@@ -55,6 +56,18 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
 
     resolveException: (orderId: string, resolution: ExceptionResolutionInput): Promise<OrderState> =>
       update(orderId, resolveExceptionUpdate, resolution),
+
+    /** O5: an exchange must keep the paid total (422 otherwise); the workflow refuses what it is not waiting for (409). */
+    async presaleChoice(orderId: string, choice: PresaleChoiceInput): Promise<OrderState> {
+      if (choice.items) {
+        const paid = (await this.state(orderId)).amount;
+        const total = orderTotalFen(choice.items);
+        if (total !== paid.total) {
+          throw new ApiError(422, 'exchange_total_differs', `an exchange must keep the paid total of ${paid.total} fen`, [{ field: 'body.items', reason: `total ${total} fen, paid ${paid.total} fen` }]);
+        }
+      }
+      return update(orderId, presaleChoiceUpdate, choice);
+    },
 
     warehouseEvent: (orderId: string, ev: WarehouseEvent) =>
       signalCase(handleFor(orderId), label(orderId), () => handleFor(orderId).signal(warehouseEventSignal, ev)),

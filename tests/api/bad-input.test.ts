@@ -78,6 +78,7 @@ const corpus: Bad[] = [
   { name: 'an order id with NUL in the path', method: 'GET', url: `/v1/orders/${id()}%00`, role: 'support', field: 'params.orderId' },
   { name: 'an audit reviewer with a control character', method: 'POST', url: `/v1/orders/${id()}/audit`, role: 'support', body: { decision: 'approve', reviewer: 'lead\u0007wang' }, field: 'body.reviewer' },
   { name: 'an unknown resolution action', method: 'POST', url: `/v1/orders/${id()}/logistics-exception/resolution`, role: 'support', body: { action: 'burn', agent: 'a' }, field: 'body.action' },
+  { name: 'a presale answer with a replacement line of negative quantity', method: 'POST', url: `/v1/orders/${id()}/presale-choice`, role: 'service', body: { choice: 'exchange', items: [{ sku: 'A', name: 'a', quantity: -1, unitPrice: 100 }] }, field: 'body.items.0.quantity' },
   { name: 'a warehouse event in year 9999', method: 'POST', url: `/v1/orders/${id()}/warehouse-events`, role: 'service', body: { eventId: 'e1', type: 'picked', at: '9999-01-01T00:00:00Z' }, field: 'body.at' },
   { name: 'a carrier event with NUL in the description', method: 'POST', url: `/v1/orders/${id()}/carrier-events`, role: 'service', body: { eventId: 'e1', type: 'in_transit', at: new Date().toISOString(), trackingNumber: 'SF1', description: NUL }, field: 'body.description' },
   { name: 'an imported payment of 2^53 fen', method: 'PUT', url: `/v1/orders/${id()}/imported-payment`, role: 'service', body: { amount: 2 ** 53, currency: 'CNY' }, field: 'body.amount' },
