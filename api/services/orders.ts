@@ -30,6 +30,7 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
     return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
   };
   const label = (orderId: string) => `order ${orderId}`;
+  const state = (orderId: string): Promise<OrderState> => queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery));
 
   return {
     async start(request: OrderRequest): Promise<StartedOrder> {
@@ -49,7 +50,7 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
       return { orderId: request.orderId, ...started };
     },
 
-    state: (orderId: string): Promise<OrderState> => queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery)),
+    state,
 
     audit: (orderId: string, decision: AuditDecisionInput): Promise<OrderState> =>
       update(orderId, auditUpdate, decision),
@@ -60,7 +61,7 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
     /** O5: an exchange must keep the paid total (422 otherwise); the workflow refuses what it is not waiting for (409). */
     async presaleChoice(orderId: string, choice: PresaleChoiceInput): Promise<OrderState> {
       if (choice.items) {
-        const paid = (await this.state(orderId)).amount;
+        const paid = (await state(orderId)).amount;
         const total = orderTotalFen(choice.items);
         if (total !== paid.total) {
           throw new ApiError(422, 'exchange_total_differs', `an exchange must keep the paid total of ${paid.total} fen`, [{ field: 'body.items', reason: `total ${total} fen, paid ${paid.total} fen` }]);
