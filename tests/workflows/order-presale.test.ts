@@ -3,7 +3,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { presaleShipBy } from '../../domain/presale';
 import { HOUR } from '../../domain/time';
-import { auditUpdate, presaleChoiceUpdate } from '../../workflows/order/messages';
+import { auditUpdate, presaleChoiceUpdate, stopForRefundUpdate } from '../../workflows/order/messages';
 import type { PresaleChoiceInput } from '../../workflows/order/types';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { deadline, newOrder, payloads, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
@@ -106,4 +106,28 @@ it('O5: without an answer in 24 h the order waits as told; a late answer and a s
   const other = await shortOrder();
   await answer(other.h, { choice: 'wait' });
   expect(await answer(other.h, { choice: 'refund' }).catch((e) => e)).toBeInstanceOf(WorkflowUpdateFailedError);
+});
+
+it('O5: an exchange for goods that are short too keeps the order waiting, now for the replacement', async () => {
+  await kit.sim.setStock({ 'ALT-2': 0 });
+  const { req, h } = await shortOrder();
+  await answer(h, { choice: 'exchange', items: [{ sku: 'ALT-2', name: 'other tea', quantity: 4, unitPrice: 25_00 }] });
+  await kit.env.sleep('2 hours');
+  const s = await waitForStage(h, (x) => x.decisions.length === 1 && x.stage === 'awaiting_stock');
+  expect(s.shipment.shipmentId).toBeUndefined();
+  expect(await kit.sim.ledger({ action: 'stock.backordered', ref: req.orderId })).toHaveLength(2); // the original, then the replacement
+  await warehouse(h, 'stock_arrived');
+  const ready = await waitForStage(h, (x) => !!x.shipment.shipmentId);
+  expect(payloads(await kit.sim.ledger({ action: 'wms.shipment_requested', ref: req.orderId }))).toEqual([
+    expect.objectContaining({ items: [{ sku: 'ALT-2', quantity: 4 }] }),
+  ]);
+  expect(ready.clearedToShipAt).toBe(ready.presale!.stockArrivedAt);
+});
+
+it('O5: a refund case that stops an order waiting for stock releases the backorder and ships nothing', async () => {
+  const { req, h } = await shortOrder();
+  await h.executeUpdate(stopForRefundUpdate, { args: [{ refundId: 'RF-O5' }] });
+  expect((await h.result()).stage).toBe('refunded');
+  expect(await kit.sim.ledger({ action: 'stock.released', ref: req.orderId })).toHaveLength(1);
+  expect(await kit.sim.ledger({ action: 'wms.shipment_requested', ref: req.orderId })).toEqual([]);
 });
