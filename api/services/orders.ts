@@ -61,9 +61,11 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
     /** O5: an exchange must keep the paid total (422 otherwise); the workflow refuses what it is not waiting for (409). */
     async presaleChoice(orderId: string, choice: PresaleChoiceInput): Promise<OrderState> {
       if (choice.items) {
-        const paid = (await state(orderId)).amount;
+        const now = await state(orderId);
+        const paid = now.amount;
         const total = orderTotalFen(choice.items);
-        if (total !== paid.total) {
+        // an order not waiting for an answer gets its 409 from the workflow, whatever the lines
+        if (now.stage === 'awaiting_stock' && total !== paid.total) {
           throw new ApiError(422, 'exchange_total_differs', `an exchange must keep the paid total of ${paid.total} fen`, [{ field: 'body.items', reason: `total ${total} fen, paid ${paid.total} fen` }]);
         }
       }

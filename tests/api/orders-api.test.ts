@@ -134,6 +134,8 @@ describe('reading and acting on an order', () => {
     const notWaiting = await post(`/v1/orders/${auto.orderId}/presale-choice`, { choice: 'wait' }, 'crm');
     expect(notWaiting.statusCode).toBe(409);
     expect(notWaiting.json().message).toMatch(/not waiting for a presale answer/);
+    const notWaitingExchange = await post(`/v1/orders/${auto.orderId}/presale-choice`, { choice: 'exchange', items: [{ sku: 'X', name: 'x', quantity: 1, unitPrice: 1 }] }, 'crm');
+    expect(notWaitingExchange.statusCode).toBe(409);
 
     await kit.sim.setStock({ 'RARE-API': 1 });
     const short = await newOrder(kit, { items: [{ sku: 'RARE-API', name: 'rare tea', quantity: 2, unitPrice: 50_00 }] });
