@@ -33,7 +33,7 @@ import { workflowRoutes } from './routes/workflows';
 import { codecRoutes } from './routes/codec';
 import { workflowAuditService, type BundleSource } from './services/workflows';
 import { installConsole } from '../console';
-import { installMetrics } from './metrics';
+import { installRequestMetrics, metricsRoutes } from './metrics';
 
 export interface AppDeps {
   client: Client;
@@ -84,6 +84,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  const storedKeys = parseApiKeys(deps.apiKeys);
+  const byKey = keyAuthenticator(storedKeys);
+  const keys = deps.jwt ? firstOf(byKey, jwtAuthenticator(deps.jwt)) : byKey;
+  // first of the onResponse hooks: a request is counted before its access-log row is written
+  const metrics = installRequestMetrics(app);
   installAccessLog(app, deps.pool, traffic);
   await installTraffic(app, traffic);
   installWebhookSignatures(app, traffic);
@@ -104,13 +109,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const storedKeys = parseApiKeys(deps.apiKeys);
-  const byKey = keyAuthenticator(storedKeys);
-  const keys = deps.jwt ? firstOf(byKey, jwtAuthenticator(deps.jwt)) : byKey;
   // before the routes: its session hook must run ahead of their role guards
   await installConsole(app, { pool: deps.pool, keys, keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
-  installMetrics(app, { pool: deps.pool, auth: keys });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
+  metricsRoutes(app, { register: metrics, pool: deps.pool, auth: keys });
   const orders = orderService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().order, nameMask: nameMaskOf(deps.policy()) }));
   orderRoutes(app, { orders, keys });
   orderAuditRoutes(app, { auditView: orderAuditViewService(orders, deps.pool), keys });

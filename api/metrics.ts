@@ -2,6 +2,7 @@
 // process metrics, and the business gauges an operator watches (open cases, breaches, attention).
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { requireRole, type Authenticator } from './auth';
 import { caseGauges } from '../activities/store/case-metrics';
@@ -9,7 +10,8 @@ import { within } from '../runtime/within';
 
 const SCRAPE_TIMEOUT_MS = 2_000;
 
-export function installMetrics(app: FastifyInstance, deps: { pool: Pool; auth: Authenticator }): Registry {
+/** Request counters per route (an onResponse hook, installed before the others) in a register of their own. */
+export function installRequestMetrics(app: FastifyInstance): Registry {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'shop_api_' });
 
@@ -29,6 +31,12 @@ export function installMetrics(app: FastifyInstance, deps: { pool: Pool; auth: A
     latency.observe({ method: req.method, route, status_class: `${Math.floor(status / 100)}xx` }, reply.elapsedTime / 1000);
   });
 
+  return register;
+}
+
+/** GET /metrics: the register's series plus the business gauges, read from the case list at each scrape. */
+export function metricsRoutes(app: FastifyInstance, deps: { register: Registry; pool: Pool; auth: Authenticator }): void {
+  const { register } = deps;
   const scrapeErrors = new Counter({ name: 'shop_metrics_read_model_errors_total', help: 'scrapes whose read-model query failed (the gauges then keep their last values)', registers: [register] });
   const gauges = {
     open: new Gauge({ name: 'shop_open_cases', help: 'open cases per type and stage', labelNames: ['type', 'stage'], registers: [register] }),
@@ -37,7 +45,7 @@ export function installMetrics(app: FastifyInstance, deps: { pool: Pool; auth: A
     overdue: new Gauge({ name: 'shop_oldest_overdue_seconds', help: 'how long the most overdue open deadline is past due (0 when none is)', registers: [register] }),
   };
 
-  app.get('/metrics', { onRequest: requireRole(deps.auth, 'monitoring'), schema: { hide: true } }, async (_req, reply) => {
+  app.get('/metrics', { onRequest: requireRole(deps.auth, 'monitoring'), schema: { hide: true, querystring: z.object({}).strict() } }, async (_req, reply) => {
     try {
       const g = await within(SCRAPE_TIMEOUT_MS, caseGauges(deps.pool, SCRAPE_TIMEOUT_MS), 'the read model');
       gauges.open.reset();
@@ -52,5 +60,4 @@ export function installMetrics(app: FastifyInstance, deps: { pool: Pool; auth: A
     }
     return reply.type(register.contentType).send(await register.metrics());
   });
-  return register;
 }

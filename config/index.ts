@@ -1,6 +1,7 @@
 // All runtime configuration comes from the environment, validated once at start (config/env.ts).
 import { z } from 'zod';
 import { calendarProblems } from '../domain/calendar';
+import { promotionProblems } from '../domain/promotion-calendar';
 import { DEFAULT_POLICY, mergePolicy, type Policy } from '../domain/policy';
 import { systemUrlsFromEnv, type SystemUrls } from '../activities/clients/systems';
 import type { JwtOptions } from '../api/jwt';
@@ -136,5 +137,7 @@ function withMarketingEnv(policy: Policy, env: { CAMPAIGN_APPROVERS?: string; PR
   };
   const problems = calendarProblems(out.calendar);
   if (problems.length) throw new Error(`POLICY_OVERRIDES calendar is not valid: ${problems.join('; ')}`);
+  const promotions = promotionProblems(out.order.promotions ?? []);
+  if (promotions.length) throw new Error(`POLICY_OVERRIDES order.promotions is not valid: ${promotions.join('; ')}`);
   return out;
 }

@@ -2,6 +2,7 @@
 // each workflow receives a snapshot at start so later changes only affect new cases.
 import { CN_CALENDAR, type BusinessCalendar } from './calendar';
 import { SOP_NAME_MASK, type NameMask } from './mask';
+import type { PromotionWindow } from './promotion-calendar';
 import { DAY, HOUR, MINUTE } from './time';
 
 export interface OrderPolicy {
@@ -19,8 +20,13 @@ export interface OrderPolicy {
   /** O4: an approval carries the checklist (name, phone, address, stock, notes) with every item checked
    * (absent in cases started before the rule: not asked for). */
   auditChecklistRequired?: boolean;
-  /** O5: a short order becomes presale, shipping within this many days. */
+  /** O5: a short order becomes presale, shipping within this many calendar days (shop time zone). */
   presaleWindowDays: number;
+  /** O5: the buyer may answer wait / exchange / refund this long after being told; silence means wait.
+   * (Absent in cases started before the rule, as are the other optional settings: defaults apply.) */
+  presaleAnswerMs?: number;
+  /** O5/O7: the shop's time zone, in which presale days and promotion dates are counted. */
+  timeZone?: string;
   /** O6: audited -> waybill printed. */
   waybillMs: number;
   /** O6: printed -> handed to the carrier. */
@@ -28,6 +34,8 @@ export interface OrderPolicy {
   /** O7: ship deadline from payment, regular and during a declared big promotion. */
   shipRegularMs: number;
   shipPromotionMs: number;
+  /** O7: the declared big promotions; an order paid on one of their dates gets that ship window. */
+  promotions?: PromotionWindow[];
   /** O7: compensation coupon for a missed ship deadline (fen). */
   lateShipCouponFen: number;
   /** O8: surcharge for remote regions (fen). */
@@ -43,6 +51,8 @@ export interface OrderPolicy {
   trackingNoticeMs: number;
   /** O10: carrier silence that opens a logistics exception. */
   carrierSilenceMs: number;
+  /** O10: a person decides reship or refund within this long of the exception; breach escalates to the shift lead. */
+  exceptionDecisionMs?: number;
 }
 
 export interface RefundPolicy {
@@ -174,10 +184,21 @@ export const DEFAULT_POLICY: Policy = {
     abnormalAuditMs: 15 * MINUTE,
     auditChecklistRequired: true,
     presaleWindowDays: 3,
+    presaleAnswerMs: 24 * HOUR,
+    timeZone: 'Asia/Shanghai',
     waybillMs: 1 * HOUR,
     handoverMs: 2 * HOUR,
     shipRegularMs: 24 * HOUR,
     shipPromotionMs: 48 * HOUR,
+    // Pre-sale and sale days of each festival (the platforms publish them a few weeks ahead; a deployment replaces them).
+    promotions: [
+      { name: '年货节', from: '2026-01-20', to: '2026-02-08', shipWindowMs: 48 * HOUR },
+      { name: '618', from: '2026-05-31', to: '2026-06-18', shipWindowMs: 48 * HOUR },
+      { name: '双十一', from: '2026-10-31', to: '2026-11-11', shipWindowMs: 48 * HOUR },
+      { name: '年货节', from: '2027-01-10', to: '2027-01-29', shipWindowMs: 48 * HOUR },
+      { name: '618', from: '2027-05-31', to: '2027-06-18', shipWindowMs: 48 * HOUR },
+      { name: '双十一', from: '2027-10-31', to: '2027-11-11', shipWindowMs: 48 * HOUR },
+    ],
     lateShipCouponFen: 10_00,
     remoteSurchargeFen: 15_00,
     remoteSurchargePayer: 'shop',
@@ -185,6 +206,7 @@ export const DEFAULT_POLICY: Policy = {
     nextDayProvinces: ['jiangsu', 'zhejiang', 'shanghai'],
     trackingNoticeMs: 2 * HOUR,
     carrierSilenceMs: 48 * HOUR,
+    exceptionDecisionMs: 24 * HOUR,
   },
   refund: {
     responseMs: 2 * HOUR,

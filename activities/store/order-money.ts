@@ -3,7 +3,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from './transaction';
 
-export type PayoutSource = 'refund' | 'order_rejected' | 'logistics' | 'complaint';
+export type PayoutSource = 'refund' | 'order_rejected' | 'logistics' | 'complaint' | 'presale';
 
 export interface OrderFunds {
   orderId: string;

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireRole, type Authenticator, type Role } from '../auth';
 import { caseActionSchema, caseState, errorBody, errorResponses } from '../schemas/common';
-import { auditBody, carrierEventBody, exceptionResolutionBody, orderBody, orderParams, startedOrder, warehouseEventBody } from '../schemas/orders';
+import { auditBody, carrierEventBody, exceptionResolutionBody, orderBody, orderParams, presaleChoiceBody, startedOrder, warehouseEventBody } from '../schemas/orders';
 import type { OrderService } from '../services/orders';
 
 const accepted = z.object({ accepted: z.literal(true) });
@@ -54,6 +54,15 @@ export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; 
       schema: act('Reship or refund after loss or damage (O10)', exceptionResolutionBody),
     },
     async (req) => orders.resolveException(req.params.orderId, { ...req.body, agent: actorOf(req.principal!) }),
+  );
+
+  r.post(
+    '/v1/orders/:orderId/presale-choice',
+    {
+      onRequest: requireRole(keys, 'orders', 'crm'),
+      schema: act("The buyer's answer to a presale notice: wait, exchange or refund (O5)", presaleChoiceBody),
+    },
+    async (req) => orders.presaleChoice(req.params.orderId, { ...req.body, by: actorOf(req.principal!) }),
   );
 
   // Webhooks answer 202 once the event is durably with the workflow; duplicates are ignored by eventId.

@@ -2,7 +2,18 @@ import { z } from 'zod';
 import { AUDIT_CHECKS, checklistProblem, type AuditCheck } from '../../domain/audit-checklist';
 import { CARRIER_EVENT_TYPES, WAREHOUSE_EVENT_TYPES } from '../../workflows/order/types';
 import { lineTotalProblems } from '../../domain/primitives';
+import { PRESALE_CHOICES } from '../../domain/presale';
 import { businessId, currency, customer, fen, isoTime, noteText, pastTime, plannedTime, text, ignoredActor } from './common';
+
+const orderLine = z
+  .object({
+    sku: text(64),
+    name: text(200),
+    quantity: z.number().int().positive().max(10_000),
+    unitPrice: fen,
+    bulky: z.boolean().optional().describe('bulky goods such as gift sets ship by postal service (O8)'),
+  })
+  .strict();
 
 export const orderBody = z
   .object({
@@ -11,24 +22,11 @@ export const orderBody = z
     address: z
       .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: noteText(200).optional() })
       .strict(),
-    items: z
-      .array(
-        z
-          .object({
-            sku: text(64),
-            name: text(200),
-            quantity: z.number().int().positive().max(10_000),
-            unitPrice: fen,
-            bulky: z.boolean().optional().describe('bulky goods such as gift sets ship by postal service (O8)'),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(200),
+    items: z.array(orderLine).min(1).max(200),
     currency,
     paidAt: pastTime.describe('when the buyer paid: not in the future (5 min of clock skew allowed)'),
     presale: z.object({ promisedShipBy: plannedTime.describe('after paidAt, within 730 days from now') }).strict().optional(),
-    promotion: text(100).optional().describe('name of a declared big promotion: the ship deadline becomes 48 h (O7)'),
+    promotion: text(100).optional().describe('accepted and ignored (only recorded): the 48 h promotion window (O7) follows the policy calendar by paidAt'),
     note: noteText(500).optional(),
   })
   .strict()
@@ -83,10 +81,23 @@ export const exceptionResolutionBody = z
   .object({ action: z.enum(['reship', 'refund']), agent: ignoredActor, note: noteText(500).optional() })
   .strict();
 
+export const presaleChoiceBody = z
+  .object({
+    choice: z.enum(PRESALE_CHOICES).describe('wait for the goods, exchange them for other lines at the same total, or a full refund (O5)'),
+    items: z.array(orderLine).min(1).max(200).optional().describe('exchange only: the replacement lines'),
+    by: ignoredActor,
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.choice === 'exchange' && !c.items) ctx.addIssue({ code: 'custom', path: ['items'], message: 'an exchange needs the replacement items' });
+    if (c.choice !== 'exchange' && c.items) ctx.addIssue({ code: 'custom', path: ['items'], message: 'items are only for an exchange' });
+    for (const p of c.items ? lineTotalProblems(c.items) : []) ctx.addIssue({ code: 'custom', path: ['items', ...p.path], message: p.message });
+  });
+
 export const warehouseEventBody = z
   .object({
     eventId: text(128),
-    type: z.enum(WAREHOUSE_EVENT_TYPES).describe('waybill_printed -> picked -> packed -> handed_over'),
+    type: z.enum(WAREHOUSE_EVENT_TYPES).describe('waybill_printed -> picked -> packed -> handed_over; stock_arrived: the goods of a presale order are in (O5)'),
     at: isoTime.describe('when it happened at the sender'),
     trackingNumber: text(64).optional(),
     carrier: text(64).optional(),

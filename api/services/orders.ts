@@ -9,8 +9,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import type { OrderPolicy } from '../../domain/policy';
 import type { OrderRequest } from '../../domain/order';
-import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, warehouseEventSignal } from '../../workflows/order/messages';
-import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, WarehouseEvent } from '../../workflows/order/types';
+import { auditUpdate, carrierEventSignal, orderStateQuery, presaleChoiceUpdate, resolveExceptionUpdate, warehouseEventSignal } from '../../workflows/order/messages';
+import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, PresaleChoiceInput, WarehouseEvent } from '../../workflows/order/types';
+import { ApiError } from '../errors';
 import type { orderWorkflow } from '../../workflows/order/workflow';
 import { onCase, queryCase, signalCase, startOnce } from './temporal';
 
@@ -30,6 +31,7 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
     return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
   };
   const label = (orderId: string) => `order ${orderId}`;
+  const state = (orderId: string): Promise<OrderState> => queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery));
 
   return {
     async start(request: OrderRequest): Promise<StartedOrder> {
@@ -49,13 +51,27 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
       return { orderId: request.orderId, ...started };
     },
 
-    state: (orderId: string): Promise<OrderState> => queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery)),
+    state,
 
     audit: (orderId: string, decision: AuditDecisionInput): Promise<OrderState> =>
       update(orderId, auditUpdate, decision),
 
     resolveException: (orderId: string, resolution: ExceptionResolutionInput): Promise<OrderState> =>
       update(orderId, resolveExceptionUpdate, resolution),
+
+    /** O5: an exchange must keep the paid total (422 otherwise); the workflow refuses what it is not waiting for (409). */
+    async presaleChoice(orderId: string, choice: PresaleChoiceInput): Promise<OrderState> {
+      if (choice.items) {
+        const now = await state(orderId);
+        const paid = now.amount;
+        const total = orderTotalFen(choice.items);
+        // an order not waiting for an answer gets its 409 from the workflow, whatever the lines
+        if (now.stage === 'awaiting_stock' && total !== paid.total) {
+          throw new ApiError(422, 'exchange_total_differs', `an exchange must keep the paid total of ${paid.total} fen`, [{ field: 'body.items', reason: `total ${total} fen, paid ${paid.total} fen` }]);
+        }
+      }
+      return update(orderId, presaleChoiceUpdate, choice);
+    },
 
     warehouseEvent: (orderId: string, ev: WarehouseEvent) =>
       signalCase(handleFor(orderId), label(orderId), () => handleFor(orderId).signal(warehouseEventSignal, ev)),

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { mutation, readOnly } from '../handler';
 import { itemsSchema, nonEmpty, type Items } from '../schemas';
 import type { SimulatorState } from '../state';
+import { reportRestockLater } from '../restock';
 
 const checkSchema = z.object({ orderId: nonEmpty, items: itemsSchema });
 const deductSchema = z.object({ orderId: nonEmpty, items: itemsSchema, allowBackorder: z.boolean().optional() });
@@ -43,6 +44,7 @@ export function registerInventoryRoutes(app: FastifyInstance, state: SimulatorSt
         return { ...l, deducted, backordered: l.requested - deducted };
       });
       const status = short ? 'backordered' : 'deducted';
+      if (short && state.config.autoProgress) reportRestockLater(state, input.orderId);
       return { body: { status, lines: result }, record: { action: `stock.${status}` } };
     },
   });

@@ -80,6 +80,7 @@ const corpus: Bad[] = [
   { name: 'an O4 checklist item that is not a boolean', method: 'POST', url: `/v1/orders/${id()}/audit`, role: 'support', body: { decision: 'reject', reason: 'x', checklist: { name: { checked: 'yes' }, phone: { checked: true }, address: { checked: true }, stock: { checked: true }, notes: { checked: true } } }, field: 'body.checklist.name.checked' },
   { name: 'an audit reviewer with a control character', method: 'POST', url: `/v1/orders/${id()}/audit`, role: 'support', body: { decision: 'approve', reviewer: 'lead\u0007wang' }, field: 'body.reviewer' },
   { name: 'an unknown resolution action', method: 'POST', url: `/v1/orders/${id()}/logistics-exception/resolution`, role: 'support', body: { action: 'burn', agent: 'a' }, field: 'body.action' },
+  { name: 'a presale answer with a replacement line of negative quantity', method: 'POST', url: `/v1/orders/${id()}/presale-choice`, role: 'service', body: { choice: 'exchange', items: [{ sku: 'A', name: 'a', quantity: -1, unitPrice: 100 }] }, field: 'body.items.0.quantity' },
   { name: 'a warehouse event in year 9999', method: 'POST', url: `/v1/orders/${id()}/warehouse-events`, role: 'service', body: { eventId: 'e1', type: 'picked', at: '9999-01-01T00:00:00Z' }, field: 'body.at' },
   { name: 'a carrier event with NUL in the description', method: 'POST', url: `/v1/orders/${id()}/carrier-events`, role: 'service', body: { eventId: 'e1', type: 'in_transit', at: new Date().toISOString(), trackingNumber: 'SF1', description: NUL }, field: 'body.description' },
   { name: 'an imported payment of 2^53 fen', method: 'PUT', url: `/v1/orders/${id()}/imported-payment`, role: 'service', body: { amount: 2 ** 53, currency: 'CNY' }, field: 'body.amount' },
@@ -96,6 +97,7 @@ const corpus: Bad[] = [
   { name: 'a customer reply with NUL', method: 'POST', url: `/v1/refunds/${id()}/customer-reply`, role: 'service', body: { message: NUL }, field: 'body.message' },
   { name: 'an inspection with an unknown field', method: 'POST', url: `/v1/refunds/${id()}/return-received`, role: 'service', body: { inspection: 'ok', notes: '', grade: 'A' }, field: 'body.grade' },
   { name: 'a refund decision that is a number', method: 'POST', url: `/v1/refunds/${id()}/decision`, role: 'support', body: { decision: 1, agent: 'a' }, field: 'body.decision' },
+  { name: 'a metrics scrape with an unknown query field', method: 'GET', url: '/metrics?format=json', role: 'service', field: 'querystring.format' },
   { name: 'an archive status with an unknown query field', method: 'GET', url: '/v1/audit/archive?deep=true', role: 'auditor', field: 'querystring.deep' },
   { name: 'a finance approval without a decision', method: 'POST', url: `/v1/refunds/${id()}/finance-approval`, role: 'finance', body: { note: 'ok' }, field: 'body.decision' },
   // complaints

@@ -17,7 +17,7 @@ afterAll(async () => {
   await kit?.close();
 });
 
-const post = (url: string, payload: unknown, role: 'service' | 'support' | 'auditor' = 'service') =>
+const post = (url: string, payload: unknown, role: 'service' | 'support' | 'auditor' | 'crm' = 'service') =>
   app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 const exists = (orderId: string) =>
   kit.env.client.workflow.getHandle(workflowIdFor('order', orderId)).describe().then(() => true, () => false);
@@ -125,6 +125,38 @@ describe('reading and acting on an order', () => {
     const ok = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }, 'support');
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ stage: 'reserving_stock', decisions: [expect.objectContaining({ decision: 'approve', by: 'support-lead' })] }); // the key's principal, not the body's reviewer
+  });
+
+  it("O5: the buyer's presale answer: 409 while the order is not waiting for one, 400 for a bad body, 422 for an exchange at another total, 200 recorded under the relaying principal", async () => {
+    const auto = await newOrder(kit);
+    await post('/v1/orders', auto);
+    await waitForStage(kit.env.client.workflow.getHandle(`order:${auto.orderId}`), 'awaiting_waybill');
+    const notWaiting = await post(`/v1/orders/${auto.orderId}/presale-choice`, { choice: 'wait' }, 'crm');
+    expect(notWaiting.statusCode).toBe(409);
+    expect(notWaiting.json().message).toMatch(/not waiting for a presale answer/);
+    const notWaitingExchange = await post(`/v1/orders/${auto.orderId}/presale-choice`, { choice: 'exchange', items: [{ sku: 'X', name: 'x', quantity: 1, unitPrice: 1 }] }, 'crm');
+    expect(notWaitingExchange.statusCode).toBe(409);
+
+    await kit.sim.setStock({ 'RARE-API': 1 });
+    const short = await newOrder(kit, { items: [{ sku: 'RARE-API', name: 'rare tea', quantity: 2, unitPrice: 50_00 }] });
+    await post('/v1/orders', short);
+    await waitForStage(kit.env.client.workflow.getHandle(`order:${short.orderId}`), 'awaiting_stock');
+    const url = `/v1/orders/${short.orderId}/presale-choice`;
+    const bad = await post(url, { choice: 'teleport' }, 'crm');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].field).toBe('body.choice');
+    const noItems = await post(url, { choice: 'exchange' }, 'crm');
+    expect(noItems.statusCode).toBe(400);
+    expect(noItems.json().details).toEqual([expect.objectContaining({ field: 'body.items' })]);
+    const cheaper = await post(url, { choice: 'exchange', items: [{ sku: 'ALT-API', name: 'other', quantity: 1, unitPrice: 1_00 }] }, 'crm');
+    expect(cheaper.statusCode).toBe(422);
+    expect(cheaper.json().details).toEqual([expect.objectContaining({ field: 'body.items' })]);
+    expect((await post(url, { choice: 'wait' }, 'support')).statusCode).toBe(403);
+    const ok = await post(url, { choice: 'wait', by: 'someone-else' }, 'crm');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().decisions).toEqual([expect.objectContaining({ kind: 'presale_choice', decision: 'wait', by: 'crm-system' })]); // the key's principal, not the body's
+    const again = await post(url, { choice: 'refund' }, 'crm');
+    expect(again.statusCode).toBe(409);
   });
 
   it('an action on a closed order answers 409 case_closed, not 404', async () => {

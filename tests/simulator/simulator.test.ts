@@ -325,6 +325,15 @@ describe('simulator over HTTP with webhooks', () => {
     expect((l.entries[0].payload as { address: string }).address).toBe('浙江省 杭州市 西湖区 ****');
   });
 
+  test('O5: a backordered deduction is followed by one stock_arrived warehouse event for that order', async () => {
+    const res = await httpPost('/inventory/deductions', { orderId: 'B7', items: [{ sku: 'RARE-SIM', quantity: 500 }], allowBackorder: true }, 'order:B7/backorder');
+    expect(((await res.json()) as { status: string }).status).toBe('backordered');
+    await waitFor(() => received.some((r) => r.path === '/v1/orders/B7/warehouse-events'));
+    expect(received.filter((r) => r.path === '/v1/orders/B7/warehouse-events').map((r) => r.body)).toEqual([
+      { eventId: 'restock:B7', type: 'stock_arrived', at: expect.any(String) },
+    ]);
+  });
+
   test('manual advance with autoProgress off; a 4xx from our API is not retried', async () => {
     await fetch(`${simUrl}/sim/config`, { method: 'POST', headers: { 'content-type': 'application/json', ...simAdmin() }, body: JSON.stringify({ autoProgress: false }) });
     const res = await httpPost('/wms/shipments', { orderId: 'REJECT', items: [{ sku: 'TEA', quantity: 1 }], carrier: 'postal', address }, 'order:REJECT/ship');

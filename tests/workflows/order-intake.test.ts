@@ -123,7 +123,7 @@ describe('O5 stock deduction', () => {
     const req = await newOrder(kit, { items: [{ sku: 'RARE-1', name: 'rare tea', quantity: 2, unitPrice: 50_00 }] });
     await kit.sim.setStock({ 'RARE-1': 1 });
     const h = await startOrder(kit, req);
-    const s = await waitForStage(h, 'awaiting_waybill');
+    const s = await waitForStage(h, 'awaiting_stock'); // O5: it waits for the goods (tests/workflows/order-presale.test.ts)
     expect(s.presale?.reason).toBe('stock_short');
     const promised = Date.parse(s.presale!.promisedShipBy);
     expect(Date.parse(deadline(s, 'ship')!.dueAt)).toBe(promised);

@@ -2,6 +2,10 @@
 // with compensation (O7), tracking upload and "shipped" message (O9).
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { deadline, deadlineOpen, deadlineSettled, newOrder, notifiedRoles, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+import { addDays, localDate } from '../../domain/calendar';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { HOUR } from '../../domain/time';
+import { stopForRefundUpdate } from '../../workflows/order/messages';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -10,6 +14,12 @@ beforeAll(async () => {
 afterAll(() => kit?.close());
 
 const staffRoles = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'staff.notified', ref: orderId })).map((p) => p.role);
+const noPromotions = { ...DEFAULT_POLICY.order, promotions: [] };
+/** A calendar whose 双十一 spans the order's paid date (Shanghai), so the test does not depend on today's date. */
+const promotionToday = (paidAt: string) => {
+  const day = localDate(paidAt, 'Asia/Shanghai');
+  return { ...DEFAULT_POLICY.order, promotions: [{ name: '双十一', from: addDays(day, -1), to: addDays(day, 1), shipWindowMs: 48 * HOUR }] };
+};
 const smsTemplates = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'sms.sent', ref: orderId })).map((p) => p.template);
 
 describe('O6 warehouse deadlines', () => {
@@ -39,6 +49,18 @@ describe('O6 warehouse deadlines', () => {
     await warehouse(h, 'waybill_printed'); // arriving late, it changes nothing
     expect((await stateOf(h)).stage).toBe('in_transit');
     expect(await staffRoles(req.orderId)).toEqual([]);
+  });
+
+  it('O6: the waybill hour runs from the audit pass; a slow warehouse call does not move it', async () => {
+    await kit.sim.configure({ routes: { 'wms.shipment': { latencyMs: 1_500 } } }); // under the clients' 2 s timeout
+    try {
+      const req = await newOrder(kit);
+      const h = await startOrder(kit, req);
+      const s = await waitForStage(h, (x) => !!x.shipment.shipmentId && !!deadline(x, 'waybill-1'));
+      expect(Date.parse(deadline(s, 'waybill-1')!.dueAt)).toBe(Date.parse(s.clearedToShipAt!) + HOUR);
+    } finally {
+      await kit.sim.configure({ routes: { 'wms.shipment': null } });
+    }
   });
 
   it('O6: no waybill within 1 h escalates to the warehouse lead', async () => {
@@ -71,7 +93,7 @@ describe('O6 warehouse deadlines', () => {
 describe('O7 ship deadline', () => {
   it('O7: not shipped within 24 h of payment: the buyer is told and gets exactly one coupon', async () => {
     const req = await newOrder(kit);
-    const h = await startOrder(kit, req);
+    const h = await startOrder(kit, req, noPromotions);
     await waitForStage(h, 'awaiting_waybill');
     await kit.env.sleep('23 hours');
     expect(deadline(await stateOf(h), 'ship')?.status).toBe('pending');
@@ -83,6 +105,7 @@ describe('O7 ship deadline', () => {
     expect(payloads(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId }))).toEqual([
       expect.objectContaining({ amount: 10_00, currency: 'CNY', customerId: 'C-1' }),
     ]);
+    await kit.sim.ledgerAtLeast({ action: 'sms.sent', ref: req.orderId }); // the message follows the coupon
     expect(await smsTemplates(req.orderId)).toEqual(['ship_delayed']);
     // shipping late still completes the obligation, and no second coupon follows
     await warehouse(h, 'waybill_printed');
@@ -92,15 +115,81 @@ describe('O7 ship deadline', () => {
     expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toHaveLength(1);
   });
 
-  it('O7: during a declared big promotion the ship deadline is 48 h', async () => {
-    const req = await newOrder(kit, { promotion: 'Double 11' });
-    const h = await startOrder(kit, req);
+  it('O7: shipped within 24 h of payment meets the ship deadline; no message, no coupon', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req, noPromotions);
+    await waitForStage(h, 'awaiting_waybill');
+    await kit.env.sleep('23 hours');
+    await warehouse(h, 'waybill_printed');
+    await warehouse(h, 'handed_over');
+    const s = await waitForStage(h, 'in_transit');
+    expect(deadline(s, 'ship')).toMatchObject({ status: 'met', dueAt: new Date(Date.parse(req.paidAt) + 24 * HOUR).toISOString() });
+    expect(s.compensations).toEqual([]);
+    expect(await smsTemplates(req.orderId)).toEqual(['order_shipped']);
+  });
+
+  it('O7: paid on a date of the policy promotion calendar, the ship deadline is 48 h: shipped at 47 h it is met', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req, promotionToday(req.paidAt));
+    await waitForStage(h, 'awaiting_waybill');
+    expect((await stateOf(h)).promotion).toBe('双十一');
+    await kit.env.sleep('47 hours');
+    expect(deadline(await stateOf(h), 'ship')?.status).toBe('pending');
+    await warehouse(h, 'waybill_printed');
+    await warehouse(h, 'handed_over');
+    const s = await waitForStage(h, 'in_transit');
+    expect(deadline(s, 'ship')).toMatchObject({ status: 'met', dueAt: new Date(Date.parse(req.paidAt) + 48 * HOUR).toISOString() });
+    expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toEqual([]);
+  });
+
+  it('O7: paid during a calendar promotion and not shipped in 48 h: breached, one coupon and its message', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req, promotionToday(req.paidAt));
     await waitForStage(h, 'awaiting_waybill');
     await kit.env.sleep('25 hours');
     expect(deadline(await stateOf(h), 'ship')?.status).toBe('pending');
     await kit.env.sleep('24 hours');
     expect(deadline(await deadlineSettled(h, 'ship'), 'ship')?.status).toBe('breached');
     expect(await kit.sim.ledgerAtLeast({ action: 'coupon.issued', ref: req.orderId })).toHaveLength(1);
+    await kit.sim.ledgerAtLeast({ action: 'sms.sent', ref: req.orderId });
+    expect(await smsTemplates(req.orderId)).toEqual(['ship_delayed']);
+  });
+
+  it("O7: a caller's promotion name outside the calendar is recorded but ignored: the ship deadline stays 24 h", async () => {
+    const req = await newOrder(kit, { promotion: 'Double 11' });
+    const h = await startOrder(kit, req, noPromotions);
+    const s = await deadlineOpen(h, 'ship');
+    expect(deadline(s, 'ship')?.dueAt).toBe(new Date(Date.parse(req.paidAt) + 24 * HOUR).toISOString());
+    expect(s.promotion).toBeUndefined();
+  });
+
+  it('O7: a refund that stops the order while the coupon is still being issued: the coupon and the message about it go out together', async () => {
+    await kit.sim.configure({ routes: { 'payment.coupon': { failRate: 1 } } }); // the compensation is under way, not done
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req, noPromotions);
+    try {
+      await waitForStage(h, 'awaiting_waybill');
+      await kit.env.sleep('25 hours');
+      await deadlineSettled(h, 'ship');
+      await h.executeUpdate(stopForRefundUpdate, { args: [{ refundId: 'RF-O7' }] });
+    } finally {
+      await kit.sim.configure({ routes: { 'payment.coupon': null } });
+    }
+    expect((await h.result()).stage).toBe('refunded');
+    expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toHaveLength(1);
+    expect(await smsTemplates(req.orderId)).toEqual(['ship_delayed']);
+  });
+
+  it('O7: a refund that stops the order before the ship deadline: neither a coupon nor a message about one', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req, noPromotions);
+    await waitForStage(h, 'awaiting_waybill');
+    await kit.env.sleep('23 hours');
+    await h.executeUpdate(stopForRefundUpdate, { args: [{ refundId: 'RF-O7b' }] });
+    expect((await h.result()).stage).toBe('refunded');
+    await kit.env.sleep('2 hours'); // past the 24 h: nothing follows the closed order
+    expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toEqual([]);
+    expect(await smsTemplates(req.orderId)).toEqual([]);
   });
 
   it('O7: a presale order is due by its promised date, not 24 h', async () => {

@@ -4,7 +4,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { resolveExceptionUpdate } from '../../workflows/order/messages';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
-import { carrier, newOrder, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+import { carrier, newOrder, notifiedRoles, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+import type { OrderState } from '../../workflows/order/types';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -127,4 +128,56 @@ it('O10: a parcel that stays silent for two 48 h windows goes to a person, who r
   expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
   const { rows } = await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [h.workflowId]);
   expect(rows).toEqual([{ breached: true }]); // the case list counts the silence as a breach
+});
+
+describe('O10 reship or refund after damage, within the decision deadline', () => {
+  const decisionDeadline = (s: OrderState) => s.deadlines.find((d) => d.key === 'exception-decision-1');
+
+  it('O10: a damaged parcel reshipped within 24 h meets the decision deadline and goes out again', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await shipIt(h);
+    await carrier(h, 'damaged');
+    const open = await waitForStage(h, (s) => s.stage === 'logistics_exception' && !!decisionDeadline(s));
+    expect(open.exceptions).toEqual([expect.objectContaining({ reason: 'damaged', needsDecision: true })]);
+    await kit.env.sleep('23 hours');
+    expect(decisionDeadline(await stateOf(h))?.status).toBe('pending');
+    await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'reship', agent: 'cs-li', note: 'box crushed' }] });
+    const again = await waitForStage(h, (s) => s.stage === 'awaiting_waybill' && s.shipment.round === 2);
+    expect(decisionDeadline(again)?.status).toBe('met');
+    expect(again.breaches).toEqual([]);
+    expect(await kit.sim.ledger({ action: 'wms.shipment_requested', ref: req.orderId })).toHaveLength(2);
+    expect(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId })).toEqual([]);
+  });
+
+  it('O10: a damaged parcel refunded pays the buyer back once through the order money authority', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await shipIt(h);
+    await carrier(h, 'damaged');
+    await waitForStage(h, (s) => s.stage === 'logistics_exception' && !!decisionDeadline(s));
+    await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li' }] });
+    const final = await h.result();
+    expect(final).toMatchObject({ stage: 'refunded', status: 'closed' });
+    expect(decisionDeadline(final)?.status).toBe('met');
+    expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
+    const { rows } = await kit.pool.query("SELECT source, amount_fen::int AS amount, status FROM payouts WHERE order_id = $1", [req.orderId]);
+    expect(rows).toEqual([{ source: 'logistics', amount: 100_00, status: 'paid' }]);
+  });
+
+  it('O10: no reship or refund decision within 24 h escalates to the shift lead; the late decision still goes through', async () => {
+    const req = await newOrder(kit);
+    const h = await startOrder(kit, req);
+    await shipIt(h);
+    await carrier(h, 'damaged');
+    await waitForStage(h, (s) => s.stage === 'logistics_exception' && !!decisionDeadline(s));
+    await kit.env.sleep('25 hours');
+    const late = await waitForStage(h, (s) => decisionDeadline(s)?.status === 'breached');
+    expect(late.breaches.map((b) => `${b.rule}:${b.deadlineKey}`)).toEqual(['O10:exception-decision-1']);
+    expect(await notifiedRoles(kit, req.orderId, 1)).toEqual(['shift_lead']);
+    await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li' }] });
+    const final = await h.result();
+    expect(decisionDeadline(final)?.status).toBe('met_late');
+    expect(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId })).toHaveLength(1);
+  });
 });

@@ -4,7 +4,8 @@ import type { AuditAssessment } from '../../domain/audit';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { CarrierChoice, RemoteSurcharge } from '../../domain/carrier';
 import type { AuditChecklist } from '../../domain/audit-checklist';
-import type { OrderRequest } from '../../domain/order';
+import type { OrderItem, OrderRequest } from '../../domain/order';
+import type { PresaleChoice } from '../../domain/presale';
 import type { OrderPolicy } from '../../domain/policy';
 
 export interface OrderWorkflowInput {
@@ -13,7 +14,8 @@ export interface OrderWorkflowInput {
   policy: OrderPolicy;
 }
 
-export const WAREHOUSE_EVENT_TYPES = ['waybill_printed', 'picked', 'packed', 'handed_over'] as const;
+/** stock_arrived: goods for a presale order are in (O5); the O6 clocks start then. */
+export const WAREHOUSE_EVENT_TYPES = ['waybill_printed', 'picked', 'packed', 'handed_over', 'stock_arrived'] as const;
 export const CARRIER_EVENT_TYPES = ['in_transit', 'out_for_delivery', 'delivered', 'signed_abnormal', 'lost', 'damaged'] as const;
 export type WarehouseEventType = (typeof WAREHOUSE_EVENT_TYPES)[number];
 export type CarrierEventType = (typeof CARRIER_EVENT_TYPES)[number];
@@ -49,6 +51,15 @@ export interface ExceptionResolutionInput {
   note?: string;
 }
 
+/** O5: the buyer's answer to a presale notice, relayed by the order service or CRM. */
+export interface PresaleChoiceInput {
+  choice: PresaleChoice;
+  /** exchange: the replacement lines, at the same total as paid */
+  items?: OrderItem[];
+  /** the principal that relayed it */
+  by: string;
+}
+
 export interface StopForRefundInput {
   refundId: string;
 }
@@ -57,6 +68,7 @@ export type OrderStage =
   | 'confirming_stock'
   | 'awaiting_audit'
   | 'reserving_stock'
+  | 'awaiting_stock'
   | 'awaiting_waybill'
   | 'awaiting_handover'
   | 'notifying_buyer'
@@ -93,7 +105,18 @@ export type OrderState = {
   note?: string;
   paidAt: string;
   promotion?: string;
-  presale?: { promisedShipBy: string; reason: 'ordered_as_presale' | 'stock_short' };
+  presale?: {
+    promisedShipBy: string;
+    reason: 'ordered_as_presale' | 'stock_short';
+    /** O5: until when the buyer may answer wait / exchange / refund (stock_short only) */
+    answerBy?: string;
+    choice?: { choice: PresaleChoice; by: string; at: string; items?: OrderItem[] };
+    /** no answer in time: the order waits, as the notice said */
+    answerWindowClosed?: boolean;
+    stockArrivedAt?: string;
+  };
+  /** O6: when the order was cleared to ship (audit pass, stock arrival, reship decision); the waybill hour runs from here */
+  clearedToShipAt?: string;
   stock?: { available: boolean; lines: { sku: string; requested: number; available: number }[] };
   audit?: AuditAssessment & { decision?: Decision; checklist?: AuditChecklist };
   carrier?: CarrierChoice;

@@ -6,7 +6,10 @@ import { redactPhones } from '../../domain/complaint';
 import { idempotencyKey } from '../../domain/ids';
 import { maskAddress, maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
-import { orderTotalFen } from '../../domain/order';
+import { orderTotalFen, type OrderItem } from '../../domain/order';
+import { DEFAULT_POLICY } from '../../domain/policy';
+import { presaleShipBy } from '../../domain/presale';
+import { promotionAt } from '../../domain/promotion-calendar';
 import { DAY, addMs } from '../../domain/time';
 import { recordBreach } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
@@ -16,6 +19,8 @@ import { caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { applyAudit, auditRecordDetail, validateAudit } from './audit';
+import { awaitLossDecision } from './after-loss';
+import { awaitStock, handlePresaleChoice } from './presale';
 import { auditUpdate, carrierEventSignal, orderStateQuery, resolveExceptionUpdate, stopForRefundUpdate, warehouseEventSignal } from './messages';
 import type { CarrierEvent, LogisticsException, OrderStage, OrderState, OrderWorkflowInput, WarehouseEvent } from './types';
 
@@ -47,7 +52,6 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     amount: { total, currency: order.currency },
     ...(order.note ? { note: redactPhones(order.note) } : {}),
     paidAt: order.paidAt,
-    ...(order.promotion ? { promotion: order.promotion } : {}),
     ...(order.presale ? { presale: { promisedShipBy: order.presale.promisedShipBy, reason: 'ordered_as_presale' as const } } : {}),
     shipment: { round: 0 },
     deadlines: deadlines.items,
@@ -63,6 +67,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const view = (): OrderState => ({ ...s, pendingActions: pendingActions() });
   function pendingActions(): OrderState['pendingActions'] {
     if (s.stage === 'awaiting_audit') return [{ action: 'audit', role: 'support', description: 'approve or reject the order (O4)' }];
+    if (s.stage === 'awaiting_stock') return [
+      ...(s.presale?.answerBy && !s.presale.choice && !s.presale.answerWindowClosed ? [{ action: 'presale_choice', role: 'orders' as const, description: "the buyer's answer: wait, exchange or refund (O5)" }] : []),
+      { action: 'warehouse_event:stock_arrived', role: 'warehouse', description: 'the goods for this presale order are in (O5)' },
+    ];
     if (exception()) return [{ action: 'resolve_exception', role: 'support', description: 'reship or refund after loss or damage (O10)' }];
     if (s.stage === 'awaiting_waybill') return [{ action: 'warehouse_event:waybill_printed', role: 'warehouse', description: 'warehouse prints the waybill (O6)' }];
     if (s.stage === 'awaiting_handover') return [{ action: 'warehouse_event:handed_over', role: 'warehouse', description: 'warehouse hands the parcel to the carrier (O6)' }];
@@ -114,6 +122,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     { validator: (d) => validateAudit(s, d, policy) },
   );
 
+  handlePresaleChoice(s, view);
+
   setHandler(
     resolveExceptionUpdate,
     (r) => {
@@ -163,6 +173,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       s.shipment.printedAt ??= nowIso();
       if (ev.trackingNumber && !s.shipment.handedOverAt) s.shipment.trackingNumber = ev.trackingNumber;
     }
+    if (ev.type === 'stock_arrived' && s.presale) s.presale.stockArrivedAt ??= nowIso();
     if (ev.type === 'handed_over') {
       s.shipment.handedOverAt ??= nowIso();
       s.shipment.printedAt ??= s.shipment.handedOverAt; // a parcel handed over had its waybill: a late print event strands nothing
@@ -188,13 +199,18 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   // M7: a paid order is a purchase; re-engagement messages skip recent buyers.
   await act.recordCustomerActivity({ customerId: order.customer.id, purchasedAt: order.paidAt });
 
-  // O7: the ship deadline runs alongside everything from payment on; presale moves it.
-  const shipDeadline = deadlines.open(
-    'ship',
-    'O7',
-    'hand the parcel to the carrier',
-    order.presale?.promisedShipBy ?? addMs(order.paidAt, order.promotion ? policy.shipPromotionMs : policy.shipRegularMs),
-  );
+  // O7: the ship deadline runs alongside everything from payment on; presale moves it. A promotion
+  // is one of the policy's calendar by the paid date; the caller's `promotion` is only recorded.
+  const timeZone = policy.timeZone ?? DEFAULT_POLICY.order.timeZone!;
+  const byCalendar = patched('o7-promotion-calendar');
+  const promotion = byCalendar ? promotionAt(order.paidAt, policy.promotions ?? DEFAULT_POLICY.order.promotions!, timeZone) : undefined;
+  if (promotion) s.promotion = promotion.name;
+  else if (!byCalendar && order.promotion) s.promotion = order.promotion;
+  const shipWindowMs = byCalendar ? (promotion?.shipWindowMs ?? policy.shipRegularMs) : order.promotion ? policy.shipPromotionMs : policy.shipRegularMs;
+  const shipDeadline = deadlines.open('ship', 'O7', 'hand the parcel to the carrier', order.presale?.promisedShipBy ?? addMs(order.paidAt, shipWindowMs));
+  // O7: coupon and "a coupon has been added" go together or not at all (a refund may stop the order meanwhile).
+  const couponWithNotice = patched('o7-coupon-with-notice');
+  let lateShipCompensation: Promise<void> | undefined;
   const ended = () => s.stage === 'rejected' || s.stage === 'refunded' || stopped();
   let stockHeld = false;
   const shipWatch = enforce(shipDeadline, {
@@ -202,6 +218,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     cancelled: ended,
     onBreach: () =>
       breach('O7', 'ship', 'buyer notified and compensated with a coupon', async () => {
+        if (couponWithNotice) return (lateShipCompensation = compensateLateShip());
         await tellBuyer('late-ship-notice', 'ship_delayed', 'Sorry, your order is taking longer than promised to ship. A coupon has been added to your account.', {
           coupon: policy.lateShipCouponFen,
         });
@@ -233,6 +250,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     s.audit = { ...assessment };
     if (assessment.outcome === 'auto_pass') {
       s.stage = 'reserving_stock';
+      s.clearedToShipAt = nowIso();
       await record(SYSTEM, 'audit_passed_automatically', {}, 'O2');
     } else {
       s.stage = 'awaiting_audit';
@@ -246,6 +264,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       checkStop();
       const decision = s.decisions[s.decisions.length - 1];
       s.audit.decision = decision;
+      s.clearedToShipAt = decision.at;
       await record(decision.by, `audit_${decision.decision === 'approve' ? 'approved' : 'rejected'}`, auditRecordDetail(s, decision.reason), 'O4');
       if ((s.stage as OrderStage) === 'rejected') {
         await payBack('refund-rejected', 'O4', 'order_rejected');
@@ -260,7 +279,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const deducted = await act.deductStock({ key: key('deduct'), orderId: order.orderId, items: skuLines, allowBackorder: !!order.presale });
     stockHeld = deducted.status !== 'short';
     if (deducted.status === 'short') {
-      const promisedShipBy = addMs(nowIso(), policy.presaleWindowDays * DAY);
+      const promisedShipBy = patched('o5-presale-calendar-days') ? presaleShipBy(nowIso(), policy.presaleWindowDays, timeZone) : addMs(nowIso(), policy.presaleWindowDays * DAY);
       await act.deductStock({ key: key('backorder'), orderId: order.orderId, items: skuLines, allowBackorder: true });
       stockHeld = true;
       s.presale = { promisedShipBy, reason: 'stock_short' };
@@ -272,6 +291,14 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       await record(SYSTEM, 'became_presale', { promisedShipBy, short: deducted.lines.filter((l) => l.available < l.requested) }, 'O5');
     } else {
       await record('inventory', deducted.status === 'backordered' ? 'stock_backordered' : 'stock_deducted', {}, 'O5');
+    }
+    // O5/O6: goods not in stock are waited for; the warehouse clocks start when they arrive.
+    if (deducted.status !== 'deducted' && patched('o5-presale-waits-for-stock')) {
+      const short = deducted.status === 'short';
+      const next = await awaitStock({ s, record, stopped, exchange }, short ? (policy.presaleAnswerMs ?? DEFAULT_POLICY.order.presaleAnswerMs!) : undefined);
+      checkStop();
+      if (next === 'refund') return refundPresale();
+      s.clearedToShipAt = s.presale!.stockArrivedAt;
     }
 
     // O8: carrier by destination; then ship and track, again after a reship (O10).
@@ -292,6 +319,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function stopForRefund(): Promise<OrderState> {
     const refundId = s.stoppedForRefund!.refundId;
     s.stage = 'refunded';
+    await lateShipCompensation; // a coupon being issued is finished and announced, never left half-done
     if (stockHeld) await tryStep('release-for-refund', (a) => a.releaseStock({ key: key('release-for-refund'), orderId: order.orderId, items: skuLines }));
     const shipmentId = s.shipment.shipmentId;
     if (shipmentId) await tryStep(`cancel-shipment-${s.shipment.round}`, (a) => a.cancelShipment({ key: key(`cancel-shipment-${s.shipment.round}`), orderId: order.orderId, shipmentId, reason: `refund ${refundId}` }));
@@ -305,6 +333,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     s.shipment = { round };
     pendingCarrierEvents.length = 0; // events about the previous parcel no longer drive tracking
     s.stage = 'awaiting_waybill';
+    // O6: the waybill hour runs from the clearance to ship; a slow warehouse call does not move it.
+    const waybillKey = `waybill-${round}`;
+    const waybill = (from: string) =>
+      enforce(deadlines.open(waybillKey, 'O6', 'print the waybill', addMs(from, policy.waybillMs)), {
+        done: () => !!s.shipment.printedAt,
+        cancelled: stopped,
+        onBreach: () => breach('O6', waybillKey, 'escalated to the warehouse lead', () =>
+          tellStaff(`waybill-escalation-${round}`, 'warehouse_lead', `Order ${order.orderId}: waybill overdue`, 'The waybill was not printed within the deadline.')),
+      });
+    const waybillWatch = patched('o6-waybill-from-clearance') ? waybill(s.clearedToShipAt ?? nowIso()) : undefined;
     const shipped = await act.requestShipment({
       key: key(`shipment-${round}`), orderId: order.orderId, items: skuLines, carrier: s.carrier!.carrier, printFirst: !!s.audit?.printFirst, address: order.address,
     });
@@ -312,13 +350,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     checkStop();
     await record(SYSTEM, 'shipment_requested', { round, shipmentId: shipped.shipmentId, printFirst: !!s.audit?.printFirst }, 'O6');
 
-    // O6: waybill within 1 h of the audit, hand-over within 2 h of printing.
-    await enforce(deadlines.open(`waybill-${round}`, 'O6', 'print the waybill', addMs(nowIso(), policy.waybillMs)), {
-      done: () => !!s.shipment.printedAt,
-      cancelled: stopped,
-      onBreach: () => breach('O6', `waybill-${round}`, 'escalated to the warehouse lead', () =>
-        tellStaff(`waybill-escalation-${round}`, 'warehouse_lead', `Order ${order.orderId}: waybill overdue`, 'The waybill was not printed within the deadline.')),
-    });
+    // O6: waybill within 1 h of clearance, hand-over within 2 h of printing.
+    await (waybillWatch ?? waybill(nowIso()));
     checkStop();
     s.stage = 'awaiting_handover';
     await enforce(deadlines.open(`handover-${round}`, 'O6', 'pick, pack and hand over to the carrier', addMs(s.shipment.printedAt!, policy.handoverMs)), {
@@ -382,9 +415,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   async function decide(ex: LogisticsException): Promise<'refunded' | 'reship'> {
     s.stage = 'logistics_exception';
     await record(SYSTEM, 'awaiting_exception_decision', { reason: ex.reason }, 'O10');
-    await condition(() => !!ex.resolution);
+    await awaitLossDecision(ex, { deadlines, policy, orderId: order.orderId, exceptionNo: s.exceptions.indexOf(ex) + 1, breach, tellStaff });
     await record(ex.resolution!.agent, `exception_resolved_${ex.resolution!.action}`, { note: ex.resolution!.note ?? null }, 'O10');
-    if (ex.resolution!.action === 'reship') return 'reship';
+    if (ex.resolution!.action === 'reship') {
+      s.clearedToShipAt = ex.resolution!.at;
+      return 'reship';
+    }
     await payBack('refund-logistics', 'O10', 'logistics', ex.reason === 'damaged' ? 'damaged_in_transit' : 'not_received');
     await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
     await tellBuyer('refund-notice', 'order_refunded', 'Your parcel could not be delivered; we have refunded your payment.');
@@ -408,7 +444,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
    * all of it already), through the order's money authority. A decline goes to finance. The reason
    * code (R4) is a refund reason where there is one (O10: not received, damaged), else the source.
    */
-  async function payBack(step: string, rule: 'O4' | 'O10', source: 'order_rejected' | 'logistics', reasonCode: string = source): Promise<void> {
+  async function payBack(step: string, rule: 'O4' | 'O5' | 'O10', source: 'order_rejected' | 'logistics' | 'presale', reasonCode: string = source): Promise<void> {
     try {
       const paid = await act.refundPayment({
         key: key(step), ref: order.orderId, orderId: order.orderId, amount: total, currency: order.currency, source, reasonCode, customerId: order.customer.id, upTo: true,
@@ -420,6 +456,37 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       await record('payment', 'payment_declined', { detail: refusal.message }, rule);
       await tellStaff(`${step}-declined`, 'finance', `Order ${order.orderId}: refund not paid`, `${refusal.message}. Pay the buyer back by hand.`);
     }
+  }
+
+  /** O7: the coupon first; the buyer hears of it only once it is issued, and not after a refund stopped the order. */
+  async function compensateLateShip(): Promise<void> {
+    if (stopped()) return;
+    const coupon = await tryStep('late-ship-coupon', (a) =>
+      a.issueCoupon({ key: key('late-ship-coupon'), ref: order.orderId, customerId: order.customer.id, amount: policy.lateShipCouponFen, currency: order.currency, reason: 'O7 late shipment' }), 'O7');
+    if (!coupon) return;
+    s.compensations.push({ kind: 'coupon', amount: policy.lateShipCouponFen, currency: order.currency, rule: 'O7', at: nowIso() });
+    await tellBuyer('late-ship-notice', 'ship_delayed', 'Sorry, your order is taking longer than promised to ship. A coupon has been added to your account.', { coupon: policy.lateShipCouponFen });
+    await record(SYSTEM, 'compensation_issued', { kind: 'coupon', amount: policy.lateShipCouponFen }, 'O7');
+  }
+
+  /** O5 exchange: the backorder of the old goods is released and the replacement reserved. */
+  async function exchange(items: OrderItem[]): Promise<'deducted' | 'backordered'> {
+    await tryStep('exchange-release', (a) => a.releaseStock({ key: key('exchange-release'), orderId: order.orderId, items: skuLines }));
+    skuLines.splice(0, skuLines.length, ...items.map((i) => ({ sku: i.sku, quantity: i.quantity })));
+    const swapped = await act.deductStock({ key: key('exchange-deduct'), orderId: order.orderId, items: skuLines, allowBackorder: true });
+    await record('inventory', swapped.status === 'deducted' ? 'exchange_stock_deducted' : 'exchange_stock_backordered', {}, 'O5');
+    return swapped.status === 'deducted' ? 'deducted' : 'backordered';
+  }
+
+  /** O5 refund: the backorder is released and everything paid goes back through the money authority. */
+  async function refundPresale(): Promise<OrderState> {
+    s.stage = 'refunded';
+    await tryStep('release-presale', (a) => a.releaseStock({ key: key('release-presale'), orderId: order.orderId, items: skuLines }));
+    stockHeld = false;
+    await payBack('refund-presale', 'O5', 'presale', 'out_of_stock');
+    await act.recordCustomerActivity({ customerId: order.customer.id, refunded: true });
+    await tellBuyer('presale-refund-notice', 'order_refunded', 'As you asked, your presale order is cancelled and your payment refunded.');
+    return finish('order_refunded');
   }
 
   async function finish(action: string): Promise<OrderState> {
