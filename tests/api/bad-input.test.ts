@@ -6,7 +6,7 @@ import { buildApp } from '../../api/app';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { MAX_FEN } from '../../domain/primitives';
 import { DAY } from '../../domain/time';
-import { auth, KEYS, TEST_API_KEYS } from '../helpers/api';
+import { auth, KEYS, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
 import { campaignRequest, earliestStart } from '../helpers/campaigns';
 import { orderRequest } from '../helpers/orders';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -16,7 +16,7 @@ let app: FastifyInstance;
 beforeAll(async () => {
   kit = await startWorkflowKit('bad-input');
   // the wall clock, as in production: "paidAt in the future" is judged against it
-  app = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
+  app = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
 });
 afterAll(async () => {
   await app?.close();

@@ -5,7 +5,7 @@ import { buildApp } from '../../api/app';
 import { loadConfig } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { DAY, HOUR, MINUTE } from '../../domain/time';
-import { auth, TEST_API_KEYS } from '../helpers/api';
+import { auth, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
 import { campaignRequest, earliestStart, setAnalytics, sleepUntil, threePhases, uid } from '../helpers/campaigns';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -18,7 +18,7 @@ let app: FastifyInstance;
 const policy = { ...DEFAULT_POLICY, campaign: { ...DEFAULT_POLICY.campaign, monitorIntervalMs: 6 * HOUR } };
 beforeAll(async () => {
   kit = await startWorkflowKit('campaigns-api');
-  app = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => policy });
+  app = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => policy });
 });
 afterAll(async () => {
   await app?.close();
@@ -108,7 +108,7 @@ describe('approval (M1): only configured approvers', () => {
     expect(config.policy.campaign.approvers).toEqual(['alice', 'bob']);
     expect(loadConfig({ PRICE_APPROVERS: 'carol' }).policy.priceChange.approvers).toEqual(['carol']);
     expect(loadConfig({}).policy.campaign.approvers).toEqual(['head-of-marketing']);
-    const custom = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: `${TEST_API_KEYS},alice-key-local-0001:marketing:alice`, policy: () => config.policy });
+    const custom = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: `${TEST_API_KEYS},alice-key-local-0001:marketing:alice`, policy: () => config.policy });
     try {
       const req = campaignRequest(earliestStart(Date.now()) + DAY);
       await custom.inject({ method: 'POST', url: '/v1/campaigns', headers: auth('marketing'), payload: req });

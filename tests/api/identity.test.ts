@@ -8,7 +8,7 @@ import { keyAuthenticator, parseApiKeys } from '../../api/auth';
 import { jwtAuthenticator } from '../../api/jwt';
 import { keyNamed } from '../../config';
 import { DEFAULT_POLICY } from '../../domain/policy';
-import { auth, buildTestApp, KEYS, TEST_API_KEYS } from '../helpers/api';
+import { auth, buildTestApp, KEYS, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
 import { allChecked, newOrder, newOrderId, waitForStage } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -151,7 +151,7 @@ describe('JWT bearer mode for people', () => {
   beforeAll(async () => {
     keys = await generateKeyPair('ES256');
     const publicKeyPem = await exportSPKI(keys.publicKey);
-    jwtApp = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, jwt: { issuer, audience, publicKeyPem }, policy: () => DEFAULT_POLICY, inputClock: () => Date.now() + 365 * 86_400_000 });
+    jwtApp = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, jwt: { issuer, audience, publicKeyPem }, policy: () => DEFAULT_POLICY, inputClock: () => Date.now() + 365 * 86_400_000 });
   });
   afterAll(() => jwtApp?.close());
   const token = (claims: Record<string, unknown>, o: { iss?: string; aud?: string; exp?: string } = {}) =>

@@ -9,7 +9,7 @@ import { apiTemporalConnection } from '../../api/temporal-connection';
 import { createPool } from '../../db/pool';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { freePort } from '../../scripts/stack';
-import { auth, buildTestApp, TEST_API_KEYS } from '../helpers/api';
+import { auth, buildTestApp, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
 import { newOrder } from '../helpers/orders';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -56,7 +56,7 @@ describe('a state query the workflow cannot answer', () => {
   }, 60_000);
 
   it('no worker on the task queue: the order starts (201), its state answers 503 and GET /v1/cases/:id without a row 503, not 500', async () => {
-    const lonely = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: `nobody-polls-${randomUUID()}`, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, inputClock: () => Date.now() + 365 * 86_400_000 });
+    const lonely = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: `nobody-polls-${randomUUID()}`, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, inputClock: () => Date.now() + 365 * 86_400_000 });
     try {
       const order = await newOrder(kit);
       expect((await lonely.inject({ method: 'POST', url: '/v1/orders', headers: auth('service'), payload: order })).statusCode).toBe(201);
@@ -77,7 +77,7 @@ describe('PostgreSQL and Temporal unreachable', () => {
     const [pgPort, temporalPort] = [await freePort(), await freePort()];
     pool = createPool(`postgres://postgres:password@127.0.0.1:${pgPort}/shop`, { name: 'test', max: 2, log: () => undefined });
     client = new Client({ connection: apiTemporalConnection(`127.0.0.1:${temporalPort}`) });
-    down = await buildApp({ client, pool, taskQueue: 'q', apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
+    down = await buildApp({ traffic: UNLIMITED_TRAFFIC, client, pool, taskQueue: 'q', apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
   });
   afterAll(async () => {
     await down?.close();

@@ -9,7 +9,7 @@ import { buildApp } from '../../api/app';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { historyFromJson, historyToJson } from '../../worker/history-json';
 import { decodeJsonTree } from '../../runtime/payload-json';
-import { auth, buildTestApp, TEST_API_KEYS } from '../helpers/api';
+import { auth, buildTestApp, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
 import { testDataConverter } from '../helpers/payload-codec';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, tamper, workflowBundle } from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
@@ -101,7 +101,7 @@ describe('POST /v1/workflows/:workflowId/replay', () => {
 
   it('code changed without patched() does not explain the history: deterministic false, with the event where they part', async () => {
     const { code } = await bundleWorkflowCode({ workflowsPath: join(__dirname, '../replay/variants/order-extra-timer.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
-    const changed = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, workflowBundle: { code } });
+    const changed = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, workflowBundle: { code } });
     try {
       const res = await replay(order.workflowId, undefined, '', changed);
       expect(res.statusCode).toBe(200);
@@ -118,7 +118,7 @@ describe('POST /v1/workflows/:workflowId/replay', () => {
   });
 
   it('runs at most REPLAY_CONCURRENCY replays at once: the ones beyond get 429 with Retry-After, and a slot frees when one ends', async () => {
-    const two = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, traffic: { replayConcurrency: 2 } });
+    const two = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, traffic: { ...UNLIMITED_TRAFFIC, replayConcurrency: 2 } });
     try {
       const replies = await Promise.all(Array.from({ length: 5 }, () => replay(order.workflowId, undefined, '', two)));
       const codes = replies.map((r) => r.statusCode).sort();
@@ -147,7 +147,7 @@ describe('after Temporal dropped a workflow (retention)', () => {
   let archiveApp: FastifyInstance;
   beforeAll(async () => {
     db = await scratchDatabase('workflows_api');
-    archiveApp = await buildApp({ client: kit.env.client, pool: db.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
+    archiveApp = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: db.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
   });
   afterAll(async () => {
     await archiveApp?.close();

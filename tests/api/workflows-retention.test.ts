@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { archiveClosedCases, archiveWorkflow } from '../../worker/archiver';
-import { auth, TEST_API_KEYS } from '../helpers/api';
+import { auth, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
 import { closedOrder, scratchDatabase } from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import { eventually } from '../helpers/sim-control';
@@ -32,7 +32,7 @@ async function dropFromTemporal({ workflowId, runId }: Run): Promise<void> {
 beforeAll(async () => {
   kit = await startDevWorkflowKit('retention');
   db = await scratchDatabase('retention');
-  app = await buildApp({ client: kit.env.client, pool: db.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
+  app = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: db.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
   const a = await run();
   unarchived = await run();
   const live = (await get(`/v1/workflows/${a.workflowId}/history`)).json();
