@@ -137,6 +137,11 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       validator: (d) => {
         if (s.stage !== 'awaiting_approval') throw new Error(`campaign ${campaignId} is not waiting for approval (stage: ${s.stage})`);
         if (!d.by?.trim()) throw new Error('the approver is required');
+        // From the snapshot, so a direct Temporal update or a later policy change cannot bypass M1.
+        if (!policy.approvers.includes(d.by)) throw new Error(`M1: "${d.by}" is not a campaign approver (approvers: ${policy.approvers.join(', ')})`);
+        if (d.decision === 'approve' && !s.leadTime.ok) {
+          throw new Error(`M1: revision ${s.revision} was submitted ${s.leadTime.workingDays} working days before its first phase; ${s.leadTime.required} are required`);
+        }
         if (d.decision !== 'approve' && !d.comment?.trim()) throw new Error(`a "${d.decision}" decision needs a comment`);
       },
     },
