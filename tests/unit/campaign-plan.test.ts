@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config';
 import {
   alertConditions, checkLeadTime, deriveMetrics, draftRetrospective, phaseProblems, planWarnings, retrospectiveDueAt, type CampaignMetrics,
 } from '../../domain/campaign';
@@ -109,6 +110,14 @@ describe('M4 alerts and M5 report', () => {
     const { minCtr: _c, minImpressionsPerHour: _i, ...before } = policy;
     expect(alertConditions(metrics({ impressions: 10, clicks: 0 }), { budget, phases }, before, halfway)).toEqual([]);
     expect(alertConditions(metrics({ clicks: 1_000, conversions: 50 }), { budget, phases }, { ...policy, minCtr: 0.02 }, halfway).map((a) => a.kind)).toEqual(['low_ctr']);
+  });
+
+  it('M4: the CTR, impressions and pull-attempt numbers are policy a deployment overrides (POLICY_OVERRIDES)', () => {
+    expect(policy).toMatchObject({ minCtr: 0.01, minImpressionsForCtrAlert: 1000, minImpressionsPerHour: 100, metricsPullAttempts: 6 });
+    const overridden = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ campaign: { minCtr: 0.05, minImpressionsPerHour: 0, metricsPullAttempts: 10 } }) }).policy.campaign;
+    expect(overridden).toMatchObject({ minCtr: 0.05, minImpressionsPerHour: 0, metricsPullAttempts: 10, minConversionRate: policy.minConversionRate });
+    expect(alertConditions(metrics({ clicks: 4_000 }), { budget, phases }, overridden, halfway).map((a) => a.kind)).toEqual(['low_ctr']);
+    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ campaign: { minCtr: 'low' } }) })).toThrow(/campaign.minCtr/);
   });
 
   it('M5: the draft reports GMV against target, ROI, CTR, conversion, new-customer share and budget used by category', () => {
