@@ -16,10 +16,17 @@ export type BudgetCategory = (typeof BUDGET_CATEGORIES)[number];
 /** fen per category */
 export type CampaignBudget = Record<BudgetCategory, number>;
 
+/** M3: what a phase does at its start, each once: a message to the audience, a catalog price, an ad budget. */
+export type PhaseAction =
+  | { kind: 'message'; text: string }
+  | { kind: 'price'; sku: string; newPrice: number; currency?: Currency }
+  | { kind: 'ad_budget'; channel: string; amount: number; currency?: Currency };
+
 export interface CampaignPhase {
   name: string;
   startsAt: string;
   endsAt: string;
+  actions?: PhaseAction[];
 }
 
 export interface AudienceMember {
@@ -32,9 +39,13 @@ export interface CampaignAudience {
   /** reengagement: only customers without a recent purchase and without a refunded order (M7) */
   kind: 'all' | 'reengagement';
   customers: AudienceMember[];
-  text: string;
+  /** a message to everyone at the start of `phase` (the first form; phases may now carry message actions instead) */
+  text?: string;
   phase?: string;
 }
+
+/** The audience as a workflow gets it: stored in PostgreSQL (campaign_audiences), named by id, read in batches. */
+export type StoredAudience = Omit<CampaignAudience, 'customers'> & { audienceId: string; size: number };
 
 export interface CampaignPlan {
   name: string;
@@ -44,8 +55,12 @@ export interface CampaignPlan {
   currency?: Currency;
   phases: CampaignPhase[];
   riskPlan: string;
-  audience?: CampaignAudience;
+  /** inline in what the API receives (and in cases from before stored audiences); stored by the API before a workflow sees it */
+  audience?: CampaignAudience | StoredAudience;
 }
+
+export const isStoredAudience = (a: CampaignAudience | StoredAudience): a is StoredAudience => 'audienceId' in a;
+export const audienceCount = (a: CampaignAudience | StoredAudience): number => (isStoredAudience(a) ? a.size : a.customers.length);
 
 export interface CampaignRequest extends CampaignPlan {
   campaignId: string;
@@ -65,6 +80,18 @@ export function phaseProblems(phases: CampaignPhase[]): { path: (string | number
     if (names.has(p.name)) problems.push({ path: [i, 'name'], message: 'phase names must be unique' });
     names.add(p.name);
   });
+  return problems;
+}
+
+/** M3: message actions need the plan's audience; ad budgets of all phases stay within the promotion budget. */
+export function actionProblems(plan: Pick<CampaignPlan, 'phases' | 'audience' | 'budget'>): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  let adTotal = 0;
+  plan.phases.forEach((p, i) => (p.actions ?? []).forEach((a, j) => {
+    if (a.kind === 'message' && !plan.audience) problems.push({ path: ['phases', i, 'actions', j], message: 'a message action needs the plan\'s audience' });
+    if (a.kind === 'ad_budget') adTotal += a.amount;
+  }));
+  if (adTotal > plan.budget.promotion) problems.push({ path: ['phases'], message: `ad budgets of the phases (${adTotal} fen) exceed the promotion budget (${plan.budget.promotion} fen)` });
   return problems;
 }
 
@@ -181,7 +208,15 @@ export function elapsedRunShare(phases: CampaignPhase[], nowMs: number): number 
   return total > 0 ? elapsed / total : 0;
 }
 
-export type AlertKind = 'low_conversion' | 'spend_ahead';
+export type AlertKind = 'low_conversion' | 'spend_ahead' | 'low_impressions' | 'low_ctr';
+/** The M4 alerts a campaign started before impressions and CTR were watched still raises. */
+export const FIRST_ALERT_KINDS: AlertKind[] = ['low_conversion', 'spend_ahead'];
+export const ALERT_KINDS: AlertKind[] = [...FIRST_ALERT_KINDS, 'low_impressions', 'low_ctr'];
+
+/** Running time of the phases (not the gaps) that has passed at `nowMs`. */
+function elapsedRunMs(phases: CampaignPhase[], nowMs: number): number {
+  return phases.reduce((sum, p) => sum + Math.max(0, Math.min(nowMs, Date.parse(p.endsAt)) - Date.parse(p.startsAt)), 0);
+}
 export interface AlertCondition {
   kind: AlertKind;
   value: number;
@@ -192,7 +227,8 @@ export interface AlertCondition {
 /**
  * M4: conversion below the threshold (once clicks are a fair sample), or spend ahead of the
  * plan: materials are bought up front, promotion and subsidy spread evenly over the running
- * time, the reserve is not planned; plus a tolerance.
+ * time, the reserve is not planned; plus a tolerance. Then CTR below its threshold (once
+ * impressions are a fair sample) and impressions behind a minimum pace of the running time.
  */
 export function alertConditions(m: CampaignMetrics, plan: Pick<CampaignPlan, 'budget' | 'phases'>, policy: CampaignPolicy, nowMs: number): AlertCondition[] {
   const d = deriveMetrics(m);
@@ -204,6 +240,13 @@ export function alertConditions(m: CampaignMetrics, plan: Pick<CampaignPlan, 'bu
   const limit = Math.round(planned * (1 + policy.spendAheadTolerance));
   if (d.spendTotal > limit) {
     out.push({ kind: 'spend_ahead', value: d.spendTotal, threshold: limit, message: `spend ${d.spendTotal} fen is ahead of the plan to date (${planned} fen + ${pct(policy.spendAheadTolerance)})` });
+  }
+  if (policy.minCtr !== undefined && m.impressions >= (policy.minImpressionsForCtrAlert ?? 0) && m.impressions > 0 && d.ctr < policy.minCtr) {
+    out.push({ kind: 'low_ctr', value: d.ctr, threshold: policy.minCtr, message: `click-through rate ${pct(d.ctr)} is below ${pct(policy.minCtr)}` });
+  }
+  const expected = Math.floor(((policy.minImpressionsPerHour ?? 0) * elapsedRunMs(plan.phases, nowMs)) / 3_600_000);
+  if (m.impressions < expected) {
+    out.push({ kind: 'low_impressions', value: m.impressions, threshold: expected, message: `${m.impressions} impressions lag the ${expected} expected by now (${policy.minImpressionsPerHour} an hour of running time)` });
   }
   return out;
 }

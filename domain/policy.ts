@@ -134,6 +134,14 @@ export interface CampaignPolicy {
   minClicksForConversionAlert: number;
   /** M4: alert when spend exceeds the planned spend to date by more than this share. */
   spendAheadTolerance: number;
+  /** M4: alert when clicks / impressions falls below this (once impressions reach the minimum sample).
+   * The M4 additions are absent in cases started before them: those alert on conversion and spend only. */
+  minCtr?: number;
+  minImpressionsForCtrAlert?: number;
+  /** M4: alert when impressions lag this many per hour of running time so far. */
+  minImpressionsPerHour?: number;
+  /** M4: attempts of one metrics pull before the case shows it as unavailable (the next interval tries the same sample again). */
+  metricsPullAttempts?: number;
   /** M4: metric samples per workflow run before continue-as-new keeps the history bounded. */
   samplesPerRun: number;
   /** M5: the retrospective is filed within this many working days after the end. */
@@ -246,6 +254,10 @@ export const DEFAULT_POLICY: Policy = {
     minConversionRate: 0.02,
     minClicksForConversionAlert: 100,
     spendAheadTolerance: 0.2,
+    minCtr: 0.01,
+    minImpressionsForCtrAlert: 1000,
+    minImpressionsPerHour: 100,
+    metricsPullAttempts: 6,
     samplesPerRun: 500,
     retrospectiveWorkingDays: 3,
     retrospectiveReminderBeforeMs: 1 * DAY,

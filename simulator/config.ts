@@ -17,6 +17,7 @@ export const ROUTE_NAMES = [
   'messaging.staff',
   'analytics.metrics',
   'catalog.price',
+  'ads.budget',
 ] as const;
 export type RouteName = (typeof ROUTE_NAMES)[number];
 

@@ -47,6 +47,7 @@ const replies = {
     spend: z.looseObject({ promotion: count, subsidy: count, materials: count, reserve: count }),
   }),
   price: z.looseObject({ sku: z.string(), price: count, currency: z.string(), changeId: id }),
+  adBudget: z.looseObject({ channel: z.string(), amount: count, currency: z.string(), budgetId: id }),
 };
 
 export function inventoryClient(http: HttpClient) {
@@ -121,6 +122,14 @@ export function analyticsClient(http: HttpClient) {
   };
 }
 
+/** M3: the ad platform (the one whose numbers analytics reports, so reached at its URL) takes a phase's ad budget. */
+export function adsClient(http: HttpClient) {
+  return {
+    setBudget: (key: string, body: { ref: string; channel: string; amount: number; currency: string }): Promise<{ channel: string; amount: number; currency: string; budgetId: string }> =>
+      http.post('/ads/budgets', body, key).then(checkReply('analytics', replies.adBudget)),
+  };
+}
+
 /** M8: the product catalog takes the new price. */
 export function catalogClient(http: HttpClient) {
   return {
@@ -150,6 +159,7 @@ export function createClients(urls: SystemUrls, timeoutMs = 5_000) {
     platform: platformClient(http('platform')),
     messaging: messagingClient(http('messaging')),
     analytics: analyticsClient(http('analytics')),
+    ads: adsClient(http('analytics')),
     catalog: catalogClient(http('catalog')),
   };
 }

@@ -1,6 +1,7 @@
-// PostgreSQL repository for campaign metric series (M4) read back for live views and the report (M5).
+// PostgreSQL repository for campaign metric series (M4) read back for live views and the report (M5),
+// and for campaign audiences, stored at plan time and read in batches by the send activity.
 import type { Pool } from 'pg';
-import type { CampaignMetrics } from '../../domain/campaign';
+import type { AudienceMember, CampaignMetrics } from '../../domain/campaign';
 
 export interface MetricsSample extends CampaignMetrics {
   seq: number;
@@ -50,5 +51,34 @@ export async function recentSamples(pool: Pool, campaignId: string, limit = 100)
 
 export async function sampleCount(pool: Pool, campaignId: string): Promise<number> {
   const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM campaign_metrics WHERE campaign_id = $1', [campaignId]);
+  return Number(rows[0].n);
+}
+
+/** Stores an audience once under its id (a repeat is a no-op); rows go in slices to keep each statement small. */
+export async function storeAudience(pool: Pool, audienceId: string, customers: AudienceMember[]): Promise<void> {
+  const SLICE = 5_000;
+  for (let at = 0; at < customers.length; at += SLICE) {
+    const slice = customers.slice(at, at + SLICE);
+    await pool.query(
+      `INSERT INTO campaign_audiences (audience_id, position, customer_id, phone)
+       SELECT $1, p, c, ph FROM unnest($2::int[], $3::text[], $4::text[]) AS t(p, c, ph)
+       ON CONFLICT DO NOTHING`,
+      [audienceId, slice.map((_, i) => at + i + 1), slice.map((c) => c.id), slice.map((c) => c.phone)],
+    );
+  }
+}
+
+/** The members after position `after`, in list order; `next` is the cursor for the following batch (null at the end). */
+export async function audienceBatch(pool: Pool, audienceId: string, after: number, limit: number): Promise<{ members: AudienceMember[]; next: number | null }> {
+  const { rows } = await pool.query<{ position: number; customer_id: string; phone: string }>(
+    'SELECT position, customer_id, phone FROM campaign_audiences WHERE audience_id = $1 AND position > $2 ORDER BY position LIMIT $3',
+    [audienceId, after, limit],
+  );
+  const members = rows.map((r) => ({ id: r.customer_id, phone: r.phone }));
+  return { members, next: rows.length === limit ? rows[rows.length - 1].position : null };
+}
+
+export async function audienceSize(pool: Pool, audienceId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM campaign_audiences WHERE audience_id = $1', [audienceId]);
   return Number(rows[0].n);
 }

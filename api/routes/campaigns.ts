@@ -14,11 +14,11 @@ const stateSchema = z
     status: z.enum(['open', 'closed']),
     warnings: z.array(z.unknown()).describe('M2: budget split off the guideline, projected ROI below target'),
     metrics: z.looseObject({ samples: z.number() }).describe('latest cumulative numbers with CTR, conversion, ROI (M4)'),
-    alerts: z.array(z.unknown()).describe('M4: low conversion, spend ahead of plan; raisedAt / clearedAt'),
+    alerts: z.array(z.unknown()).describe('M4: low conversion, spend ahead of plan, low CTR, impressions behind pace; raisedAt / clearedAt'),
     deadlines: z.array(deadlineSchema),
     pendingActions: z.array(pendingActionSchema),
   })
-  .describe('the campaign workflow state: stage, plan, M2 warnings, phases, latest metrics and alerts (M4), deadlines; series = stored samples');
+  .describe('the campaign workflow state: stage, plan, M2 warnings, phases and the phase actions run (M3), latest metrics and alerts (M4; a failing pull in stuckSteps), deadlines; series = stored samples');
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
 
 function tooLate(reply: FastifyReply, err: TooLateError) {

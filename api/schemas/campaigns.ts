@@ -1,17 +1,25 @@
 import { z } from 'zod';
-import { budgetTotal, phaseProblems } from '../../domain/campaign';
+import { actionProblems, budgetTotal, phaseProblems } from '../../domain/campaign';
 import { sumProblems } from '../../domain/primitives';
 import { PROMOTION_AUDIENCES } from '../../domain/promotion';
 import { businessId, currency, errorBody, fen, freeText, noteText, phone, plannedTime, positiveFen, text, ignoredActor } from './common';
 
 // Within the planning horizon, so the business calendar (M1, M5) never counts across centuries.
-const phase = z.object({ name: text(50), startsAt: plannedTime, endsAt: plannedTime }).strict();
+// M3: what each phase does at its start.
+const action = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('message'), text: freeText(300).describe('to the plan\'s audience, under the M6/M7 rules') }).strict(),
+  z.object({ kind: z.literal('price'), sku: text(64), newPrice: positiveFen.describe('fen'), currency: currency.optional() }).strict(),
+  z.object({ kind: z.literal('ad_budget'), channel: text(50), amount: positiveFen.describe('fen'), currency: currency.optional() }).strict(),
+]);
+const phase = z
+  .object({ name: text(50), startsAt: plannedTime, endsAt: plannedTime, actions: z.array(action).max(20).optional().describe('run once at the phase start, in this order (M3)') })
+  .strict();
 
 const audience = z
   .object({
     kind: z.enum(PROMOTION_AUDIENCES).describe('reengagement keeps only customers without a purchase in 30 days and without a refunded order (M7)'),
     customers: z.array(z.object({ id: text(64), phone }).strict()).min(1).max(500),
-    text: freeText(300).describe('the message; the unsubscribe link is appended (M6)'),
+    text: freeText(300).optional().describe('a message to everyone at the start of `phase`; the unsubscribe link is appended (M6). Phases may carry message actions instead'),
     phase: text(50).optional().describe('phase at whose start the message goes out (default: the first phase)'),
   })
   .strict();
@@ -37,6 +45,7 @@ type PlanShape = z.infer<z.ZodObject<typeof planFields>>;
 
 function planRefinement(p: PlanShape, ctx: z.RefinementCtx): void {
   for (const problem of phaseProblems(p.phases)) ctx.addIssue({ code: 'custom', path: ['phases', ...problem.path], message: problem.message });
+  for (const problem of actionProblems(p)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   const tooMuch = sumProblems(p.budget);
   for (const problem of tooMuch) ctx.addIssue({ code: 'custom', path: ['budget'], message: problem.message });
   if (!tooMuch.length && budgetTotal(p.budget) <= 0) ctx.addIssue({ code: 'custom', path: ['budget'], message: 'the total budget must be above zero' });

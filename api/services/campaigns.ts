@@ -2,8 +2,9 @@
 // series, approve, resubmit, file the retrospective.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { recentSamples, type MetricsSample } from '../../activities/store/campaigns';
-import { checkLeadTime, type CampaignPlan, type CampaignRequest, type LeadTimeCheck, type PlanWarning } from '../../domain/campaign';
+import { createHash } from 'node:crypto';
+import { recentSamples, storeAudience, type MetricsSample } from '../../activities/store/campaigns';
+import { checkLeadTime, isStoredAudience, type CampaignPlan, type CampaignRequest, type LeadTimeCheck, type PlanWarning } from '../../domain/campaign';
 import { workflowIdFor } from '../../domain/ids';
 import type { Policy } from '../../domain/policy';
 import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, resubmitPlanUpdate } from '../../workflows/campaign/messages';
@@ -30,6 +31,20 @@ export interface StartedCampaign {
   leadTime: LeadTimeCheck;
 }
 
+/**
+ * M3/M6: the audience goes to PostgreSQL, the workflow gets its id and size: no payload, history or
+ * continue-as-new input carries the customers. The id hashes the list, so a repeat stores nothing new.
+ */
+export async function withStoredAudience<P extends CampaignPlan>(pool: Pool, campaignId: string, plan: P): Promise<P> {
+  const audience = plan.audience;
+  if (!audience || isStoredAudience(audience)) return plan;
+  const { customers, ...rest } = audience;
+  const hash = createHash('sha256').update(JSON.stringify(customers)).digest('hex').slice(0, 16);
+  const audienceId = `${campaignId}:${hash}`;
+  await storeAudience(pool, audienceId, customers);
+  return { ...plan, audience: { ...rest, audienceId, size: customers.length } };
+}
+
 export function campaignService(deps: { client: Client; pool: Pool; taskQueue: string; policy: () => Policy; now?: () => number }) {
   const { client, pool, taskQueue } = deps;
   const now = deps.now ?? Date.now;
@@ -50,7 +65,7 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
       if (!leadTime.ok && !(await handleFor(request.campaignId).describe().then(() => true, () => false))) throw new TooLateError(leadTime);
       const started = await startOnce<typeof campaignWorkflow>(client, {
         workflowType: 'campaignWorkflow', workflowId, taskQueue, label: label(request.campaignId), body: request,
-        args: [{ request, policy: policy.campaign, calendar: policy.calendar, messaging: policy.messaging, submittedAt: new Date(now()).toISOString() }],
+        args: [{ request: await withStoredAudience(pool, request.campaignId, request), policy: policy.campaign, calendar: policy.calendar, messaging: policy.messaging, submittedAt: new Date(now()).toISOString() }],
       });
       const state = await this.state(request.campaignId);
       return { campaignId: request.campaignId, ...started, warnings: state.warnings, leadTime: state.leadTime };
@@ -72,7 +87,9 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
         await onCase(label(id), () => handleFor(id).describe()); // 404 before 422
         throw new TooLateError(leadTime);
       }
-      return act(id, () => handleFor(id).executeUpdate(resubmitPlanUpdate, { args: [{ plan, by }] }));
+      await onCase(label(id), () => handleFor(id).describe()); // 404 before storing anything
+      const stored = await withStoredAudience(pool, id, plan);
+      return act(id, () => handleFor(id).executeUpdate(resubmitPlanUpdate, { args: [{ plan: stored, by }] }));
     },
 
     fileRetrospective: (id: string, input: RetrospectiveInput): Promise<CampaignState> =>

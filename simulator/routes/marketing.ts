@@ -33,6 +33,7 @@ export interface CatalogPrice {
 }
 
 const ZERO: CampaignNumbers = { impressions: 0, clicks: 0, conversions: 0, gmv: 0, newCustomers: 0, followersGained: 0, spend: { promotion: 0, subsidy: 0, materials: 0, reserve: 0 } };
+const adBudgetSchema = z.object({ ref: nonEmpty, channel: nonEmpty, amount: amountSchema, currency: currencySchema });
 const priceSchema = z.object({ ref: nonEmpty, sku: nonEmpty, price: amountSchema, currency: currencySchema, effectiveAt: nonEmpty });
 
 export function registerMarketingRoutes(app: FastifyInstance, state: SimulatorState): void {
@@ -65,6 +66,18 @@ export function registerMarketingRoutes(app: FastifyInstance, state: SimulatorSt
       const price: CatalogPrice = { sku: input.sku, price: input.price, currency: input.currency, effectiveAt: input.effectiveAt, changeId: newId('prc') };
       state.catalog.set(input.sku, price);
       return { body: price, record: { action: 'catalog.price_changed', payload: { ...input, appliedAt: new Date().toISOString() } } };
+    },
+  });
+
+  // M3: a campaign phase's ad budget (the ad platform behind the analytics numbers).
+  mutation(app, state, {
+    path: '/ads/budgets',
+    routeName: 'ads.budget',
+    system: 'ads',
+    schema: adBudgetSchema,
+    work: (input) => {
+      const budget = { ...input, budgetId: newId('adb') };
+      return { body: budget, record: { action: 'ads.budget_set', payload: { ...budget, setAt: new Date().toISOString() } } };
     },
   });
 

@@ -64,6 +64,10 @@ describe('POST /v1/campaigns (M1, M2)', () => {
     ['a new-customer share above 1', (r) => ({ ...r, goals: { ...r.goals, newCustomerShare: 1.5 } }), 'body.goals.newCustomerShare'],
     ['no risk plan', (r) => ({ ...r, riskPlan: ' ' }), 'body.riskPlan'],
     ['an audience phase that does not exist', (r) => ({ ...r, audience: { kind: 'all', text: 'hi', phase: 'finale', customers: [{ id: 'c1', phone: '13800000000' }] } }), 'body.audience.phase'],
+    ['M3: a message action without an audience', (r) => ({ ...r, phases: [{ ...r.phases[0], actions: [{ kind: 'message', text: 'hi' }] }] }), 'body.phases.0.actions.0'],
+    ['M3: a price action in yuan with decimals', (r) => ({ ...r, phases: [{ ...r.phases[0], actions: [{ kind: 'price', sku: 'TEA-1', newPrice: 9.9 }] }] }), 'body.phases.0.actions.0.newPrice'],
+    ['M3: an unknown kind of action', (r) => ({ ...r, phases: [{ ...r.phases[0], actions: [{ kind: 'coupon', amount: 100 }] }] }), 'body.phases.0.actions.0.kind'],
+    ['M3: ad budgets above the promotion budget', (r) => ({ ...r, phases: [{ ...r.phases[0], actions: [{ kind: 'ad_budget', channel: 'search', amount: r.budget.promotion + 1 }] }] }), 'body.phases'],
     ['an unknown field', (r) => ({ ...r, discount: 5 }), 'body.discount'],
   ])('rejects %s with 400 naming the field', async (_name, mutate, field) => {
     const req = campaignRequest(earliestStart(Date.now()) + DAY);
@@ -214,6 +218,10 @@ describe('the campaign main path over HTTP', () => {
     expect(live.alerts).toEqual([expect.objectContaining({ kind: 'low_conversion', rule: 'M4' })]);
     expect(live.series.map((x: { seq: number }) => x.seq)).toEqual([1, 2]);
     expect(JSON.stringify(live)).not.toContain('13600000000');
+    // M3/M6: the audience is in PostgreSQL, the workflow holds only its id and size
+    const { rows: stored } = await kit.pool.query('SELECT audience_id, customer_id FROM campaign_audiences WHERE customer_id = $1', [customer]);
+    expect(stored).toEqual([{ audience_id: expect.stringMatching(new RegExp(`^${req.campaignId}:[0-9a-f]{16}$`)), customer_id: customer }]);
+    expect(live.plan.audience).toEqual({ kind: 'all', size: 1, phase: 'warm-up' });
 
     // the customer opts out through the link in the warm-up message
     const [sms] = await kit.sim.ledger({ action: 'sms.sent', ref: req.campaignId });

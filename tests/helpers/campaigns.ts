@@ -5,6 +5,7 @@ import { addWorkingDays, localDate, startOfLocalDay } from '../../domain/calenda
 import type { CampaignMetrics, CampaignRequest } from '../../domain/campaign';
 import { DEFAULT_POLICY, type CampaignPolicy } from '../../domain/policy';
 import { DAY, HOUR } from '../../domain/time';
+import { withStoredAudience } from '../../api/services/campaigns';
 import { campaignStateQuery } from '../../workflows/campaign/messages';
 import type { CampaignState } from '../../workflows/campaign/types';
 import { campaignWorkflow } from '../../workflows/campaign/workflow';
@@ -50,7 +51,13 @@ export function campaignRequest(start: number, overrides: Partial<CampaignReques
   };
 }
 
+/** Starts as the API does: the audience stored in PostgreSQL, the workflow given its id. */
 export async function startCampaign(kit: WorkflowKit, request: CampaignRequest, policy: CampaignPolicy = testCampaignPolicy()) {
+  return startCampaignInline(kit, await withStoredAudience(kit.pool, request.campaignId, request), policy);
+}
+
+/** Starts with the audience inline in the input, as cases from before stored audiences were. */
+export async function startCampaignInline(kit: WorkflowKit, request: CampaignRequest, policy: CampaignPolicy = testCampaignPolicy()) {
   return kit.env.client.workflow.start(campaignWorkflow, {
     workflowId: `campaign:${request.campaignId}`,
     taskQueue: kit.taskQueue,

@@ -1,3 +1,4 @@
+import { loadConfig } from '../../config';
 import {
   alertConditions, checkLeadTime, deriveMetrics, draftRetrospective, phaseProblems, planWarnings, retrospectiveDueAt, type CampaignMetrics,
 } from '../../domain/campaign';
@@ -86,7 +87,7 @@ describe('M4 alerts and M5 report', () => {
 
   it('M4: conversion below 2% alerts once clicks are a fair sample; spend ahead of the pro-rata plan alerts', () => {
     expect(alertConditions(metrics(), { budget, phases }, policy, halfway)).toEqual([]);
-    expect(alertConditions(metrics({ clicks: 99, conversions: 0 }), { budget, phases }, policy, halfway)).toEqual([]);
+    expect(alertConditions(metrics({ clicks: 99, conversions: 0 }), { budget, phases }, { ...policy, minCtr: 0 }, halfway)).toEqual([]);
     expect(alertConditions(metrics({ conversions: 30 }), { budget, phases }, policy, halfway).map((a) => a.kind)).toEqual(['low_conversion']);
     // halfway through, the plan is the 10 000 CNY of materials plus half of the 80 000 promotion
     // and subsidy budget: 50 000; +20% = 60 000
@@ -95,6 +96,28 @@ describe('M4 alerts and M5 report', () => {
     expect(ahead).toEqual([expect.objectContaining({ kind: 'spend_ahead', value: 60_000_01, threshold: 60_000_00 })]);
     // materials bought on the first day are on plan
     expect(alertConditions(metrics({ spend: { promotion: 0, subsidy: 0, materials: 10_000_00, reserve: 0 } }), { budget, phases }, policy, Date.parse(phases[0].startsAt) + 60_000)).toEqual([]);
+  });
+
+  it('M4: click-through rate below 1% alerts once impressions are a fair sample; impressions behind 100 an hour of running time alert', () => {
+    expect(alertConditions(metrics({ clicks: 900, conversions: 50 }), { budget, phases }, policy, halfway).map((a) => a.kind)).toEqual(['low_ctr']);
+    expect(alertConditions(metrics({ impressions: 999, clicks: 5, conversions: 1, spend: { promotion: 0, subsidy: 0, materials: 0, reserve: 0 } }), { budget, phases }, policy, Date.parse(phases[0].startsAt) + 9 * 3_600_000)).toEqual([]);
+    expect(alertConditions(metrics({ clicks: 1_000, conversions: 50 }), { budget, phases }, policy, halfway)).toEqual([]);
+    // 5 days of running time = 120 h: 12 000 impressions expected
+    const lagging = alertConditions(metrics({ impressions: 11_999, clicks: 2_000 }), { budget, phases }, policy, halfway);
+    expect(lagging).toEqual([expect.objectContaining({ kind: 'low_impressions', value: 11_999, threshold: 12_000 })]);
+    expect(alertConditions(metrics({ impressions: 12_000, clicks: 2_000 }), { budget, phases }, policy, halfway)).toEqual([]);
+    // thresholds are policy: a snapshot from before these alerts raises neither
+    const { minCtr: _c, minImpressionsPerHour: _i, ...before } = policy;
+    expect(alertConditions(metrics({ impressions: 10, clicks: 0 }), { budget, phases }, before, halfway)).toEqual([]);
+    expect(alertConditions(metrics({ clicks: 1_000, conversions: 50 }), { budget, phases }, { ...policy, minCtr: 0.02 }, halfway).map((a) => a.kind)).toEqual(['low_ctr']);
+  });
+
+  it('M4: the CTR, impressions and pull-attempt numbers are policy a deployment overrides (POLICY_OVERRIDES)', () => {
+    expect(policy).toMatchObject({ minCtr: 0.01, minImpressionsForCtrAlert: 1000, minImpressionsPerHour: 100, metricsPullAttempts: 6 });
+    const overridden = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ campaign: { minCtr: 0.05, minImpressionsPerHour: 0, metricsPullAttempts: 10 } }) }).policy.campaign;
+    expect(overridden).toMatchObject({ minCtr: 0.05, minImpressionsPerHour: 0, metricsPullAttempts: 10, minConversionRate: policy.minConversionRate });
+    expect(alertConditions(metrics({ clicks: 4_000 }), { budget, phases }, overridden, halfway).map((a) => a.kind)).toEqual(['low_ctr']);
+    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ campaign: { minCtr: 'low' } }) })).toThrow(/campaign.minCtr/);
   });
 
   it('M5: the draft reports GMV against target, ROI, CTR, conversion, new-customer share and budget used by category', () => {

@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DAY, MINUTE } from '../../domain/time';
 import { campaignApprovalUpdate, resubmitPlanUpdate } from '../../workflows/campaign/messages';
 import {
-  campaignRequest, campaignState, earliestStart, sleepUntil, staffNotices, startCampaign, threePhases, uid, waitForCampaign,
+  campaignRequest, campaignState, earliestStart, sleepUntil, staffNotices, startCampaign, testCampaignPolicy, threePhases, uid, waitForCampaign,
 } from '../helpers/campaigns';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -120,4 +120,30 @@ it('M2: plan warnings (budget split, ROI below 3) are in the state and in the ap
   const [request] = await eventually(async () => { const n = await staffNotices(kit, req.campaignId); return n.length ? n : undefined; }, 'approval request');
   expect(request.body).toMatch(/promotion is 40% of the budget; the guideline is 50%/);
   expect(request.body).toMatch(/projected ROI 2 .* below 3/);
+});
+
+const refusal = (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause?.message : `not refused: ${String(err)}`);
+
+it('M1: sent straight through Temporal, an approval by a name outside the policy snapshot\'s approvers is refused; a listed approver\'s is taken', async () => {
+  const req = campaignRequest(earliestStart(await kit.env.currentTimeMs()));
+  const h = await startCampaign(kit, req, testCampaignPolicy({ approvers: ['anna-cmo'] }));
+  await waitForCampaign(h, (s) => !!deadline(s, 'approval'));
+  for (const by of [approver, 'mallory']) {
+    const err = await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'approve', by }] }).catch((e) => e);
+    expect(refusal(err)).toMatch(new RegExp(`^M1: "${by}" is not a campaign approver \\(approvers: anna-cmo\\)`));
+  }
+  expect((await campaignState(h)).stage).toBe('awaiting_approval');
+  const approved = await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'approve', by: 'anna-cmo' }] });
+  expect(approved).toMatchObject({ stage: 'approved', decisions: [expect.objectContaining({ decision: 'approve', by: 'anna-cmo' })] });
+});
+
+it('M1: a plan started straight in Temporal under 10 working days before its first phase cannot be approved (only rejected or sent back)', async () => {
+  const req = campaignRequest(earliestStart(await kit.env.currentTimeMs(), 3));
+  const h = await startCampaign(kit, req);
+  const waiting = await waitForCampaign(h, (s) => !!deadline(s, 'approval'));
+  expect(waiting.leadTime).toMatchObject({ ok: false, required: 10 });
+  const err = await h.executeUpdate(campaignApprovalUpdate, { args: [approve] }).catch((e) => e);
+  expect(refusal(err)).toMatch(/^M1: revision 1 was submitted \d+ working days before its first phase; 10 are required/);
+  await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'reject', by: approver, comment: 'too late to plan' }] });
+  expect(await h.result()).toMatchObject({ stage: 'rejected', status: 'closed' });
 });

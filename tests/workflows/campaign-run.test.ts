@@ -158,7 +158,7 @@ it('M5: the retrospective cannot be filed while the campaign is still running', 
 
 it('M4: a long campaign continues as new to keep its history bounded; the state query still answers and the timeline and series stay continuous', async () => {
   const { req, h, start } = await approvedCampaign({}, testCampaignPolicy({ samplesPerRun: 4 }));
-  await setAnalytics(kit, req.campaignId, { impressions: 1_000, clicks: 500, conversions: 5 }); // 1%: one alert, carried across runs
+  await setAnalytics(kit, req.campaignId, { impressions: 100_000, clicks: 5_000, conversions: 50 }); // 1%: one alert, carried across runs
   await sleepUntil(kit, start + 2 * DAY + MINUTE);
   const mid = await waitForCampaign(h, (s) => s.metrics.samples >= 8 && s.run.number >= 3, 'third run');
   expect(mid).toMatchObject({ stage: 'running', currentPhase: 'warm-up' });
@@ -183,19 +183,48 @@ it('M4: a long campaign continues as new to keep its history bounded; the state 
   expect(history.events!.length).toBeLessThan(200);
 });
 
-it('M4: when the analytics system is down a sample is skipped and recorded; monitoring goes on and the series stays continuous', async () => {
+it('M4: a metrics pull that keeps failing is retried, shows on the case (attention, metrics_unavailable) and never ends the campaign; the next pull takes the same sample number', async () => {
   const { req, h, start } = await approvedCampaign();
+  const caseId = `campaign:${req.campaignId}`;
   await kit.sim.configure({ routes: { 'analytics.metrics': { failRate: 1 } } });
   try {
     await sleepUntil(kit, start + 6 * HOUR + MINUTE);
-    await eventually(async () => (await timeline(req.campaignId)).some((t) => t.action === 'metrics_unavailable'), 'missed sample recorded');
-    expect((await campaignState(h)).metrics.samples).toBe(0);
+    const stuck = await waitForCampaign(h, (s) => !!s.stuckSteps?.some((x) => x.step === 'pullCampaignMetrics'), 'the failing pull on the case');
+    expect(stuck).toMatchObject({ stage: 'running', status: 'open', metrics: { samples: 0 } });
+    const row = await caseRowWhen(kit.pool, caseId, 'attention, status', (r) => r.attention === true, 'the case row needs attention');
+    expect(row).toEqual({ attention: true, status: 'open' });
+    const missed = (await timeline(req.campaignId)).find((t) => t.action === 'metrics_unavailable');
+    expect(missed?.rule).toBe('M4');
+    const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM campaign_metrics WHERE campaign_id = $1', [req.campaignId]);
+    expect(rows[0].n).toBe(0);
   } finally {
     await kit.sim.configure({ routes: { 'analytics.metrics': null } });
   }
-  await setAnalytics(kit, req.campaignId, { impressions: 42 });
+  await setAnalytics(kit, req.campaignId, { impressions: 42_000, clicks: 1_000, conversions: 50 });
   await sleepUntil(kit, start + 12 * HOUR + MINUTE);
   const s = await samplesAt(h, 1);
-  expect(s.metrics.latest).toMatchObject({ seq: 1, impressions: 42 });
-  expect((await timeline(req.campaignId)).find((t) => t.action === 'metrics_unavailable')?.rule).toBe('M4');
+  expect(s.metrics.latest).toMatchObject({ seq: 1, impressions: 42_000 });
+  expect(s.stuckSteps ?? []).toEqual([]);
+  await caseRowWhen(kit.pool, caseId, 'attention', (r) => r.attention === false, 'attention cleared once a pull succeeds');
+  expect((await timeline(req.campaignId)).map((t) => t.action)).toEqual(expect.arrayContaining(['metrics_unavailable', 'step_resumed']));
+});
+
+it('M4: impressions behind the policy pace and a click-through rate below it raise alerts to the owner, which clear when the numbers recover', async () => {
+  const { req, h, start } = await approvedCampaign({}, testCampaignPolicy({ minImpressionsPerHour: 1_000, minCtr: 0.01 }));
+  await setAnalytics(kit, req.campaignId, { impressions: 5_000, clicks: 10, conversions: 0 }); // 6 h in: 6 000 expected; CTR 0.2%
+  await sleepUntil(kit, start + 6 * HOUR + MINUTE);
+  let s = await samplesAt(h, 1);
+  expect(active(s).sort()).toEqual(['low_ctr', 'low_impressions']);
+  expect(s.alerts.find((a) => a.kind === 'low_impressions')).toMatchObject({ rule: 'M4', value: 5_000, threshold: expect.any(Number) });
+  expect(s.alerts.find((a) => a.kind === 'low_ctr')).toMatchObject({ rule: 'M4', value: 0.002, threshold: 0.01 });
+  await eventually(async () => {
+    const subjects = (await staffNotices(kit, req.campaignId)).filter((n) => n.role === 'campaign_owner').map((n) => n.subject);
+    return subjects.some((x) => /low ctr/.test(x)) && subjects.some((x) => /low impressions/.test(x));
+  }, 'owner alerted on both');
+
+  await setAnalytics(kit, req.campaignId, { impressions: 100_000, clicks: 2_000, conversions: 100 });
+  await sleepUntil(kit, start + 12 * HOUR + MINUTE);
+  s = await samplesAt(h, 2);
+  expect(active(s)).toEqual([]);
+  expect(s.alerts.every((a) => !!a.clearedAt)).toBe(true);
 });

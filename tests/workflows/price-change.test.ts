@@ -1,6 +1,7 @@
 // Price changes on the time-skipping server (M8): approved and applied exactly once at effectiveAt,
 // rejected, or expired without approval.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { DEFAULT_POLICY } from '../../domain/policy';
 import { HOUR, MINUTE } from '../../domain/time';
 import { priceApprovalUpdate } from '../../workflows/price-change/messages';
 import { priceChangeRequest, priceState, sleepUntil, startPriceChange, staffNotices } from '../helpers/campaigns';
@@ -94,4 +95,29 @@ it('M8: a price the catalog refuses ends the change as failed with the reason, t
   }
   expect(await applied(req.priceChangeId)).toEqual([]);
   await eventually(async () => (await staffNotices(kit, req.priceChangeId)).some((n) => /failed/.test(n.subject)), 'approvers told of the refusal');
+});
+
+const refusal = (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause?.message : `not refused: ${String(err)}`);
+
+it('M8: sent straight through Temporal, an approval by a name outside the policy snapshot\'s approvers is refused; a listed approver\'s is taken', async () => {
+  const req = await priceChangeRequest(kit, 30 * HOUR);
+  const h = await startPriceChange(kit, req, { ...DEFAULT_POLICY.priceChange, approvers: ['anna-cmo'] });
+  await waitStage(h, 'awaiting_approval');
+  for (const by of [approver, 'mallory']) {
+    const err = await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by }] }).catch((e) => e);
+    expect(refusal(err)).toMatch(new RegExp(`^M8: "${by}" is not a price approver \\(approvers: anna-cmo\\)`));
+  }
+  expect((await priceState(h)).stage).toBe('awaiting_approval');
+  expect((await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: 'anna-cmo' }] })).stage).toBe('scheduled');
+});
+
+it('M8: a price change started straight in Temporal under 24 h before it takes effect cannot be approved (only rejected)', async () => {
+  const req = await priceChangeRequest(kit, 23 * HOUR);
+  const h = await startPriceChange(kit, req);
+  await waitStage(h, 'awaiting_approval');
+  const err = await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] }).catch((e) => e);
+  expect(refusal(err)).toMatch(/^M8: submitted \d+ min before it takes effect; at least 24 h are required/);
+  await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'reject', by: approver, comment: 'too late' }] });
+  expect(await h.result()).toMatchObject({ stage: 'rejected', status: 'closed' });
+  expect(await applied(req.priceChangeId)).toEqual([]);
 });

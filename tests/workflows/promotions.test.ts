@@ -8,7 +8,7 @@ import { recordCustomerActivity, recordUnsubscribe } from '../../activities/stor
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { DAY, HOUR, MINUTE } from '../../domain/time';
 import { campaignApprovalUpdate } from '../../workflows/campaign/messages';
-import { campaignRequest, sleepUntil, startCampaign, uid, waitForCampaign } from '../helpers/campaigns';
+import { campaignRequest, sleepUntil, startCampaign, testCampaignPolicy, uid, waitForCampaign } from '../helpers/campaigns';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -125,11 +125,11 @@ describe('M7 re-engagement audience', () => {
     await recordCustomerActivity(pool, { customerId: recent, purchasedAt: new Date(now - 5 * DAY).toISOString() });
     await recordCustomerActivity(pool, { customerId: lapsed, purchasedAt: new Date(now - 90 * DAY).toISOString() });
     await recordCustomerActivity(pool, { customerId: refunded, refunded: true });
-    // The workflow trusts the API's M1 check, so a test may start a campaign an hour out.
+    // The workflow checks M1 from its policy snapshot: a snapshot without lead time lets a test start a campaign an hour out.
     const req = campaignRequest(now + HOUR, {
       audience: { kind: 'reengagement', text: 'We miss you: 15% off', customers: [recent, lapsed, refunded, unknown].map((id, i) => ({ id, phone: `1370000000${i}` })) },
     });
-    const h = await startCampaign(kit, req);
+    const h = await startCampaign(kit, req, testCampaignPolicy({ leadWorkingDays: 0 }));
     await waitForCampaign(h, (s) => s.stage === 'awaiting_approval' && s.deadlines.length > 0);
     await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'approve', by: 'head-of-marketing' }] });
     await sleepUntil(kit, now + HOUR + MINUTE);

@@ -1,7 +1,7 @@
 import type { FailedStep, StuckStep } from '../common/steps';
 import type { BusinessCalendar } from '../../domain/calendar';
 import type {
-  AlertKind, CampaignBudget, CampaignGoals, CampaignMetrics, CampaignPlan, CampaignRequest, DerivedMetrics, LeadTimeCheck, PlanWarning, RetrospectiveDraft,
+  AlertKind, PhaseAction, CampaignBudget, CampaignGoals, CampaignMetrics, CampaignPlan, CampaignRequest, DerivedMetrics, LeadTimeCheck, PlanWarning, RetrospectiveDraft,
 } from '../../domain/campaign';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { CampaignPolicy, MessagingPolicy } from '../../domain/policy';
@@ -89,9 +89,21 @@ export interface PlanView {
   budget: CampaignBudget;
   budgetTotal: number;
   currency: string;
-  phases: { name: string; startsAt: string; endsAt: string }[];
+  phases: { name: string; startsAt: string; endsAt: string; actions?: PhaseAction[] }[];
   riskPlan: string;
   audience?: { kind: 'all' | 'reengagement'; size: number; phase: string };
+}
+
+/** M3: a phase action once it ran (done) or was refused by the system it addresses. */
+export interface PhaseActionState {
+  /** `<phase>-a<n>`: the n-th action of the phase in the plan */
+  id: string;
+  phase: string;
+  kind: PhaseAction['kind'];
+  status: 'done' | 'refused';
+  at: string;
+  detail?: { [k: string]: unknown };
+  reason?: string;
 }
 
 export type CampaignState = {
@@ -114,6 +126,8 @@ export type CampaignState = {
   currentPhase: string | null;
   metrics: { samples: number; latest?: LatestMetrics };
   alerts: CampaignAlert[];
+  /** M3: the phase actions run so far (absent before the first) */
+  actions?: PhaseActionState[];
   messaging?: { phase: string; audience: 'all' | 'reengagement'; total: number; sent: number; skipped: Partial<Record<PromotionSkipReason, number>>; doneAt?: string };
   retrospective?: { dueAt: string; draft: RetrospectiveDraft; filed?: RetrospectiveInput & { at: string } };
   deadlines: Deadline[];

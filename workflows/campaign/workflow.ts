@@ -1,12 +1,13 @@
 // The campaign process (SOP M1-M7): plan -> approval -> phases with monitoring -> retrospective.
-import { ActivityFailure, allHandlersFinished, condition, makeContinueAsNewFunc, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, makeContinueAsNewFunc, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
-  alertConditions, budgetTotal, checkLeadTime, deriveMetrics, phaseProblems, planWarnings, retrospectiveDueAt,
-  type AlertKind, type CampaignPlan,
+  actionProblems, ALERT_KINDS, alertConditions, budgetTotal, checkLeadTime, deriveMetrics, FIRST_ALERT_KINDS, phaseProblems, planWarnings, retrospectiveDueAt,
+  audienceCount, isStoredAudience, type CampaignPlan, type PhaseAction,
 } from '../../domain/campaign';
+import type { PromotionSkipReason } from '../../domain/promotion';
 import { idempotencyKey } from '../../domain/ids';
 import type { ActivitiesShape } from '../common/activities';
-import { nowIso, SYSTEM } from '../common/kit';
+import { failureReason, isOutcomeFailure, nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
 import { recordBreach } from '../common/escalation';
@@ -14,18 +15,21 @@ import { DeadlineBook, enforce, expire } from '../common/deadlines';
 import { promote } from '../common/promotions';
 import { Recorder } from '../common/recorder';
 import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, resubmitPlanUpdate } from './messages';
-import type { CampaignAlert, CampaignStage, CampaignState, CampaignWorkflowInput, PhaseState, PlanView } from './types';
+import type { CampaignAlert, CampaignStage, CampaignState, CampaignWorkflowInput, PhaseActionState, PhaseState, PlanView } from './types';
 
-// A missed sample is not worth stalling the campaign for: the next interval tries again.
-const metrics = proxyActivities<Pick<ActivitiesShape, 'pullCampaignMetrics'>>({
+// A pull that keeps failing must not stall the phases: it gives up after its attempts, the case
+// shows it, and the next interval pulls the same sample number again.
+const pullMetrics = (attempts: number) => proxyActivities<Pick<ActivitiesShape, 'pullCampaignMetrics'>>({
   startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
-});
-
-const ALERT_KINDS: AlertKind[] = ['low_conversion', 'spend_ahead'];
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: attempts },
+}).pullCampaignMetrics;
+const METRICS_STEP = 'pullCampaignMetrics';
 /** Alerts kept in the state (and carried across runs): the oldest cleared ones go first. */
 const MAX_ALERTS = 50;
 const SEND_CONCURRENCY = 10;
+/** A stored audience goes out in batches of this many members, this many batches at a time: a 20k list is 10 rounds. */
+const AUDIENCE_BATCH = 500;
+const BATCHES_AT_ONCE = 4;
 
 function planView(plan: CampaignPlan): PlanView {
   const firstPhase = plan.phases[0].name;
@@ -36,9 +40,9 @@ function planView(plan: CampaignPlan): PlanView {
     budget: plan.budget,
     budgetTotal: budgetTotal(plan.budget),
     currency: plan.currency ?? 'CNY',
-    phases: plan.phases.map((p) => ({ name: p.name, startsAt: p.startsAt, endsAt: p.endsAt })),
+    phases: plan.phases.map((p) => ({ name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, ...(p.actions?.length ? { actions: p.actions } : {}) })),
     riskPlan: plan.riskPlan,
-    ...(plan.audience ? { audience: { kind: plan.audience.kind, size: plan.audience.customers.length, phase: plan.audience.phase ?? firstPhase } } : {}),
+    ...(plan.audience ? { audience: { kind: plan.audience.kind, size: audienceCount(plan.audience), phase: plan.audience.phase ?? firstPhase } } : {}),
   };
 }
 
@@ -137,6 +141,11 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       validator: (d) => {
         if (s.stage !== 'awaiting_approval') throw new Error(`campaign ${campaignId} is not waiting for approval (stage: ${s.stage})`);
         if (!d.by?.trim()) throw new Error('the approver is required');
+        // From the snapshot, so a direct Temporal update or a later policy change cannot bypass M1.
+        if (!policy.approvers.includes(d.by)) throw new Error(`M1: "${d.by}" is not a campaign approver (approvers: ${policy.approvers.join(', ')})`);
+        if (d.decision === 'approve' && !s.leadTime.ok) {
+          throw new Error(`M1: revision ${s.revision} was submitted ${s.leadTime.workingDays} working days before its first phase; ${s.leadTime.required} are required`);
+        }
         if (d.decision !== 'approve' && !d.comment?.trim()) throw new Error(`a "${d.decision}" decision needs a comment`);
       },
     },
@@ -161,6 +170,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         if (!r.plan?.phases?.length) throw new Error('the plan needs at least one phase');
         const problems = phaseProblems(r.plan.phases);
         if (problems.length) throw new Error(`phases: ${problems.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`);
+        const refused = actionProblems(r.plan);
+        if (refused.length) throw new Error(`M3: ${refused.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`);
         const lead = checkLeadTime(r.plan.phases[0].startsAt, Date.now(), calendar, policy.leadWorkingDays);
         if (!lead.ok) throw new Error(`M1: the first phase must start on or after ${lead.earliestStartDate} (${policy.leadWorkingDays} working days after ${lead.submittedOn})`);
       },
@@ -289,41 +300,100 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     await record(SYSTEM, 'phase_ended', { phase: phase.name, ...(phase.atEnd ?? {}) }, 'M3');
   }
 
+  /** M3: the audience message of the plan (legacy form), then the phase's own actions in plan order, each once. */
   async function phaseActions(phaseName: string): Promise<void> {
     const audience = plan.audience;
-    if (!audience || (audience.phase ?? plan.phases[0].name) !== phaseName || s.messaging?.doneAt) return;
-    s.messaging = { phase: phaseName, audience: audience.kind, total: audience.customers.length, sent: 0, skipped: {} };
+    if (audience?.text !== undefined && (audience.phase ?? plan.phases[0].name) === phaseName && !s.messaging?.doneAt) {
+      s.messaging = { phase: phaseName, audience: audience.kind, total: audienceCount(audience), sent: 0, skipped: {} };
+      await messageAudience(`promo-${phaseName}`, audience.text, s.messaging);
+      const m = s.messaging;
+      m.doneAt = nowIso();
+      await record(SYSTEM, 'audience_messaged', { phase: phaseName, audience: audience.kind, total: m.total, sent: m.sent, skipped: m.skipped }, audience.kind === 'reengagement' ? 'M7' : 'M6');
+    }
+    const actions = plan.phases.find((p) => p.name === phaseName)?.actions ?? [];
+    for (const [n, action] of actions.entries()) {
+      const id = `${phaseName}-a${n + 1}`;
+      if (s.actions?.some((a) => a.id === id)) continue;
+      const done: PhaseActionState = { id, phase: phaseName, kind: action.kind, status: 'done', at: '' };
+      try {
+        Object.assign(done, await runAction(id, action));
+      } catch (err) {
+        if (!isOutcomeFailure(err)) throw err;
+        Object.assign(done, { status: 'refused', reason: failureReason(err) });
+        await tellOwner(`action-refused-${id}`, `Campaign ${plan.name}: ${action.kind} action of ${phaseName} refused`, failureReason(err));
+      }
+      done.at = nowIso();
+      (s.actions ??= []).push(done);
+      await record(SYSTEM, done.status === 'done' ? 'phase_action_done' : 'phase_action_refused', { ...done }, 'M3');
+    }
+  }
+
+  /** Each action's idempotency key derives from its id, so a retry or a replay never does it twice. */
+  async function runAction(id: string, a: PhaseAction): Promise<Partial<PhaseActionState>> {
+    const currency = ('currency' in a && a.currency) || s.plan.currency;
+    if (a.kind === 'price') {
+      const applied = await act.applyPrice({ key: key(`action-${id}`), ref: campaignId, sku: a.sku, price: a.newPrice, currency, effectiveAt: nowIso() });
+      return { detail: { sku: a.sku, newPrice: a.newPrice, currency, changeId: applied.changeId } };
+    }
+    if (a.kind === 'ad_budget') {
+      const set = await act.setAdBudget({ key: key(`action-${id}`), ref: campaignId, channel: a.channel, amount: a.amount, currency });
+      return { detail: { channel: a.channel, amount: a.amount, currency, budgetId: set.budgetId } };
+    }
+    if (!plan.audience) return { status: 'refused', reason: 'the plan has no audience' };
+    const tally = { total: audienceCount(plan.audience), sent: 0, skipped: {} as NonNullable<CampaignState['messaging']>['skipped'] };
+    await messageAudience(`promo-${id}`, a.text, tally);
+    return { detail: { audience: plan.audience.kind, ...tally } };
+  }
+
+  /** M6/M7: one message to the whole audience; a stored one is read and sent in batches by an activity. */
+  async function messageAudience(step: string, text: string, m: Pick<NonNullable<CampaignState['messaging']>, 'sent' | 'skipped'>): Promise<void> {
+    const audience = plan.audience!;
     const rules = { ...input.messaging, timeZone: calendar.timeZone };
-    const m = s.messaging;
+    const message = { ref: campaignId, audience: audience.kind, template: `campaign_${audience.kind}`, text };
+    const tally = (o: { sent: number; skipped: Partial<Record<PromotionSkipReason, number>> }) => {
+      m.sent += o.sent;
+      for (const [reason, n] of Object.entries(o.skipped) as [PromotionSkipReason, number][]) m.skipped[reason] = (m.skipped[reason] ?? 0) + n;
+    };
+    if (isStoredAudience(audience)) {
+      const starts = Array.from({ length: Math.ceil(audience.size / AUDIENCE_BATCH) }, (_, i) => i * AUDIENCE_BATCH);
+      for (let at = 0; at < starts.length; at += BATCHES_AT_ONCE) {
+        const results = await Promise.all(starts.slice(at, at + BATCHES_AT_ONCE).map((after) => act.sendAudienceBatch({
+          ...message, audienceId: audience.audienceId, after, limit: AUDIENCE_BATCH, keyPrefix: key(step), workflowId, at: nowIso(), rules,
+        })));
+        results.forEach(tally);
+      }
+      return;
+    }
+    // an inline audience (cases from before stored audiences): one activity per customer, as then
     for (let at = 0; at < audience.customers.length; at += SEND_CONCURRENCY) {
       const chunk = audience.customers.slice(at, at + SEND_CONCURRENCY);
-      const outcomes = await Promise.all(chunk.map((c) => promote(rules, {
-        step: `promo-${phaseName}-${c.id}`, ref: campaignId, customerId: c.id, phone: c.phone,
-        audience: audience.kind, template: `campaign_${audience.kind}`, text: audience.text,
-      })));
-      for (const o of outcomes) {
-        if (o.status === 'sent') m.sent += 1;
-        else m.skipped[o.reason] = (m.skipped[o.reason] ?? 0) + 1;
-      }
+      const outcomes = await Promise.all(chunk.map((c) => promote(rules, { ...message, step: `${step}-${c.id}`, customerId: c.id, phone: c.phone })));
+      for (const o of outcomes) tally(o.status === 'sent' ? { sent: 1, skipped: {} } : { sent: 0, skipped: { [o.reason]: 1 } });
     }
-    m.doneAt = nowIso();
-    await record(SYSTEM, 'audience_messaged', { phase: phaseName, audience: audience.kind, total: m.total, sent: m.sent, skipped: m.skipped }, audience.kind === 'reengagement' ? 'M7' : 'M6');
   }
 
   async function sample(phaseName: string): Promise<void> {
     const seq = s.metrics.samples + 1;
+    // Cases from before: three attempts, a failure only on the timeline, CTR and impressions unwatched.
+    const watched = patched('m4-pull-retried-ctr-impressions');
     let m;
     try {
-      m = await metrics.pullCampaignMetrics({ campaignId, seq, at: nowIso(), phase: phaseName });
+      m = await pullMetrics(watched ? policy.metricsPullAttempts ?? 3 : 3)({ campaignId, seq, at: nowIso(), phase: phaseName });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      await record(SYSTEM, 'metrics_unavailable', { phase: phaseName, seq }, 'M4');
+      if (watched) metricsStuck(failureReason(err));
+      await record(SYSTEM, 'metrics_unavailable', { phase: phaseName, seq, ...(watched ? { rounds: stuckPull()!.rounds } : {}) }, 'M4');
       return;
+    }
+    const stuck = stuckPull();
+    if (watched && stuck) {
+      s.stuckSteps = s.stuckSteps!.filter((x) => x !== stuck);
+      await record(SYSTEM, 'step_resumed', { step: METRICS_STEP, rounds: stuck.rounds, seq }, 'M4');
     }
     s.metrics = { samples: seq, latest: { ...m, ...deriveMetrics(m) } };
     s.run.samplesThisRun += 1;
     const found = alertConditions(m, plan, policy, Date.now());
-    for (const kind of ALERT_KINDS) {
+    for (const kind of watched ? ALERT_KINDS : FIRST_ALERT_KINDS) {
       const active = s.alerts.find((a) => a.kind === kind && !a.clearedAt);
       const cond = found.find((c) => c.kind === kind);
       if (cond && !active) {
@@ -337,6 +407,19 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         await record(SYSTEM, 'alert_cleared', { id: active.id, kind, phase: phaseName }, 'M4');
       }
     }
+  }
+
+  function stuckPull() {
+    return s.stuckSteps?.find((x) => x.step === METRICS_STEP);
+  }
+
+  /** The case row shows `attention` while pulls keep failing; monitoring goes on. */
+  function metricsStuck(reason: string): void {
+    const stuck = stuckPull();
+    if (stuck) {
+      stuck.rounds += 1;
+      stuck.reason = reason;
+    } else (s.stuckSteps ??= []).push({ step: METRICS_STEP, reason, since: nowIso(), rounds: 1 });
   }
 
   function trimAlerts(): void {

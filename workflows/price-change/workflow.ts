@@ -18,6 +18,7 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
   const currency = r.currency ?? 'CNY';
   const price = formatMoney({ amount: r.newPrice, currency });
   const deadlines = new DeadlineBook();
+  const noticeMs = Date.parse(r.effectiveAt) - Date.parse(input.submittedAt);
   const s: PriceChangeState = {
     priceChangeId: r.priceChangeId,
     workflowId,
@@ -69,6 +70,11 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
       validator: (d) => {
         if (s.stage !== 'awaiting_approval') throw new Error(`price change ${r.priceChangeId} is not waiting for approval (stage: ${s.stage})`);
         if (!d.by?.trim()) throw new Error('the approver is required');
+        // From the snapshot, so a direct Temporal update or a later policy change cannot bypass M8.
+        if (!policy.approvers.includes(d.by)) throw new Error(`M8: "${d.by}" is not a price approver (approvers: ${policy.approvers.join(', ')})`);
+        if (d.decision === 'approve' && noticeMs < policy.minNoticeMs) {
+          throw new Error(`M8: submitted ${Math.round(noticeMs / 60_000)} min before it takes effect; at least ${policy.minNoticeMs / 3_600_000} h are required`);
+        }
         if (d.decision === 'reject' && !d.comment?.trim()) throw new Error('a rejection needs a comment');
       },
     },
