@@ -17,7 +17,7 @@ export interface Shipment {
   cancelled?: boolean;
 }
 
-type Channel = 'warehouse-events' | 'carrier-events';
+export type Channel = 'warehouse-events' | 'carrier-events';
 const SENDER: Record<Channel, WebhookSender> = { 'warehouse-events': 'wms', 'carrier-events': 'carrier' };
 
 export const STEPS: { channel: Channel; type: string }[] = [
@@ -55,12 +55,17 @@ export async function sendNextEvent(state: SimulatorState, s: Shipment, signal: 
   const step = STEPS[s.nextStep];
   if (!step) return undefined;
   s.nextStep++; // claimed before awaiting, so concurrent callers never send the same event
+  return reportOrderEvent(state, s.orderId, step.channel, buildEvent(s, step.type), signal);
+}
+
+/** One webhook to the API about an order, as its warehouse or carrier sends it, with retries; kept in `state.webhooks`. */
+export async function reportOrderEvent(state: SimulatorState, orderId: string, channel: Channel, body: { eventId: string; type: string } & Record<string, unknown>, signal: AbortSignal): Promise<DeliveryRecord> {
   const { webhookUrl, webhookKey, webhookSecrets } = state.config;
   const rec = await deliverWebhook({
-    url: `${webhookUrl}/v1/orders/${encodeURIComponent(s.orderId)}/${step.channel}`,
+    url: `${webhookUrl}/v1/orders/${encodeURIComponent(orderId)}/${channel}`,
     key: webhookKey,
-    secret: webhookSecrets[SENDER[step.channel]],
-    body: buildEvent(s, step.type),
+    secret: webhookSecrets[SENDER[channel]],
+    body,
     attempts: state.options.webhookAttempts ?? 5,
     baseDelayMs: state.options.webhookRetryBaseMs ?? 200,
     timeoutMs: state.options.webhookTimeoutMs ?? 10_000,
