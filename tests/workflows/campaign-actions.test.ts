@@ -99,7 +99,7 @@ it('M3/M6: a 20 000-customer audience is read from PostgreSQL in batches: everyo
   await waitForCampaign(h, (s) => s.stage === 'awaiting_approval');
   await approve(h);
   await sleepUntil(kit, start + MINUTE);
-  const done = await waitForCampaign(h, (s) => !!s.messaging?.doneAt, 'the whole audience messaged', 380_000);
+  const done = await waitForCampaign(h, (s) => !!s.messaging?.doneAt, 'the whole audience messaged', 840_000);
   expect(done.messaging).toMatchObject({ total: 20_000, sent: 19_990, skipped: { unsubscribed: 5, monthly_cap: 5 } });
   expect(done.plan.audience).toEqual({ kind: 'all', size: 20_000, phase: 'warm-up' });
 
@@ -121,7 +121,7 @@ it('M3/M6: a 20 000-customer audience is read from PostgreSQL in batches: everyo
   const readable = (await testDataConverter().payloadCodecs![0].decode(events)).map((p) => Buffer.from(p.data!).toString()).join('\n');
   expect(readable).toContain('"audienceId"');
   expect(readable).not.toMatch(/137\d{8}/);
-}, 420_000); // 20 000 messages through PostgreSQL and the simulator on a shared machine
+}, 900_000); // 20 000 messages through PostgreSQL and the simulator: ~2 min on an idle 2-core machine, 7+ when it is busy
 
 it('M3/M6: a case started before stored audiences (the audience inline in its input) still messages each customer once', async () => {
   const start = earliestStart(await kit.env.currentTimeMs());
