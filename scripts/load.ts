@@ -107,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     progress.start();
     const counted = (e: unknown): never => {
       failed++;
+      err(`  failed: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
     };
     const errors = await pool(args.n, args.concurrency, async (i) => {
@@ -115,7 +116,6 @@ export async function main(argv: string[]): Promise<number> {
     });
     progress.stop();
     await tracker.stop();
-    for (const e of errors.slice(0, 10)) err(`  failed: ${e instanceof Error ? e.message : String(e)}`);
     const open = [...run.samples.entries()].filter(([, s]) => s.closedAt === undefined);
     if (open.length) {
       err(`${open.length} case(s) still open:`);

@@ -4,6 +4,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface Reply {
   status: number;
   body: Record<string, any>;
+  /** an earlier attempt got no clear answer (no reply, or 5xx): it may have taken effect */
+  uncertain?: boolean;
 }
 
 export class Api {
@@ -15,19 +17,32 @@ export class Api {
   async call(method: string, path: string, role: string, body?: unknown): Promise<Reply> {
     const key = this.keys[role];
     if (!key) throw new Error(`no API key for role ${role}`);
+    let uncertain = false;
     for (let attempt = 1; ; attempt++) {
-      const res = await fetch(`${this.base}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      // throttled or shedding load: the API says when to come back (a repeated start answers 200 with the case)
-      if ((res.status === 429 || res.status === 503) && attempt < 20) {
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(`${this.base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        text = await res.text();
+      } catch (err) {
+        // no answer on a busy machine (socket reset): try again; a repeated start answers 200 with the case
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        if (attempt >= 10) throw new Error(`${method} ${path}: ${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
+        uncertain = true;
+        await sleep(1000);
+        continue;
+      }
+      // throttled or shedding load: the API says when to come back
+      if ((res.status === 429 || res.status >= 500) && attempt < 20) {
+        if (res.status >= 500) uncertain = true;
         await sleep(Math.min(10, Number(res.headers.get('retry-after')) || 1) * 1000);
         continue;
       }
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {}, ...(uncertain ? { uncertain } : {}) };
     }
   }
 

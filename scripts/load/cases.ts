@@ -35,11 +35,16 @@ async function start(run: Run, caseId: string, path: string, role: string, body:
   run.samples.set(caseId, { startedAt, startMs: Date.now() - startedAt, ...(followUp ? { followUp } : {}) });
 }
 
-/** A person's action: 409 means the case is not waiting for it yet (its row runs ahead of the workflow), so try again. */
+/**
+ * A person's action: 409 means the case is not waiting for it yet (its row runs ahead of the workflow), so try
+ * again; but after an attempt without a clear answer, 409 means that attempt took effect and the case moved on.
+ */
 async function act(run: Run, path: string, body: unknown, what: string, deadline: number): Promise<void> {
+  let uncertain = false;
   for (;;) {
     const r = await run.api.call('POST', path, 'support', body);
-    if (r.status === 200) return;
+    uncertain ||= !!r.uncertain;
+    if (r.status === 200 || (r.status === 409 && uncertain)) return;
     if (r.status !== 409 || Date.now() > deadline) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     await sleep(300);
   }

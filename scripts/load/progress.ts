@@ -1,7 +1,6 @@
 // A progress line on stderr: redrawn in place on a terminal, else one line every 5 s (CI logs).
 export class Progress {
   private timer?: NodeJS.Timeout;
-  private last = '';
 
   constructor(private readonly line: () => string) {}
 
@@ -10,8 +9,7 @@ export class Progress {
     this.timer = setInterval(() => {
       const text = this.line();
       if (tty) process.stderr.write(`\r  ${text}\x1b[K`);
-      else if (text !== this.last) process.stderr.write(`  ${text}\n`);
-      this.last = text;
+      else process.stderr.write(`  ${text}\n`);
     }, tty ? 250 : 5_000);
     this.timer.unref();
   }
