@@ -119,7 +119,10 @@ export async function main(argv: string[]): Promise<number> {
     const open = [...run.samples.entries()].filter(([, s]) => s.closedAt === undefined);
     if (open.length) {
       err(`${open.length} case(s) still open:`);
-      for (const [id] of open.slice(0, 20)) err(`  ${id} ${tracker.seen.get(id)?.stage ?? '(no row yet)'}`);
+      for (const [id] of open.slice(0, 20)) {
+        const row = tracker.seen.get(id);
+        err(`  ${id} ${row ? `${row.status}/${row.stage}` : '(no row yet)'}`);
+      }
     }
     failures += errors.length + open.length;
 
