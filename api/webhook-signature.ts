@@ -28,7 +28,7 @@ function keepRawJson(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     req.rawBody = body as Buffer;
-    parseJson(req, (body as Buffer).toString('utf8'), done);
+    void parseJson(req, (body as Buffer).toString('utf8'), done);
   });
 }
 

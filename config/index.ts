@@ -60,7 +60,7 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     try {
       overrides = policyOverrides.parse(JSON.parse(env.POLICY_OVERRIDES));
     } catch (err) {
-      throw new Error(`POLICY_OVERRIDES is not valid: ${(err as Error).message}`);
+      throw new Error(`POLICY_OVERRIDES is not valid: ${(err as Error).message}`, { cause: err });
     }
   }
   const production = env.NODE_ENV === 'production';

@@ -39,7 +39,7 @@ export function migrate(pool: Pool): Promise<string[]> {
           applied.push(file);
         } catch (err) {
           await client.query('ROLLBACK').catch(() => undefined);
-          throw new Error(`migration ${file} failed: ${(err as Error).message}`);
+          throw new Error(`migration ${file} failed: ${(err as Error).message}`, { cause: err });
         }
       }
     } finally {

@@ -70,6 +70,8 @@ function banner(stack: Stack, dataDir: string): string {
 async function main(): Promise<void> {
   const root = projectRoot();
   const dataDir = path.join(root, '.data');
+  // assigned once started; a signal during the start reads it as undefined
+  // eslint-disable-next-line prefer-const
   let stack: Stack | undefined;
   let shuttingDown = false;
 

@@ -180,7 +180,7 @@ async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
         // lock vanished meanwhile: retry
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for lock ${lockFile}`);
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for lock ${lockFile}`, { cause: err });
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -137,6 +137,7 @@ function describeEvent(json: HistoryJson | undefined, eventId: number): string |
   const e = json?.events.find((x) => Number(x.eventId) === eventId);
   if (!e) return undefined;
   const type = String(e.eventType ?? '').replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- history JSON, read field by field
   const attrs = Object.entries(e).find(([k]) => k.endsWith('EventAttributes'))?.[1] as Record<string, any> | undefined;
   const name = attrs?.activityType?.name ?? attrs?.timerId ?? attrs?.signalName ?? attrs?.markerName ?? attrs?.workflowType?.name;
   return name ? `${type} (${name})` : type;

@@ -96,7 +96,7 @@ export function createHttpClient({ system, baseUrl, timeoutMs = 5_000 }: HttpCli
       if (err instanceof HttpError) throw err;
       throw new HttpError(system, 0, { error: (err as Error).name }, true); // the connection broke mid-reply
     }
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireRole, type Authenticator, type Role } from '../auth';
-import { caseActionSchema, caseState, errorBody, errorResponses } from '../schemas/common';
+import { caseActionSchema, caseState, errorResponses } from '../schemas/common';
 import { auditBody, carrierEventBody, exceptionResolutionBody, orderBody, orderParams, presaleChoiceBody, startedOrder, warehouseEventBody } from '../schemas/orders';
 import type { OrderService } from '../services/orders';
 

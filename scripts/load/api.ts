@@ -31,7 +31,7 @@ export class Api {
       } catch (err) {
         // no answer on a busy machine (socket reset): try again; a repeated start answers 200 with the case
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        if (attempt >= 10) throw new Error(`${method} ${path}: ${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
+        if (attempt >= 10) throw new Error(`${method} ${path}: ${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ''}`, { cause: err });
         uncertain = true;
         await sleep(1000);
         continue;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { DEV_API_KEYS, plainKeys } from '../../config';
 import { ROLES } from '../../domain/roles';
-import { auth, buildTestApp, KEYS } from '../helpers/api';
+import { buildTestApp, KEYS } from '../helpers/api';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;

@@ -240,7 +240,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   }
 
   // R2: the 24 h run from approval; a return stops them while the goods travel back (R3 keeps running).
-  let payBy = patched(PAYOUT_AT_APPROVAL) ? openPayout() : undefined;
+  const payBy = patched(PAYOUT_AT_APPROVAL) ? openPayout() : undefined;
 
   // Accepted: a full refund before hand-over stops the order (stock released, parcel never leaves);
   // a partial one lets it ship.
@@ -275,7 +275,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   // R2/R5: paid through the order's money authority; R2 is met when the gateway confirms the money
   // reached the buyer. Each attempt has its own gateway key (a gateway replays a declined key's
   // answer), and a decline, a failed payout or one the order cannot cover goes to a person.
-  payBy ??= openPayout();
+  if (!payBy) openPayout();
   for (let attempt = 1; ; attempt++) {
     s.stage = 'paying';
     const refusal = await payAttempt(attempt);
