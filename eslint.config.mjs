@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 import { sandboxFiles, sandboxRules } from './eslint.sandbox.mjs';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tools/**', 'console/assets/**', 'deploy/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.tools/**',
+      'console/assets/**',
+      'deploy/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
@@ -15,12 +26,20 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', caughtErrors: 'none' },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          caughtErrors: 'none',
+        },
       ],
     },
   },
   // tests and the tools that drive the API poke at untyped JSON bodies
-  { files: ['tests/**/*.ts', 'scripts/load/**/*.ts', 'scripts/scenarios/**/*.ts', 'scripts/record-histories.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-control-regex': 'off' } },
+  {
+    files: ['tests/**/*.ts', 'scripts/load/**/*.ts', 'scripts/scenarios/**/*.ts', 'scripts/record-histories.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', 'no-control-regex': 'off' },
+  },
   {
     files: sandboxFiles,
     rules: sandboxRules,

@@ -1,7 +1,8 @@
 // Import rules for workflows/ and domain/: their code runs inside Temporal's deterministic workflow sandbox,
 // so no Node built-ins (but assert, url, util), no I/O packages and no Node-side folders. Type-only imports are erased.
 const builtin = 'Node built-ins are not available in the workflow sandbox (only assert, url and util are)';
-const nodeSide = 'Node-side code: call activities through proxyActivities and `import type` their types; pass values in workflow inputs';
+const nodeSide =
+  'Node-side code: call activities through proxyActivities and `import type` their types; pass values in workflow inputs';
 
 const banned = {
   pg: 'database access belongs in activities',
@@ -19,9 +20,40 @@ const banned = {
 };
 
 const nodeBuiltins = [
-  'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'diagnostics_channel', 'dns', 'events', 'fs',
-  'http', 'http2', 'https', 'inspector', 'module', 'net', 'os', 'path', 'perf_hooks', 'process', 'querystring', 'readline',
-  'repl', 'stream', 'string_decoder', 'timers', 'tls', 'trace_events', 'tty', 'v8', 'vm', 'wasi', 'worker_threads', 'zlib',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'diagnostics_channel',
+  'dns',
+  'events',
+  'fs',
+  'http',
+  'http2',
+  'https',
+  'inspector',
+  'module',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'querystring',
+  'readline',
+  'repl',
+  'stream',
+  'string_decoder',
+  'timers',
+  'tls',
+  'trace_events',
+  'tty',
+  'v8',
+  'vm',
+  'wasi',
+  'worker_threads',
+  'zlib',
 ];
 
 /** Folders whose code runs inside the workflow sandbox. */
@@ -45,5 +77,8 @@ export const sandboxRules = {
     },
   ],
   '@typescript-eslint/no-require-imports': 'error',
-  'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'no dynamic import() in the workflow sandbox' }],
+  'no-restricted-syntax': [
+    'error',
+    { selector: 'ImportExpression', message: 'no dynamic import() in the workflow sandbox' },
+  ],
 };

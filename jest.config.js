@@ -5,7 +5,10 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { ignoreCodes: [151002] } }],
     // Some dependencies (fastify's, jose) ship ES modules only (Node runs them; Jest on Node 20 cannot): compile them.
-    '^.+[\\\\/]node_modules[\\\\/](cookie|content-disposition|jose)[\\\\/].+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }],
+    '^.+[\\\\/]node_modules[\\\\/](cookie|content-disposition|jose)[\\\\/].+\\.js$': [
+      'ts-jest',
+      { tsconfig: { allowJs: true, module: 'commonjs' } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition|jose)/)'],
   testMatch: ['<rootDir>/tests/**/*.test.ts'],

@@ -11,7 +11,15 @@ import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
 import { marketingActivities } from './marketing';
 import { recordTransition } from './store/cases';
-import { declinePayout, markPayoutProcessing, readPayout, reservePayout, settlePayout, type PayoutRefusal, type PayoutSource } from './store/order-money';
+import {
+  declinePayout,
+  markPayoutProcessing,
+  readPayout,
+  reservePayout,
+  settlePayout,
+  type PayoutRefusal,
+  type PayoutSource,
+} from './store/order-money';
 import { recordMovement, settleClaim } from './store/refunds';
 import { stopOrderForRefund } from './orders';
 import { recordComplaintCause, type ComplaintCause } from './store/complaints';
@@ -46,7 +54,8 @@ export interface PayoutInput {
 }
 
 export type PayoutResult = { refundTxId: string | null; amount: number; status?: 'processing' };
-export type PayoutConfirmation = { status: 'succeeded'; refundTxId: string } | { status: 'processing' } | { status: 'failed'; detail: string };
+export type PayoutConfirmation =
+  { status: 'succeeded'; refundTxId: string } | { status: 'processing' } | { status: 'failed'; detail: string };
 
 /** Not paid because the order cannot cover it: for a person, with the numbers. */
 function payoutRefused(refusal: PayoutRefusal): ApplicationFailure {
@@ -67,7 +76,11 @@ async function external<T>(call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (err) {
     if (err instanceof HttpError && !err.retryable) {
-      throw ApplicationFailure.nonRetryable(err.message, 'BusinessRejection', { system: err.system, status: err.status, body: err.body });
+      throw ApplicationFailure.nonRetryable(err.message, 'BusinessRejection', {
+        system: err.system,
+        status: err.status,
+        body: err.body,
+      });
     }
     throw err;
   }
@@ -75,14 +88,23 @@ async function external<T>(call: () => Promise<T>): Promise<T> {
 
 export function createActivities({ pool, clients, temporal }: ActivityDeps) {
   /** The ledger's answer when it has one, else the gateway's status query, written back to the ledger. */
-  async function confirm(attemptKey: string, who: { refundId?: string; customerId?: string }): Promise<PayoutConfirmation> {
+  async function confirm(
+    attemptKey: string,
+    who: { refundId?: string; customerId?: string },
+  ): Promise<PayoutConfirmation> {
     const p = await readPayout(pool, attemptKey);
-    if (!p || p.status === 'reserved' || !p.externalId) throw ApplicationFailure.nonRetryable(`payout ${attemptKey} was never taken by the gateway`, 'PayoutNotSent');
+    if (!p || p.status === 'reserved' || !p.externalId)
+      throw ApplicationFailure.nonRetryable(`payout ${attemptKey} was never taken by the gateway`, 'PayoutNotSent');
     if (p.status === 'paid') return { status: 'succeeded', refundTxId: p.externalId };
     if (p.status === 'declined') return { status: 'failed', detail: p.detail ?? 'declined' };
     const st = await external(() => clients.payment.refundStatus(p.externalId!));
     if (st.status === 'succeeded') {
-      await settlePayout(pool, { attemptKey, externalId: p.externalId, refundId: who.refundId, customerId: who.customerId });
+      await settlePayout(pool, {
+        attemptKey,
+        externalId: p.externalId,
+        refundId: who.refundId,
+        customerId: who.customerId,
+      });
       return { status: 'succeeded', refundTxId: p.externalId };
     }
     if (st.status === 'failed') {
@@ -111,8 +133,14 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
     releaseStock: (input: { key: string; orderId: string; items: SkuQuantity[] }) =>
       external(() => clients.inventory.release(input.key, input.orderId, input.items)),
 
-    requestShipment: (input: { key: string; orderId: string; items: SkuQuantity[]; carrier: CarrierCode; printFirst: boolean; address: Address }) =>
-      external(() => clients.warehouse.requestShipment(input.key, input)),
+    requestShipment: (input: {
+      key: string;
+      orderId: string;
+      items: SkuQuantity[];
+      carrier: CarrierCode;
+      printFirst: boolean;
+      address: Address;
+    }) => external(() => clients.warehouse.requestShipment(input.key, input)),
 
     subscribeTracking: (input: { key: string; orderId: string; trackingNumber: string; carrier: string }) =>
       external(() => clients.carrier.subscribe(input.key, input)),
@@ -123,8 +151,14 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
     uploadTracking: (input: { key: string; orderId: string; carrier: string; trackingNumber: string }) =>
       external(() => clients.platform.uploadTracking(input.key, input)),
 
-    sendSms: (input: { key: string; ref: string; to: string; template: string; params?: Record<string, unknown>; text: string }) =>
-      external(() => clients.messaging.sms(input.key, input)),
+    sendSms: (input: {
+      key: string;
+      ref: string;
+      to: string;
+      template: string;
+      params?: Record<string, unknown>;
+      text: string;
+    }) => external(() => clients.messaging.sms(input.key, input)),
 
     notifyStaff: (input: { key: string; ref: string; role: string; subject: string; body: string }) =>
       external(() => clients.messaging.notifyStaff(input.key, input)),
@@ -134,9 +168,25 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
 
     // Money: the gateway call and its record share one idempotency key (R5), so a retry after
     // either step repeats neither.
-    async issueCoupon(input: { key: string; ref: string; customerId: string; amount: number; currency: string; reason: string; orderId?: string }) {
+    async issueCoupon(input: {
+      key: string;
+      ref: string;
+      customerId: string;
+      amount: number;
+      currency: string;
+      reason: string;
+      orderId?: string;
+    }) {
       const res = await external(() => clients.payment.issueCoupon(input.key, input));
-      await recordMovement(pool, { idempotencyKey: input.key, workflowId: currentWorkflowId(), orderId: input.orderId, kind: 'coupon', amountFen: input.amount, currency: input.currency, externalId: res.couponId });
+      await recordMovement(pool, {
+        idempotencyKey: input.key,
+        workflowId: currentWorkflowId(),
+        orderId: input.orderId,
+        kind: 'coupon',
+        amountFen: input.amount,
+        currency: input.currency,
+        externalId: res.couponId,
+      });
       return res;
     },
 
@@ -149,41 +199,73 @@ export function createActivities({ pool, clients, temporal }: ActivityDeps) {
       if (!input.orderId) throw payoutRefused({ reason: 'unknown_order', orderId: '(none)' });
       const caseId = currentWorkflowId();
       const reserved = await reservePayout(pool, {
-        attemptKey: input.key, payoutId: input.payoutId ?? input.key, attempt: input.attempt ?? 1, orderId: input.orderId, caseId,
-        source: input.source ?? 'refund', reasonCode: input.reasonCode ?? 'unspecified', amountFen: input.amount, currency: input.currency, upTo: input.upTo,
+        attemptKey: input.key,
+        payoutId: input.payoutId ?? input.key,
+        attempt: input.attempt ?? 1,
+        orderId: input.orderId,
+        caseId,
+        source: input.source ?? 'refund',
+        reasonCode: input.reasonCode ?? 'unspecified',
+        amountFen: input.amount,
+        currency: input.currency,
+        upTo: input.upTo,
       });
       if (reserved.status === 'refused') throw payoutRefused(reserved.refusal);
       if (reserved.status === 'nothing_left') return { refundTxId: null, amount: 0 };
-      if (reserved.status === 'declined') throw ApplicationFailure.nonRetryable(reserved.detail, 'BusinessRejection', { attemptKey: reserved.attemptKey });
+      if (reserved.status === 'declined')
+        throw ApplicationFailure.nonRetryable(reserved.detail, 'BusinessRejection', {
+          attemptKey: reserved.attemptKey,
+        });
       if (reserved.status === 'paid') return { refundTxId: reserved.externalId ?? null, amount: reserved.amountFen };
       let refundTxId = reserved.externalId;
       if (reserved.status === 'reserved') {
         let res: { refundTxId: string; status: 'succeeded' | 'processing' };
         try {
-          res = await clients.payment.refund(reserved.attemptKey, { ref: input.ref, orderId: input.orderId, amount: reserved.amountFen, currency: input.currency });
+          res = await clients.payment.refund(reserved.attemptKey, {
+            ref: input.ref,
+            orderId: input.orderId,
+            amount: reserved.amountFen,
+            currency: input.currency,
+          });
         } catch (err) {
           if (err instanceof HttpError && !err.retryable) await declinePayout(pool, reserved.attemptKey, err.message);
           return external(() => Promise.reject(err));
         }
         if (res.status === 'succeeded') {
-          await settlePayout(pool, { attemptKey: reserved.attemptKey, externalId: res.refundTxId, refundId: input.refundId, customerId: input.customerId });
+          await settlePayout(pool, {
+            attemptKey: reserved.attemptKey,
+            externalId: res.refundTxId,
+            refundId: input.refundId,
+            customerId: input.customerId,
+          });
           return { refundTxId: res.refundTxId, amount: reserved.amountFen };
         }
         await markPayoutProcessing(pool, reserved.attemptKey, res.refundTxId);
         refundTxId = res.refundTxId;
       }
-      if (input.confirmLater) return { refundTxId: refundTxId ?? null, amount: reserved.amountFen, status: 'processing' };
+      if (input.confirmLater)
+        return { refundTxId: refundTxId ?? null, amount: reserved.amountFen, status: 'processing' };
       const confirmed = await confirm(reserved.attemptKey, input);
-      if (confirmed.status === 'failed') throw ApplicationFailure.nonRetryable(confirmed.detail, 'BusinessRejection', { attemptKey: reserved.attemptKey });
-      if (confirmed.status === 'processing') throw ApplicationFailure.retryable(`payout ${reserved.attemptKey} is still processing at the gateway`, 'PayoutProcessing');
+      if (confirmed.status === 'failed')
+        throw ApplicationFailure.nonRetryable(confirmed.detail, 'BusinessRejection', {
+          attemptKey: reserved.attemptKey,
+        });
+      if (confirmed.status === 'processing')
+        throw ApplicationFailure.retryable(
+          `payout ${reserved.attemptKey} is still processing at the gateway`,
+          'PayoutProcessing',
+        );
       return { refundTxId: confirmed.refundTxId, amount: reserved.amountFen };
     },
 
     /** R2: asks the gateway whether a processing payout reached the buyer; settles or declines it in the ledger. */
-    confirmPayout: (input: { key: string; refundId?: string; customerId?: string }): Promise<PayoutConfirmation> => confirm(input.key, input),
-    settleRefundClaim: (input: { refundId: string; status: 'paid' | 'rejected' | 'closed' }) => settleClaim(pool, input.refundId, input.status),
+    confirmPayout: (input: { key: string; refundId?: string; customerId?: string }): Promise<PayoutConfirmation> =>
+      confirm(input.key, input),
+    settleRefundClaim: (input: { refundId: string; status: 'paid' | 'rejected' | 'closed' }) =>
+      settleClaim(pool, input.refundId, input.status),
 
-    stopOrderForRefund: (input: { orderId: string; refundId: string; amount?: number }) => stopOrderForRefund(temporal, pool, input),
+    stopOrderForRefund: (input: { orderId: string; refundId: string; amount?: number }) =>
+      stopOrderForRefund(temporal, pool, input),
 
     ...marketingActivities({ pool, clients }),
   };

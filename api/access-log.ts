@@ -10,12 +10,19 @@ export function caseIdOf(req: FastifyRequest): string | undefined {
   const p = (req.params ?? {}) as Record<string, string | undefined>;
   if (p.caseId) return p.caseId;
   if (p.workflowId) return p.workflowId;
-  const byParam: [string, string][] = [['orderId', 'order'], ['refundId', 'refund'], ['complaintId', 'complaint'], ['campaignId', 'campaign'], ['priceChangeId', 'price-change']];
+  const byParam: [string, string][] = [
+    ['orderId', 'order'],
+    ['refundId', 'refund'],
+    ['complaintId', 'complaint'],
+    ['campaignId', 'campaign'],
+    ['priceChangeId', 'price-change'],
+  ];
   for (const [param, type] of byParam) if (p[param]) return `${type}:${p[param]}`;
   return undefined;
 }
 
-const outcomeOf = (status: number) => (status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : status < 500 ? 'refused' : 'error');
+const outcomeOf = (status: number) =>
+  status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : status < 500 ? 'refused' : 'error';
 
 /** Statuses anyone can cause without a key, or in a flood: budgeted per source (denied-counter.ts). */
 const COUNTED = new Set([401, 429]);

@@ -95,13 +95,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('routeRoles', [] as RouteRoles[]);
   app.addHook('onRoute', (route) => {
     const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));
-    if (route.url.startsWith('/v1/') && !guards.length) throw new Error(`${route.method} ${route.url} has no requireRole guard on onRequest`);
-    if (guards.length && route.method !== 'HEAD') app.routeRoles.push({ method: String(route.method), url: route.url, roles: guards[0].roles });
+    if (route.url.startsWith('/v1/') && !guards.length)
+      throw new Error(`${route.method} ${route.url} has no requireRole guard on onRequest`);
+    if (guards.length && route.method !== 'HEAD')
+      app.routeRoles.push({ method: String(route.method), url: route.url, roles: guards[0].roles });
   });
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Shop operations workflows', version: '0.1.0', description: 'Every SOP deadline as a durable Temporal workflow.' },
+      info: {
+        title: 'Shop operations workflows',
+        version: '0.1.0',
+        description: 'Every SOP deadline as a durable Temporal workflow.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -110,20 +116,43 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   // before the routes: its session hook must run ahead of their role guards
-  await installConsole(app, { pool: deps.pool, keys, keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal, timeZone: deps.timeZone ?? 'Asia/Shanghai' });
+  await installConsole(app, {
+    pool: deps.pool,
+    keys,
+    keyPrincipal: (keyId) => storedKeys.find((k) => k.principal.keyId === keyId)?.principal,
+    timeZone: deps.timeZone ?? 'Asia/Shanghai',
+  });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
   metricsRoutes(app, { register: metrics, pool: deps.pool, auth: keys });
-  const orders = orderService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().order, nameMask: nameMaskOf(deps.policy()) }));
+  const orders = orderService(deps.client, deps.pool, deps.taskQueue, () => ({
+    ...deps.policy().order,
+    nameMask: nameMaskOf(deps.policy()),
+  }));
   orderRoutes(app, { orders, keys });
   orderAuditRoutes(app, { auditView: orderAuditViewService(orders, deps.pool), keys });
   orderMoneyRoutes(app, { pool: deps.pool, keys });
-  refundRoutes(app, { refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => ({ ...deps.policy().refund, nameMask: nameMaskOf(deps.policy()) })), keys });
+  refundRoutes(app, {
+    refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => ({
+      ...deps.policy().refund,
+      nameMask: nameMaskOf(deps.policy()),
+    })),
+    keys,
+  });
   complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
   caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
   auditRoutes(app, { pool: deps.pool, keys });
   reportRoutes(app, { pool: deps.pool, keys });
   marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
-  workflowRoutes(app, { audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle, traffic.replayConcurrency), keys });
-  codecRoutes(app, { codecs: deps.client.options.dataConverter.payloadCodecs ?? [], namespace: deps.client.options.namespace, keys, pool: deps.pool, corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'] });
+  workflowRoutes(app, {
+    audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle, traffic.replayConcurrency),
+    keys,
+  });
+  codecRoutes(app, {
+    codecs: deps.client.options.dataConverter.payloadCodecs ?? [],
+    namespace: deps.client.options.namespace,
+    keys,
+    pool: deps.pool,
+    corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'],
+  });
   return app;
 }

@@ -36,22 +36,31 @@ interface StoredKey {
 export function parseApiKeys(spec: string): StoredKey[] {
   const stored: StoredKey[] = [];
   const byName = new Map<string, Role[]>();
-  for (const entry of spec.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [secret = '', roleList = '', name = '', ...rest] = entry.split(':');
     const shown = `"${secret.startsWith('sha256=') ? secret.slice(0, 13) : secret.slice(0, 3)}…:${roleList}:${name}"`;
     const roles = roleList.split('+').filter(Boolean);
     const fail = (why: string) => new Error(`API_KEYS entry ${shown} ${why}`);
-    if (rest.length || !name.trim()) throw fail('needs the form key:role[+role]:name (the name is who acts with the key)');
+    if (rest.length || !name.trim())
+      throw fail('needs the form key:role[+role]:name (the name is who acts with the key)');
     if (!roles.length || !roles.every(isRole)) throw fail(`has an unknown role; roles: ${ROLES.join(', ')}`);
     const hashed = /^sha256=([0-9a-f]{64})$/i.exec(secret);
     if (!hashed && secret.length < MIN_KEY_LENGTH) throw fail(`has a key shorter than ${MIN_KEY_LENGTH} characters`);
     const digest = hashed ? Buffer.from(hashed[1], 'hex') : sha256(secret);
     if (stored.some((k) => k.digest.equals(digest))) throw fail('repeats a key already listed');
     const same = byName.get(name);
-    if (same && same.join('+') !== [...roles].sort().join('+')) throw fail(`gives ${name} other roles than its other key`);
-    if (stored.filter((k) => k.principal.name === name).length >= KEYS_PER_PRINCIPAL) throw fail(`is a third key for ${name} (at most ${KEYS_PER_PRINCIPAL}, for rotation)`);
+    if (same && same.join('+') !== [...roles].sort().join('+'))
+      throw fail(`gives ${name} other roles than its other key`);
+    if (stored.filter((k) => k.principal.name === name).length >= KEYS_PER_PRINCIPAL)
+      throw fail(`is a third key for ${name} (at most ${KEYS_PER_PRINCIPAL}, for rotation)`);
     byName.set(name, [...roles].sort() as Role[]);
-    stored.push({ digest, principal: { name, roles: roles as Role[], keyId: digest.toString('hex').slice(0, 8), via: 'key' } });
+    stored.push({
+      digest,
+      principal: { name, roles: roles as Role[], keyId: digest.toString('hex').slice(0, 8), via: 'key' },
+    });
   }
   if (!stored.length) throw new Error('API_KEYS has no keys');
   return stored;
@@ -93,7 +102,8 @@ declare module 'fastify' {
 export type RoleGuard = ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) & { roles: Role[] };
 
 /** The token of an "Authorization: Bearer <token>" header, if the request has one. */
-export const bearerToken = (req: FastifyRequest): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+export const bearerToken = (req: FastifyRequest): string | undefined =>
+  /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
 
 /**
  * onRequest hook: 401 without a valid key, token or console session, 403 when none of its roles may call the route. It
@@ -104,11 +114,19 @@ export function requireRole(auth: Authenticator, ...allowed: Role[]): RoleGuard 
   const guard = async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = bearerToken(req);
     // a bearer header decides alone; without one, a console session (CSRF-checked by its hook) may
-    const principal = token ? await auth.authenticate(token) : req.headers.authorization ? undefined : req.sessionPrincipal;
+    const principal = token
+      ? await auth.authenticate(token)
+      : req.headers.authorization
+        ? undefined
+        : req.sessionPrincipal;
     if (!principal) throw new ApiError(401, 'unauthorized', 'a valid "Authorization: Bearer <key>" header is required');
     req.principal = principal;
     if (!principal.roles.some((r) => allowed.includes(r))) {
-      throw new ApiError(403, 'forbidden', `role ${principal.roles.join('+')} may not do this; allowed: ${allowed.join(', ')}`);
+      throw new ApiError(
+        403,
+        'forbidden',
+        `role ${principal.roles.join('+')} may not do this; allowed: ${allowed.join(', ')}`,
+      );
     }
   };
   return Object.assign(guard, { roles: allowed });

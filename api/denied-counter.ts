@@ -45,7 +45,14 @@ export function deniedCounter(pool: Pool, flushMs: number, onError: (err: unknow
       const known = tallies.size < MAX_SOURCES || tallies.has(`${source} ${statusCode}`);
       const who = known ? source : OTHER_SOURCES;
       const id = `${who} ${statusCode}`;
-      const t = tallies.get(id) ?? { source: who, statusCode, written: 0, counted: 0, firstAt: new Date().toISOString(), routes: new Set<string>() };
+      const t = tallies.get(id) ?? {
+        source: who,
+        statusCode,
+        written: 0,
+        counted: 0,
+        firstAt: new Date().toISOString(),
+        routes: new Set<string>(),
+      };
       tallies.set(id, t);
       if (known && t.written < FULL_ROWS) {
         t.written++;

@@ -52,10 +52,16 @@ const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof UnavailableError) return reply.status(503).header('retry-after', String(RETRY_AFTER_S)).send({ error: err.code, message: err.message });
+    if (err instanceof UnavailableError)
+      return reply
+        .status(503)
+        .header('retry-after', String(RETRY_AFTER_S))
+        .send({ error: err.code, message: err.message });
     if (err instanceof ApiError) {
       if (err instanceof BusyError) reply.header('retry-after', String(err.retryAfterS));
-      return reply.status(err.statusCode).send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      return reply
+        .status(err.statusCode)
+        .send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';
@@ -71,7 +77,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     const status = err.statusCode ?? 500;
     if (status < 500) {
       // fastify's own 4xx: malformed JSON, body too large, wrong content type
-      const detail = FASTIFY_FIELDS[err.code] ?? (err instanceof SyntaxError ? FASTIFY_FIELDS.FST_ERR_CTP_INVALID_JSON_BODY : { field: 'request', reason: err.message });
+      const detail =
+        FASTIFY_FIELDS[err.code] ??
+        (err instanceof SyntaxError
+          ? FASTIFY_FIELDS.FST_ERR_CTP_INVALID_JSON_BODY
+          : { field: 'request', reason: err.message });
       return reply.status(status).send({ error: err.code ?? 'bad_request', message: err.message, details: [detail] });
     }
     const away = unavailableDependency(err);
@@ -80,7 +90,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply
         .status(503)
         .header('retry-after', String(RETRY_AFTER_S))
-        .send({ error: 'unavailable', message: `${DEPENDENCY_NAMES[away]} is not answering; retry after ${RETRY_AFTER_S} s` });
+        .send({
+          error: 'unavailable',
+          message: `${DEPENDENCY_NAMES[away]} is not answering; retry after ${RETRY_AFTER_S} s`,
+        });
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });
@@ -90,7 +103,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     const path = req.url.split('?')[0];
     const allowed = HTTP_METHODS.filter((method) => app.findRoute({ method, url: path }));
     if (allowed.length) {
-      return reply.status(405).header('allow', allowed.join(', ')).send({ error: 'method_not_allowed', message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}` });
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send({
+          error: 'method_not_allowed',
+          message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+        });
     }
     return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
   });

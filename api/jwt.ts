@@ -24,7 +24,9 @@ export function jwtAuthenticator(o: JwtOptions): Authenticator {
   if (!o.jwksUrl && !o.publicKeyPem) throw new Error('JWT mode needs AUTH_JWT_JWKS_URL or AUTH_JWT_PUBLIC_KEY');
   const algorithms = o.algorithms ?? ['RS256', 'ES256'];
   const key = o.jwksUrl ? createRemoteJWKSet(new URL(o.jwksUrl)) : undefined;
-  const pem = o.publicKeyPem ? Promise.all(algorithms.map((alg) => importSPKI(o.publicKeyPem!, alg).catch(() => undefined))) : undefined;
+  const pem = o.publicKeyPem
+    ? Promise.all(algorithms.map((alg) => importSPKI(o.publicKeyPem!, alg).catch(() => undefined)))
+    : undefined;
   const verify = async (token: string) => {
     if (key) return (await jwtVerify(token, key, { issuer: o.issuer, audience: o.audience, algorithms })).payload;
     for (const k of await pem!) {
@@ -56,5 +58,10 @@ function principalOf(claims: JWTPayload, o: JwtOptions): Principal | undefined {
   const roles = (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : []).filter(isRole);
   const name = claims[o.nameClaim ?? 'sub'];
   if (!roles.length || typeof name !== 'string' || !name.trim() || !claims.sub) return undefined;
-  return { name: name.trim().slice(0, 100), roles, keyId: `jwt:${createHash('sha256').update(claims.sub).digest('hex').slice(0, 8)}`, via: 'jwt' };
+  return {
+    name: name.trim().slice(0, 100),
+    roles,
+    keyId: `jwt:${createHash('sha256').update(claims.sub).digest('hex').slice(0, 8)}`,
+    via: 'jwt',
+  };
 }

@@ -15,7 +15,12 @@ export function installRequestMetrics(app: FastifyInstance): Registry {
   const register = new Registry();
   collectDefaultMetrics({ register, prefix: 'shop_api_' });
 
-  const requests = new Counter({ name: 'shop_api_requests_total', help: 'HTTP requests answered, per route and status', labelNames: ['method', 'route', 'status'], registers: [register] });
+  const requests = new Counter({
+    name: 'shop_api_requests_total',
+    help: 'HTTP requests answered, per route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [register],
+  });
   const latency = new Histogram({
     name: 'shop_api_request_duration_seconds',
     help: 'HTTP request latency per route',
@@ -28,36 +33,68 @@ export function installRequestMetrics(app: FastifyInstance): Registry {
     const route = req.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     requests.inc({ method: req.method, route, status: String(status) });
-    latency.observe({ method: req.method, route, status_class: `${Math.floor(status / 100)}xx` }, reply.elapsedTime / 1000);
+    latency.observe(
+      { method: req.method, route, status_class: `${Math.floor(status / 100)}xx` },
+      reply.elapsedTime / 1000,
+    );
   });
 
   return register;
 }
 
 /** GET /metrics: the register's series plus the business gauges, read from the case list at each scrape. */
-export function metricsRoutes(app: FastifyInstance, deps: { register: Registry; pool: Pool; auth: Authenticator }): void {
+export function metricsRoutes(
+  app: FastifyInstance,
+  deps: { register: Registry; pool: Pool; auth: Authenticator },
+): void {
   const { register } = deps;
-  const scrapeErrors = new Counter({ name: 'shop_metrics_read_model_errors_total', help: 'scrapes whose read-model query failed (the gauges then keep their last values)', registers: [register] });
+  const scrapeErrors = new Counter({
+    name: 'shop_metrics_read_model_errors_total',
+    help: 'scrapes whose read-model query failed (the gauges then keep their last values)',
+    registers: [register],
+  });
   const gauges = {
-    open: new Gauge({ name: 'shop_open_cases', help: 'open cases per type and stage', labelNames: ['type', 'stage'], registers: [register] }),
-    breached: new Gauge({ name: 'shop_open_cases_breached', help: 'open cases with a deadline breached and not yet met, per SOP rule', labelNames: ['rule'], registers: [register] }),
-    attention: new Gauge({ name: 'shop_cases_needing_attention', help: 'open cases with a stuck or failed step', registers: [register] }),
-    overdue: new Gauge({ name: 'shop_oldest_overdue_seconds', help: 'how long the most overdue open deadline is past due (0 when none is)', registers: [register] }),
+    open: new Gauge({
+      name: 'shop_open_cases',
+      help: 'open cases per type and stage',
+      labelNames: ['type', 'stage'],
+      registers: [register],
+    }),
+    breached: new Gauge({
+      name: 'shop_open_cases_breached',
+      help: 'open cases with a deadline breached and not yet met, per SOP rule',
+      labelNames: ['rule'],
+      registers: [register],
+    }),
+    attention: new Gauge({
+      name: 'shop_cases_needing_attention',
+      help: 'open cases with a stuck or failed step',
+      registers: [register],
+    }),
+    overdue: new Gauge({
+      name: 'shop_oldest_overdue_seconds',
+      help: 'how long the most overdue open deadline is past due (0 when none is)',
+      registers: [register],
+    }),
   };
 
-  app.get('/metrics', { onRequest: requireRole(deps.auth, 'monitoring'), schema: { hide: true, querystring: z.object({}).strict() } }, async (_req, reply) => {
-    try {
-      const g = await within(SCRAPE_TIMEOUT_MS, caseGauges(deps.pool, SCRAPE_TIMEOUT_MS), 'the read model');
-      gauges.open.reset();
-      for (const r of g.open) gauges.open.set({ type: r.type, stage: r.stage }, r.n);
-      gauges.breached.reset();
-      for (const r of g.breached) gauges.breached.set({ rule: r.rule }, r.n);
-      gauges.attention.set(g.attention);
-      gauges.overdue.set(g.oldestOverdueSeconds);
-    } catch {
-      // PostgreSQL down: still answer, so request metrics keep flowing and the outage shows as errors
-      scrapeErrors.inc();
-    }
-    return reply.type(register.contentType).send(await register.metrics());
-  });
+  app.get(
+    '/metrics',
+    { onRequest: requireRole(deps.auth, 'monitoring'), schema: { hide: true, querystring: z.object({}).strict() } },
+    async (_req, reply) => {
+      try {
+        const g = await within(SCRAPE_TIMEOUT_MS, caseGauges(deps.pool, SCRAPE_TIMEOUT_MS), 'the read model');
+        gauges.open.reset();
+        for (const r of g.open) gauges.open.set({ type: r.type, stage: r.stage }, r.n);
+        gauges.breached.reset();
+        for (const r of g.breached) gauges.breached.set({ rule: r.rule }, r.n);
+        gauges.attention.set(g.attention);
+        gauges.overdue.set(g.oldestOverdueSeconds);
+      } catch {
+        // PostgreSQL down: still answer, so request metrics keep flowing and the outage shows as errors
+        scrapeErrors.inc();
+      }
+      return reply.type(register.contentType).send(await register.metrics());
+    },
+  );
 }

@@ -7,5 +7,8 @@ import type { ConnectionBasics } from '../runtime/temporal-options';
  * `basics`: address, TLS, API key from the environment (runtime/temporal-options.ts). */
 export function apiTemporalConnection(basics: ConnectionBasics | string): Connection {
   const options = typeof basics === 'string' ? { address: basics } : basics;
-  return Connection.lazy({ ...options, interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))] });
+  return Connection.lazy({
+    ...options,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 3 }))],
+  });
 }

@@ -19,7 +19,9 @@ const UNLIMITED_ROUTES = new Set(['/health']);
 const MAX_BLOCKED_IPS = 10_000;
 
 /** fastify and Node server options: Node's own defaults let a slow client hold a socket for minutes. */
-export function serverTimeouts(o: TrafficOptions): Pick<FastifyHttpOptions<Server>, 'connectionTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'http'> {
+export function serverTimeouts(
+  o: TrafficOptions,
+): Pick<FastifyHttpOptions<Server>, 'connectionTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'http'> {
   return {
     connectionTimeout: o.connectionTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
@@ -54,7 +56,12 @@ export async function installTraffic(app: FastifyInstance, o: TrafficOptions): P
   await app.register(rateLimit, { global: false });
   const limits = [
     app.createRateLimit({ max: o.perIpMax, timeWindow: o.windowMs }),
-    app.createRateLimit({ max: o.perKeyMax, timeWindow: o.windowMs, keyGenerator: (req) => `key:${bearerHash(req)}`, allowList: (req) => !bearerHash(req) }),
+    app.createRateLimit({
+      max: o.perKeyMax,
+      timeWindow: o.windowMs,
+      keyGenerator: (req) => `key:${bearerHash(req)}`,
+      allowList: (req) => !bearerHash(req),
+    }),
   ];
   // Key guessing: 401s are counted per IP by the same limiter library; past the budget the IP is
   // refused before auth until its window ends.
@@ -74,14 +81,22 @@ export async function installTraffic(app: FastifyInstance, o: TrafficOptions): P
     if (until !== undefined && until > Date.now()) {
       const wait = Math.max(1, Math.ceil((until - Date.now()) / 1000));
       reply.header('retry-after', String(wait));
-      throw new ApiError(429, 'rate_limited', `more than ${o.authFailuresPerIp} failed authentications in ${Math.round(o.windowMs / 1000)} s from this address; retry after ${wait} s`);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `more than ${o.authFailuresPerIp} failed authentications in ${Math.round(o.windowMs / 1000)} s from this address; retry after ${wait} s`,
+      );
     }
     if (until !== undefined) blockedUntil.delete(req.ip);
     for (const limit of limits) {
       const r = await limit(req);
       if (!r.isAllowed && r.isExceeded) {
         reply.header('retry-after', String(r.ttlInSeconds));
-        throw new ApiError(429, 'rate_limited', `more than ${r.max} requests in ${Math.round(r.timeWindow / 1000)} s; retry after ${r.ttlInSeconds} s`);
+        throw new ApiError(
+          429,
+          'rate_limited',
+          `more than ${r.max} requests in ${Math.round(r.timeWindow / 1000)} s; retry after ${r.ttlInSeconds} s`,
+        );
       }
     }
   });

@@ -62,17 +62,31 @@ function verify(req: FastifyRequest, secret: string, toleranceMs: number, seen: 
   const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!/^\d+$/.test(parts.t ?? '') || !/^[0-9a-f]{64}$/.test(parts.v1 ?? '')) {
-    throw new ApiError(401, 'bad_signature', 'this webhook must be signed: X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">');
+    throw new ApiError(
+      401,
+      'bad_signature',
+      'this webhook must be signed: X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
+    );
   }
   const expected = Buffer.from(signPayload(secret, t, req.rawBody ?? Buffer.alloc(0)), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(parts.v1, 'hex'))) throw new ApiError(401, 'bad_signature', 'the webhook signature does not match its body');
+  if (!timingSafeEqual(expected, Buffer.from(parts.v1, 'hex')))
+    throw new ApiError(401, 'bad_signature', 'the webhook signature does not match its body');
   const now = Date.now();
-  if (Math.abs(now - t * 1000) > toleranceMs) throw new ApiError(401, 'stale_signature', `the signature's timestamp is more than ${toleranceMs / 1000} s from now`);
-  if (!seen.first(parts.v1, now)) throw new ApiError(409, 'replayed_signature', 'this signed webhook was already received');
+  if (Math.abs(now - t * 1000) > toleranceMs)
+    throw new ApiError(
+      401,
+      'stale_signature',
+      `the signature's timestamp is more than ${toleranceMs / 1000} s from now`,
+    );
+  if (!seen.first(parts.v1, now))
+    throw new ApiError(409, 'replayed_signature', 'this signed webhook was already received');
   req[SIGNATURE] = parts.v1;
 }
 
-export function installWebhookSignatures(app: FastifyInstance, o: Pick<TrafficOptions, 'webhookSecrets' | 'webhookToleranceMs'>): void {
+export function installWebhookSignatures(
+  app: FastifyInstance,
+  o: Pick<TrafficOptions, 'webhookSecrets' | 'webhookToleranceMs'>,
+): void {
   keepRawJson(app);
   const seen = seenSignatures(o.webhookToleranceMs);
   // after auth (onRequest) and parsing, before the body schema: an unsigned call learns nothing about it

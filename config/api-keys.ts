@@ -41,7 +41,8 @@ export function keysByRole(spec: string): Record<string, string> {
   return out;
 }
 
-export const keyNamed = (spec: string, name: string): string | undefined => plainKeys(spec).find((k) => k.name === name)?.key;
+export const keyNamed = (spec: string, name: string): string | undefined =>
+  plainKeys(spec).find((k) => k.name === name)?.key;
 
 /** True when any of the development keys is configured (production refuses to start then). */
 export const hasDevKey = (spec: string): boolean => {

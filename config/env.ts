@@ -14,7 +14,12 @@ export function duration(opts: { min?: number; max: number }) {
       const [, num, unit] = /^([\d.]+)(ms|s|m|h)?$/.exec(v)!;
       return Math.round(Number(num) * UNIT_MS[(unit ?? 'ms') as keyof typeof UNIT_MS]);
     })
-    .pipe(z.number().min(opts.min ?? 0, `at least ${opts.min ?? 0} ms`).max(opts.max, `at most ${opts.max} ms`));
+    .pipe(
+      z
+        .number()
+        .min(opts.min ?? 0, `at least ${opts.min ?? 0} ms`)
+        .max(opts.max, `at most ${opts.max} ms`),
+    );
 }
 
 const port = z
@@ -26,18 +31,46 @@ const port = z
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'an http(s) URL, e.g. http://127.0.0.1:4000' });
 const postgresUrl = z.url({ protocol: /^postgres(ql)?$/, message: 'a postgres:// URL' });
-const hostPort = z.string().trim().regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'host:port, e.g. localhost:7233');
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'host:port, e.g. localhost:7233');
 const name = z.string().trim().min(1, 'must not be empty').max(200);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 // Traffic controls of the API (issue 12), one block: rate limits, load shedding, timeouts, replays, webhook signatures.
-const count = (min: number, max: number) => z.string().trim().regex(/^\d+$/, 'a whole number').transform(Number).pipe(z.number().int().min(min, `at least ${min}`).max(max, `at most ${max}`));
+const count = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `at least ${min}`).max(max, `at most ${max}`));
 /** "wms:secret,carrier:secret": the HMAC secret each webhook sender signs with. */
 const webhookSecrets = z
   .string()
-  .transform((v) => v.split(',').map((e) => e.trim()).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^(wms|carrier):.{16,}$/, 'system:secret,... with system wms or carrier and a secret of at least 16 characters')))
-  .transform((entries) => Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)])) as Partial<Record<'wms' | 'carrier', string>>);
+  .transform((v) =>
+    v
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^(wms|carrier):.{16,}$/,
+          'system:secret,... with system wms or carrier and a secret of at least 16 characters',
+        ),
+    ),
+  )
+  .transform(
+    (entries) =>
+      Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf(':')), e.slice(e.indexOf(':') + 1)])) as Partial<
+        Record<'wms' | 'carrier', string>
+      >,
+  );
 const trafficEnv = {
   RATE_LIMIT_PER_IP: optional(count(1, 1_000_000)).default(1200),
   RATE_LIMIT_PER_KEY: optional(count(1, 1_000_000)).default(600),
@@ -86,13 +119,20 @@ export const envSchema = z.object({
   // optional JWT bearer mode for people (api/jwt.ts): issuer and audience, and a JWKS URL or one PEM key
   AUTH_JWT_ISSUER: optional(name),
   AUTH_JWT_AUDIENCE: optional(name),
-  AUTH_JWT_JWKS_URL: optional(z.url({ protocol: /^https?$/, message: 'the identity provider\'s JWKS URL' })),
-  AUTH_JWT_PUBLIC_KEY: optional(z.string().trim().startsWith('-----BEGIN PUBLIC KEY-----', 'a PEM public key (-----BEGIN PUBLIC KEY-----)')),
+  AUTH_JWT_JWKS_URL: optional(z.url({ protocol: /^https?$/, message: "the identity provider's JWKS URL" })),
+  AUTH_JWT_PUBLIC_KEY: optional(
+    z.string().trim().startsWith('-----BEGIN PUBLIC KEY-----', 'a PEM public key (-----BEGIN PUBLIC KEY-----)'),
+  ),
   AUTH_JWT_ROLES_CLAIM: optional(name).default('roles'),
   AUTH_JWT_NAME_CLAIM: optional(name).default('sub'),
   // issue 12: payload encryption and the Temporal connection (TLS, mTLS, API key; read by @temporalio/envconfig)
   PAYLOAD_KEYS: optional(z.string()),
-  PAYLOAD_KEY_ID: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'a key id from PAYLOAD_KEYS')),
+  PAYLOAD_KEY_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'a key id from PAYLOAD_KEYS'),
+  ),
   CODEC_CORS_ORIGINS: optional(z.string()),
   TEMPORAL_TLS: optional(z.enum(['true', 'false', '1', '0'], 'true or false')),
   TEMPORAL_TLS_SERVER_CA_CERT_PATH: optional(name),
@@ -120,7 +160,8 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
       const variable = String(i.path[0] ?? '?');
       const value = env[variable];
       // secrets and URLs with passwords are not echoed
-      const shown = /KEY|URL|PASSWORD|SECRET/.test(variable) || value === undefined ? '' : ` (got "${value.slice(0, 40)}")`;
+      const shown =
+        /KEY|URL|PASSWORD|SECRET/.test(variable) || value === undefined ? '' : ` (got "${value.slice(0, 40)}")`;
       return { variable, reason: `${i.message}${shown}` };
     }),
   );

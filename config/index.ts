@@ -40,15 +40,33 @@ export interface Config {
 }
 
 /** Each external system's own variable: production never falls back to the simulator. */
-const SYSTEM_URL_VARS = ['INVENTORY_URL', 'PAYMENT_URL', 'WMS_URL', 'CARRIER_URL', 'PLATFORM_URL', 'MESSAGING_URL', 'ANALYTICS_URL', 'CATALOG_URL'] as const;
+const SYSTEM_URL_VARS = [
+  'INVENTORY_URL',
+  'PAYMENT_URL',
+  'WMS_URL',
+  'CARRIER_URL',
+  'PLATFORM_URL',
+  'MESSAGING_URL',
+  'ANALYTICS_URL',
+  'CATALOG_URL',
+] as const;
 
 function systemUrls(env: Env, production: boolean): SystemUrls {
   const missing = SYSTEM_URL_VARS.filter((v) => !env[v]);
   if (production && missing.length) {
-    throw new ConfigError(missing.map((variable) => ({ variable, reason: 'required with NODE_ENV=production (no fallback to the simulator)' })));
+    throw new ConfigError(
+      missing.map((variable) => ({
+        variable,
+        reason: 'required with NODE_ENV=production (no fallback to the simulator)',
+      })),
+    );
   }
   // the *_URL variables, each checked by the schema
-  return systemUrlsFromEnv(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_URL') && typeof e[1] === 'string')));
+  return systemUrlsFromEnv(
+    Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => e[0].endsWith('_URL') && typeof e[1] === 'string'),
+    ),
+  );
 }
 
 /** Throws a ConfigError naming every bad variable; the processes print it and exit. */
@@ -76,7 +94,10 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     payload: {
       keys: env.PAYLOAD_KEYS,
       keyId: env.PAYLOAD_KEY_ID,
-      corsOrigins: (env.CODEC_CORS_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233').split(',').map((o) => o.trim()).filter(Boolean),
+      corsOrigins: (env.CODEC_CORS_ORIGINS ?? 'http://localhost:8233,http://127.0.0.1:8233')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
     },
     // A getter: only the worker calls external systems, so only it stops on a missing URL.
     get systems() {
@@ -98,7 +119,11 @@ function jwtOptions(env: Env): JwtOptions | undefined {
   if (!env.AUTH_JWT_ISSUER) return undefined;
   const problems: { variable: string; reason: string }[] = [];
   if (!env.AUTH_JWT_AUDIENCE) problems.push({ variable: 'AUTH_JWT_AUDIENCE', reason: 'required with AUTH_JWT_ISSUER' });
-  if (!env.AUTH_JWT_JWKS_URL === !env.AUTH_JWT_PUBLIC_KEY) problems.push({ variable: 'AUTH_JWT_JWKS_URL', reason: 'set exactly one of AUTH_JWT_JWKS_URL and AUTH_JWT_PUBLIC_KEY' });
+  if (!env.AUTH_JWT_JWKS_URL === !env.AUTH_JWT_PUBLIC_KEY)
+    problems.push({
+      variable: 'AUTH_JWT_JWKS_URL',
+      reason: 'set exactly one of AUTH_JWT_JWKS_URL and AUTH_JWT_PUBLIC_KEY',
+    });
   if (problems.length) throw new ConfigError(problems);
   return {
     issuer: env.AUTH_JWT_ISSUER,
@@ -112,8 +137,12 @@ function jwtOptions(env: Env): JwtOptions | undefined {
 
 /** Development falls back to documented keys; production refuses to run without real ones. */
 export function apiKeysFor(config: Config): string {
-  if (config.production && !config.api.apiKeys) throw new Error('NODE_ENV=production needs API_KEYS (key:role[+role]:name,...); refusing to start with the development keys');
-  if (config.production && hasDevKey(config.api.apiKeys!)) throw new Error('NODE_ENV=production refuses the development keys in API_KEYS');
+  if (config.production && !config.api.apiKeys)
+    throw new Error(
+      'NODE_ENV=production needs API_KEYS (key:role[+role]:name,...); refusing to start with the development keys',
+    );
+  if (config.production && hasDevKey(config.api.apiKeys!))
+    throw new Error('NODE_ENV=production refuses the development keys in API_KEYS');
   if (config.api.apiKeys) return config.api.apiKeys;
   return DEV_API_KEYS;
 }
@@ -121,13 +150,20 @@ export function apiKeysFor(config: Config): string {
 /** Development falls back to a fixed, published key; production refuses to run without real ones. */
 export function payloadKeysFor(config: Pick<Config, 'production' | 'payload'>): PayloadKeys {
   if (config.payload.keys) return parsePayloadKeys(config.payload.keys, config.payload.keyId);
-  if (config.production) throw new Error('NODE_ENV=production needs PAYLOAD_KEYS (id:base64key,...); refusing to start with the development payload key');
+  if (config.production)
+    throw new Error(
+      'NODE_ENV=production needs PAYLOAD_KEYS (id:base64key,...); refusing to start with the development payload key',
+    );
   return parsePayloadKeys(DEV_PAYLOAD_KEYS, config.payload.keyId);
 }
 
 /** M1/M8 approvers by principal name (CAMPAIGN_APPROVERS / PRICE_APPROVERS, comma-separated); a bad calendar fails at start. */
 function withMarketingEnv(policy: Policy, env: { CAMPAIGN_APPROVERS?: string; PRICE_APPROVERS?: string }): Policy {
-  const names = (v: string | undefined) => v?.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (v: string | undefined) =>
+    v
+      ?.split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
   const campaignApprovers = names(env.CAMPAIGN_APPROVERS);
   const priceApprovers = names(env.PRICE_APPROVERS);
   const out: Policy = {

@@ -6,5 +6,7 @@ const cell = (v: unknown): string => {
 };
 
 export function toCsv(columns: string[], rows: Record<string, unknown>[]): string {
-  return [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  return (
+    [columns.map(cell).join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n'
+  );
 }

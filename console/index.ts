@@ -8,7 +8,21 @@ import type { Pool } from 'pg';
 import type { Authenticator, Principal, Role } from '../api/auth';
 import { toCsv } from './csv';
 import { isLang, LABELS, LANG_COOKIE, type Lang } from './i18n';
-import { accessLogPage, ACCESS_FILTERS, casePage, historyPage, messagePage, pickParams, QUEUE_FILTERS, QUEUE_ROLES, queuePage, REPORT_ROLES, marketingHomePage, signInPage, type PageContext } from './pages';
+import {
+  accessLogPage,
+  ACCESS_FILTERS,
+  casePage,
+  historyPage,
+  messagePage,
+  pickParams,
+  QUEUE_FILTERS,
+  QUEUE_ROLES,
+  queuePage,
+  REPORT_ROLES,
+  marketingHomePage,
+  signInPage,
+  type PageContext,
+} from './pages';
 import { REPORT_FILTERS, reportsPage, type ReportData } from './reports-page';
 import { cookieOptions, installSessionAuth, mayAny, SESSION_COOKIE, signedIn } from './session-auth';
 import { sessionStore } from './sessions';
@@ -39,7 +53,8 @@ function assetsDir(): string {
 }
 
 /** A local console path to return to after sign-in; anything else (another site, //host) is dropped. */
-export const safeNext = (next: unknown) => (typeof next === 'string' && /^\/console(?:[/?][^\\]*)?$/.test(next) && !next.startsWith('//') ? next : '/console');
+export const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/console(?:[/?][^\\]*)?$/.test(next) && !next.startsWith('//') ? next : '/console';
 
 /** A browser's form post names its origin; its host must be this server's (the scheme may be a TLS proxy's). */
 function sameOrigin(req: FastifyRequest): boolean {
@@ -60,15 +75,23 @@ export async function installConsole(app: FastifyInstance, deps: ConsoleDeps): P
   await app.register(async (scope) => consolePages(scope, deps, sessions));
 }
 
-async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: ReturnType<typeof sessionStore>): Promise<void> {
+async function consolePages(
+  app: FastifyInstance,
+  deps: ConsoleDeps,
+  sessions: ReturnType<typeof sessionStore>,
+): Promise<void> {
   // pages for people, not API operations: the OpenAPI document leaves them out
   app.addHook('onRoute', (route) => {
     route.schema = { ...route.schema, hide: true };
   });
   // the sign-in form posts urlencoded; only this scope accepts it
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
   const dir = assetsDir();
   const assets: Record<string, [string, string]> = {
     'app.js': [readFileSync(join(dir, 'app.js'), 'utf8'), 'text/javascript; charset=utf-8'],
@@ -84,8 +107,14 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
     const kept = req.cookies[LANG_COOKIE];
     return isLang(kept) ? kept : 'zh-CN';
   };
-  const ctx = (req: FastifyRequest, reply: FastifyReply, principal?: Principal): PageContext => ({ lang: langOf(req, reply), principal, url: req.url, timeZone: deps.timeZone });
-  const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
+  const ctx = (req: FastifyRequest, reply: FastifyReply, principal?: Principal): PageContext => ({
+    lang: langOf(req, reply),
+    principal,
+    url: req.url,
+    timeZone: deps.timeZone,
+  });
+  const sendPage = (reply: FastifyReply, body: string, status = 200) =>
+    reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(body);
   /** signed in and holding one of `roles`, else the sign-in page or 403 */
   const guard = (req: FastifyRequest, reply: FastifyReply, roles: readonly Role[]): Principal | undefined => {
     const p = signedIn(req, reply);
@@ -95,7 +124,12 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
     }
     return p;
   };
-  const query = (req: FastifyRequest) => Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const query = (req: FastifyRequest) =>
+    Object.fromEntries(
+      Object.entries((req.query ?? {}) as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === 'string',
+      ),
+    );
 
   app.get('/', async (_req, reply) => reply.redirect('/console', 303));
   app.get('/console/assets/:file', async (req, reply) => {
@@ -104,10 +138,13 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
     return reply.header('cache-control', 'no-cache').type(asset[1]).send(asset[0]);
   });
 
-  app.get('/console/sign-in', async (req, reply) => sendPage(reply, signInPage(ctx(req, reply), safeNext(query(req).next), false)));
+  app.get('/console/sign-in', async (req, reply) =>
+    sendPage(reply, signInPage(ctx(req, reply), safeNext(query(req).next), false)),
+  );
   app.post('/console/sign-in', async (req, reply) => {
     // SameSite does not stop another site from signing someone in with its own key (login CSRF)
-    if (!sameOrigin(req)) return sendPage(reply, messagePage(ctx(req, reply), LABELS[langOf(req, reply)].forbidden), 403);
+    if (!sameOrigin(req))
+      return sendPage(reply, messagePage(ctx(req, reply), LABELS[langOf(req, reply)].forbidden), 403);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const key = typeof body.key === 'string' ? body.key.trim() : '';
     const principal = key.length >= 16 && key.length <= 512 ? await deps.keys.authenticate(key) : undefined;
@@ -126,8 +163,10 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
   app.get('/console', async (req, reply) => {
     const p = signedIn(req, reply);
     if (!p) return reply;
-    if (!mayAny(p, QUEUE_ROLES) && mayAny(p, ['marketing'])) return sendPage(reply, marketingHomePage(ctx(req, reply, p)));
-    if (!mayAny(p, QUEUE_ROLES)) return sendPage(reply, messagePage(ctx(req, reply, p), LABELS[langOf(req, reply)].noConsole));
+    if (!mayAny(p, QUEUE_ROLES) && mayAny(p, ['marketing']))
+      return sendPage(reply, marketingHomePage(ctx(req, reply, p)));
+    if (!mayAny(p, QUEUE_ROLES))
+      return sendPage(reply, messagePage(ctx(req, reply, p), LABELS[langOf(req, reply)].noConsole));
     return sendPage(reply, queuePage(ctx(req, reply, p), query(req)));
   });
   app.get('/console/open', async (req, reply) => {
@@ -135,7 +174,8 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
     if (!p) return reply;
     const q = query(req);
     const caseId = `${q.type}:${q.id ?? ''}`;
-    if (!/^(campaign|price-change):/.test(caseId) || !ID.test(caseId)) return sendPage(reply, marketingHomePage(ctx(req, reply, p), true), 400);
+    if (!/^(campaign|price-change):/.test(caseId) || !ID.test(caseId))
+      return sendPage(reply, marketingHomePage(ctx(req, reply, p), true), 400);
     return reply.redirect(`/console/cases/${encodeURIComponent(caseId)}`, 303);
   });
   app.get('/console/cases/:caseId', async (req, reply) => {
@@ -169,7 +209,8 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
       return { status: res.statusCode, body: res.json() };
     };
     const deadlines = await read(`/v1/reports/deadlines?${pickParams(q, REPORT_FILTERS)}`);
-    if (deadlines.status === 400) return sendPage(reply, reportsPage(ctx(req, reply, p), q, { errors: deadlines.body.details ?? [] }), 400);
+    if (deadlines.status === 400)
+      return sendPage(reply, reportsPage(ctx(req, reply, p), q, { errors: deadlines.body.details ?? [] }), 400);
     if (deadlines.status !== 200) return reply.code(deadlines.status).send(deadlines.body);
     const data: ReportData = { deadlines: deadlines.body };
     // the same period for every section, as the deadline report settled it
@@ -185,7 +226,11 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
   });
 
   /** Reads every page of a /v1 list as the signed-in caller (same guard, validation and access log). */
-  async function readAll(req: FastifyRequest, url: (cursor: string | null) => string, pick: (body: Record<string, unknown>) => { rows: Record<string, unknown>[]; next: string | null }) {
+  async function readAll(
+    req: FastifyRequest,
+    url: (cursor: string | null) => string,
+    pick: (body: Record<string, unknown>) => { rows: Record<string, unknown>[]; next: string | null },
+  ) {
     const rows: Record<string, unknown>[] = [];
     let cursor: string | null = null;
     for (let i = 0; i < EXPORT_MAX_PAGES; i++) {
@@ -199,24 +244,82 @@ async function consolePages(app: FastifyInstance, deps: ConsoleDeps, sessions: R
     return { rows };
   }
   const sendCsv = (reply: FastifyReply, name: string, csv: string) =>
-    reply.header('cache-control', 'no-store').header('content-disposition', `attachment; filename="${name}"`).type('text/csv; charset=utf-8').send(`\uFEFF${csv}`);
+    reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .type('text/csv; charset=utf-8')
+      .send(`\uFEFF${csv}`);
 
   app.get('/console/export/cases.csv', async (req, reply) => {
     if (!guard(req, reply, ['auditor'])) return reply;
     const q = query(req);
     const filters = pickParams(q, QUEUE_FILTERS);
     filters.set('limit', '200');
-    const out = await readAll(req, (c) => `/v1/cases?${filters}${c ? `&cursor=${c}` : ''}`, (b) => ({ rows: b.items as Record<string, unknown>[], next: b.nextCursor as string | null }));
+    const out = await readAll(
+      req,
+      (c) => `/v1/cases?${filters}${c ? `&cursor=${c}` : ''}`,
+      (b) => ({ rows: b.items as Record<string, unknown>[], next: b.nextCursor as string | null }),
+    );
     if (!out.rows) return reply.code(out.status).type('application/json').send(out.body);
-    return sendCsv(reply, 'cases.csv', toCsv(['caseId', 'type', 'businessId', 'status', 'stage', 'nextDueAt', 'overdue', 'attention', 'department', 'customerId', 'customer', 'amount', 'pendingActions', 'createdAt', 'updatedAt'], out.rows));
+    return sendCsv(
+      reply,
+      'cases.csv',
+      toCsv(
+        [
+          'caseId',
+          'type',
+          'businessId',
+          'status',
+          'stage',
+          'nextDueAt',
+          'overdue',
+          'attention',
+          'department',
+          'customerId',
+          'customer',
+          'amount',
+          'pendingActions',
+          'createdAt',
+          'updatedAt',
+        ],
+        out.rows,
+      ),
+    );
   });
   app.get('/console/export/access-log.csv', async (req, reply) => {
     if (!guard(req, reply, ['auditor'])) return reply;
     const q = query(req);
     const filters = pickParams(q, ACCESS_FILTERS);
     filters.set('limit', '500');
-    const out = await readAll(req, (c) => `/v1/audit/access-log?${filters}${c ? `&before=${c}` : ''}`, (b) => ({ rows: b.entries as Record<string, unknown>[], next: b.nextBefore === null ? null : String(b.nextBefore) }));
+    const out = await readAll(
+      req,
+      (c) => `/v1/audit/access-log?${filters}${c ? `&before=${c}` : ''}`,
+      (b) => ({
+        rows: b.entries as Record<string, unknown>[],
+        next: b.nextBefore === null ? null : String(b.nextBefore),
+      }),
+    );
     if (!out.rows) return reply.code(out.status).type('application/json').send(out.body);
-    return sendCsv(reply, 'access-log.csv', toCsv(['id', 'at', 'principal', 'role', 'key_id', 'method', 'route', 'case_id', 'status_code', 'outcome', 'source', 'detail'], out.rows));
+    return sendCsv(
+      reply,
+      'access-log.csv',
+      toCsv(
+        [
+          'id',
+          'at',
+          'principal',
+          'role',
+          'key_id',
+          'method',
+          'route',
+          'case_id',
+          'status_code',
+          'outcome',
+          'source',
+          'detail',
+        ],
+        out.rows,
+      ),
+    );
   });
 }

@@ -10,7 +10,11 @@ export const CONSOLE_HEADER = 'x-console';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Root-level onRequest hook: runs before every route's role guard. */
-export function installSessionAuth(app: FastifyInstance, sessions: SessionStore, keyPrincipal: (keyId: string) => Principal | undefined): void {
+export function installSessionAuth(
+  app: FastifyInstance,
+  sessions: SessionStore,
+  keyPrincipal: (keyId: string) => Principal | undefined,
+): void {
   app.addHook('onRequest', async (req) => {
     const id = req.cookies?.[SESSION_COOKIE];
     if (!id || req.headers.authorization) return;
@@ -19,7 +23,11 @@ export function installSessionAuth(app: FastifyInstance, sessions: SessionStore,
     const principal = stored?.via === 'key' ? keyPrincipal(stored.keyId) : stored;
     if (!principal) return;
     if (req.url.startsWith('/v1/') && !SAFE_METHODS.has(req.method) && req.headers[CONSOLE_HEADER] !== '1') {
-      throw new ApiError(403, 'console_header_required', 'a console session may change things only with the "X-Console: 1" header');
+      throw new ApiError(
+        403,
+        'console_header_required',
+        'a console session may change things only with the "X-Console: 1" header',
+      );
     }
     req.sessionPrincipal = principal;
   });

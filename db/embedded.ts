@@ -210,7 +210,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   let stdoutBuf = '';
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`PostgreSQL did not start within ${(opts.startTimeoutMs ?? 60_000) / 1000}s in ${dataDir}.\n${recent.slice(-20).join('\n')}`));
+      reject(
+        new Error(
+          `PostgreSQL did not start within ${(opts.startTimeoutMs ?? 60_000) / 1000}s in ${dataDir}.\n${recent.slice(-20).join('\n')}`,
+        ),
+      );
     }, opts.startTimeoutMs ?? 60_000);
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
@@ -234,7 +238,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
           log(`initialising a new PostgreSQL cluster in ${dataDir}`);
         } else if (msg.event === 'error') {
           clearTimeout(timer);
-          reject(new Error(`Embedded PostgreSQL failed to start on port ${opts.port} (data: ${dataDir}): ${msg.message}\n${(msg.log ?? recent.slice(-20)).join('\n')}`));
+          reject(
+            new Error(
+              `Embedded PostgreSQL failed to start on port ${opts.port} (data: ${dataDir}): ${msg.message}\n${(msg.log ?? recent.slice(-20)).join('\n')}`,
+            ),
+          );
         } else if (msg.event === 'exited') {
           log(`PostgreSQL exited unexpectedly (code ${msg.code}, signal ${msg.signal})`);
         }
@@ -246,7 +254,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`Embedded PostgreSQL helper exited (code ${code}, signal ${signal}) before PostgreSQL was ready.\n${recent.slice(-20).join('\n')}`));
+      reject(
+        new Error(
+          `Embedded PostgreSQL helper exited (code ${code}, signal ${signal}) before PostgreSQL was ready.\n${recent.slice(-20).join('\n')}`,
+        ),
+      );
     });
   });
 

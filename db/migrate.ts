@@ -27,9 +27,13 @@ export function migrate(pool: Pool): Promise<string[]> {
       await client.query(
         'CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
       );
-      const done = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+      const done = new Set(
+        (await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+      );
       const dir = migrationsDir();
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+      for (const file of readdirSync(dir)
+        .filter((f) => f.endsWith('.sql'))
+        .sort()) {
         if (done.has(file)) continue;
         await client.query('BEGIN');
         try {

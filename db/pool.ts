@@ -17,7 +17,9 @@ const CONNECT_TIMEOUT_MS = 5_000;
 export function createPool(connectionString: string, opts: PoolOptions): Pool {
   const pool = new Pool({ connectionString, max: opts.max ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   const log = opts.log ?? ((line: string) => console.error(line));
-  pool.on('error', (err) => log(`${opts.name}: an idle PostgreSQL connection failed (${(err as Error).message}); reconnecting on next use`));
+  pool.on('error', (err) =>
+    log(`${opts.name}: an idle PostgreSQL connection failed (${(err as Error).message}); reconnecting on next use`),
+  );
   return pool;
 }
 

@@ -23,7 +23,10 @@ export interface AuditAssessment {
 
 type AuditInput = Pick<OrderRequest, 'items' | 'address' | 'presale' | 'note'>;
 
-export function assessOrder(order: AuditInput, policy: Pick<OrderPolicy, 'autoAuditLimitFen' | 'abnormalAmountFen' | 'remoteProvinces'>): AuditAssessment {
+export function assessOrder(
+  order: AuditInput,
+  policy: Pick<OrderPolicy, 'autoAuditLimitFen' | 'abnormalAmountFen' | 'remoteProvinces'>,
+): AuditAssessment {
   const total = orderTotalFen(order.items);
   const abnormal: AuditReason[] = [];
   if (total > policy.abnormalAmountFen) abnormal.push('AMOUNT_OVER_ABNORMAL_LIMIT');
@@ -37,12 +40,16 @@ export function assessOrder(order: AuditInput, policy: Pick<OrderPolicy, 'autoAu
   if (order.presale) notAuto.push('PRESALE_ITEM');
 
   const printFirst = abnormal.includes('RUSH_NOTE');
-  if (abnormal.length > 0) return { outcome: 'manual', priority: 'abnormal', reasons: [...abnormal, ...notAuto], printFirst };
+  if (abnormal.length > 0)
+    return { outcome: 'manual', priority: 'abnormal', reasons: [...abnormal, ...notAuto], printFirst };
   if (notAuto.length > 0) return { outcome: 'manual', priority: 'normal', reasons: notAuto, printFirst };
   return { outcome: 'auto_pass', reasons: [], printFirst };
 }
 
 /** O3/O4: an abnormal order is due sooner than one that merely missed O2 (old snapshots: one deadline for both). */
-export function auditDueMs(priority: AuditAssessment['priority'], policy: Pick<OrderPolicy, 'manualAuditMs' | 'abnormalAuditMs'>): number {
+export function auditDueMs(
+  priority: AuditAssessment['priority'],
+  policy: Pick<OrderPolicy, 'manualAuditMs' | 'abnormalAuditMs'>,
+): number {
   return priority === 'abnormal' ? (policy.abnormalAuditMs ?? policy.manualAuditMs) : policy.manualAuditMs;
 }

@@ -16,13 +16,39 @@ export interface BusinessCalendar {
 
 // Mainland China, State Council notice of 2025-11-04 (国办发明电 2026 arrangement).
 const CN_2026_HOLIDAYS = [
-  '2026-01-01', '2026-01-02', '2026-01-03',
-  '2026-02-15', '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20', '2026-02-21', '2026-02-22', '2026-02-23',
-  '2026-04-04', '2026-04-05', '2026-04-06',
-  '2026-05-01', '2026-05-02', '2026-05-03', '2026-05-04', '2026-05-05',
-  '2026-06-19', '2026-06-20', '2026-06-21',
-  '2026-09-25', '2026-09-26', '2026-09-27',
-  '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05', '2026-10-06', '2026-10-07',
+  '2026-01-01',
+  '2026-01-02',
+  '2026-01-03',
+  '2026-02-15',
+  '2026-02-16',
+  '2026-02-17',
+  '2026-02-18',
+  '2026-02-19',
+  '2026-02-20',
+  '2026-02-21',
+  '2026-02-22',
+  '2026-02-23',
+  '2026-04-04',
+  '2026-04-05',
+  '2026-04-06',
+  '2026-05-01',
+  '2026-05-02',
+  '2026-05-03',
+  '2026-05-04',
+  '2026-05-05',
+  '2026-06-19',
+  '2026-06-20',
+  '2026-06-21',
+  '2026-09-25',
+  '2026-09-26',
+  '2026-09-27',
+  '2026-10-01',
+  '2026-10-02',
+  '2026-10-03',
+  '2026-10-04',
+  '2026-10-05',
+  '2026-10-06',
+  '2026-10-07',
 ];
 const CN_2026_MAKEUP = ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10'];
 
@@ -31,12 +57,24 @@ const CN_2026_MAKEUP = ['2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', 
 // days and make-up Saturdays; a deployment replaces this list when it is published.
 const CN_2027_HOLIDAYS = [
   '2027-01-01',
-  '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08', '2027-02-09', '2027-02-10',
+  '2027-02-05',
+  '2027-02-06',
+  '2027-02-07',
+  '2027-02-08',
+  '2027-02-09',
+  '2027-02-10',
   '2027-04-05',
-  '2027-05-01', '2027-05-02', '2027-05-03', '2027-05-04',
+  '2027-05-01',
+  '2027-05-02',
+  '2027-05-03',
+  '2027-05-04',
   '2027-06-09',
   '2027-09-15',
-  '2027-10-01', '2027-10-02', '2027-10-03', '2027-10-04', '2027-10-05',
+  '2027-10-01',
+  '2027-10-02',
+  '2027-10-03',
+  '2027-10-04',
+  '2027-10-05',
 ];
 
 export const CN_CALENDAR: BusinessCalendar = {
@@ -67,7 +105,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function partsIn(ms: number, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   const p: Record<string, number> = {};
@@ -109,7 +156,7 @@ export function isWorkingDay(date: string, cal: BusinessCalendar): boolean {
 export function addWorkingDays(date: string, n: number, cal: BusinessCalendar): string {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a non-negative integer, got ${n}`);
   let d = date;
-  for (let found = 0; found < n; ) {
+  for (let found = 0; found < n;) {
     d = addDays(d, 1);
     if (isWorkingDay(d, cal)) found++;
     if (dayNumber(d) - dayNumber(date) > 3660) throw new RangeError('no working days in ten years: check the calendar');
@@ -132,9 +179,15 @@ export function calendarProblems(cal: BusinessCalendar): string[] {
   } catch {
     problems.push(`unknown time zone "${cal.timeZone}"`);
   }
-  for (const d of cal.weekendDays) if (!Number.isInteger(d) || d < 0 || d > 6) problems.push(`weekendDays: ${d} is not 0..6`);
-  for (const [field, dates] of [['holidays', cal.holidays], ['makeupWorkdays', cal.makeupWorkdays]] as const) {
-    for (const d of dates) if (!DATE.test(d) || fromDayNumber(dayNumber(d)) !== d) problems.push(`${field}: "${d}" is not a YYYY-MM-DD date`);
+  for (const d of cal.weekendDays)
+    if (!Number.isInteger(d) || d < 0 || d > 6) problems.push(`weekendDays: ${d} is not 0..6`);
+  for (const [field, dates] of [
+    ['holidays', cal.holidays],
+    ['makeupWorkdays', cal.makeupWorkdays],
+  ] as const) {
+    for (const d of dates)
+      if (!DATE.test(d) || fromDayNumber(dayNumber(d)) !== d)
+        problems.push(`${field}: "${d}" is not a YYYY-MM-DD date`);
   }
   return problems;
 }

@@ -1,5 +1,12 @@
 // M1-M5: campaign plans, their checks and warnings, live metrics, alerts and the draft report.
-import { addDays, addWorkingDays, localDate, startOfLocalDay, workingDaysBetween, type BusinessCalendar } from './calendar';
+import {
+  addDays,
+  addWorkingDays,
+  localDate,
+  startOfLocalDay,
+  workingDaysBetween,
+  type BusinessCalendar,
+} from './calendar';
 import type { Currency } from './money';
 import type { CampaignPolicy } from './policy';
 
@@ -60,7 +67,8 @@ export interface CampaignPlan {
 }
 
 export const isStoredAudience = (a: CampaignAudience | StoredAudience): a is StoredAudience => 'audienceId' in a;
-export const audienceCount = (a: CampaignAudience | StoredAudience): number => (isStoredAudience(a) ? a.size : a.customers.length);
+export const audienceCount = (a: CampaignAudience | StoredAudience): number =>
+  isStoredAudience(a) ? a.size : a.customers.length;
 
 export interface CampaignRequest extends CampaignPlan {
   campaignId: string;
@@ -73,9 +81,13 @@ export function phaseProblems(phases: CampaignPhase[]): { path: (string | number
   const problems: { path: (string | number)[]; message: string }[] = [];
   const names = new Set<string>();
   phases.forEach((p, i) => {
-    if (Date.parse(p.endsAt) <= Date.parse(p.startsAt)) problems.push({ path: [i, 'endsAt'], message: 'must be after startsAt' });
+    if (Date.parse(p.endsAt) <= Date.parse(p.startsAt))
+      problems.push({ path: [i, 'endsAt'], message: 'must be after startsAt' });
     if (i > 0 && Date.parse(p.startsAt) < Date.parse(phases[i - 1].endsAt)) {
-      problems.push({ path: [i, 'startsAt'], message: `must not be before the end of phase "${phases[i - 1].name}" (phases are ordered and do not overlap)` });
+      problems.push({
+        path: [i, 'startsAt'],
+        message: `must not be before the end of phase "${phases[i - 1].name}" (phases are ordered and do not overlap)`,
+      });
     }
     if (names.has(p.name)) problems.push({ path: [i, 'name'], message: 'phase names must be unique' });
     names.add(p.name);
@@ -84,14 +96,23 @@ export function phaseProblems(phases: CampaignPhase[]): { path: (string | number
 }
 
 /** M3: message actions need the plan's audience; ad budgets of all phases stay within the promotion budget. */
-export function actionProblems(plan: Pick<CampaignPlan, 'phases' | 'audience' | 'budget'>): { path: (string | number)[]; message: string }[] {
+export function actionProblems(
+  plan: Pick<CampaignPlan, 'phases' | 'audience' | 'budget'>,
+): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
   let adTotal = 0;
-  plan.phases.forEach((p, i) => (p.actions ?? []).forEach((a, j) => {
-    if (a.kind === 'message' && !plan.audience) problems.push({ path: ['phases', i, 'actions', j], message: 'a message action needs the plan\'s audience' });
-    if (a.kind === 'ad_budget') adTotal += a.amount;
-  }));
-  if (adTotal > plan.budget.promotion) problems.push({ path: ['phases'], message: `ad budgets of the phases (${adTotal} fen) exceed the promotion budget (${plan.budget.promotion} fen)` });
+  plan.phases.forEach((p, i) =>
+    (p.actions ?? []).forEach((a, j) => {
+      if (a.kind === 'message' && !plan.audience)
+        problems.push({ path: ['phases', i, 'actions', j], message: "a message action needs the plan's audience" });
+      if (a.kind === 'ad_budget') adTotal += a.amount;
+    }),
+  );
+  if (adTotal > plan.budget.promotion)
+    problems.push({
+      path: ['phases'],
+      message: `ad budgets of the phases (${adTotal} fen) exceed the promotion budget (${plan.budget.promotion} fen)`,
+    });
   return problems;
 }
 
@@ -111,7 +132,12 @@ export interface LeadTimeCheck {
  * M1: submitted at least N working days before launch, i.e. the launch day is on or after the
  * N-th working day after the submission day (both in the shop's time zone).
  */
-export function checkLeadTime(firstStartsAt: string, nowMs: number, cal: BusinessCalendar, required: number): LeadTimeCheck {
+export function checkLeadTime(
+  firstStartsAt: string,
+  nowMs: number,
+  cal: BusinessCalendar,
+  required: number,
+): LeadTimeCheck {
   const submittedOn = localDate(nowMs, cal.timeZone);
   const startsOn = localDate(firstStartsAt, cal.timeZone);
   const earliestStartDate = addWorkingDays(submittedOn, required, cal);
@@ -127,7 +153,14 @@ export function checkLeadTime(firstStartsAt: string, nowMs: number, cal: Busines
 }
 
 export type PlanWarning =
-  | { code: 'BUDGET_SPLIT_OFF_GUIDELINE'; rule: 'M2'; category: BudgetCategory; share: number; guideline: number; message: string }
+  | {
+      code: 'BUDGET_SPLIT_OFF_GUIDELINE';
+      rule: 'M2';
+      category: BudgetCategory;
+      share: number;
+      guideline: number;
+      message: string;
+    }
   | { code: 'ROI_BELOW_TARGET'; rule: 'M2'; projectedRoi: number; minRoi: number; message: string };
 
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
@@ -146,7 +179,11 @@ export function planWarnings(plan: Pick<CampaignPlan, 'budget' | 'goals'>, polic
     const share = total > 0 ? plan.budget[c] / total : 0;
     if (Math.abs(share - guide[c]) > policy.budgetShareTolerance + 1e-9) {
       warnings.push({
-        code: 'BUDGET_SPLIT_OFF_GUIDELINE', rule: 'M2', category: c, share: round(share), guideline: guide[c],
+        code: 'BUDGET_SPLIT_OFF_GUIDELINE',
+        rule: 'M2',
+        category: c,
+        share: round(share),
+        guideline: guide[c],
         message: `${c} is ${pct(share)} of the budget; the guideline is ${pct(guide[c])} (tolerance ${pct(policy.budgetShareTolerance)})`,
       });
     }
@@ -154,7 +191,10 @@ export function planWarnings(plan: Pick<CampaignPlan, 'budget' | 'goals'>, polic
   const projectedRoi = total > 0 ? plan.goals.gmvTarget / total : 0;
   if (projectedRoi < policy.minRoi) {
     warnings.push({
-      code: 'ROI_BELOW_TARGET', rule: 'M2', projectedRoi: round(projectedRoi, 2), minRoi: policy.minRoi,
+      code: 'ROI_BELOW_TARGET',
+      rule: 'M2',
+      projectedRoi: round(projectedRoi, 2),
+      minRoi: policy.minRoi,
       message: `projected ROI ${round(projectedRoi, 2)} (GMV target / total budget) is below ${policy.minRoi}`,
     });
   }
@@ -215,7 +255,10 @@ export const ALERT_KINDS: AlertKind[] = [...FIRST_ALERT_KINDS, 'low_impressions'
 
 /** Running time of the phases (not the gaps) that has passed at `nowMs`. */
 function elapsedRunMs(phases: CampaignPhase[], nowMs: number): number {
-  return phases.reduce((sum, p) => sum + Math.max(0, Math.min(nowMs, Date.parse(p.endsAt)) - Date.parse(p.startsAt)), 0);
+  return phases.reduce(
+    (sum, p) => sum + Math.max(0, Math.min(nowMs, Date.parse(p.endsAt)) - Date.parse(p.startsAt)),
+    0,
+  );
 }
 export interface AlertCondition {
   kind: AlertKind;
@@ -230,23 +273,55 @@ export interface AlertCondition {
  * time, the reserve is not planned; plus a tolerance. Then CTR below its threshold (once
  * impressions are a fair sample) and impressions behind a minimum pace of the running time.
  */
-export function alertConditions(m: CampaignMetrics, plan: Pick<CampaignPlan, 'budget' | 'phases'>, policy: CampaignPolicy, nowMs: number): AlertCondition[] {
+export function alertConditions(
+  m: CampaignMetrics,
+  plan: Pick<CampaignPlan, 'budget' | 'phases'>,
+  policy: CampaignPolicy,
+  nowMs: number,
+): AlertCondition[] {
   const d = deriveMetrics(m);
   const out: AlertCondition[] = [];
   if (m.clicks >= policy.minClicksForConversionAlert && d.conversionRate < policy.minConversionRate) {
-    out.push({ kind: 'low_conversion', value: d.conversionRate, threshold: policy.minConversionRate, message: `conversion ${pct(d.conversionRate)} is below ${pct(policy.minConversionRate)}` });
+    out.push({
+      kind: 'low_conversion',
+      value: d.conversionRate,
+      threshold: policy.minConversionRate,
+      message: `conversion ${pct(d.conversionRate)} is below ${pct(policy.minConversionRate)}`,
+    });
   }
-  const planned = Math.round(plan.budget.materials + (plan.budget.promotion + plan.budget.subsidy) * elapsedRunShare(plan.phases, nowMs));
+  const planned = Math.round(
+    plan.budget.materials + (plan.budget.promotion + plan.budget.subsidy) * elapsedRunShare(plan.phases, nowMs),
+  );
   const limit = Math.round(planned * (1 + policy.spendAheadTolerance));
   if (d.spendTotal > limit) {
-    out.push({ kind: 'spend_ahead', value: d.spendTotal, threshold: limit, message: `spend ${d.spendTotal} fen is ahead of the plan to date (${planned} fen + ${pct(policy.spendAheadTolerance)})` });
+    out.push({
+      kind: 'spend_ahead',
+      value: d.spendTotal,
+      threshold: limit,
+      message: `spend ${d.spendTotal} fen is ahead of the plan to date (${planned} fen + ${pct(policy.spendAheadTolerance)})`,
+    });
   }
-  if (policy.minCtr !== undefined && m.impressions >= (policy.minImpressionsForCtrAlert ?? 0) && m.impressions > 0 && d.ctr < policy.minCtr) {
-    out.push({ kind: 'low_ctr', value: d.ctr, threshold: policy.minCtr, message: `click-through rate ${pct(d.ctr)} is below ${pct(policy.minCtr)}` });
+  if (
+    policy.minCtr !== undefined &&
+    m.impressions >= (policy.minImpressionsForCtrAlert ?? 0) &&
+    m.impressions > 0 &&
+    d.ctr < policy.minCtr
+  ) {
+    out.push({
+      kind: 'low_ctr',
+      value: d.ctr,
+      threshold: policy.minCtr,
+      message: `click-through rate ${pct(d.ctr)} is below ${pct(policy.minCtr)}`,
+    });
   }
   const expected = Math.floor(((policy.minImpressionsPerHour ?? 0) * elapsedRunMs(plan.phases, nowMs)) / 3_600_000);
   if (m.impressions < expected) {
-    out.push({ kind: 'low_impressions', value: m.impressions, threshold: expected, message: `${m.impressions} impressions lag the ${expected} expected by now (${policy.minImpressionsPerHour} an hour of running time)` });
+    out.push({
+      kind: 'low_impressions',
+      value: m.impressions,
+      threshold: expected,
+      message: `${m.impressions} impressions lag the ${expected} expected by now (${policy.minImpressionsPerHour} an hour of running time)`,
+    });
   }
   return out;
 }
@@ -260,15 +335,32 @@ export interface RetrospectiveDraft {
   conversionRate: number;
   newCustomerShare: { actual: number; target: number };
   followerGrowth: { actual: number; target: number };
-  budget: Record<BudgetCategory, { planned: number; used: number; usedShare: number }> & { total: { planned: number; used: number; usedShare: number } };
+  budget: Record<BudgetCategory, { planned: number; used: number; usedShare: number }> & {
+    total: { planned: number; used: number; usedShare: number };
+  };
 }
 
 /** M5: the draft report, from the last stored (cumulative) sample. */
-export function draftRetrospective(plan: Pick<CampaignPlan, 'goals' | 'budget'>, latest: (CampaignMetrics & { at: string }) | undefined, samples: number): RetrospectiveDraft {
-  const m: CampaignMetrics = latest ?? { impressions: 0, clicks: 0, conversions: 0, gmv: 0, newCustomers: 0, followersGained: 0, spend: { promotion: 0, subsidy: 0, materials: 0, reserve: 0 } };
+export function draftRetrospective(
+  plan: Pick<CampaignPlan, 'goals' | 'budget'>,
+  latest: (CampaignMetrics & { at: string }) | undefined,
+  samples: number,
+): RetrospectiveDraft {
+  const m: CampaignMetrics = latest ?? {
+    impressions: 0,
+    clicks: 0,
+    conversions: 0,
+    gmv: 0,
+    newCustomers: 0,
+    followersGained: 0,
+    spend: { promotion: 0, subsidy: 0, materials: 0, reserve: 0 },
+  };
   const d = deriveMetrics(m);
   const line = (planned: number, used: number) => ({ planned, used, usedShare: ratio(used, planned) });
-  const budget = Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, line(plan.budget[c], m.spend[c])])) as Record<BudgetCategory, ReturnType<typeof line>>;
+  const budget = Object.fromEntries(BUDGET_CATEGORIES.map((c) => [c, line(plan.budget[c], m.spend[c])])) as Record<
+    BudgetCategory,
+    ReturnType<typeof line>
+  >;
   return {
     samples,
     sampledAt: latest?.at ?? null,

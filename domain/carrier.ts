@@ -37,7 +37,11 @@ export interface RemoteSurcharge {
 }
 
 /** O8: the surcharge of a carrier choice, charged to the party the policy names; undefined when none applies. */
-export function remoteSurcharge(choice: CarrierChoice, currency: string, policy: Pick<OrderPolicy, 'remoteSurchargePayer'>): RemoteSurcharge | undefined {
+export function remoteSurcharge(
+  choice: CarrierChoice,
+  currency: string,
+  policy: Pick<OrderPolicy, 'remoteSurchargePayer'>,
+): RemoteSurcharge | undefined {
   if (choice.surchargeFen <= 0) return undefined;
   return { amount: choice.surchargeFen, currency, payer: policy.remoteSurchargePayer ?? 'shop' };
 }

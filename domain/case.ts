@@ -44,7 +44,9 @@ export interface TimelineEntry {
 
 /** The earliest deadline not yet met (overdue ones first of all), for "what is due" views. */
 export function nextDue(deadlines: Deadline[]): string | undefined {
-  const open = deadlines.filter((d) => (d.status === 'pending' || d.status === 'breached') && !d.pausedAt).map((d) => d.dueAt);
+  const open = deadlines
+    .filter((d) => (d.status === 'pending' || d.status === 'breached') && !d.pausedAt)
+    .map((d) => d.dueAt);
   return open.sort()[0];
 }
 

@@ -51,7 +51,10 @@ export interface Improvement {
 }
 
 /** C2: category -> responsible department, from the routing table in the policy. */
-export function routeComplaint(category: ComplaintCategory, policy: { routing: Record<string, string>; fallbackDepartment: string }): string {
+export function routeComplaint(
+  category: ComplaintCategory,
+  policy: { routing: Record<string, string>; fallbackDepartment: string },
+): string {
   return policy.routing[category] ?? policy.fallbackDepartment;
 }
 

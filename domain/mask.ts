@@ -37,6 +37,9 @@ export function maskAddress(a: MaskableAddress): string {
   return `${a.province} ${a.city} ${a.district} ****`;
 }
 
-export function maskCustomer(c: { id: string; name: string; phone: string }, mask?: NameMask): { id: string; name: string; phone: string } {
+export function maskCustomer(
+  c: { id: string; name: string; phone: string },
+  mask?: NameMask,
+): { id: string; name: string; phone: string } {
   return { id: c.id, name: maskName(c.name, mask), phone: maskPhone(c.phone) };
 }

@@ -8,7 +8,8 @@ export interface Money {
 }
 
 export function assertMinorUnits(amount: number): void {
-  if (!Number.isSafeInteger(amount)) throw new RangeError(`amount must be an integer number of minor units, got ${amount}`);
+  if (!Number.isSafeInteger(amount))
+    throw new RangeError(`amount must be an integer number of minor units, got ${amount}`);
 }
 
 /** 50001 -> "500.01 CNY" (for messages and reasons shown to people). */

@@ -235,7 +235,13 @@ export const DEFAULT_POLICY: Policy = {
     callbackRetryGapMs: 4 * HOUR,
     maxReopenings: 2,
     defaultCouponFen: 20_00,
-    routing: { logistics: 'logistics', quality: 'quality_control', service: 'customer_service', billing: 'finance', other: 'customer_service' },
+    routing: {
+      logistics: 'logistics',
+      quality: 'quality_control',
+      service: 'customer_service',
+      billing: 'finance',
+      other: 'customer_service',
+    },
     fallbackDepartment: 'customer_service',
     timeZone: 'Asia/Shanghai',
   },
@@ -276,9 +282,14 @@ export const DEFAULT_POLICY: Policy = {
 };
 
 /** The name mask a workflow snapshot carries (O11). */
-export const nameMaskOf = (p: Pick<Policy, 'privacy'>): NameMask => ({ cjk: p.privacy.nameMaskCjk, latin: p.privacy.nameMaskLatin });
+export const nameMaskOf = (p: Pick<Policy, 'privacy'>): NameMask => ({
+  cjk: p.privacy.nameMaskCjk,
+  latin: p.privacy.nameMaskLatin,
+});
 
-export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K] };
+export type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends object ? (T[K] extends unknown[] ? T[K] : DeepPartial<T[K]>) : T[K];
+};
 
 /** Settings that take one of a few words. */
 const ONE_OF: Record<string, string[]> = { 'order.remoteSurchargePayer': ['shop', 'buyer'] };
@@ -296,7 +307,8 @@ export function mergePolicy(base: Policy, overrides: DeepPartial<Policy> | undef
         throw new Error(`policy setting "${section}.${key}" must be of the same type as its default`);
       }
       const allowed = ONE_OF[`${section}.${key}`];
-      if (allowed && !allowed.includes(value as string)) throw new Error(`policy setting "${section}.${key}" must be one of ${allowed.join(', ')}`);
+      if (allowed && !allowed.includes(value as string))
+        throw new Error(`policy setting "${section}.${key}" must be one of ${allowed.join(', ')}`);
     }
     merged[section] = { ...merged[section], ...(values as object) };
   }

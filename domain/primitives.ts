@@ -19,7 +19,8 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 function noLoneSurrogate(s: string, ctx: z.RefinementCtx): void {
   // jsonb rejects "\ud800"; as text it would be stored as U+FFFD, silently changed
-  if (LONE_SURROGATE.test(s)) ctx.addIssue({ code: 'custom', message: 'must be valid Unicode (a lone surrogate code unit was found)' });
+  if (LONE_SURROGATE.test(s))
+    ctx.addIssue({ code: 'custom', message: 'must be valid Unicode (a lone surrogate code unit was found)' });
 }
 
 const textWith = (control: string, what: string) => (max: number) =>
@@ -29,7 +30,10 @@ const textWith = (control: string, what: string) => (max: number) =>
     .min(1)
     .max(max)
     // one pattern, so the OpenAPI document states it too: no control characters, something visible
-    .regex(new RegExp(`^[^${control}]*[^\\s${control}][^${control}]*$`), `must have visible text and no control characters${what}`)
+    .regex(
+      new RegExp(`^[^${control}]*[^\\s${control}][^${control}]*$`),
+      `must have visible text and no control characters${what}`,
+    )
     .superRefine(noLoneSurrogate);
 
 /** One line: names, codes, labels. */
@@ -68,7 +72,10 @@ const isCalendarDate = (v: string) => {
 };
 export const isoTime = z
   .string()
-  .regex(BOUNDED_ISO, `an ISO 8601 time with zone, e.g. 2026-11-23T08:00:00Z, in the years ${YEARS.from}-${YEARS.to}, offset within ±14:00`)
+  .regex(
+    BOUNDED_ISO,
+    `an ISO 8601 time with zone, e.g. 2026-11-23T08:00:00Z, in the years ${YEARS.from}-${YEARS.to}, offset within ±14:00`,
+  )
   .refine(isCalendarDate, { message: 'not a calendar date' });
 
 let clock: () => number = () => Date.now();
@@ -99,7 +106,13 @@ export function lineTotalProblems(lines: { quantity: number; unitPrice: number }
   let sum = 0;
   for (const [i, line] of lines.entries()) {
     const total = line.quantity * line.unitPrice;
-    if (total > MAX_FEN) return [{ path: [i, 'unitPrice'], message: `quantity × unitPrice is ${total} fen; a line may total at most ${MAX_FEN} fen` }];
+    if (total > MAX_FEN)
+      return [
+        {
+          path: [i, 'unitPrice'],
+          message: `quantity × unitPrice is ${total} fen; a line may total at most ${MAX_FEN} fen`,
+        },
+      ];
     sum += total;
     if (sum > MAX_FEN) return [{ path: [], message: `the lines total more than ${MAX_FEN} fen` }];
   }

@@ -12,7 +12,11 @@ export interface PromotionWindow {
 }
 
 /** The promotion an order paid at `paidAt` falls in, if any (the first listed wins). */
-export function promotionAt(paidAt: string, promotions: PromotionWindow[], timeZone: string): PromotionWindow | undefined {
+export function promotionAt(
+  paidAt: string,
+  promotions: PromotionWindow[],
+  timeZone: string,
+): PromotionWindow | undefined {
   const day = localDate(paidAt, timeZone);
   return promotions.find((p) => p.from <= day && day <= p.to);
 }
@@ -26,7 +30,8 @@ export function promotionProblems(promotions: PromotionWindow[]): string[] {
     if (!p || typeof p.name !== 'string' || !p.name.trim()) problems.push(`promotions[${i}]: a name is required`);
     if (!DATE.test(p?.from) || !DATE.test(p?.to)) problems.push(`promotions[${i}]: from and to are YYYY-MM-DD dates`);
     else if (p.from > p.to) problems.push(`promotions[${i}]: from ${p.from} is after to ${p.to}`);
-    if (!Number.isInteger(p?.shipWindowMs) || p.shipWindowMs <= 0) problems.push(`promotions[${i}]: shipWindowMs is a positive whole number of milliseconds`);
+    if (!Number.isInteger(p?.shipWindowMs) || p.shipWindowMs <= 0)
+      problems.push(`promotions[${i}]: shipWindowMs is a positive whole number of milliseconds`);
   });
   return problems;
 }

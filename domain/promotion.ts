@@ -5,7 +5,8 @@ export const PROMOTION_AUDIENCES = ['all', 'reengagement'] as const;
 export type PromotionAudience = (typeof PROMOTION_AUDIENCES)[number];
 
 /** Why a promotional message was not sent; recorded with every skip. */
-export type PromotionSkipReason = 'unsubscribed' | 'monthly_cap' | 'recent_purchase' | 'refunded_order' | 'rejected_by_gateway';
+export type PromotionSkipReason =
+  'unsubscribed' | 'monthly_cap' | 'recent_purchase' | 'refunded_order' | 'rejected_by_gateway';
 
 export interface CustomerActivity {
   lastPurchaseAt: string | null;
@@ -16,7 +17,11 @@ export interface CustomerActivity {
  * M7: re-engagement goes only to customers with no purchase in the quiet period and no refunded
  * order. A customer we know nothing about has neither, so stays eligible.
  */
-export function reengagementSkip(activity: CustomerActivity | undefined, atMs: number, quietDays: number): PromotionSkipReason | undefined {
+export function reengagementSkip(
+  activity: CustomerActivity | undefined,
+  atMs: number,
+  quietDays: number,
+): PromotionSkipReason | undefined {
   if (!activity) return undefined;
   if (activity.hasRefund) return 'refunded_order';
   if (activity.lastPurchaseAt && Date.parse(activity.lastPurchaseAt) > atMs - quietDays * DAY) return 'recent_purchase';

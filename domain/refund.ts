@@ -54,7 +54,11 @@ export function sumBySku(lines: readonly SkuQuantity[]): SkuQuantity[] {
  * R4: goods a refund takes back must be on the order and not more than it bought minus what
  * earlier refunds already take back. One problem per offending item, for a 422.
  */
-export function itemProblems(ordered: readonly SkuQuantity[], taken: readonly SkuQuantity[], items: readonly SkuQuantity[]): { field: string; reason: string }[] {
+export function itemProblems(
+  ordered: readonly SkuQuantity[],
+  taken: readonly SkuQuantity[],
+  items: readonly SkuQuantity[],
+): { field: string; reason: string }[] {
   const bought = new Map(sumBySku(ordered).map((l) => [l.sku, l.quantity]));
   const gone = new Map(sumBySku(taken).map((l) => [l.sku, l.quantity]));
   const asked = new Map<string, number>();
@@ -62,11 +66,16 @@ export function itemProblems(ordered: readonly SkuQuantity[], taken: readonly Sk
   items.forEach((it, i) => {
     const field = `body.items.${i}`;
     const max = bought.get(it.sku);
-    if (max === undefined) return void problems.push({ field: `${field}.sku`, reason: `sku ${it.sku} is not on the order` });
+    if (max === undefined)
+      return void problems.push({ field: `${field}.sku`, reason: `sku ${it.sku} is not on the order` });
     const total = (asked.get(it.sku) ?? 0) + it.quantity;
     asked.set(it.sku, total);
     const left = max - (gone.get(it.sku) ?? 0);
-    if (total > left) problems.push({ field: `${field}.quantity`, reason: `the order bought ${max} of ${it.sku} and ${max - left} are already refunded or returned: at most ${Math.max(0, left)} left` });
+    if (total > left)
+      problems.push({
+        field: `${field}.quantity`,
+        reason: `the order bought ${max} of ${it.sku} and ${max - left} are already refunded or returned: at most ${Math.max(0, left)} left`,
+      });
   });
   return problems;
 }

@@ -34,7 +34,8 @@ export class EncryptionCodec implements PayloadCodec {
       if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload; // written before encryption, or not ours
       const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
       const key = keyId ? this.keys.keys.get(keyId) : undefined;
-      if (!keyId || !key) throw new PayloadKeyError(`payload encrypted with key "${keyId ?? '?'}", which is not in PAYLOAD_KEYS`);
+      if (!keyId || !key)
+        throw new PayloadKeyError(`payload encrypted with key "${keyId ?? '?'}", which is not in PAYLOAD_KEYS`);
       return temporal.api.common.v1.Payload.decode(decrypt(key, keyId, Buffer.from(payload.data ?? [])));
     });
   }

@@ -15,7 +15,9 @@ export function payloadFromJson(p: PayloadJson): Payload {
 }
 
 export function payloadToJson(p: Payload): PayloadJson {
-  const metadata = Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]));
+  const metadata = Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+  );
   return { metadata, ...(p.data && p.data.length ? { data: Buffer.from(p.data).toString('base64') } : {}) };
 }
 
@@ -33,7 +35,12 @@ export async function encodePayloadsJson(codecs: PayloadCodec[], payloads: Paylo
 
 const isPayload = (v: unknown): v is PayloadJson => {
   const m = (v as PayloadJson | null)?.metadata;
-  return typeof m === 'object' && m !== null && typeof m.encoding === 'string' && Object.values(m).every((x) => typeof x === 'string');
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.encoding === 'string' &&
+    Object.values(m).every((x) => typeof x === 'string')
+  );
 };
 
 /** A copy of `json` (a history, or any part of one) with every payload decoded, wherever it sits. */
@@ -43,12 +50,20 @@ export async function decodeJsonTree<T>(codecs: PayloadCodec[], json: T): Promis
   const walk = (node: unknown) => {
     if (typeof node !== 'object' || node === null) return;
     for (const [key, value] of Object.entries(node)) {
-      if (isPayload(value)) found.push({ holder: node as Record<string, unknown>, key: Array.isArray(node) ? Number(key) : key, payload: value });
+      if (isPayload(value))
+        found.push({
+          holder: node as Record<string, unknown>,
+          key: Array.isArray(node) ? Number(key) : key,
+          payload: value,
+        });
       else walk(value);
     }
   };
   walk(copy);
-  const decoded = await decodePayloadsJson(codecs, found.map((f) => f.payload));
+  const decoded = await decodePayloadsJson(
+    codecs,
+    found.map((f) => f.payload),
+  );
   found.forEach((f, i) => ((f.holder as Record<string | number, unknown>)[f.key] = decoded[i]));
   return copy;
 }

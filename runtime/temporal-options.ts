@@ -16,8 +16,13 @@ export interface TemporalConnectOptions {
 /** Fits Connection.connect / Connection.lazy / NativeConnection.connect (spread it, then add interceptors etc.). */
 export type ConnectionBasics = Omit<TemporalConnectOptions, 'namespace'>;
 
-export function temporalConnectOptions(env: NodeJS.ProcessEnv, defaults: { address: string; namespace: string }): TemporalConnectOptions {
-  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+export function temporalConnectOptions(
+  env: NodeJS.ProcessEnv,
+  defaults: { address: string; namespace: string },
+): TemporalConnectOptions {
+  const vars = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
   const { connectionOptions: c, namespace } = loadClientConnectConfig({ overrideEnvVars: vars });
   return {
     address: c.address ?? defaults.address,

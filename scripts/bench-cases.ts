@@ -60,14 +60,24 @@ async function main(): Promise<void> {
     process.stdout.write(`seeding ${CASES.toLocaleString()} cases ... `);
     await seed(pool, CASES);
     const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM cases');
-    console.log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s (${Number(rows[0].n).toLocaleString()} rows)`);
+    console.log(
+      `done in ${((performance.now() - t0) / 1000).toFixed(1)} s (${Number(rows[0].n).toLocaleString()} rows)`,
+    );
 
     // The list never calls Temporal: a lazy connection that is never used is enough.
     const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:7233' }) });
-    const app = await buildApp({ client, pool, taskQueue: 'bench', apiKeys: DEV_API_KEYS, policy: () => DEFAULT_POLICY });
+    const app = await buildApp({
+      client,
+      pool,
+      taskQueue: 'bench',
+      apiKeys: DEV_API_KEYS,
+      policy: () => DEFAULT_POLICY,
+    });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const headers = { authorization: 'Bearer dev-support-key-local' };
-    const firstPage = (await (await fetch(`${base}/v1/cases?status=open`, { headers })).json()) as { nextCursor: string };
+    const firstPage = (await (await fetch(`${base}/v1/cases?status=open`, { headers })).json()) as {
+      nextCursor: string;
+    };
 
     const scenarios: [string, string][] = [
       ['all cases, most urgent first', ''],
@@ -80,7 +90,9 @@ async function main(): Promise<void> {
       ['open cases, page 2', `status=open&cursor=${firstPage.nextCursor}`],
     ];
     console.log(`\n${REQUESTS} sequential requests per filter (after 30 to warm up), limit 50:\n`);
-    console.log(`${'filter'.padEnd(32)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}  target p99 < 50 ms`);
+    console.log(
+      `${'filter'.padEnd(32)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}  target p99 < 50 ms`,
+    );
     let worst = 0;
     for (const [name, query] of scenarios) {
       const url = `${base}/v1/cases?${query}`;
@@ -97,9 +109,13 @@ async function main(): Promise<void> {
       const p99 = percentile(times, 99);
       worst = Math.max(worst, p99);
       const ms = (v: number) => v.toFixed(1).padStart(8);
-      console.log(`${name.padEnd(32)}${ms(percentile(times, 50))}${ms(percentile(times, 95))}${ms(p99)}${ms(times[times.length - 1])}  ${p99 < 50 ? 'ok' : 'SLOW'}`);
+      console.log(
+        `${name.padEnd(32)}${ms(percentile(times, 50))}${ms(percentile(times, 95))}${ms(p99)}${ms(times[times.length - 1])}  ${p99 < 50 ? 'ok' : 'SLOW'}`,
+      );
       if (process.argv.includes('--explain')) {
-        const plan = await pool.query(`EXPLAIN SELECT * FROM cases WHERE status = 'open' ORDER BY next_due_at NULLS LAST, case_id LIMIT 51`);
+        const plan = await pool.query(
+          `EXPLAIN SELECT * FROM cases WHERE status = 'open' ORDER BY next_due_at NULLS LAST, case_id LIMIT 51`,
+        );
         console.log(plan.rows.map((r) => `    ${r['QUERY PLAN']}`).join('\n'));
       }
     }

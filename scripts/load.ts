@@ -36,14 +36,24 @@ interface Target {
 
 async function target(args: LoadArgs): Promise<Target> {
   if (args.api) {
-    return { api: args.api, sim: args.sim!, temporal: args.temporal!, keys: keysByRole(process.env.API_KEYS ?? DEV_API_KEYS), stop: async () => undefined };
+    return {
+      api: args.api,
+      sim: args.sim!,
+      temporal: args.temporal!,
+      keys: keysByRole(process.env.API_KEYS ?? DEV_API_KEYS),
+      stop: async () => undefined,
+    };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-ops-load-'));
   chmodSync(dataDir, 0o755); // embedded PostgreSQL runs as another user
   let stack: Stack;
   try {
     stack = await startStack({
-      dataDir, ports: await freePorts(), simStepDelayMs: 0, simAutoProgress: true, persistentDb: false,
+      dataDir,
+      ports: await freePorts(),
+      simStepDelayMs: 0,
+      simAutoProgress: true,
+      persistentDb: false,
       // the generator is the one client here: no rate limits or load shedding between it and the server
       env: { RATE_LIMIT_PER_IP: '1000000', RATE_LIMIT_PER_KEY: '1000000', MAX_EVENT_LOOP_DELAY: '0' },
       log: (line) => err(`[stack] ${line}`),
@@ -53,7 +63,10 @@ async function target(args: LoadArgs): Promise<Target> {
     throw e;
   }
   return {
-    api: stack.urls.api, sim: stack.urls.simulator, temporal: stack.urls.temporalGrpc, keys: stack.apiKeys,
+    api: stack.urls.api,
+    sim: stack.urls.simulator,
+    temporal: stack.urls.temporalGrpc,
+    keys: stack.apiKeys,
     async stop() {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -62,7 +75,11 @@ async function target(args: LoadArgs): Promise<Target> {
 }
 
 /** External calls of a real order: the activities in the history of one of this run's delivered orders. */
-async function countCalls(client: Client, samples: Map<string, Sample>, kinds: Map<string, string>): Promise<number | undefined> {
+async function countCalls(
+  client: Client,
+  samples: Map<string, Sample>,
+  kinds: Map<string, string>,
+): Promise<number | undefined> {
   const order = [...samples.entries()].find(([id, s]) => kinds.get(id) === 'order' && s.closedAt !== undefined)?.[0];
   if (!order) return undefined;
   const history = await client.workflow.getHandle(order).fetchHistory();
@@ -83,7 +100,11 @@ export async function main(argv: string[]): Promise<number> {
     const prefix = `LD${randomUUID().slice(0, 6)}`;
     const sku = `${prefix}-TEA`;
     // plenty of the run's own sku: no order waits as presale for stock (O5)
-    const stock = await fetch(`${t.sim}/sim/stock`, { method: 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ [sku]: 1_000_000 }) });
+    const stock = await fetch(`${t.sim}/sim/stock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ [sku]: 1_000_000 }),
+    });
     if (!stock.ok) throw new Error(`POST /sim/stock answered ${stock.status}`);
 
     // --- the project's cases
@@ -93,16 +114,25 @@ export async function main(argv: string[]): Promise<number> {
     let closedCount = 0;
     let failed = 0;
     const run: Run = {
-      api, tracker, prefix, sku, samples: new Map(),
+      api,
+      tracker,
+      prefix,
+      sku,
+      samples: new Map(),
       onClose: () => void closedCount++,
       async closeTime(workflowId) {
         // the raw call: describe() would decode the memo, which only the project's codec can
-        const res = await client.workflowService.describeWorkflowExecution({ namespace: args.namespace, execution: { workflowId } });
+        const res = await client.workflowService.describeWorkflowExecution({
+          namespace: args.namespace,
+          execution: { workflowId },
+        });
         const at = res.workflowExecutionInfo?.closeTime;
         return at ? tsToMs(at) : undefined;
       },
     };
-    err(`project: ${args.n} cases (${['order', 'audit', 'refund', 'complaint'].map((k) => `${kinds.filter((x) => x === k).length} ${k}`).join(', ')}) at concurrency ${args.concurrency}`);
+    err(
+      `project: ${args.n} cases (${['order', 'audit', 'refund', 'complaint'].map((k) => `${kinds.filter((x) => x === k).length} ${k}`).join(', ')}) at concurrency ${args.concurrency}`,
+    );
     const progress = new Progress(() => `project ${closedCount}/${run.samples.size} closed, ${failed} failed`);
     progress.start();
     const counted = (e: unknown): never => {
@@ -127,14 +157,25 @@ export async function main(argv: string[]): Promise<number> {
     failures += errors.length + open.length;
 
     // --- the bare baseline on the same server
-    const calls = args.baselineCalls ?? (await countCalls(client, run.samples, new Map(kinds.map((k, i) => [`order:${prefix}-${i}`, k]))).catch((e) => void err(`could not count an order's calls: ${e}`))) ?? DEFAULT_BASELINE_CALLS;
+    const calls =
+      args.baselineCalls ??
+      (await countCalls(client, run.samples, new Map(kinds.map((k, i) => [`order:${prefix}-${i}`, k]))).catch(
+        (e) => void err(`could not count an order's calls: ${e}`),
+      )) ??
+      DEFAULT_BASELINE_CALLS;
     err(`baseline: ${args.n} flows of ${calls} external calls at concurrency ${args.concurrency}`);
     let baseClosed = 0;
     const baseProgress = new Progress(() => `baseline ${baseClosed}/${args.n} closed`);
     baseProgress.start();
     const base = await runBaseline({
-      temporal: t.temporal, namespace: args.namespace, simulator: t.sim, n: args.n, concurrency: args.concurrency, calls,
-      deadline: Date.now() + args.timeoutMs, onClose: () => void baseClosed++,
+      temporal: t.temporal,
+      namespace: args.namespace,
+      simulator: t.sim,
+      n: args.n,
+      concurrency: args.concurrency,
+      calls,
+      deadline: Date.now() + args.timeoutMs,
+      onClose: () => void baseClosed++,
     });
     baseProgress.stop();
     if (base.failed) err(`baseline: ${base.failed} flow(s) failed or timed out`);

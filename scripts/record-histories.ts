@@ -32,7 +32,10 @@ function caller(baseUrl: string, keys: Record<string, string>, tag: string): Api
   const call: ApiCaller['call'] = async (method, path, role, body) => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${keys[role]}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
@@ -46,7 +49,10 @@ function caller(baseUrl: string, keys: Record<string, string>, tag: string): Api
       for (;;) {
         const res = await call('GET', path, 'support');
         if (res.status === 200 && ok(res.body)) return res.body;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last answer ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting for ${what}; last answer ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+          );
         await new Promise((r) => setTimeout(r, 250));
       }
     },
@@ -57,7 +63,11 @@ function caller(baseUrl: string, keys: Record<string, string>, tag: string): Api
 async function closedHistory(api: ApiCaller, workflowId: string, runId?: string): Promise<Record<string, any>> {
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const res = await api.call('GET', `/v1/workflows/${encodeURIComponent(workflowId)}/history?payloads=encrypted${runId ? `&runId=${runId}` : ''}`, 'auditor');
+    const res = await api.call(
+      'GET',
+      `/v1/workflows/${encodeURIComponent(workflowId)}/history?payloads=encrypted${runId ? `&runId=${runId}` : ''}`,
+      'auditor',
+    );
     if (res.status !== 200) throw new Error(`history of ${workflowId}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
     const events = res.body.events as Record<string, any>[];
     if (CLOSED.test(String(events[events.length - 1]?.eventType))) return res.body;
@@ -79,7 +89,7 @@ async function record(api: ApiCaller, only?: string): Promise<string[]> {
       const files: string[] = [];
       // the last run, then earlier runs back through continue-as-new
       const runs: Record<string, any>[] = [await closedHistory(api, workflowId)];
-      for (let prev = runs[0].events[0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId; prev; ) {
+      for (let prev = runs[0].events[0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId; prev;) {
         const h = await closedHistory(api, workflowId, prev);
         runs.unshift(h);
         prev = h.events[0].workflowExecutionStartedEventAttributes?.continuedExecutionRunId;

@@ -27,9 +27,7 @@ export const USAGE = `usage: npm run replay -- <workflowId> [--run-id <runId>]
 Replays histories against the current workflow code; exit 1 on any mismatch.`;
 
 export type ReplayArgs =
-  | { mode: 'one'; workflowId: string; runId?: string }
-  | { mode: 'all'; since: Date; until?: Date }
-  | { mode: 'help' };
+  { mode: 'one'; workflowId: string; runId?: string } | { mode: 'all'; since: Date; until?: Date } | { mode: 'help' };
 
 export function parseArgs(argv: string[]): ReplayArgs {
   const flags = new Map<string, string | true>();
@@ -49,7 +47,8 @@ export function parseArgs(argv: string[]): ReplayArgs {
     const v = flags.get(name);
     if (v === undefined) return undefined;
     const d = new Date(String(v));
-    if (Number.isNaN(d.getTime())) throw new UsageError(`--${name} needs a date like 2026-11-01 or 2026-11-01T08:00:00Z, got "${v}"`);
+    if (Number.isNaN(d.getTime()))
+      throw new UsageError(`--${name} needs a date like 2026-11-01 or 2026-11-01T08:00:00Z, got "${v}"`);
     return d;
   };
   if (flags.get('all')) {
@@ -104,9 +103,16 @@ export async function listTargets(pool: Pool, since: Date, until?: Date): Promis
   return targets;
 }
 
-export async function runReplay(args: Exclude<ReplayArgs, { mode: 'help' }>, deps: ReplayCliDeps): Promise<{ exitCode: number; rows: ReplayRow[] }> {
-  if (args.mode === 'all' && !deps.pool) throw new UsageError('--all needs DATABASE_URL (the read model and the archive)');
-  const queue: Target[] = args.mode === 'one' ? [{ workflowId: args.workflowId, runId: args.runId }] : await listTargets(deps.pool!, args.since, args.until);
+export async function runReplay(
+  args: Exclude<ReplayArgs, { mode: 'help' }>,
+  deps: ReplayCliDeps,
+): Promise<{ exitCode: number; rows: ReplayRow[] }> {
+  if (args.mode === 'all' && !deps.pool)
+    throw new UsageError('--all needs DATABASE_URL (the read model and the archive)');
+  const queue: Target[] =
+    args.mode === 'one'
+      ? [{ workflowId: args.workflowId, runId: args.runId }]
+      : await listTargets(deps.pool!, args.since, args.until);
   const seen = new Set(queue.filter((t) => t.runId).map((t) => `${t.workflowId}/${t.runId}`));
   const rows: ReplayRow[] = [];
   const progress = progressReporter(deps, () => queue.length);
@@ -119,12 +125,28 @@ export async function runReplay(args: Exclude<ReplayArgs, { mode: 'help' }>, dep
       try {
         h = await loadHistory(deps.client, deps.pool, t.workflowId, t.runId);
       } catch (err) {
-        rows.push({ workflowId: t.workflowId, runId: t.runId ?? '-', type: '-', events: null, source: '-', result: `ERROR ${(err as Error).message}`, ok: false });
+        rows.push({
+          workflowId: t.workflowId,
+          runId: t.runId ?? '-',
+          type: '-',
+          events: null,
+          source: '-',
+          result: `ERROR ${(err as Error).message}`,
+          ok: false,
+        });
         progress(t.workflowId, 'error');
         continue;
       }
       if (!h) {
-        rows.push({ workflowId: t.workflowId, runId: t.runId ?? '-', type: '-', events: null, source: '-', result: 'NOT FOUND in Temporal or the archive', ok: false });
+        rows.push({
+          workflowId: t.workflowId,
+          runId: t.runId ?? '-',
+          type: '-',
+          events: null,
+          source: '-',
+          result: 'NOT FOUND in Temporal or the archive',
+          ok: false,
+        });
         progress(t.workflowId, 'not found');
         continue;
       }
@@ -138,13 +160,23 @@ export async function runReplay(args: Exclude<ReplayArgs, { mode: 'help' }>, dep
   }
 
   for await (const { item, verdict } of replayHistories(deps.bundle, loaded(), deps.client.options.dataConverter)) {
-    rows.push({ workflowId: item.workflowId, runId: item.runId, type: item.workflowType, events: item.events, source: item.source, result: resultText(verdict), ok: verdict.deterministic });
+    rows.push({
+      workflowId: item.workflowId,
+      runId: item.runId,
+      type: item.workflowType,
+      events: item.events,
+      source: item.source,
+      result: resultText(verdict),
+      ok: verdict.deterministic,
+    });
     progress(item.workflowId, verdict.deterministic ? 'ok' : 'MISMATCH');
   }
   progress.done();
   deps.write(summaryTable(rows));
   const bad = rows.filter((r) => !r.ok).length;
-  deps.write(`${rows.length - bad} of ${rows.length} run(s) replayed deterministically${bad ? `; ${bad} did not` : ''}\n`);
+  deps.write(
+    `${rows.length - bad} of ${rows.length} run(s) replayed deterministically${bad ? `; ${bad} did not` : ''}\n`,
+  );
   return { exitCode: bad ? 1 : 0, rows };
 }
 
@@ -163,7 +195,9 @@ function progressReporter(deps: ReplayCliDeps, total: () => number) {
     n += 1;
     if (deps.tty) {
       const filled = Math.round((n / Math.max(total(), 1)) * width);
-      deps.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${n}/${total()} ${workflowId.slice(0, 40).padEnd(40)}`);
+      deps.write(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${n}/${total()} ${workflowId.slice(0, 40).padEnd(40)}`,
+      );
     } else {
       deps.write(`[${n}/${total()}] ${workflowId} ${status}\n`);
     }
@@ -173,10 +207,25 @@ function progressReporter(deps: ReplayCliDeps, total: () => number) {
 
 export function summaryTable(rows: ReplayRow[]): string {
   const head = ['workflow id', 'run id', 'type', 'events', 'source', 'result'];
-  const cells = rows.map((r) => [r.workflowId, r.runId, r.type, r.events === null ? '-' : String(r.events), r.source, r.result]);
+  const cells = rows.map((r) => [
+    r.workflowId,
+    r.runId,
+    r.type,
+    r.events === null ? '-' : String(r.events),
+    r.source,
+    r.result,
+  ]);
   const widths = head.map((h, i) => Math.min(60, Math.max(h.length, ...cells.map((c) => c[i].length))));
-  const line = (c: string[]) => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(head), widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? 6 : w)).join('  '), ...cells.map(line)].join('\n') + '\n';
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => (i === c.length - 1 ? x : x.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  return (
+    [line(head), widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? 6 : w)).join('  '), ...cells.map(line)].join(
+      '\n',
+    ) + '\n'
+  );
 }
 
 async function main(): Promise<number> {
@@ -195,11 +244,21 @@ async function main(): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const config = loadConfig();
   const connection = await Connection.connect(connectionBasics(config.temporal.connect));
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: shopDataConverter(payloadKeysFor(config)) });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: shopDataConverter(payloadKeysFor(config)),
+  });
   const pool = config.databaseUrl ? createPool(config.databaseUrl, { name: 'replay', max: 2 }) : undefined;
   try {
     const bundle = await bundleLoader()();
-    const { exitCode } = await runReplay(args, { client, pool, bundle, write: (t) => process.stdout.write(t), tty: !!process.stdout.isTTY });
+    const { exitCode } = await runReplay(args, {
+      client,
+      pool,
+      bundle,
+      write: (t) => process.stdout.write(t),
+      tty: !!process.stdout.isTTY,
+    });
     return exitCode;
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n`);
@@ -211,8 +270,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (err) => {
-    console.error('replay failed:', err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error('replay failed:', err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
 }

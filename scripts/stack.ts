@@ -395,20 +395,30 @@ class ManagedChild {
   }
 
   describe(): string {
-    const tail = this.recent.slice(-30).map((l) => `  ${l}`).join('\n');
+    const tail = this.recent
+      .slice(-30)
+      .map((l) => `  ${l}`)
+      .join('\n');
     return tail ? `last output of ${this.name}:\n${tail}` : `${this.name} printed nothing`;
   }
 }
 
 /** Resolves when check() is true; rejects if the child exits first or on timeout. */
-async function waitReady(child: ManagedChild, what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+async function waitReady(
+  child: ManagedChild,
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited = false;
   void child.exited.then(() => (exited = true));
   for (;;) {
     if (exited || !child.running) {
       const info = await child.exited;
-      throw new Error(`${child.name} exited (code ${info.code}, signal ${info.signal}) before ${what}.\n${child.describe()}`);
+      throw new Error(
+        `${child.name} exited (code ${info.code}, signal ${info.signal}) before ${what}.\n${child.describe()}`,
+      );
     }
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
@@ -443,14 +453,23 @@ interface TemporalLaunch {
 type SpawnChild = (name: ChildName, cmd: string, args: string[], env: NodeJS.ProcessEnv) => ManagedChild;
 
 /** `temporal server start-dev` (real server + Web UI); resolves once the namespace answers over gRPC. */
-async function launchTemporal(o: TemporalLaunch, spawnChild: SpawnChild, log: (line: string) => void): Promise<ManagedChild> {
+async function launchTemporal(
+  o: TemporalLaunch,
+  spawnChild: SpawnChild,
+  log: (line: string) => void,
+): Promise<ManagedChild> {
   const cli = await ensureTemporalCli();
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(o.port),
-    '--ui-port', String(o.uiPort),
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(o.port),
+    '--ui-port',
+    String(o.uiPort),
+    '--log-level',
+    'warn',
     '--ui-disable-news-fetch',
   ];
   if (o.dbFile) {
@@ -509,7 +528,11 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
   const watchdog = new Watchdog();
   let child: ManagedChild | undefined;
   const spawnChild: SpawnChild = (name, cmd, args, env) => {
-    child = new ManagedChild(name, cmd, args, { env, cwd: process.cwd(), forward: opts.log ? (l) => log(`[${name}] ${l}`) : undefined });
+    child = new ManagedChild(name, cmd, args, {
+      env,
+      cwd: process.cwd(),
+      forward: opts.log ? (l) => log(`[${name}] ${l}`) : undefined,
+    });
     if (child.pid) watchdog.add(child.pid);
     return child;
   };
@@ -521,7 +544,14 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions = {}
     })());
   try {
     await launchTemporal(
-      { port, uiPort, dbFile: opts.dbFile ?? null, namespace, searchAttributes: opts.searchAttributes, readyTimeoutMs: opts.readyTimeoutMs ?? 90_000 },
+      {
+        port,
+        uiPort,
+        dbFile: opts.dbFile ?? null,
+        namespace,
+        searchAttributes: opts.searchAttributes,
+        readyTimeoutMs: opts.readyTimeoutMs ?? 90_000,
+      },
       spawnChild,
       log,
     );
@@ -570,7 +600,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   ];
   for (const [what, port] of wanted) {
     if (await portInUse(port)) {
-      throw new Error(`Port ${port} (${what}) is already in use on 127.0.0.1. Is another stack running? Stop it or choose other ports.`);
+      throw new Error(
+        `Port ${port} (${what}) is already in use on 127.0.0.1. Is another stack running? Stop it or choose other ports.`,
+      );
     }
   }
 
@@ -658,7 +690,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       );
     };
     startDb = async (): Promise<void> => {
-      if (useEmbeddedPg) log(`starting PostgreSQL on 127.0.0.1:${ports.postgres} (data in ${path.join(dataDir, 'pg')})`);
+      if (useEmbeddedPg)
+        log(`starting PostgreSQL on 127.0.0.1:${ports.postgres} (data in ${path.join(dataDir, 'pg')})`);
       // decided once at start: a restart (startDatabase) starts the same embedded server again
       db = await (useEmbeddedPg ? startEmbeddedPostgres : resolveDatabase)({
         dataDir: path.join(dataDir, 'pg'),
@@ -720,7 +753,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const existing = children.get('worker');
     if (existing?.running) throw new Error('the worker is already running');
     log('starting worker');
-    const worker = spawnChild('worker', process.execPath, ['--enable-source-maps', path.join(root, 'dist', 'worker', 'main.js')], env);
+    const worker = spawnChild(
+      'worker',
+      process.execPath,
+      ['--enable-source-maps', path.join(root, 'dist', 'worker', 'main.js')],
+      env,
+    );
     let sawReady = false;
     const off = worker.onLine((line) => {
       if (line.includes('worker ready')) sawReady = true;
@@ -765,7 +803,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     async startDatabase(): Promise<void> {
       if (!useEmbeddedPg) throw new Error('DATABASE_URL is set: the stack does not run this PostgreSQL');
-      if (opts.persistentDb === false) throw new Error('a database started with persistentDb: false lost its data on stop');
+      if (opts.persistentDb === false)
+        throw new Error('a database started with persistentDb: false lost its data on stop');
       await startDb();
     },
   };

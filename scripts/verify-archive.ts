@@ -32,8 +32,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (err) => {
-    console.error('verify-archive failed:', err instanceof Error ? err.message : err);
-    process.exit(2);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error('verify-archive failed:', err instanceof Error ? err.message : err);
+      process.exit(2);
+    },
+  );
 }

@@ -18,7 +18,9 @@ export function requireAdminKey(app: FastifyInstance, adminKey: string): void {
     if (!route?.startsWith('/sim/') || OPEN.has(route)) return;
     const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (!match || !timingSafeEqual(digest(match[1].trim()), expected)) {
-      return reply.code(401).send({ error: 'the simulator\'s /sim routes need "Authorization: Bearer <SIM_ADMIN_KEY>"' });
+      return reply
+        .code(401)
+        .send({ error: 'the simulator\'s /sim routes need "Authorization: Bearer <SIM_ADMIN_KEY>"' });
     }
   });
 }

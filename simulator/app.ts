@@ -33,7 +33,9 @@ export function buildSimulator(opts: SimulatorOptions = {}): { app: FastifyInsta
   registerMessagingRoutes(app, state);
   registerMarketingRoutes(app, state);
 
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: 'not found', method: req.method, url: req.url }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: 'not found', method: req.method, url: req.url }),
+  );
   // Pending webhooks, step delays and hangs would otherwise keep the process alive after close.
   app.addHook('onClose', async () => state.timers.cancelAll());
 

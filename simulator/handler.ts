@@ -2,7 +2,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 import type { RouteName } from './config';
-import { failsAfterWork, failsBeforeWork, INJECTED_FAILURE, INJECTED_FAILURE_AFTER_WORK, INJECTED_REFUSAL, refusalFor } from './faults';
+import {
+  failsAfterWork,
+  failsBeforeWork,
+  INJECTED_FAILURE,
+  INJECTED_FAILURE_AFTER_WORK,
+  INJECTED_REFUSAL,
+  refusalFor,
+} from './faults';
 import type { System } from './ledger';
 import type { SimulatorState } from './state';
 
@@ -32,7 +39,9 @@ export interface MutationSpec<T> {
 
 export function badRequest(reply: FastifyReply, error: z.ZodError | string): FastifyReply {
   if (typeof error === 'string') return reply.code(400).send({ error });
-  return reply.code(400).send({ error: 'invalid body', issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+  return reply
+    .code(400)
+    .send({ error: 'invalid body', issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
 }
 
 function refOf(input: unknown): string | null {
@@ -59,7 +68,10 @@ export function mutation<T>(app: FastifyInstance, state: SimulatorState, spec: M
     const bodyHash = spec.strictKeys ? JSON.stringify(parsed.data) : undefined;
     if (stored) {
       if (spec.strictKeys && stored.bodyHash !== bodyHash) {
-        return reply.code(422).send({ error: 'idempotency_key_reused', message: 'this Idempotency-Key was used with a different request body' });
+        return reply.code(422).send({
+          error: 'idempotency_key_reused',
+          message: 'this Idempotency-Key was used with a different request body',
+        });
       }
       state.ledger.duplicates++;
       return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body);

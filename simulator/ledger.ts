@@ -1,5 +1,6 @@
 // The ledger is the proof of side effects: exactly one entry per effect, whatever the retries.
-export type System = 'inventory' | 'payment' | 'wms' | 'carrier' | 'platform' | 'messaging' | 'analytics' | 'catalog' | 'ads';
+export type System =
+  'inventory' | 'payment' | 'wms' | 'carrier' | 'platform' | 'messaging' | 'analytics' | 'catalog' | 'ads';
 
 export interface LedgerEntry {
   seq: number;

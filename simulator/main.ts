@@ -15,7 +15,9 @@ function envStock(): Record<string, number> {
   if (!raw) return {};
   const parsed: unknown = JSON.parse(raw);
   const ok =
-    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) &&
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    !Array.isArray(parsed) &&
     Object.values(parsed).every((v) => Number.isInteger(v) && (v as number) >= 0);
   if (!ok) throw new Error('SIM_STOCK must be a JSON object {sku: non-negative integer}');
   return parsed as Record<string, number>;
@@ -24,16 +26,24 @@ function envStock(): Record<string, number> {
 /** "wms:secret,carrier:secret", as the API's WEBHOOK_SECRETS. */
 function envSecrets(): Partial<Record<WebhookSender, string>> {
   const out: Partial<Record<WebhookSender, string>> = {};
-  for (const entry of (process.env.SIM_WEBHOOK_SECRETS ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (process.env.SIM_WEBHOOK_SECRETS ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const at = entry.indexOf(':');
     const system = entry.slice(0, at);
-    if (at < 0 || (system !== 'wms' && system !== 'carrier')) throw new Error('SIM_WEBHOOK_SECRETS must be system:secret,... with system wms or carrier');
+    if (at < 0 || (system !== 'wms' && system !== 'carrier'))
+      throw new Error('SIM_WEBHOOK_SECRETS must be system:secret,... with system wms or carrier');
     out[system] = entry.slice(at + 1);
   }
   return out;
 }
 
-const list = (v: string | undefined) => (v ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
 
 async function main(): Promise<void> {
   const port = envInt('SIMULATOR_PORT', 4000);
@@ -52,7 +62,9 @@ async function main(): Promise<void> {
   });
   const url = await app.listen({ port, host });
   const c = state.config;
-  console.log(`simulator listening on ${url} (autoProgress=${c.autoProgress}, stepDelayMs=${c.stepDelayMs}, webhooks -> ${c.webhookUrl})`);
+  console.log(
+    `simulator listening on ${url} (autoProgress=${c.autoProgress}, stepDelayMs=${c.stepDelayMs}, webhooks -> ${c.webhookUrl})`,
+  );
 
   let stopping = false;
   const stop = (signal: string): void => {

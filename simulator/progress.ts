@@ -35,7 +35,10 @@ const DESCRIPTIONS: Record<string, string> = {
   delivered: 'Parcel delivered and signed for',
 };
 
-export function buildEvent(s: Shipment, type: string): { eventId: string; type: string; at: string } & Record<string, unknown> {
+export function buildEvent(
+  s: Shipment,
+  type: string,
+): { eventId: string; type: string; at: string } & Record<string, unknown> {
   const base = { eventId: `${s.shipmentId}:${type}`, type, at: new Date().toISOString() };
   switch (type) {
     case 'waybill_printed':
@@ -51,7 +54,11 @@ export function buildEvent(s: Shipment, type: string): { eventId: string; type: 
 }
 
 /** Sends the shipment's next event (with retries); undefined when all events are sent. */
-export async function sendNextEvent(state: SimulatorState, s: Shipment, signal: AbortSignal): Promise<DeliveryRecord | undefined> {
+export async function sendNextEvent(
+  state: SimulatorState,
+  s: Shipment,
+  signal: AbortSignal,
+): Promise<DeliveryRecord | undefined> {
   const step = STEPS[s.nextStep];
   if (!step) return undefined;
   s.nextStep++; // claimed before awaiting, so concurrent callers never send the same event
@@ -59,7 +66,13 @@ export async function sendNextEvent(state: SimulatorState, s: Shipment, signal: 
 }
 
 /** One webhook to the API about an order, as its warehouse or carrier sends it, with retries; kept in `state.webhooks`. */
-export async function reportOrderEvent(state: SimulatorState, orderId: string, channel: Channel, body: { eventId: string; type: string } & Record<string, unknown>, signal: AbortSignal): Promise<DeliveryRecord> {
+export async function reportOrderEvent(
+  state: SimulatorState,
+  orderId: string,
+  channel: Channel,
+  body: { eventId: string; type: string } & Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<DeliveryRecord> {
   const { webhookUrl, webhookKey, webhookSecrets } = state.config;
   const rec = await deliverWebhook({
     url: `${webhookUrl}/v1/orders/${encodeURIComponent(orderId)}/${channel}`,

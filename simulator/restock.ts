@@ -10,7 +10,13 @@ export function reportRestockLater(state: SimulatorState, orderId: string): void
   const run = async (): Promise<void> => {
     await state.timers.sleep(state.config.stepDelayMs * RESTOCK_STEPS);
     if (signal.aborted || !state.config.autoProgress) return;
-    await reportOrderEvent(state, orderId, 'warehouse-events', { eventId: `restock:${orderId}`, type: 'stock_arrived', at: new Date().toISOString() }, signal);
+    await reportOrderEvent(
+      state,
+      orderId,
+      'warehouse-events',
+      { eventId: `restock:${orderId}`, type: 'stock_arrived', at: new Date().toISOString() },
+      signal,
+    );
   };
   run().catch((err: unknown) => state.log.error({ err, orderId }, 'simulator restock report failed'));
 }

@@ -5,12 +5,15 @@ import { CURRENCIES } from '../domain/money';
 
 export const nonEmpty = z.string().trim().min(1);
 
-export const itemsSchema = z
-  .array(z.object({ sku: nonEmpty, quantity: z.number().int().positive() }))
-  .min(1);
+export const itemsSchema = z.array(z.object({ sku: nonEmpty, quantity: z.number().int().positive() })).min(1);
 export type Items = z.infer<typeof itemsSchema>;
 
-export const CARRIERS = ['next_day_express', 'wide_coverage', 'postal', 'standard_express'] as const satisfies readonly CarrierCode[];
+export const CARRIERS = [
+  'next_day_express',
+  'wide_coverage',
+  'postal',
+  'standard_express',
+] as const satisfies readonly CarrierCode[];
 export const carrierSchema = z.enum(CARRIERS);
 
 export const currencySchema = z.enum(CURRENCIES);

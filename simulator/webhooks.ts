@@ -29,7 +29,14 @@ export interface DeliveryOptions {
 }
 
 export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord> {
-  const rec: DeliveryRecord = { url: o.url, eventId: o.body.eventId, type: o.body.type, outcome: 'gave_up', attempts: 0, at: '' };
+  const rec: DeliveryRecord = {
+    url: o.url,
+    eventId: o.body.eventId,
+    type: o.body.type,
+    outcome: 'gave_up',
+    attempts: 0,
+    at: '',
+  };
   for (let attempt = 1; attempt <= o.attempts; attempt++) {
     if (o.signal.aborted) return done(rec, 'cancelled');
     rec.attempts = attempt;
@@ -37,7 +44,11 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
       const body = JSON.stringify(o.body);
       const res = await fetch(o.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${o.key}`, ...(o.secret ? { 'x-signature': signature(o.secret, body) } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${o.key}`,
+          ...(o.secret ? { 'x-signature': signature(o.secret, body) } : {}),
+        },
         body,
         signal: AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]),
       });
@@ -48,7 +59,8 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
       rec.lastError = `HTTP ${res.status}`;
     } catch (err) {
       if (o.signal.aborted) return done(rec, 'cancelled');
-      rec.lastError = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      rec.lastError =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     }
     if (attempt < o.attempts) await o.sleep(o.baseDelayMs * 2 ** (attempt - 1));
   }

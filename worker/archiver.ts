@@ -16,10 +16,16 @@ const PASS_LOCK = 7_233_007;
 export type RunOutcome = 'archived' | 'already_archived' | 'still_running' | 'not_in_temporal';
 
 const CLOSING_EVENT = /EVENT_TYPE_WORKFLOW_EXECUTION_(COMPLETED|FAILED|TIMED_OUT|CANCELED|TERMINATED|CONTINUED_AS_NEW)/;
-const isClosed = (h: LoadedHistory) => CLOSING_EVENT.test(String(h.json.events[h.json.events.length - 1]?.eventType ?? ''));
+const isClosed = (h: LoadedHistory) =>
+  CLOSING_EVENT.test(String(h.json.events[h.json.events.length - 1]?.eventType ?? ''));
 
 /** Archives a workflow's run and every earlier run it continued from. */
-export async function archiveWorkflow(client: Client, pool: Pool, workflowId: string, runId: string): Promise<Record<string, RunOutcome>> {
+export async function archiveWorkflow(
+  client: Client,
+  pool: Pool,
+  workflowId: string,
+  runId: string,
+): Promise<Record<string, RunOutcome>> {
   const done = await archivedRunIds(pool, workflowId);
   const outcomes: Record<string, RunOutcome> = {};
   const pending: LoadedHistory[] = [];
@@ -64,7 +70,11 @@ export interface PassResult {
 }
 
 /** Closed cases whose latest run is not archived yet, up to `limit` per pass; `skip` holds "workflowId/runId" that failed before. */
-export async function archiveClosedCases(client: Client, pool: Pool, opts: { limit?: number; skip?: Iterable<string> } = {}): Promise<PassResult> {
+export async function archiveClosedCases(
+  client: Client,
+  pool: Pool,
+  opts: { limit?: number; skip?: Iterable<string> } = {},
+): Promise<PassResult> {
   return withClient(pool, async (lock) => {
     const { rows: got } = await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PASS_LOCK]);
     if (!got[0].ok) return { ran: false, archived: 0, failures: [] };
@@ -82,9 +92,20 @@ export async function archiveClosedCases(client: Client, pool: Pool, opts: { lim
         try {
           const outcomes = await archiveWorkflow(client, pool, row.workflow_id, row.run_id);
           result.archived += Object.values(outcomes).filter((o) => o === 'archived').length;
-          if (outcomes[row.run_id] === 'not_in_temporal') result.failures.push({ workflowId: row.workflow_id, runId: row.run_id, error: 'the run is no longer in Temporal', gone: true });
+          if (outcomes[row.run_id] === 'not_in_temporal')
+            result.failures.push({
+              workflowId: row.workflow_id,
+              runId: row.run_id,
+              error: 'the run is no longer in Temporal',
+              gone: true,
+            });
         } catch (err) {
-          result.failures.push({ workflowId: row.workflow_id, runId: row.run_id, error: (err as Error).message, gone: false });
+          result.failures.push({
+            workflowId: row.workflow_id,
+            runId: row.run_id,
+            error: (err as Error).message,
+            gone: false,
+          });
         }
       }
       return result;
@@ -99,7 +120,12 @@ export interface Archiver {
 }
 
 /** The worker's archiving loop: a pass every intervalMs, never two at once in this process. */
-export function startArchiver(deps: { client: Client; pool: Pool; intervalMs: number; log?: (line: string) => void }): Archiver {
+export function startArchiver(deps: {
+  client: Client;
+  pool: Pool;
+  intervalMs: number;
+  log?: (line: string) => void;
+}): Archiver {
   const log = deps.log ?? (() => undefined);
   // Runs gone from Temporal before they were archived are reported once and not retried by this process.
   const failed = new Set<string>();

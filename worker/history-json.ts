@@ -19,7 +19,9 @@ interface ProtoJson {
 }
 
 const protojson = createRequire(require.resolve('@temporalio/proto'))('protobufjs/ext/protojson') as ProtoJson;
-const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType('temporal.api.history.v1.History');
+const historyType = (patchProtobufRoot(proto) as unknown as { lookupType(name: string): unknown }).lookupType(
+  'temporal.api.history.v1.History',
+);
 
 export function historyToJson(history: History): HistoryJson {
   return protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)) as HistoryJson;
@@ -28,14 +30,21 @@ export function historyToJson(history: History): HistoryJson {
 /** Canonical proto3 JSON (enum values like "EVENT_TYPE_WORKFLOW_EXECUTION_STARTED"), as the CLI prints it. */
 export function historyFromJson(json: unknown): temporal.api.history.v1.History {
   const events = (json as HistoryJson | null)?.events;
-  if (!Array.isArray(events) || events.length === 0) throw new TypeError('a history is an object with a non-empty "events" array');
+  if (!Array.isArray(events) || events.length === 0)
+    throw new TypeError('a history is an object with a non-empty "events" array');
   const loaded = protojson.fromJson(historyType, json, { ignoreUnknownFields: true });
   if (!loaded) throw new TypeError('not a Temporal event history');
   return loaded as temporal.api.history.v1.History;
 }
 
 /** What the first event tells about a run. */
-export function historyFacts(history: History): { workflowType: string; continuedFromRunId?: string; startedAt?: Date; closedAt?: Date; events: number } {
+export function historyFacts(history: History): {
+  workflowType: string;
+  continuedFromRunId?: string;
+  startedAt?: Date;
+  closedAt?: Date;
+  events: number;
+} {
   const events = history.events ?? [];
   const started = events[0]?.workflowExecutionStartedEventAttributes;
   if (!started?.workflowType?.name) throw new TypeError('the history does not begin with WorkflowExecutionStarted');

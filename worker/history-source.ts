@@ -21,7 +21,11 @@ export function isNotFound(err: unknown): boolean {
 }
 
 /** One run's history from Temporal; undefined when Temporal does not know it (never started, or retention dropped it). */
-export async function fetchFromTemporal(client: Client, workflowId: string, runId?: string): Promise<LoadedHistory | undefined> {
+export async function fetchFromTemporal(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<LoadedHistory | undefined> {
   try {
     const described = await client.workflow.getHandle(workflowId, runId).describe();
     const history = await client.workflow.getHandle(workflowId, described.runId).fetchHistory();
@@ -33,7 +37,12 @@ export async function fetchFromTemporal(client: Client, workflowId: string, runI
 }
 
 /** Temporal first, then the archive; undefined when neither has the run. */
-export async function loadHistory(client: Client, pool: Pool | undefined, workflowId: string, runId?: string): Promise<LoadedHistory | undefined> {
+export async function loadHistory(
+  client: Client,
+  pool: Pool | undefined,
+  workflowId: string,
+  runId?: string,
+): Promise<LoadedHistory | undefined> {
   const live = await fetchFromTemporal(client, workflowId, runId);
   if (live || !pool) return live;
   const archived = await readArchivedHistory(pool, workflowId, runId);
@@ -42,7 +51,13 @@ export async function loadHistory(client: Client, pool: Pool | undefined, workfl
   return loaded(workflowId, archived.entry.runId, 'archive', historyFromJson(json), json);
 }
 
-function loaded(workflowId: string, runId: string, source: LoadedHistory['source'], history: History, json: HistoryJson): LoadedHistory {
+function loaded(
+  workflowId: string,
+  runId: string,
+  source: LoadedHistory['source'],
+  history: History,
+  json: HistoryJson,
+): LoadedHistory {
   const facts = historyFacts(history);
   return {
     workflowId,

@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   const running = worker.run();
   // Closed runs' histories into PostgreSQL (ARCHIVE_INTERVAL_MS, default 30 s; 0 turns it off).
   const archiveMs = config.archiveIntervalMs;
-  const archiver = archiveMs > 0 ? startArchiver({ client: temporal, pool, intervalMs: archiveMs, log: (line) => console.log(line) }) : undefined;
+  const archiver =
+    archiveMs > 0
+      ? startArchiver({ client: temporal, pool, intervalMs: archiveMs, log: (line) => console.log(line) })
+      : undefined;
   const metrics = config.workerMetricsAddress ? `, metrics http://${config.workerMetricsAddress}/metrics` : '';
   console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address}${metrics})`);
   await running;

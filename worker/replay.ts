@@ -50,9 +50,19 @@ const isReplayError = (err: unknown) => REPLAY_ERRORS.has((err as Error)?.name);
 
 /** One history. Throws only when replay itself could not run (not for a mismatch). `dataConverter`
  * decrypts the history's payloads (runtime/data-converter.ts); without it encrypted inputs cannot be read. */
-export async function replayHistory(bundle: WorkflowBundle, history: History, json: HistoryJson, workflowId: string, dataConverter?: DataConverter): Promise<Verdict> {
+export async function replayHistory(
+  bundle: WorkflowBundle,
+  history: History,
+  json: HistoryJson,
+  workflowId: string,
+  dataConverter?: DataConverter,
+): Promise<Verdict> {
   try {
-    await Worker.runReplayHistory({ workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) }, history, workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) },
+      history,
+      workflowId,
+    );
     return { deterministic: true };
   } catch (err) {
     if (!isReplayError(err)) throw err;
@@ -67,7 +77,11 @@ export interface ReplayItem {
 }
 
 /** Many histories through one replay worker, one verdict per item in order. */
-export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBundle, items: AsyncIterable<T> | Iterable<T>, dataConverter?: DataConverter): AsyncGenerator<{ item: T; verdict: Verdict }> {
+export async function* replayHistories<T extends ReplayItem>(
+  bundle: WorkflowBundle,
+  items: AsyncIterable<T> | Iterable<T>,
+  dataConverter?: DataConverter,
+): AsyncGenerator<{ item: T; verdict: Verdict }> {
   let current: T | undefined;
   async function* feed() {
     for await (const item of items) {
@@ -75,9 +89,17 @@ export async function* replayHistories<T extends ReplayItem>(bundle: WorkflowBun
       yield { workflowId: item.workflowId, history: item.history };
     }
   }
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) }, feed())) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) },
+    feed(),
+  )) {
     const item = current!;
-    yield { item, verdict: result.error ? { deterministic: false, mismatch: describeMismatch(result.error, item.json) } : { deterministic: true } };
+    yield {
+      item,
+      verdict: result.error
+        ? { deterministic: false, mismatch: describeMismatch(result.error, item.json) }
+        : { deterministic: true },
+    };
   }
 }
 
@@ -116,7 +138,10 @@ export function describeMismatch(err: Error, json?: HistoryJson): Mismatch {
   const machine = /([A-Za-z][A-Za-z ]*?) machine (?:does not|cannot) handle this event/.exec(message);
   if (machine) got = COMMANDS[machine[1]] ?? `${machine[1]} command`;
   if (/No command scheduled for event/.test(message)) got = 'no command: the code did not take this step';
-  const pair = /(?:of scheduled event|Change id) '?([^' ]+)'? does not match .*?(?:command|expected id) '?([^' ]+?)'?$/.exec(message);
+  const pair =
+    /(?:of scheduled event|Change id) '?([^' ]+)'? does not match .*?(?:command|expected id) '?([^' ]+?)'?$/.exec(
+      message,
+    );
   if (pair) [expected, got] = [pair[1], pair[2]];
   const patch = /patch marker encountered for change (\S+), but there is no corresponding change command/.exec(message);
   if (patch) [expected, got] = [`patch marker ${patch[1]}`, 'no patched() call for it'];
@@ -126,7 +151,9 @@ export function describeMismatch(err: Error, json?: HistoryJson): Mismatch {
 /** The SDK quotes the message Rust-style (\\" \\n \\u{1b}); JSON reads all but \\u{..}. */
 function unescapeRust(s: string): string {
   try {
-    return JSON.parse(`"${s.replace(/\\u\{([0-9a-f]+)\}/gi, (_m, hex: string) => `\\u${hex.padStart(4, '0')}`)}"`) as string;
+    return JSON.parse(
+      `"${s.replace(/\\u\{([0-9a-f]+)\}/gi, (_m, hex: string) => `\\u${hex.padStart(4, '0')}`)}"`,
+    ) as string;
   } catch {
     return s;
   }
@@ -136,9 +163,13 @@ function unescapeRust(s: string): string {
 function describeEvent(json: HistoryJson | undefined, eventId: number): string | undefined {
   const e = json?.events.find((x) => Number(x.eventId) === eventId);
   if (!e) return undefined;
-  const type = String(e.eventType ?? '').replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+  const type = String(e.eventType ?? '')
+    .replace(/^EVENT_TYPE_/, '')
+    .toLowerCase()
+    .replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- history JSON, read field by field
   const attrs = Object.entries(e).find(([k]) => k.endsWith('EventAttributes'))?.[1] as Record<string, any> | undefined;
-  const name = attrs?.activityType?.name ?? attrs?.timerId ?? attrs?.signalName ?? attrs?.markerName ?? attrs?.workflowType?.name;
+  const name =
+    attrs?.activityType?.name ?? attrs?.timerId ?? attrs?.signalName ?? attrs?.markerName ?? attrs?.workflowType?.name;
   return name ? `${type} (${name})` : type;
 }

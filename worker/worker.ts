@@ -26,7 +26,11 @@ export function workflowsPath(): string {
 }
 
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
-  const activities = createActivities({ pool: deps.pool, temporal: deps.temporal, clients: createClients(deps.systems, deps.httpTimeoutMs) });
+  const activities = createActivities({
+    pool: deps.pool,
+    temporal: deps.temporal,
+    clients: createClients(deps.systems, deps.httpTimeoutMs),
+  });
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace ?? 'default',

@@ -42,7 +42,8 @@ export const MAX_REPLY_BYTES = 1024 * 1024;
 
 async function readCapped(res: Response, system: string): Promise<string> {
   const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_REPLY_BYTES) throw new BadReplyError(system, res.status, `reply of ${declared} bytes is over ${MAX_REPLY_BYTES}`);
+  if (declared > MAX_REPLY_BYTES)
+    throw new BadReplyError(system, res.status, `reply of ${declared} bytes is over ${MAX_REPLY_BYTES}`);
   if (!res.body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -87,7 +88,12 @@ export function createHttpClient({ system, baseUrl, timeoutMs = 5_000 }: HttpCli
     }
     if (res.status >= 300 && res.status < 400) {
       await res.body?.cancel();
-      throw new HttpError(system, res.status, { error: 'redirect refused', location: res.headers.get('location') }, false);
+      throw new HttpError(
+        system,
+        res.status,
+        { error: 'redirect refused', location: res.headers.get('location') },
+        false,
+      );
     }
     let text: string;
     try {

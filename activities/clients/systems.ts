@@ -26,7 +26,11 @@ const replies = {
   deduction: z.looseObject({ status: z.enum(['deducted', 'short', 'backordered']), lines: z.array(stockLine) }),
   release: z.looseObject({ status: z.literal('released') }),
   refund: z.looseObject({ refundTxId: id, status: z.enum(['succeeded', 'processing']) }),
-  refundStatus: z.looseObject({ refundTxId: id, status: z.enum(['succeeded', 'processing', 'failed']), reason: z.string().max(500).optional() }),
+  refundStatus: z.looseObject({
+    refundTxId: id,
+    status: z.enum(['succeeded', 'processing', 'failed']),
+    reason: z.string().max(500).optional(),
+  }),
   coupon: z.looseObject({ couponId: id }),
   shipment: z.looseObject({ shipmentId: id }),
   cancellation: z.looseObject({ cancelled: z.literal(true) }),
@@ -55,7 +59,12 @@ export function inventoryClient(http: HttpClient) {
   return {
     check: (orderId: string, items: SkuQuantity[]): Promise<{ available: boolean; lines: StockLine[] }> =>
       http.post('/inventory/check', { orderId, items }).then(ok(replies.stockCheck)),
-    deduct: (key: string, orderId: string, items: SkuQuantity[], allowBackorder: boolean): Promise<{ status: 'deducted' | 'short' | 'backordered'; lines: StockLine[] }> =>
+    deduct: (
+      key: string,
+      orderId: string,
+      items: SkuQuantity[],
+      allowBackorder: boolean,
+    ): Promise<{ status: 'deducted' | 'short' | 'backordered'; lines: StockLine[] }> =>
       http.post('/inventory/deductions', { orderId, items, allowBackorder }, key).then(ok(replies.deduction)),
     release: (key: string, orderId: string, items: SkuQuantity[]): Promise<{ status: 'released' }> =>
       http.post('/inventory/releases', { orderId, items }, key).then(ok(replies.release)),
@@ -66,12 +75,19 @@ export function paymentClient(http: HttpClient) {
   const ok = <T>(schema: z.ZodType<T>) => checkReply('payment', schema);
   return {
     // only "succeeded" counts as paid; "processing" is paid once the status query says so (R2)
-    refund: (key: string, body: { ref: string; orderId?: string; amount: number; currency: string }): Promise<{ refundTxId: string; status: 'succeeded' | 'processing' }> =>
+    refund: (
+      key: string,
+      body: { ref: string; orderId?: string; amount: number; currency: string },
+    ): Promise<{ refundTxId: string; status: 'succeeded' | 'processing' }> =>
       http.post('/payment/refunds', body, key).then(ok(replies.refund)),
-    refundStatus: (refundTxId: string): Promise<{ refundTxId: string; status: 'succeeded' | 'processing' | 'failed'; reason?: string }> =>
+    refundStatus: (
+      refundTxId: string,
+    ): Promise<{ refundTxId: string; status: 'succeeded' | 'processing' | 'failed'; reason?: string }> =>
       http.get(`/payment/refunds/${encodeURIComponent(refundTxId)}`).then(ok(replies.refundStatus)),
-    issueCoupon: (key: string, body: { ref: string; customerId: string; amount: number; currency: string; reason: string }): Promise<{ couponId: string }> =>
-      http.post('/payment/coupons', body, key).then(ok(replies.coupon)),
+    issueCoupon: (
+      key: string,
+      body: { ref: string; customerId: string; amount: number; currency: string; reason: string },
+    ): Promise<{ couponId: string }> => http.post('/payment/coupons', body, key).then(ok(replies.coupon)),
   };
 }
 
@@ -82,24 +98,34 @@ export function warehouseClient(http: HttpClient) {
       key: string,
       body: { orderId: string; items: SkuQuantity[]; carrier: CarrierCode; printFirst: boolean; address: Address },
     ): Promise<{ shipmentId: string }> => http.post('/wms/shipments', body, key).then(ok(replies.shipment)),
-    cancelShipment: (key: string, body: { orderId: string; shipmentId: string; reason: string }): Promise<{ cancelled: true }> =>
-      http.post('/wms/cancellations', body, key).then(ok(replies.cancellation)),
+    cancelShipment: (
+      key: string,
+      body: { orderId: string; shipmentId: string; reason: string },
+    ): Promise<{ cancelled: true }> => http.post('/wms/cancellations', body, key).then(ok(replies.cancellation)),
   };
 }
 
 export function carrierClient(http: HttpClient) {
   const ok = <T>(schema: z.ZodType<T>) => checkReply('carrier', schema);
   return {
-    subscribe: (key: string, body: { orderId: string; trackingNumber: string; carrier: string }): Promise<{ subscriptionId: string }> =>
+    subscribe: (
+      key: string,
+      body: { orderId: string; trackingNumber: string; carrier: string },
+    ): Promise<{ subscriptionId: string }> =>
       http.post('/carrier/subscriptions', body, key).then(ok(replies.subscription)),
-    inquire: (key: string, body: { orderId: string; trackingNumber: string; reason: string }): Promise<{ inquiryId: string }> =>
-      http.post('/carrier/inquiries', body, key).then(ok(replies.inquiry)),
+    inquire: (
+      key: string,
+      body: { orderId: string; trackingNumber: string; reason: string },
+    ): Promise<{ inquiryId: string }> => http.post('/carrier/inquiries', body, key).then(ok(replies.inquiry)),
   };
 }
 
 export function platformClient(http: HttpClient) {
   return {
-    uploadTracking: (key: string, body: { orderId: string; carrier: string; trackingNumber: string }): Promise<{ ok: true }> =>
+    uploadTracking: (
+      key: string,
+      body: { orderId: string; carrier: string; trackingNumber: string },
+    ): Promise<{ ok: true }> =>
       http.post('/platform/tracking', body, key).then(checkReply('platform', replies.tracking)),
   };
 }
@@ -107,10 +133,14 @@ export function platformClient(http: HttpClient) {
 export function messagingClient(http: HttpClient) {
   const ok = <T>(schema: z.ZodType<T>) => checkReply('messaging', schema);
   return {
-    sms: (key: string, body: { ref: string; to: string; template: string; params?: Record<string, unknown>; text: string }): Promise<{ messageId: string }> =>
-      http.post('/messaging/sms', body, key).then(ok(replies.sms)),
-    notifyStaff: (key: string, body: { ref: string; role: string; subject: string; body: string }): Promise<{ notificationId: string }> =>
-      http.post('/messaging/staff', body, key).then(ok(replies.staff)),
+    sms: (
+      key: string,
+      body: { ref: string; to: string; template: string; params?: Record<string, unknown>; text: string },
+    ): Promise<{ messageId: string }> => http.post('/messaging/sms', body, key).then(ok(replies.sms)),
+    notifyStaff: (
+      key: string,
+      body: { ref: string; role: string; subject: string; body: string },
+    ): Promise<{ notificationId: string }> => http.post('/messaging/staff', body, key).then(ok(replies.staff)),
   };
 }
 
@@ -118,14 +148,19 @@ export function messagingClient(http: HttpClient) {
 export function analyticsClient(http: HttpClient) {
   return {
     campaignMetrics: (campaignId: string): Promise<CampaignMetrics & { campaignId: string; at: string }> =>
-      http.get(`/analytics/campaigns/${encodeURIComponent(campaignId)}/metrics`).then(checkReply('analytics', replies.metrics)),
+      http
+        .get(`/analytics/campaigns/${encodeURIComponent(campaignId)}/metrics`)
+        .then(checkReply('analytics', replies.metrics)),
   };
 }
 
 /** M3: the ad platform (the one whose numbers analytics reports, so reached at its URL) takes a phase's ad budget. */
 export function adsClient(http: HttpClient) {
   return {
-    setBudget: (key: string, body: { ref: string; channel: string; amount: number; currency: string }): Promise<{ channel: string; amount: number; currency: string; budgetId: string }> =>
+    setBudget: (
+      key: string,
+      body: { ref: string; channel: string; amount: number; currency: string },
+    ): Promise<{ channel: string; amount: number; currency: string; budgetId: string }> =>
       http.post('/ads/budgets', body, key).then(checkReply('analytics', replies.adBudget)),
   };
 }
@@ -133,7 +168,10 @@ export function adsClient(http: HttpClient) {
 /** M8: the product catalog takes the new price. */
 export function catalogClient(http: HttpClient) {
   return {
-    setPrice: (key: string, body: { ref: string; sku: string; price: number; currency: string; effectiveAt: string }): Promise<{ sku: string; price: number; currency: string; changeId: string }> =>
+    setPrice: (
+      key: string,
+      body: { ref: string; sku: string; price: number; currency: string; effectiveAt: string },
+    ): Promise<{ sku: string; price: number; currency: string; changeId: string }> =>
       http.post('/catalog/prices', body, key).then(checkReply('catalog', replies.price)),
   };
 }

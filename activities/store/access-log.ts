@@ -18,7 +18,18 @@ export async function appendAccess(pool: Pool, e: AccessEntry): Promise<void> {
   await pool.query(
     `INSERT INTO access_log (principal, role, key_id, method, route, case_id, status_code, outcome, source, detail)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [e.principal ?? null, e.role ?? null, e.keyId ?? null, e.method, e.route, e.caseId ?? null, e.statusCode, e.outcome, e.source ?? null, e.detail ? JSON.stringify(e.detail) : null],
+    [
+      e.principal ?? null,
+      e.role ?? null,
+      e.keyId ?? null,
+      e.method,
+      e.route,
+      e.caseId ?? null,
+      e.statusCode,
+      e.outcome,
+      e.source ?? null,
+      e.detail ? JSON.stringify(e.detail) : null,
+    ],
   );
 }
 

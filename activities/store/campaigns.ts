@@ -24,7 +24,12 @@ function toSample(r: Record<string, unknown>): MetricsSample {
     gmv: n('gmv_fen'),
     newCustomers: n('new_customers'),
     followersGained: n('followers_gained'),
-    spend: { promotion: n('spend_promotion_fen'), subsidy: n('spend_subsidy_fen'), materials: n('spend_materials_fen'), reserve: n('spend_reserve_fen') },
+    spend: {
+      promotion: n('spend_promotion_fen'),
+      subsidy: n('spend_subsidy_fen'),
+      materials: n('spend_materials_fen'),
+      reserve: n('spend_reserve_fen'),
+    },
   };
 }
 
@@ -33,10 +38,27 @@ export async function storeSample(pool: Pool, campaignId: string, s: MetricsSamp
   await pool.query(
     `INSERT INTO campaign_metrics (campaign_id, ${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
      ON CONFLICT (campaign_id, seq) DO NOTHING`,
-    [campaignId, s.seq, s.at, s.phase, s.impressions, s.clicks, s.conversions, s.gmv, s.newCustomers, s.followersGained,
-      s.spend.promotion, s.spend.subsidy, s.spend.materials, s.spend.reserve],
+    [
+      campaignId,
+      s.seq,
+      s.at,
+      s.phase,
+      s.impressions,
+      s.clicks,
+      s.conversions,
+      s.gmv,
+      s.newCustomers,
+      s.followersGained,
+      s.spend.promotion,
+      s.spend.subsidy,
+      s.spend.materials,
+      s.spend.reserve,
+    ],
   );
-  const { rows } = await pool.query(`SELECT ${COLUMNS} FROM campaign_metrics WHERE campaign_id = $1 AND seq = $2`, [campaignId, s.seq]);
+  const { rows } = await pool.query(`SELECT ${COLUMNS} FROM campaign_metrics WHERE campaign_id = $1 AND seq = $2`, [
+    campaignId,
+    s.seq,
+  ]);
   return toSample(rows[0]);
 }
 
@@ -50,7 +72,10 @@ export async function recentSamples(pool: Pool, campaignId: string, limit = 100)
 }
 
 export async function sampleCount(pool: Pool, campaignId: string): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM campaign_metrics WHERE campaign_id = $1', [campaignId]);
+  const { rows } = await pool.query<{ n: string }>(
+    'SELECT count(*) AS n FROM campaign_metrics WHERE campaign_id = $1',
+    [campaignId],
+  );
   return Number(rows[0].n);
 }
 
@@ -69,7 +94,12 @@ export async function storeAudience(pool: Pool, audienceId: string, customers: A
 }
 
 /** The members after position `after`, in list order; `next` is the cursor for the following batch (null at the end). */
-export async function audienceBatch(pool: Pool, audienceId: string, after: number, limit: number): Promise<{ members: AudienceMember[]; next: number | null }> {
+export async function audienceBatch(
+  pool: Pool,
+  audienceId: string,
+  after: number,
+  limit: number,
+): Promise<{ members: AudienceMember[]; next: number | null }> {
   const { rows } = await pool.query<{ position: number; customer_id: string; phone: string }>(
     'SELECT position, customer_id, phone FROM campaign_audiences WHERE audience_id = $1 AND position > $2 ORDER BY position LIMIT $3',
     [audienceId, after, limit],
@@ -79,6 +109,9 @@ export async function audienceBatch(pool: Pool, audienceId: string, after: numbe
 }
 
 export async function audienceSize(pool: Pool, audienceId: string): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM campaign_audiences WHERE audience_id = $1', [audienceId]);
+  const { rows } = await pool.query<{ n: string }>(
+    'SELECT count(*) AS n FROM campaign_audiences WHERE audience_id = $1',
+    [audienceId],
+  );
   return Number(rows[0].n);
 }

@@ -68,7 +68,12 @@ function where(f: CaseFilter, withStatus: boolean): { sql: string; params: unkno
   return { sql: parts.length ? parts.join(' AND ') : 'TRUE', params };
 }
 
-export async function listCases(pool: Pool, f: CaseFilter, limit: number, cursor?: CaseCursor): Promise<{ rows: CaseListRow[]; next?: CaseCursor }> {
+export async function listCases(
+  pool: Pool,
+  f: CaseFilter,
+  limit: number,
+  cursor?: CaseCursor,
+): Promise<{ rows: CaseListRow[]; next?: CaseCursor }> {
   const w = where(f, true);
   const params = [...w.params];
   let after = '';
@@ -96,7 +101,13 @@ export async function listCases(pool: Pool, f: CaseFilter, limit: number, cursor
   );
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { rows: page, next: rows.length > limit && last ? { due: last.next_due_at?.toISOString() ?? null, rank: last.queue_rank, id: last.case_id } : undefined };
+  return {
+    rows: page,
+    next:
+      rows.length > limit && last
+        ? { due: last.next_due_at?.toISOString() ?? null, rank: last.queue_rank, id: last.case_id }
+        : undefined,
+  };
 }
 
 /** Counts per status under every filter but the status itself, so a view shows what the other tab holds. */
@@ -115,7 +126,10 @@ export async function countBreachedByRule(pool: Pool, f: CaseFilter): Promise<Re
 
 export async function countByStatus(pool: Pool, f: CaseFilter): Promise<Record<'open' | 'closed', number>> {
   const w = where(f, false);
-  const { rows } = await pool.query<{ status: 'open' | 'closed'; n: string }>(`SELECT status, count(*) AS n FROM cases WHERE ${w.sql} GROUP BY status`, w.params);
+  const { rows } = await pool.query<{ status: 'open' | 'closed'; n: string }>(
+    `SELECT status, count(*) AS n FROM cases WHERE ${w.sql} GROUP BY status`,
+    w.params,
+  );
   const totals = { open: 0, closed: 0 };
   for (const r of rows) totals[r.status] = Number(r.n);
   return totals;

@@ -17,10 +17,23 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
          version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, department = EXCLUDED.department
        WHERE cases.version < EXCLUDED.version`,
       [
-        snap.caseId, snap.caseType, snap.businessId, snap.workflowId, snap.runId, snap.status, snap.stage,
-        snap.customerId ?? null, snap.customerMasked ? JSON.stringify(snap.customerMasked) : null,
-        snap.amountFen ?? null, snap.currency ?? null, snap.nextDueAt ?? null, snap.breached,
-        JSON.stringify(snap.summary), snap.version, snap.createdAt, snap.updatedAt,
+        snap.caseId,
+        snap.caseType,
+        snap.businessId,
+        snap.workflowId,
+        snap.runId,
+        snap.status,
+        snap.stage,
+        snap.customerId ?? null,
+        snap.customerMasked ? JSON.stringify(snap.customerMasked) : null,
+        snap.amountFen ?? null,
+        snap.currency ?? null,
+        snap.nextDueAt ?? null,
+        snap.breached,
+        JSON.stringify(snap.summary),
+        snap.version,
+        snap.createdAt,
+        snap.updatedAt,
         typeof snap.summary.department === 'string' ? snap.summary.department : null,
       ],
     );
@@ -28,11 +41,28 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
       `INSERT INTO case_timeline (case_id, seq, at, actor, action, rule, detail, workflow_id, run_id)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
        ON CONFLICT (workflow_id, run_id, seq) DO NOTHING`,
-      [snap.caseId, entry.seq, entry.at, entry.actor, entry.action, entry.rule ?? null, JSON.stringify(entry.detail ?? {}), snap.workflowId, snap.runId],
+      [
+        snap.caseId,
+        entry.seq,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.rule ?? null,
+        JSON.stringify(entry.detail ?? {}),
+        snap.workflowId,
+        snap.runId,
+      ],
     );
     // The order's paid amount, from the workflow's own total: the money authority's base (R5).
     if (snap.caseType === 'order' && snap.amountFen != null && snap.currency) {
-      await saveOrderFunds(client, { orderId: snap.businessId, paidFen: snap.amountFen, currency: snap.currency, source: 'order', workflowId: snap.workflowId, paidAt: snap.createdAt });
+      await saveOrderFunds(client, {
+        orderId: snap.businessId,
+        paidFen: snap.amountFen,
+        currency: snap.currency,
+        source: 'order',
+        workflowId: snap.workflowId,
+        paidAt: snap.createdAt,
+      });
     }
   });
 }
@@ -56,7 +86,10 @@ export async function getCase(pool: Pool, caseId: string): Promise<CaseRow | und
   return rows[0];
 }
 
-export async function getTimeline(pool: Pool, caseId: string): Promise<(TimelineEntry & { workflowId: string; runId: string })[]> {
+export async function getTimeline(
+  pool: Pool,
+  caseId: string,
+): Promise<(TimelineEntry & { workflowId: string; runId: string })[]> {
   const { rows } = await pool.query(
     `SELECT seq, at, actor, action, rule, detail, workflow_id, run_id FROM case_timeline WHERE case_id = $1 ORDER BY at, seq, id`,
     [caseId],

@@ -28,8 +28,22 @@ export async function recordComplaintCause(pool: Pool, c: ComplaintCause): Promi
                                    reopen_count, compensations, received_at, closed_at, round, outcome)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
      ON CONFLICT (complaint_id, round) DO NOTHING`,
-    [c.complaintId, c.caseId, c.category, c.department, c.rootCause, c.valid, c.summary, c.improvementNote,
-      c.reopenCount, JSON.stringify(c.compensations), c.receivedAt, c.closedAt, c.round ?? c.reopenCount + 1, c.outcome ?? 'satisfied'],
+    [
+      c.complaintId,
+      c.caseId,
+      c.category,
+      c.department,
+      c.rootCause,
+      c.valid,
+      c.summary,
+      c.improvementNote,
+      c.reopenCount,
+      JSON.stringify(c.compensations),
+      c.receivedAt,
+      c.closedAt,
+      c.round ?? c.reopenCount + 1,
+      c.outcome ?? 'satisfied',
+    ],
   );
 }
 

@@ -21,31 +21,62 @@ export async function saveOrderFunds(db: Pool | PoolClient, f: OrderFunds): Prom
   const res = await db.query(
     `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines)
      VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`,
-    [f.orderId, f.paidFen, f.currency, f.source, f.workflowId ?? null, f.paidAt ?? null, f.lines ? JSON.stringify(f.lines) : null],
+    [
+      f.orderId,
+      f.paidFen,
+      f.currency,
+      f.source,
+      f.workflowId ?? null,
+      f.paidAt ?? null,
+      f.lines ? JSON.stringify(f.lines) : null,
+    ],
   );
   // the order workflow's first record may have written the row first, without the lines: fill them in
-  if (res.rowCount !== 1 && f.lines) await db.query("UPDATE order_funds SET lines = $2 WHERE order_id = $1 AND lines IS NULL AND source = 'order'", [f.orderId, JSON.stringify(f.lines)]);
+  if (res.rowCount !== 1 && f.lines)
+    await db.query("UPDATE order_funds SET lines = $2 WHERE order_id = $1 AND lines IS NULL AND source = 'order'", [
+      f.orderId,
+      JSON.stringify(f.lines),
+    ]);
   return res.rowCount === 1;
 }
 
 /** saveOrderFunds, then the row that is stored (the first record's, if there was one). */
-export async function recordOrderFunds(db: Pool | PoolClient, f: OrderFunds): Promise<{ funds: OrderFunds; created: boolean }> {
+export async function recordOrderFunds(
+  db: Pool | PoolClient,
+  f: OrderFunds,
+): Promise<{ funds: OrderFunds; created: boolean }> {
   const created = await saveOrderFunds(db, f);
   return { funds: (await readFunds(db, f.orderId))!, created };
 }
 
 export async function readFunds(db: Pool | PoolClient, orderId: string): Promise<OrderFunds | undefined> {
-  const { rows } = await db.query<{ paid_fen: string; currency: string; source: 'order' | 'import'; workflow_id: string | null; paid_at: Date | null; lines: OrderFunds['lines'] | null }>(
-    'SELECT paid_fen, currency, source, workflow_id, paid_at, lines FROM order_funds WHERE order_id = $1',
-    [orderId],
-  );
+  const { rows } = await db.query<{
+    paid_fen: string;
+    currency: string;
+    source: 'order' | 'import';
+    workflow_id: string | null;
+    paid_at: Date | null;
+    lines: OrderFunds['lines'] | null;
+  }>('SELECT paid_fen, currency, source, workflow_id, paid_at, lines FROM order_funds WHERE order_id = $1', [orderId]);
   const r = rows[0];
   if (!r) return undefined;
-  return { orderId, paidFen: Number(r.paid_fen), currency: r.currency, source: r.source, ...(r.workflow_id ? { workflowId: r.workflow_id } : {}), ...(r.paid_at ? { paidAt: r.paid_at.toISOString() } : {}), ...(r.lines ? { lines: r.lines } : {}) };
+  return {
+    orderId,
+    paidFen: Number(r.paid_fen),
+    currency: r.currency,
+    source: r.source,
+    ...(r.workflow_id ? { workflowId: r.workflow_id } : {}),
+    ...(r.paid_at ? { paidAt: r.paid_at.toISOString() } : {}),
+    ...(r.lines ? { lines: r.lines } : {}),
+  };
 }
 
 /** Paid out and reserved against the order, optionally leaving one case's payouts out. */
-async function committed(db: Pool | PoolClient, orderId: string, exceptCase?: string): Promise<{ paidOut: number; reserved: number }> {
+async function committed(
+  db: Pool | PoolClient,
+  orderId: string,
+  exceptCase?: string,
+): Promise<{ paidOut: number; reserved: number }> {
   const { rows } = await db.query<{ paid_out: string; reserved: string }>(
     `SELECT coalesce(sum(amount_fen) FILTER (WHERE status = 'paid'), 0) AS paid_out,
             coalesce(sum(amount_fen) FILTER (WHERE status IN ('reserved', 'processing')), 0) AS reserved
@@ -72,7 +103,15 @@ export interface PayoutRequest {
 export type PayoutRefusal =
   | { reason: 'unknown_order'; orderId: string }
   | { reason: 'currency_mismatch'; orderId: string; orderCurrency: string }
-  | { reason: 'over_refund'; orderId: string; paid: number; paidOut: number; reserved: number; available: number; requested: number };
+  | {
+      reason: 'over_refund';
+      orderId: string;
+      paid: number;
+      paidOut: number;
+      reserved: number;
+      available: number;
+      requested: number;
+    };
 
 export type Reserved =
   | { status: 'reserved' | 'processing' | 'paid'; attemptKey: string; amountFen: number; externalId?: string }
@@ -86,7 +125,13 @@ export type Reserved =
  */
 export async function reservePayout(pool: Pool, p: PayoutRequest): Promise<Reserved> {
   return inOrderLock(pool, p.orderId, async (db) => {
-    const own = await db.query<{ attempt_key: string; status: 'reserved' | 'processing' | 'paid' | 'declined'; amount_fen: string; external_id: string | null; detail: string | null }>(
+    const own = await db.query<{
+      attempt_key: string;
+      status: 'reserved' | 'processing' | 'paid' | 'declined';
+      amount_fen: string;
+      external_id: string | null;
+      detail: string | null;
+    }>(
       `SELECT attempt_key, status, amount_fen, external_id, detail FROM payouts
         WHERE attempt_key = $1 OR (payout_id = $2 AND status IN ('processing', 'paid')) ORDER BY (status = 'paid') DESC, (status = 'processing') DESC LIMIT 1`,
       [p.attemptKey, p.payoutId],
@@ -94,18 +139,39 @@ export async function reservePayout(pool: Pool, p: PayoutRequest): Promise<Reser
     const mine = own.rows[0];
     if (mine) {
       const amountFen = Number(mine.amount_fen);
-      if (mine.status === 'declined') return { status: 'declined', attemptKey: mine.attempt_key, amountFen, detail: mine.detail ?? 'declined' };
-      return { status: mine.status, attemptKey: mine.attempt_key, amountFen, ...(mine.external_id ? { externalId: mine.external_id } : {}) };
+      if (mine.status === 'declined')
+        return { status: 'declined', attemptKey: mine.attempt_key, amountFen, detail: mine.detail ?? 'declined' };
+      return {
+        status: mine.status,
+        attemptKey: mine.attempt_key,
+        amountFen,
+        ...(mine.external_id ? { externalId: mine.external_id } : {}),
+      };
     }
     const funds = await readFunds(db, p.orderId);
     if (!funds) return { status: 'refused', refusal: { reason: 'unknown_order', orderId: p.orderId } };
-    if (funds.currency !== p.currency) return { status: 'refused', refusal: { reason: 'currency_mismatch', orderId: p.orderId, orderCurrency: funds.currency } };
+    if (funds.currency !== p.currency)
+      return {
+        status: 'refused',
+        refusal: { reason: 'currency_mismatch', orderId: p.orderId, orderCurrency: funds.currency },
+      };
     const { paidOut, reserved } = await committed(db, p.orderId);
     const available = funds.paidFen - paidOut - reserved;
     const amountFen = p.upTo ? Math.min(p.amountFen, available) : p.amountFen;
     if (p.upTo && amountFen <= 0) return { status: 'nothing_left', amountFen: 0 };
     if (amountFen > available) {
-      return { status: 'refused', refusal: { reason: 'over_refund', orderId: p.orderId, paid: funds.paidFen, paidOut, reserved, available: Math.max(0, available), requested: p.amountFen } };
+      return {
+        status: 'refused',
+        refusal: {
+          reason: 'over_refund',
+          orderId: p.orderId,
+          paid: funds.paidFen,
+          paidOut,
+          reserved,
+          available: Math.max(0, available),
+          requested: p.amountFen,
+        },
+      };
     }
     await db.query(
       `INSERT INTO payouts (attempt_key, payout_id, attempt, order_id, case_id, source, reason_code, amount_fen, currency, status)
@@ -117,7 +183,10 @@ export async function reservePayout(pool: Pool, p: PayoutRequest): Promise<Reser
 }
 
 /** The gateway paid: the attempt is settled, the movement recorded, the customer marked refunded (M7). */
-export async function settlePayout(pool: Pool, s: { attemptKey: string; externalId: string; refundId?: string; customerId?: string }): Promise<void> {
+export async function settlePayout(
+  pool: Pool,
+  s: { attemptKey: string; externalId: string; refundId?: string; customerId?: string },
+): Promise<void> {
   await inTransaction(pool, async (db) => {
     const { rows } = await db.query<{ order_id: string; case_id: string; amount_fen: string; currency: string }>(
       `UPDATE payouts SET status = 'paid', external_id = $2, settled_at = now() WHERE attempt_key = $1 AND status <> 'declined'
@@ -144,23 +213,48 @@ export async function settlePayout(pool: Pool, s: { attemptKey: string; external
 
 /** The gateway declined (or a processing payout failed): nothing moved, the amount is free again; a retry is a new attempt. */
 export async function declinePayout(pool: Pool, attemptKey: string, detail: string): Promise<void> {
-  await pool.query(`UPDATE payouts SET status = 'declined', detail = $2, settled_at = now() WHERE attempt_key = $1 AND status IN ('reserved', 'processing')`, [attemptKey, detail]);
+  await pool.query(
+    `UPDATE payouts SET status = 'declined', detail = $2, settled_at = now() WHERE attempt_key = $1 AND status IN ('reserved', 'processing')`,
+    [attemptKey, detail],
+  );
 }
 
 /** The gateway took the payout but has not confirmed it (R2): still committed against the order, not paid. */
 export async function markPayoutProcessing(pool: Pool, attemptKey: string, externalId: string): Promise<void> {
-  await pool.query(`UPDATE payouts SET status = 'processing', external_id = $2 WHERE attempt_key = $1 AND status = 'reserved'`, [attemptKey, externalId]);
+  await pool.query(
+    `UPDATE payouts SET status = 'processing', external_id = $2 WHERE attempt_key = $1 AND status = 'reserved'`,
+    [attemptKey, externalId],
+  );
 }
 
 /** One attempt as the ledger holds it, for a confirmation check. */
-export async function readPayout(pool: Pool, attemptKey: string): Promise<{ status: 'reserved' | 'processing' | 'paid' | 'declined'; externalId?: string; detail?: string } | undefined> {
-  const { rows } = await pool.query<{ status: 'reserved' | 'processing' | 'paid' | 'declined'; external_id: string | null; detail: string | null }>('SELECT status, external_id, detail FROM payouts WHERE attempt_key = $1', [attemptKey]);
+export async function readPayout(
+  pool: Pool,
+  attemptKey: string,
+): Promise<
+  { status: 'reserved' | 'processing' | 'paid' | 'declined'; externalId?: string; detail?: string } | undefined
+> {
+  const { rows } = await pool.query<{
+    status: 'reserved' | 'processing' | 'paid' | 'declined';
+    external_id: string | null;
+    detail: string | null;
+  }>('SELECT status, external_id, detail FROM payouts WHERE attempt_key = $1', [attemptKey]);
   const r = rows[0];
-  return r && { status: r.status, ...(r.external_id ? { externalId: r.external_id } : {}), ...(r.detail ? { detail: r.detail } : {}) };
+  return (
+    r && {
+      status: r.status,
+      ...(r.external_id ? { externalId: r.external_id } : {}),
+      ...(r.detail ? { detail: r.detail } : {}),
+    }
+  );
 }
 
 /** What is left to refund on an order, for a claim filed now (claims of other open refunds count too). */
-export async function refundable(db: Pool | PoolClient, orderId: string, exceptRefundId: string): Promise<{ funds?: OrderFunds; paidOut: number; reserved: number; claimed: number }> {
+export async function refundable(
+  db: Pool | PoolClient,
+  orderId: string,
+  exceptRefundId: string,
+): Promise<{ funds?: OrderFunds; paidOut: number; reserved: number; claimed: number }> {
   const funds = await readFunds(db, orderId);
   if (!funds) return { paidOut: 0, reserved: 0, claimed: 0 };
   const { paidOut, reserved } = await committed(db, orderId);
@@ -177,7 +271,12 @@ export async function refundable(db: Pool | PoolClient, orderId: string, exceptR
 }
 
 /** An accepted refund stops the order only when it gives back everything still paid. */
-export async function isFullRefund(pool: Pool, orderId: string, refundCaseId: string, amountFen: number): Promise<{ full: boolean; remaining?: number }> {
+export async function isFullRefund(
+  pool: Pool,
+  orderId: string,
+  refundCaseId: string,
+  amountFen: number,
+): Promise<{ full: boolean; remaining?: number }> {
   const funds = await readFunds(pool, orderId);
   if (!funds) return { full: true };
   const { paidOut, reserved } = await committed(pool, orderId, refundCaseId);
@@ -191,7 +290,20 @@ export interface Reconciliation {
   paidOut: number;
   reserved: number;
   refundable: number;
-  payouts: { payoutId: string; attempt: number; idempotencyKey: string; caseId: string; source: PayoutSource; reasonCode: string; amount: number; status: string; externalId: string | null; detail: string | null; at: string; settledAt: string | null }[];
+  payouts: {
+    payoutId: string;
+    attempt: number;
+    idempotencyKey: string;
+    caseId: string;
+    source: PayoutSource;
+    reasonCode: string;
+    amount: number;
+    status: string;
+    externalId: string | null;
+    detail: string | null;
+    at: string;
+    settledAt: string | null;
+  }[];
   claims: { refundId: string; amount: number; status: string; reasonCode: string; at: string }[];
 }
 
@@ -201,9 +313,13 @@ export async function reconcile(pool: Pool, orderId: string): Promise<Reconcilia
   if (!funds) return undefined;
   const [payouts, claims] = await Promise.all([
     pool.query('SELECT * FROM payouts WHERE order_id = $1 ORDER BY created_at, attempt_key', [orderId]),
-    pool.query('SELECT refund_id, amount_fen, status, reason_code, created_at FROM refund_claims WHERE order_id = $1 ORDER BY created_at', [orderId]),
+    pool.query(
+      'SELECT refund_id, amount_fen, status, reason_code, created_at FROM refund_claims WHERE order_id = $1 ORDER BY created_at',
+      [orderId],
+    ),
   ]);
-  const sum = (status: string) => payouts.rows.filter((p) => p.status === status).reduce((n, p) => n + Number(p.amount_fen), 0);
+  const sum = (status: string) =>
+    payouts.rows.filter((p) => p.status === status).reduce((n, p) => n + Number(p.amount_fen), 0);
   const paidOut = sum('paid');
   const reserved = sum('reserved') + sum('processing'); // processing: taken by the gateway, not confirmed
   return {
@@ -213,10 +329,26 @@ export async function reconcile(pool: Pool, orderId: string): Promise<Reconcilia
     reserved,
     refundable: Math.max(0, funds.paidFen - paidOut - reserved),
     payouts: payouts.rows.map((p) => ({
-      payoutId: p.payout_id, attempt: p.attempt, idempotencyKey: p.attempt_key, caseId: p.case_id, source: p.source, reasonCode: p.reason_code,
-      amount: Number(p.amount_fen), status: p.status, externalId: p.external_id, detail: p.detail, at: p.created_at.toISOString(), settledAt: p.settled_at?.toISOString() ?? null,
+      payoutId: p.payout_id,
+      attempt: p.attempt,
+      idempotencyKey: p.attempt_key,
+      caseId: p.case_id,
+      source: p.source,
+      reasonCode: p.reason_code,
+      amount: Number(p.amount_fen),
+      status: p.status,
+      externalId: p.external_id,
+      detail: p.detail,
+      at: p.created_at.toISOString(),
+      settledAt: p.settled_at?.toISOString() ?? null,
     })),
-    claims: claims.rows.map((c) => ({ refundId: c.refund_id, amount: Number(c.amount_fen), status: c.status, reasonCode: c.reason_code, at: c.created_at.toISOString() })),
+    claims: claims.rows.map((c) => ({
+      refundId: c.refund_id,
+      amount: Number(c.amount_fen),
+      status: c.status,
+      reasonCode: c.reason_code,
+      at: c.created_at.toISOString(),
+    })),
   };
 }
 

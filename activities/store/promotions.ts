@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { localMonth } from '../../domain/calendar';
 import { maskPhone } from '../../domain/mask';
-import { reengagementSkip, unsubscribeLink, withUnsubscribe, type PromotionAudience, type PromotionSkipReason } from '../../domain/promotion';
+import {
+  reengagementSkip,
+  unsubscribeLink,
+  withUnsubscribe,
+  type PromotionAudience,
+  type PromotionSkipReason,
+} from '../../domain/promotion';
 import { inTransaction } from './transaction';
 
 export interface PromotionRules {
@@ -46,8 +52,15 @@ interface LogRow {
 
 function asDecision(row: LogRow, rules: PromotionRules): PromotionDecision {
   if (row.status === 'skipped') return { status: 'skipped', logId: row.id, reason: row.reason! };
-  if (row.status === 'sent') return { status: 'sent', logId: row.id, messageId: row.message_id!, monthCount: row.month_count! };
-  return { status: 'sending', logId: row.id, text: row.text!, unsubscribeUrl: unsubscribeLink(rules.unsubscribeUrl, row.unsubscribe_token!), monthCount: row.month_count! };
+  if (row.status === 'sent')
+    return { status: 'sent', logId: row.id, messageId: row.message_id!, monthCount: row.month_count! };
+  return {
+    status: 'sending',
+    logId: row.id,
+    text: row.text!,
+    unsubscribeUrl: unsubscribeLink(rules.unsubscribeUrl, row.unsubscribe_token!),
+    monthCount: row.month_count!,
+  };
 }
 
 /**
@@ -79,7 +92,10 @@ export function decidePromotion(pool: Pool, r: PromotionRequest): Promise<Promot
         'SELECT last_purchase_at, has_refund FROM customer_activity WHERE customer_id = $1',
         [r.customerId],
       );
-      const activity = rows[0] && { lastPurchaseAt: rows[0].last_purchase_at?.toISOString() ?? null, hasRefund: rows[0].has_refund };
+      const activity = rows[0] && {
+        lastPurchaseAt: rows[0].last_purchase_at?.toISOString() ?? null,
+        hasRefund: rows[0].has_refund,
+      };
       const reason = reengagementSkip(activity, Date.parse(r.at), r.rules.reengagementQuietDays);
       if (reason) return skip(reason);
     }
@@ -97,7 +113,12 @@ export function decidePromotion(pool: Pool, r: PromotionRequest): Promise<Promot
     const link = unsubscribeLink(r.rules.unsubscribeUrl, token);
     const text = withUnsubscribe(r.text, link);
     const monthCount = counted.rows[0].sent;
-    await c.query('UPDATE message_log SET month_count = $2, unsubscribe_token = $3, text = $4 WHERE id = $1', [logId, monthCount, token, text]);
+    await c.query('UPDATE message_log SET month_count = $2, unsubscribe_token = $3, text = $4 WHERE id = $1', [
+      logId,
+      monthCount,
+      token,
+      text,
+    ]);
     return { status: 'sending', logId, text, unsubscribeUrl: link, monthCount };
   });
 }
@@ -122,13 +143,25 @@ export async function decidePromotions(pool: Pool, rs: PromotionRequest[]): Prom
        SELECT k, ref, wf, cust, ph, aud, tpl, mon, 'sending', at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[]) WITH ORDINALITY AS t(k, ref, wf, cust, ph, aud, tpl, mon, at, n)
        ORDER BY n ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key`,
-      [sorted.map((r) => r.key), sorted.map((r) => r.ref), sorted.map((r) => r.workflowId ?? null), sorted.map((r) => r.customerId),
-        sorted.map((r) => maskPhone(r.phone)), sorted.map((r) => r.audience), sorted.map((r) => r.template), months, sorted.map((r) => r.at)],
+      [
+        sorted.map((r) => r.key),
+        sorted.map((r) => r.ref),
+        sorted.map((r) => r.workflowId ?? null),
+        sorted.map((r) => r.customerId),
+        sorted.map((r) => maskPhone(r.phone)),
+        sorted.map((r) => r.audience),
+        sorted.map((r) => r.template),
+        months,
+        sorted.map((r) => r.at),
+      ],
     );
     const logIds = new Map(inserted.rows.map((x) => [x.idempotency_key, String(x.id)]));
     const repeats = sorted.filter((r) => !logIds.has(r.key));
     if (repeats.length) {
-      const { rows } = await c.query<LogRow & { idempotency_key: string }>('SELECT * FROM message_log WHERE idempotency_key = ANY($1::text[])', [repeats.map((r) => r.key)]);
+      const { rows } = await c.query<LogRow & { idempotency_key: string }>(
+        'SELECT * FROM message_log WHERE idempotency_key = ANY($1::text[])',
+        [repeats.map((r) => r.key)],
+      );
       for (const row of rows) decided.set(row.idempotency_key, asDecision(row, repeats[0].rules));
     }
     const fresh = sorted.map((r, i) => ({ r, month: months[i], logId: logIds.get(r.key)! })).filter((x) => x.logId);
@@ -138,25 +171,46 @@ export async function decidePromotions(pool: Pool, rs: PromotionRequest[]): Prom
       decided.set(x.r.key, { status: 'skipped', logId: x.logId, reason });
     };
     const ids = fresh.map((x) => x.r.customerId);
-    const unsubscribed = new Set((await c.query<{ customer_id: string }>('SELECT customer_id FROM message_unsubscribes WHERE customer_id = ANY($1::text[])', [ids])).rows.map((x) => x.customer_id));
-    const activity = new Map((await c.query<{ customer_id: string; last_purchase_at: Date | null; has_refund: boolean }>(
-      'SELECT customer_id, last_purchase_at, has_refund FROM customer_activity WHERE customer_id = ANY($1::text[])', [ids])).rows
-      .map((x) => [x.customer_id, { lastPurchaseAt: x.last_purchase_at?.toISOString() ?? null, hasRefund: x.has_refund }]));
+    const unsubscribed = new Set(
+      (
+        await c.query<{ customer_id: string }>(
+          'SELECT customer_id FROM message_unsubscribes WHERE customer_id = ANY($1::text[])',
+          [ids],
+        )
+      ).rows.map((x) => x.customer_id),
+    );
+    const activity = new Map(
+      (
+        await c.query<{ customer_id: string; last_purchase_at: Date | null; has_refund: boolean }>(
+          'SELECT customer_id, last_purchase_at, has_refund FROM customer_activity WHERE customer_id = ANY($1::text[])',
+          [ids],
+        )
+      ).rows.map((x) => [
+        x.customer_id,
+        { lastPurchaseAt: x.last_purchase_at?.toISOString() ?? null, hasRefund: x.has_refund },
+      ]),
+    );
     const candidates = fresh.filter((x) => {
-      if (unsubscribed.has(x.r.customerId)) return skip(x, 'unsubscribed'), false;
-      const reason = x.r.audience === 'reengagement' ? reengagementSkip(activity.get(x.r.customerId), Date.parse(x.r.at), x.r.rules.reengagementQuietDays) : undefined;
-      if (reason) return skip(x, reason), false;
-      if (x.r.rules.monthlyCap <= 0) return skip(x, 'monthly_cap'), false;
+      if (unsubscribed.has(x.r.customerId)) return (skip(x, 'unsubscribed'), false);
+      const reason =
+        x.r.audience === 'reengagement'
+          ? reengagementSkip(activity.get(x.r.customerId), Date.parse(x.r.at), x.r.rules.reengagementQuietDays)
+          : undefined;
+      if (reason) return (skip(x, reason), false);
+      if (x.r.rules.monthlyCap <= 0) return (skip(x, 'monthly_cap'), false);
       return true;
     });
     const cap = candidates[0]?.r.rules.monthlyCap ?? 0;
-    const counted = candidates.length && !candidates.every((x) => x.r.rules.monthlyCap === cap) ? undefined : await c.query<{ customer_id: string; month: string; sent: number }>(
-      `INSERT INTO message_monthly_counts (customer_id, month, sent) SELECT cust, mon, 1 FROM unnest($1::text[], $2::text[]) AS t(cust, mon)
+    const counted =
+      candidates.length && !candidates.every((x) => x.r.rules.monthlyCap === cap)
+        ? undefined
+        : await c.query<{ customer_id: string; month: string; sent: number }>(
+            `INSERT INTO message_monthly_counts (customer_id, month, sent) SELECT cust, mon, 1 FROM unnest($1::text[], $2::text[]) AS t(cust, mon)
        ON CONFLICT (customer_id, month) DO UPDATE SET sent = message_monthly_counts.sent + 1
        WHERE message_monthly_counts.sent < $3
        RETURNING customer_id, month, sent`,
-      [candidates.map((x) => x.r.customerId), candidates.map((x) => x.month), cap],
-    );
+            [candidates.map((x) => x.r.customerId), candidates.map((x) => x.month), cap],
+          );
     if (!counted) throw new Error('one batch must share one monthly cap');
     const sentNow = new Map(counted.rows.map((x) => [`${x.customer_id} ${x.month}`, x.sent]));
     const sending: { logId: string; monthCount: number; token: string; text: string }[] = [];
@@ -173,12 +227,21 @@ export async function decidePromotions(pool: Pool, rs: PromotionRequest[]): Prom
       decided.set(x.r.key, { status: 'sending', logId: x.logId, text, unsubscribeUrl: link, monthCount });
     }
     if (skips.length) {
-      await c.query(`UPDATE message_log m SET status = 'skipped', reason = t.reason FROM unnest($1::bigint[], $2::text[]) AS t(id, reason) WHERE m.id = t.id`,
-        [skips.map((x) => x.logId), skips.map((x) => x.reason)]);
+      await c.query(
+        `UPDATE message_log m SET status = 'skipped', reason = t.reason FROM unnest($1::bigint[], $2::text[]) AS t(id, reason) WHERE m.id = t.id`,
+        [skips.map((x) => x.logId), skips.map((x) => x.reason)],
+      );
     }
     if (sending.length) {
-      await c.query(`UPDATE message_log m SET month_count = t.mc, unsubscribe_token = t.tok, text = t.txt FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS t(id, mc, tok, txt) WHERE m.id = t.id`,
-        [sending.map((x) => x.logId), sending.map((x) => x.monthCount), sending.map((x) => x.token), sending.map((x) => x.text)]);
+      await c.query(
+        `UPDATE message_log m SET month_count = t.mc, unsubscribe_token = t.tok, text = t.txt FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS t(id, mc, tok, txt) WHERE m.id = t.id`,
+        [
+          sending.map((x) => x.logId),
+          sending.map((x) => x.monthCount),
+          sending.map((x) => x.token),
+          sending.map((x) => x.text),
+        ],
+      );
     }
     return decided;
   });
@@ -195,7 +258,10 @@ export async function markPromotionsSent(pool: Pool, sent: { logId: string; mess
 }
 
 export async function markPromotionSent(pool: Pool, logId: string, messageId: string): Promise<void> {
-  await pool.query(`UPDATE message_log SET status = 'sent', message_id = $2, sent_at = now() WHERE id = $1 AND status = 'sending'`, [logId, messageId]);
+  await pool.query(
+    `UPDATE message_log SET status = 'sent', message_id = $2, sent_at = now() WHERE id = $1 AND status = 'sending'`,
+    [logId, messageId],
+  );
 }
 
 /** The gateway refused the message: nothing went out, so the month's count is given back. */
@@ -206,7 +272,10 @@ export function markPromotionRejected(pool: Pool, logId: string): Promise<void> 
       [logId],
     );
     if (rows[0]) {
-      await c.query('UPDATE message_monthly_counts SET sent = sent - 1 WHERE customer_id = $1 AND month = $2 AND sent > 0', [rows[0].customer_id, rows[0].month]);
+      await c.query(
+        'UPDATE message_monthly_counts SET sent = sent - 1 WHERE customer_id = $1 AND month = $2 AND sent > 0',
+        [rows[0].customer_id, rows[0].month],
+      );
     }
   });
 }
@@ -218,7 +287,10 @@ export async function recordUnsubscribe(
 ): Promise<{ customerId: string; unsubscribedAt: string } | undefined> {
   let customerId = input.customerId;
   if (!customerId && input.token) {
-    const { rows } = await pool.query<{ customer_id: string }>('SELECT customer_id FROM message_log WHERE unsubscribe_token = $1', [input.token]);
+    const { rows } = await pool.query<{ customer_id: string }>(
+      'SELECT customer_id FROM message_log WHERE unsubscribe_token = $1',
+      [input.token],
+    );
     customerId = rows[0]?.customer_id;
   }
   if (!customerId) return undefined;
@@ -226,12 +298,18 @@ export async function recordUnsubscribe(
     'INSERT INTO message_unsubscribes (customer_id, unsubscribed_at, source) VALUES ($1, $2, $3) ON CONFLICT (customer_id) DO NOTHING',
     [customerId, input.at, input.source],
   );
-  const { rows } = await pool.query<{ unsubscribed_at: Date }>('SELECT unsubscribed_at FROM message_unsubscribes WHERE customer_id = $1', [customerId]);
+  const { rows } = await pool.query<{ unsubscribed_at: Date }>(
+    'SELECT unsubscribed_at FROM message_unsubscribes WHERE customer_id = $1',
+    [customerId],
+  );
   return { customerId, unsubscribedAt: rows[0].unsubscribed_at.toISOString() };
 }
 
 /** M7: purchase and refund facts; the latest purchase wins and a refund is never forgotten. */
-export async function recordCustomerActivity(pool: Pool, input: { customerId: string; purchasedAt?: string; refunded?: boolean }): Promise<void> {
+export async function recordCustomerActivity(
+  pool: Pool,
+  input: { customerId: string; purchasedAt?: string; refunded?: boolean },
+): Promise<void> {
   await pool.query(
     `INSERT INTO customer_activity (customer_id, last_purchase_at, has_refund) VALUES ($1, $2, $3)
      ON CONFLICT (customer_id) DO UPDATE SET
@@ -258,7 +336,10 @@ export interface MessageLogEntry {
   sentAt: string | null;
 }
 
-export async function listMessages(pool: Pool, filter: { customerId?: string; ref?: string; limit?: number }): Promise<MessageLogEntry[]> {
+export async function listMessages(
+  pool: Pool,
+  filter: { customerId?: string; ref?: string; limit?: number },
+): Promise<MessageLogEntry[]> {
   const { rows } = await pool.query(
     `SELECT * FROM message_log WHERE ($1::text IS NULL OR customer_id = $1) AND ($2::text IS NULL OR ref = $2) ORDER BY id LIMIT $3`,
     [filter.customerId ?? null, filter.ref ?? null, filter.limit ?? 500],

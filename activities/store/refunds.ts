@@ -31,19 +31,34 @@ export async function reserveRefund(pool: Pool, claim: RefundClaim): Promise<Res
   return inOrderLock(pool, claim.orderId, async (db) => {
     const { funds, paidOut, reserved, claimed } = await refundable(db, claim.orderId, claim.refundId);
     if (!funds) return { ok: false, reason: 'unknown_order' };
-    if (funds.currency !== claim.currency) return { ok: false, reason: 'currency_mismatch', orderCurrency: funds.currency };
+    if (funds.currency !== claim.currency)
+      return { ok: false, reason: 'currency_mismatch', orderCurrency: funds.currency };
     if (claim.items && funds.lines) {
       const problems = itemProblems(funds.lines, await itemsTaken(db, claim.orderId, claim.refundId), claim.items);
       if (problems.length) return { ok: false, reason: 'items_not_on_order', problems };
     }
     const alreadyRefunded = paidOut + reserved + claimed;
     if (claim.amountFen > funds.paidFen - alreadyRefunded) {
-      return { ok: false, reason: 'over_refund', paid: funds.paidFen, alreadyRefunded, refundable: Math.max(0, funds.paidFen - alreadyRefunded) };
+      return {
+        ok: false,
+        reason: 'over_refund',
+        paid: funds.paidFen,
+        alreadyRefunded,
+        refundable: Math.max(0, funds.paidFen - alreadyRefunded),
+      };
     }
     await db.query(
       `INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind, confirmed, items)
        VALUES ($1, $2, $3, $4, $5, $6, false, $7) ON CONFLICT (refund_id) DO NOTHING`,
-      [claim.refundId, claim.orderId, claim.amountFen, claim.currency, claim.reasonCode, claim.kind, claim.items ? JSON.stringify(claim.items) : null],
+      [
+        claim.refundId,
+        claim.orderId,
+        claim.amountFen,
+        claim.currency,
+        claim.reasonCode,
+        claim.kind,
+        claim.items ? JSON.stringify(claim.items) : null,
+      ],
     );
     return { ok: true };
   });
@@ -92,6 +107,15 @@ export async function recordMovement(pool: Pool, m: MoneyMovement): Promise<void
   await pool.query(
     `INSERT INTO money_movements (idempotency_key, workflow_id, order_id, refund_id, kind, amount_fen, currency, external_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
-    [m.idempotencyKey, m.workflowId, m.orderId ?? null, m.refundId ?? null, m.kind, m.amountFen, m.currency, m.externalId ?? null],
+    [
+      m.idempotencyKey,
+      m.workflowId,
+      m.orderId ?? null,
+      m.refundId ?? null,
+      m.kind,
+      m.amountFen,
+      m.currency,
+      m.externalId ?? null,
+    ],
   );
 }

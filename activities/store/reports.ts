@@ -30,7 +30,15 @@ export interface DeadlineFilter {
 /** Deadlines due in [from, to), one row per SOP rule. A deadline without a status is pending. */
 export async function deadlineOutcomes(pool: Pool, f: DeadlineFilter): Promise<RuleOutcome[]> {
   // dueAt already carries the pauses, so met/late/breached are on the shop's clock; time to meet leaves them out too
-  const { rows } = await pool.query<{ rule: string; met: string; met_late: string; breached: string; pending: string; median_ms: number | null; paused_ms: string }>(
+  const { rows } = await pool.query<{
+    rule: string;
+    met: string;
+    met_late: string;
+    breached: string;
+    pending: string;
+    median_ms: number | null;
+    paused_ms: string;
+  }>(
     `WITH d AS (
        SELECT e->>'rule' AS rule, e->>'key' AS key, COALESCE(e->>'status', 'pending') AS status,
               (e->>'dueAt')::timestamptz AS due_at, (e->>'metAt')::timestamptz AS met_at, c.created_at,
@@ -54,7 +62,12 @@ export async function deadlineOutcomes(pool: Pool, f: DeadlineFilter): Promise<R
     const [met, metLate, breached] = [Number(r.met), Number(r.met_late), Number(r.breached)];
     const total = met + metLate + breached;
     return {
-      rule: r.rule, total, met, metLate, breached, pending: Number(r.pending),
+      rule: r.rule,
+      total,
+      met,
+      metLate,
+      breached,
+      pending: Number(r.pending),
       shareMet: total ? met / total : null,
       medianMsToMeet: r.median_ms === null ? null : Math.round(Number(r.median_ms)),
       pausedMs: Number(r.paused_ms),

@@ -19,7 +19,13 @@ export function auditRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Auth
         tags: ['audit'],
         summary: 'Every API call: principal, role, key id, route, case, outcome, time, source address (newest first)',
         querystring: accessLogQuery,
-        response: { 200: z.object({ entries: z.array(z.looseObject({ id: z.string(), at: z.string() })), nextBefore: z.number().nullable() }), ...errors },
+        response: {
+          200: z.object({
+            entries: z.array(z.looseObject({ id: z.string(), at: z.string() })),
+            nextBefore: z.number().nullable(),
+          }),
+          ...errors,
+        },
       },
     },
     async (req) => {
@@ -35,7 +41,8 @@ export function auditRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Auth
       onRequest: requireRole(deps.keys, 'auditor'),
       schema: {
         tags: ['audit'],
-        summary: "Walks the history archive's hash chain now: OK with its head, or the first entry that does not hold; with workflowId, that case's archived runs",
+        summary:
+          "Walks the history archive's hash chain now: OK with its head, or the first entry that does not hold; with workflowId, that case's archived runs",
         querystring: archiveQuery,
         response: { 200: archiveStatus, ...errors },
       },
@@ -43,7 +50,13 @@ export function auditRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Auth
     async (req) => {
       const chain = await verifyChain(deps.pool);
       const workflowId = req.query.workflowId;
-      return { checkedAt: new Date().toISOString(), chain, ...(workflowId ? { workflow: { workflowId, archivedRuns: [...(await archivedRunIds(deps.pool, workflowId))] } } : {}) };
+      return {
+        checkedAt: new Date().toISOString(),
+        chain,
+        ...(workflowId
+          ? { workflow: { workflowId, archivedRuns: [...(await archivedRunIds(deps.pool, workflowId))] } }
+          : {}),
+      };
     },
   );
 }
@@ -55,7 +68,9 @@ const archiveStatus = z.object({
     ok: z.boolean(),
     entries: z.number(),
     head: z.object({ seq: z.number(), entryHash: z.string() }).optional(),
-    firstBroken: z.object({ seq: z.number(), workflowId: z.string(), runId: z.string(), problem: z.string() }).optional(),
+    firstBroken: z
+      .object({ seq: z.number(), workflowId: z.string(), runId: z.string(), problem: z.string() })
+      .optional(),
   }),
   workflow: z.object({ workflowId: z.string(), archivedRuns: z.array(z.string()) }).optional(),
 });

@@ -3,7 +3,15 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf, requireRole, type Authenticator } from '../auth';
-import { approvalBody, campaignBody, campaignParams, campaignPlanBody, retrospectiveBody, startedCampaign, tooLateBody } from '../schemas/campaigns';
+import {
+  approvalBody,
+  campaignBody,
+  campaignParams,
+  campaignPlanBody,
+  retrospectiveBody,
+  startedCampaign,
+  tooLateBody,
+} from '../schemas/campaigns';
 import { deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
 import { forbiddenApprover, TooLateError, type CampaignService } from '../services/campaigns';
 
@@ -13,17 +21,40 @@ const stateSchema = z
     stage: z.string(),
     status: z.enum(['open', 'closed']),
     warnings: z.array(z.unknown()).describe('M2: budget split off the guideline, projected ROI below target'),
-    metrics: z.looseObject({ samples: z.number() }).describe('latest cumulative numbers with CTR, conversion, ROI (M4)'),
-    alerts: z.array(z.unknown()).describe('M4: low conversion, spend ahead of plan, low CTR, impressions behind pace; raisedAt / clearedAt'),
+    metrics: z
+      .looseObject({ samples: z.number() })
+      .describe('latest cumulative numbers with CTR, conversion, ROI (M4)'),
+    alerts: z
+      .array(z.unknown())
+      .describe('M4: low conversion, spend ahead of plan, low CTR, impressions behind pace; raisedAt / clearedAt'),
     deadlines: z.array(deadlineSchema),
     pendingActions: z.array(pendingActionSchema),
   })
-  .describe('the campaign workflow state: stage, plan, M2 warnings, phases and the phase actions run (M3), latest metrics and alerts (M4; a failing pull in stuckSteps), deadlines; series = stored samples');
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
+  .describe(
+    'the campaign workflow state: stage, plan, M2 warnings, phases and the phase actions run (M3), latest metrics and alerts (M4; a failing pull in stuckSteps), deadlines; series = stored samples',
+  );
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  413: errorBody,
+  415: errorBody,
+  503: errorBody,
+};
 
 function tooLate(reply: FastifyReply, err: TooLateError) {
   const { earliestStartDate, earliestStartAt, workingDays, required } = err.check;
-  return reply.status(422).send({ error: 'too_late', message: err.message, rule: 'M1' as const, earliestStartDate, earliestStartAt, workingDays, required });
+  return reply.status(422).send({
+    error: 'too_late',
+    message: err.message,
+    rule: 'M1' as const,
+    earliestStartDate,
+    earliestStartAt,
+    workingDays,
+    required,
+  });
 }
 
 export function campaignRoutes(app: FastifyInstance, deps: { campaigns: CampaignService; keys: Authenticator }): void {
@@ -35,7 +66,13 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
     '/v1/campaigns',
     {
       onRequest: requireRole(keys, 'marketing'),
-      schema: { tags, summary: 'Submit a campaign plan (M1: at least 10 working days before the first phase; idempotent by campaignId)', body: campaignBody, response: { 200: startedCampaign, 201: startedCampaign, 422: tooLateBody, ...errors } },
+      schema: {
+        tags,
+        summary:
+          'Submit a campaign plan (M1: at least 10 working days before the first phase; idempotent by campaignId)',
+        body: campaignBody,
+        response: { 200: startedCampaign, 201: startedCampaign, 422: tooLateBody, ...errors },
+      },
     },
     async (req, reply) => {
       try {
@@ -52,7 +89,12 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
     '/v1/campaigns/:campaignId',
     {
       onRequest: requireRole(keys, 'marketing', 'support', 'auditor'),
-      schema: { tags, summary: 'Live state of a campaign with its metrics and alerts (M4)', params: campaignParams, response: { 200: stateSchema, ...errors } },
+      schema: {
+        tags,
+        summary: 'Live state of a campaign with its metrics and alerts (M4)',
+        params: campaignParams,
+        response: { 200: stateSchema, ...errors },
+      },
     },
     async (req) => campaigns.state(req.params.campaignId),
   );
@@ -61,12 +103,22 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
     '/v1/campaigns/:campaignId/approval',
     {
       onRequest: requireRole(keys, 'marketing'),
-      schema: { tags, summary: 'Approve, reject or send back the plan (M1; configured approvers only)', params: campaignParams, body: approvalBody, response: { 200: stateSchema, ...errors } },
+      schema: {
+        tags,
+        summary: 'Approve, reject or send back the plan (M1; configured approvers only)',
+        params: campaignParams,
+        body: approvalBody,
+        response: { 200: stateSchema, ...errors },
+      },
     },
     async (req) => {
       const name = actorOf(req.principal!);
       if (!campaigns.isApprover(name)) throw forbiddenApprover(name, 'campaigns');
-      return campaigns.approve(req.params.campaignId, { decision: req.body.decision, by: name, ...(req.body.comment ? { comment: req.body.comment } : {}) });
+      return campaigns.approve(req.params.campaignId, {
+        decision: req.body.decision,
+        by: name,
+        ...(req.body.comment ? { comment: req.body.comment } : {}),
+      });
     },
   );
 
@@ -74,7 +126,13 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
     '/v1/campaigns/:campaignId/plan',
     {
       onRequest: requireRole(keys, 'marketing'),
-      schema: { tags, summary: 'Resubmit a plan sent back for revision (M1 checked again)', params: campaignParams, body: campaignPlanBody, response: { 200: stateSchema, 422: tooLateBody, ...errors } },
+      schema: {
+        tags,
+        summary: 'Resubmit a plan sent back for revision (M1 checked again)',
+        params: campaignParams,
+        body: campaignPlanBody,
+        response: { 200: stateSchema, 422: tooLateBody, ...errors },
+      },
     },
     async (req, reply) => {
       try {
@@ -90,8 +148,15 @@ export function campaignRoutes(app: FastifyInstance, deps: { campaigns: Campaign
     '/v1/campaigns/:campaignId/retrospective',
     {
       onRequest: requireRole(keys, 'marketing'),
-      schema: { tags, summary: 'File the retrospective (M5: within 3 working days of the end)', params: campaignParams, body: retrospectiveBody, response: { 200: stateSchema, ...errors } },
+      schema: {
+        tags,
+        summary: 'File the retrospective (M5: within 3 working days of the end)',
+        params: campaignParams,
+        body: retrospectiveBody,
+        response: { 200: stateSchema, ...errors },
+      },
     },
-    async (req) => campaigns.fileRetrospective(req.params.campaignId, { ...req.body, filedBy: actorOf(req.principal!) }),
+    async (req) =>
+      campaigns.fileRetrospective(req.params.campaignId, { ...req.body, filedBy: actorOf(req.principal!) }),
   );
 }

@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, type Authenticator } from '../auth';
-import { caseListQuery, caseListResponse, caseParams, retryBody, retryResponse, timelineResponse } from '../schemas/cases';
+import {
+  caseListQuery,
+  caseListResponse,
+  caseParams,
+  retryBody,
+  retryResponse,
+  timelineResponse,
+} from '../schemas/cases';
 import { errorResponses as errors } from '../schemas/common';
 import type { CaseService } from '../services/cases';
 
@@ -16,7 +23,12 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
     '/v1/cases',
     {
       onRequest: requireRole(keys, 'support', 'finance', 'auditor'),
-      schema: { tags, summary: 'All cases, most urgent first; filters, cursor pages, totals per status', querystring: caseListQuery, response: { 200: caseListResponse, ...errors } },
+      schema: {
+        tags,
+        summary: 'All cases, most urgent first; filters, cursor pages, totals per status',
+        querystring: caseListQuery,
+        response: { 200: caseListResponse, ...errors },
+      },
     },
     async (req) => cases.list(req.query),
   );
@@ -27,13 +39,17 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
       onRequest: requireRole(keys, 'support', 'finance', 'auditor'),
       schema: {
         tags,
-        summary: 'One case: live state while running, final record once closed; deadlines with time remaining; what your role may do next',
+        summary:
+          'One case: live state while running, final record once closed; deadlines with time remaining; what your role may do next',
         params: caseParams,
         response: {
           200: z.looseObject({
             caseId: z.string(),
             source: z.enum(['live', 'record']),
-            stale: z.boolean().optional().describe('true: the workflow could not answer now; this is the read model as of its last transition'),
+            stale: z
+              .boolean()
+              .optional()
+              .describe('true: the workflow could not answer now; this is the read model as of its last transition'),
             staleReason: z.string().optional(),
             status: z.string(),
             stage: z.string(),
@@ -49,7 +65,12 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
     '/v1/cases/:caseId/timeline',
     {
       onRequest: requireRole(keys, 'support', 'auditor'),
-      schema: { tags, summary: 'Who did what and when; personal data masked except for auditors (each unmasked read is logged)', params: caseParams, response: { 200: timelineResponse, ...errors } },
+      schema: {
+        tags,
+        summary: 'Who did what and when; personal data masked except for auditors (each unmasked read is logged)',
+        params: caseParams,
+        response: { 200: timelineResponse, ...errors },
+      },
     },
     async (req) => cases.timeline(req.params.caseId, req.principal!, req.ip),
   );
@@ -60,7 +81,8 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
       onRequest: requireRole(keys, 'support'),
       schema: {
         tags,
-        summary: 'Retry what needs attention on an open case: stuck steps resume now, failed best-effort steps run again (recorded under your name)',
+        summary:
+          'Retry what needs attention on an open case: stuck steps resume now, failed best-effort steps run again (recorded under your name)',
         params: caseParams,
         body: retryBody,
         response: { 200: retryResponse, ...errors },

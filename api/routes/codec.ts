@@ -12,7 +12,10 @@ import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';
 import { errorBody } from '../schemas/common';
 
-const base64 = z.string().max(4 * 1024 * 1024).regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64');
+const base64 = z
+  .string()
+  .max(4 * 1024 * 1024)
+  .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64');
 const payload = z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }).strict();
 const payloadsBody = z.object({ payloads: z.array(payload).max(1000) }).strict();
 const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 413: errorBody, 415: errorBody };
@@ -31,12 +34,16 @@ export function codecRoutes(app: FastifyInstance, deps: CodecDeps): void {
   const cors = async (req: FastifyRequest, reply: FastifyReply) => {
     const origin = req.headers.origin;
     if (origin && deps.corsOrigins.includes(origin)) {
-      reply.header('access-control-allow-origin', origin).header('access-control-allow-credentials', 'true').header('vary', 'Origin');
+      reply
+        .header('access-control-allow-origin', origin)
+        .header('access-control-allow-credentials', 'true')
+        .header('vary', 'Origin');
     }
   };
   const namespaceOf = (req: FastifyRequest) => {
     const ns = req.headers['x-namespace'];
-    if (ns !== undefined && ns !== deps.namespace) throw new ApiError(400, 'wrong_namespace', `these keys encode namespace ${deps.namespace}, not ${String(ns)}`);
+    if (ns !== undefined && ns !== deps.namespace)
+      throw new ApiError(400, 'wrong_namespace', `these keys encode namespace ${deps.namespace}, not ${String(ns)}`);
   };
   const options = {
     bodyLimit: 8 * 1024 * 1024, // the UI sends a whole history page at once
@@ -60,7 +67,15 @@ export function codecRoutes(app: FastifyInstance, deps: CodecDeps): void {
 
   r.post(
     '/codec/decode',
-    { ...options, schema: { tags, summary: 'Remote codec for the Temporal Web UI: decrypt payloads (logged as an unmasked read)', body: payloadsBody, response: { 200: payloadsBody, ...errors } } },
+    {
+      ...options,
+      schema: {
+        tags,
+        summary: 'Remote codec for the Temporal Web UI: decrypt payloads (logged as an unmasked read)',
+        body: payloadsBody,
+        response: { 200: payloadsBody, ...errors },
+      },
+    },
     async (req) => {
       namespaceOf(req);
       const payloads = await decodePayloadsJson(deps.codecs, req.body.payloads).catch((err: Error) => {
@@ -68,8 +83,15 @@ export function codecRoutes(app: FastifyInstance, deps: CodecDeps): void {
       });
       const p = req.principal!;
       await appendAccess(deps.pool, {
-        principal: p.name, role: p.roles.join('+'), keyId: p.keyId, method: 'POST', route: '/codec/decode',
-        statusCode: 200, outcome: 'unmasked_read', source: req.ip, detail: { fields: ['payloads'], count: payloads.length },
+        principal: p.name,
+        role: p.roles.join('+'),
+        keyId: p.keyId,
+        method: 'POST',
+        route: '/codec/decode',
+        statusCode: 200,
+        outcome: 'unmasked_read',
+        source: req.ip,
+        detail: { fields: ['payloads'], count: payloads.length },
       });
       return { payloads };
     },
@@ -77,7 +99,15 @@ export function codecRoutes(app: FastifyInstance, deps: CodecDeps): void {
 
   r.post(
     '/codec/encode',
-    { ...options, schema: { tags, summary: 'Remote codec for the Temporal Web UI: encrypt payloads (e.g. a signal typed in the UI)', body: payloadsBody, response: { 200: payloadsBody, ...errors } } },
+    {
+      ...options,
+      schema: {
+        tags,
+        summary: 'Remote codec for the Temporal Web UI: encrypt payloads (e.g. a signal typed in the UI)',
+        body: payloadsBody,
+        response: { 200: payloadsBody, ...errors },
+      },
+    },
     async (req) => {
       namespaceOf(req);
       return { payloads: await encodePayloadsJson(deps.codecs, req.body.payloads) };

@@ -14,16 +14,42 @@ const readiness = z.object({ ready: z.boolean(), postgres: check, temporal: chec
 export function healthRoutes(app: FastifyInstance, deps: { client: Client; pool: Pool }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['health'];
-  r.get('/health', { schema: { tags, summary: 'The API process is alive (no auth)', security: [], response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({ ok: true as const }));
+  r.get(
+    '/health',
+    {
+      schema: {
+        tags,
+        summary: 'The API process is alive (no auth)',
+        security: [],
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async () => ({ ok: true as const }),
+  );
 
   r.get(
     '/ready',
-    { schema: { tags, summary: 'PostgreSQL and Temporal answer (no auth); 503 names the one that does not', security: [], response: { 200: readiness, 503: readiness } } },
+    {
+      schema: {
+        tags,
+        summary: 'PostgreSQL and Temporal answer (no auth); 503 names the one that does not',
+        security: [],
+        response: { 200: readiness, 503: readiness },
+      },
+    },
     async (_req, reply) => {
-      const ok = (p: Promise<unknown>) => within(CHECK_TIMEOUT_MS, p).then(() => 'ok' as const, () => 'unavailable' as const);
+      const ok = (p: Promise<unknown>) =>
+        within(CHECK_TIMEOUT_MS, p).then(
+          () => 'ok' as const,
+          () => 'unavailable' as const,
+        );
       const [postgres, temporal] = await Promise.all([
         ok(deps.pool.query('SELECT 1')),
-        ok(deps.client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => deps.client.workflowService.getSystemInfo({}))),
+        ok(
+          deps.client.connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () =>
+            deps.client.workflowService.getSystemInfo({}),
+          ),
+        ),
       ]);
       const ready = postgres === 'ok' && temporal === 'ok';
       if (!ready) reply.status(503).header('retry-after', String(RETRY_AFTER_S));

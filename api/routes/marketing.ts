@@ -10,7 +10,10 @@ import { campaignRoutes } from './campaigns';
 import { messagingRoutes } from './messaging';
 import { priceChangeRoutes } from './price-changes';
 
-export function marketingRoutes(app: FastifyInstance, deps: { client: Client; pool: Pool; taskQueue: string; policy: () => Policy; keys: Authenticator }): void {
+export function marketingRoutes(
+  app: FastifyInstance,
+  deps: { client: Client; pool: Pool; taskQueue: string; policy: () => Policy; keys: Authenticator },
+): void {
   campaignRoutes(app, { campaigns: campaignService(deps), keys: deps.keys });
   priceChangeRoutes(app, { priceChanges: priceChangeService(deps), keys: deps.keys });
   messagingRoutes(app, { pool: deps.pool, keys: deps.keys });

@@ -18,13 +18,24 @@ const logEntry = z.object({
   template: z.string(),
   month: z.string().describe('calendar month in the shop time zone (M6 cap)'),
   status: z.string().describe('sent, skipped, or sending (decided, gateway not yet confirmed)'),
-  reason: z.string().nullable().describe('why skipped: unsubscribed, monthly_cap, recent_purchase, refunded_order, rejected_by_gateway'),
+  reason: z
+    .string()
+    .nullable()
+    .describe('why skipped: unsubscribed, monthly_cap, recent_purchase, refunded_order, rejected_by_gateway'),
   monthCount: z.number().nullable(),
   text: z.string().nullable(),
   requestedAt: z.string(),
   sentAt: z.string().nullable(),
 });
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 413: errorBody, 415: errorBody, 503: errorBody };
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  413: errorBody,
+  415: errorBody,
+  503: errorBody,
+};
 
 export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -36,12 +47,18 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
     {
       onRequest: requireRole(keys, 'messaging-gateway'),
       schema: {
-        tags, summary: 'Gateway callback: the customer opted out of promotional messages (M6; repeats are harmless)', body: unsubscribeBody,
+        tags,
+        summary: 'Gateway callback: the customer opted out of promotional messages (M6; repeats are harmless)',
+        body: unsubscribeBody,
         response: { 200: z.object({ customerId: z.string(), unsubscribedAt: z.string() }), ...errors },
       },
     },
     async (req) => {
-      const done = await recordUnsubscribe(pool, { ...req.body, at: req.body.at ?? new Date().toISOString(), source: req.body.source ?? 'gateway' });
+      const done = await recordUnsubscribe(pool, {
+        ...req.body,
+        at: req.body.at ?? new Date().toISOString(),
+        source: req.body.source ?? 'gateway',
+      });
       if (!done) throw new ApiError(404, 'not_found', 'no message carries this unsubscribe token');
       return done;
     },
@@ -51,7 +68,12 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
     '/v1/messaging/customer-activity',
     {
       onRequest: requireRole(keys, 'orders', 'payments'),
-      schema: { tags, summary: 'Order/refund facts for the re-engagement filter (M7)', body: customerActivityBody, response: { 202: z.object({ accepted: z.literal(true) }), ...errors } },
+      schema: {
+        tags,
+        summary: 'Order/refund facts for the re-engagement filter (M7)',
+        body: customerActivityBody,
+        response: { 202: z.object({ accepted: z.literal(true) }), ...errors },
+      },
     },
     async (req, reply) => {
       await recordCustomerActivity(pool, req.body);
@@ -63,7 +85,12 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
     '/v1/messaging/log',
     {
       onRequest: requireRole(keys, 'marketing', 'support', 'auditor'),
-      schema: { tags, summary: 'Every promotional send or skip with its reason (M6/M7)', querystring: messageLogQuery, response: { 200: z.object({ entries: z.array(logEntry) }), ...errors } },
+      schema: {
+        tags,
+        summary: 'Every promotional send or skip with its reason (M6/M7)',
+        querystring: messageLogQuery,
+        response: { 200: z.object({ entries: z.array(logEntry) }), ...errors },
+      },
     },
     async (req) => ({ entries: await listMessages(pool, req.query) }),
   );

@@ -6,14 +6,18 @@ import { errorResponses as errors } from '../schemas/common';
 import { auditView, orderParams } from '../schemas/orders';
 import type { orderAuditViewService } from '../services/order-audit-view';
 
-export function orderAuditRoutes(app: FastifyInstance, deps: { auditView: ReturnType<typeof orderAuditViewService>; keys: Authenticator }): void {
+export function orderAuditRoutes(
+  app: FastifyInstance,
+  deps: { auditView: ReturnType<typeof orderAuditViewService>; keys: Authenticator },
+): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/orders/:orderId/audit-view',
     {
       onRequest: requireRole(deps.keys, 'support'),
       schema: {
         tags: ['orders'],
-        summary: 'O4: name, phone, address and note unmasked for the reviewer while the order awaits audit (409 otherwise; each read logged as unmasked_read)',
+        summary:
+          'O4: name, phone, address and note unmasked for the reviewer while the order awaits audit (409 otherwise; each read logged as unmasked_read)',
         params: orderParams,
         response: { 200: auditView, ...errors },
       },

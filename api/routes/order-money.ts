@@ -23,11 +23,25 @@ const importedAnswer = z.object({ orderId: z.string(), paid: money, source: z.en
 const reconciliation = z
   .object({
     orderId: z.string(),
-    paid: z.object({ amount: z.number().int(), currency: z.string(), source: z.enum(['order', 'import']), paidAt: z.string().nullable() }),
+    paid: z.object({
+      amount: z.number().int(),
+      currency: z.string(),
+      source: z.enum(['order', 'import']),
+      paidAt: z.string().nullable(),
+    }),
     paidOut: z.number().int(),
     reserved: z.number().int(),
     refundable: z.number().int(),
-    payouts: z.array(z.looseObject({ payoutId: z.string(), attempt: z.number().int(), idempotencyKey: z.string(), caseId: z.string(), amount: z.number().int(), status: z.string() })),
+    payouts: z.array(
+      z.looseObject({
+        payoutId: z.string(),
+        attempt: z.number().int(),
+        idempotencyKey: z.string(),
+        caseId: z.string(),
+        amount: z.number().int(),
+        status: z.string(),
+      }),
+    ),
     claims: z.array(z.looseObject({ refundId: z.string(), amount: z.number().int(), status: z.string() })),
   })
   .describe('per order: what was paid, reserved and refunded, by which case and gateway attempt (R5)');
@@ -40,7 +54,12 @@ export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys:
     '/v1/orders/:orderId/reconciliation',
     {
       onRequest: requireRole(deps.keys, 'finance', 'auditor'),
-      schema: { tags, summary: 'Money reconciliation of one order: paid, reserved, refunded, every payout attempt (R5)', params: orderParams, response: { 200: reconciliation, ...errorResponses } },
+      schema: {
+        tags,
+        summary: 'Money reconciliation of one order: paid, reserved, refunded, every payout attempt (R5)',
+        params: orderParams,
+        response: { 200: reconciliation, ...errorResponses },
+      },
     },
     async (req) => {
       const found = await reconcile(deps.pool, req.params.orderId);
@@ -55,7 +74,8 @@ export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys:
       onRequest: requireRole(deps.keys, 'orders', 'payments'),
       schema: {
         tags,
-        summary: 'Import what an order from before this system paid, so refunds against it can be checked (201; 200 when the same; 409 when different)',
+        summary:
+          'Import what an order from before this system paid, so refunds against it can be checked (201; 200 when the same; 409 when different)',
         params: orderParams,
         body: importedPayment,
         response: { 200: importedAnswer, 201: importedAnswer, ...errorResponses },
@@ -63,11 +83,26 @@ export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys:
     },
     async (req, reply) => {
       const { orderId } = req.params;
-      const { funds: stored, created } = await recordOrderFunds(deps.pool, { orderId, paidFen: req.body.amount, currency: req.body.currency, source: 'import', ...(req.body.paidAt ? { paidAt: req.body.paidAt } : {}) });
+      const { funds: stored, created } = await recordOrderFunds(deps.pool, {
+        orderId,
+        paidFen: req.body.amount,
+        currency: req.body.currency,
+        source: 'import',
+        ...(req.body.paidAt ? { paidAt: req.body.paidAt } : {}),
+      });
       const answer = { orderId, paid: { amount: stored.paidFen, currency: stored.currency }, source: stored.source };
-      if (stored.source === 'order') throw new ApiError(409, 'conflict', `order ${orderId} was paid through this system; its amount is not imported`);
+      if (stored.source === 'order')
+        throw new ApiError(
+          409,
+          'conflict',
+          `order ${orderId} was paid through this system; its amount is not imported`,
+        );
       if (stored.paidFen !== req.body.amount || stored.currency !== req.body.currency) {
-        throw new ApiError(409, 'conflict', `order ${orderId} was imported already with ${stored.paidFen} ${stored.currency}`);
+        throw new ApiError(
+          409,
+          'conflict',
+          `order ${orderId} was imported already with ${stored.paidFen} ${stored.currency}`,
+        );
       }
       return reply.status(created ? 201 : 200).send(answer);
     },

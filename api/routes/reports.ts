@@ -7,7 +7,15 @@ import { deadlineOutcomes, refundReasonCounts, type RuleOutcome } from '../../ac
 import { toCsv } from '../../console/csv';
 import { requireRole, type Authenticator } from '../auth';
 import { errorResponses as errors } from '../schemas/common';
-import { deadlineReport, deadlineReportQuery, refundReasonQuery, refundReasonReport, SHIP_DELAY_TARGET, type DeadlineReport, type DeadlineReportQuery } from '../schemas/reports';
+import {
+  deadlineReport,
+  deadlineReportQuery,
+  refundReasonQuery,
+  refundReasonReport,
+  SHIP_DELAY_TARGET,
+  type DeadlineReport,
+  type DeadlineReportQuery,
+} from '../schemas/reports';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_DAYS = 7;
@@ -25,7 +33,14 @@ export function shipDelay(rules: RuleOutcome[]): DeadlineReport['shipDelay'] {
   const total = o7?.total ?? 0;
   const late = (o7?.metLate ?? 0) + (o7?.breached ?? 0);
   const rate = total ? late / total : null;
-  return { rule: 'O7', total, late, rate, target: SHIP_DELAY_TARGET, onTarget: rate === null ? null : rate < SHIP_DELAY_TARGET };
+  return {
+    rule: 'O7',
+    total,
+    late,
+    rate,
+    target: SHIP_DELAY_TARGET,
+    onTarget: rate === null ? null : rate < SHIP_DELAY_TARGET,
+  };
 }
 
 async function report(pool: Pool, q: DeadlineReportQuery): Promise<DeadlineReport> {
@@ -44,7 +59,13 @@ export function reportRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Aut
     '/v1/reports/deadlines',
     {
       onRequest: requireRole(keys, ...READERS),
-      schema: { tags, summary: 'Deadlines due in [from, to) per SOP rule: met on time, late, breached, share met, median time to meet; the ship-delay rate (O7, < 5%)', querystring: deadlineReportQuery, response: { 200: deadlineReport, ...errors } },
+      schema: {
+        tags,
+        summary:
+          'Deadlines due in [from, to) per SOP rule: met on time, late, breached, share met, median time to meet; the ship-delay rate (O7, < 5%)',
+        querystring: deadlineReportQuery,
+        response: { 200: deadlineReport, ...errors },
+      },
     },
     async (req) => report(pool, req.query),
   );
@@ -54,13 +75,38 @@ export function reportRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Aut
     {
       onRequest: requireRole(keys, ...READERS),
       // the CSV on success; errors answer JSON like every route
-      schema: { tags, summary: 'The deadline report as CSV, one row per rule', querystring: deadlineReportQuery, produces: ['text/csv', 'application/json'], response: { 200: z.string().describe('text/csv with a header row'), ...errors } },
+      schema: {
+        tags,
+        summary: 'The deadline report as CSV, one row per rule',
+        querystring: deadlineReportQuery,
+        produces: ['text/csv', 'application/json'],
+        response: { 200: z.string().describe('text/csv with a header row'), ...errors },
+      },
     },
     async (req, reply) => {
       const rep = await report(pool, req.query);
       const rows = rep.rules.map((x) => ({ from: rep.from, to: rep.to, department: rep.department, ...x }));
-      const csv = toCsv(['from', 'to', 'department', 'rule', 'total', 'met', 'metLate', 'breached', 'pending', 'shareMet', 'medianMsToMeet', 'pausedMs'], rows);
-      return reply.header('content-disposition', 'attachment; filename="deadlines.csv"').type('text/csv; charset=utf-8').send(csv);
+      const csv = toCsv(
+        [
+          'from',
+          'to',
+          'department',
+          'rule',
+          'total',
+          'met',
+          'metLate',
+          'breached',
+          'pending',
+          'shareMet',
+          'medianMsToMeet',
+          'pausedMs',
+        ],
+        rows,
+      );
+      return reply
+        .header('content-disposition', 'attachment; filename="deadlines.csv"')
+        .type('text/csv; charset=utf-8')
+        .send(csv);
     },
   );
 
@@ -68,7 +114,13 @@ export function reportRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Aut
     '/v1/reports/refund-reasons',
     {
       onRequest: requireRole(keys, ...READERS),
-      schema: { tags, summary: 'Refund requests filed in [from, to) by reason code, with the order-level refunds (O4 rejection, O10 loss, complaint refunds) by theirs (R4)', querystring: refundReasonQuery, response: { 200: refundReasonReport, ...errors } },
+      schema: {
+        tags,
+        summary:
+          'Refund requests filed in [from, to) by reason code, with the order-level refunds (O4 rejection, O10 loss, complaint refunds) by theirs (R4)',
+        querystring: refundReasonQuery,
+        response: { 200: refundReasonReport, ...errors },
+      },
     },
     async (req) => {
       const p = periodOf(req.query);

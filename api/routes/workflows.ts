@@ -3,10 +3,27 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { requireRole, type Authenticator } from '../auth';
 import { errorBody } from '../schemas/common';
-import { historyQuery, historyResponse, replayBody, replayResponse, runQuery, workflowParams } from '../schemas/workflows';
+import {
+  historyQuery,
+  historyResponse,
+  replayBody,
+  replayResponse,
+  runQuery,
+  workflowParams,
+} from '../schemas/workflows';
 import type { WorkflowAuditService } from '../services/workflows';
 
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 429: errorBody, 503: errorBody };
+const errors = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  413: errorBody,
+  415: errorBody,
+  429: errorBody,
+  503: errorBody,
+};
 
 export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService; keys: Authenticator }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -17,16 +34,35 @@ export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAudi
     '/v1/workflows/:workflowId/history',
     {
       onRequest: requireRole(keys, 'auditor'),
-      schema: { tags, summary: 'The event history as replayable JSON (from the archive once Temporal dropped it), payloads decrypted unless ?payloads=encrypted', params: workflowParams, querystring: historyQuery, response: { 200: historyResponse, ...errors } },
+      schema: {
+        tags,
+        summary:
+          'The event history as replayable JSON (from the archive once Temporal dropped it), payloads decrypted unless ?payloads=encrypted',
+        params: workflowParams,
+        querystring: historyQuery,
+        response: { 200: historyResponse, ...errors },
+      },
     },
-    async (req) => audit.history(req.params.workflowId, req.query.runId, { principal: req.principal!, view: req.query.payloads, source: req.ip }),
+    async (req) =>
+      audit.history(req.params.workflowId, req.query.runId, {
+        principal: req.principal!,
+        view: req.query.payloads,
+        source: req.ip,
+      }),
   );
 
   r.post(
     '/v1/workflows/:workflowId/replay',
     {
       onRequest: requireRole(keys, 'auditor'),
-      schema: { tags, summary: 'Replay the history against the workflow code deployed now: deterministic, or where it parts', params: workflowParams, querystring: runQuery, body: replayBody, response: { 200: replayResponse, ...errors } },
+      schema: {
+        tags,
+        summary: 'Replay the history against the workflow code deployed now: deterministic, or where it parts',
+        params: workflowParams,
+        querystring: runQuery,
+        body: replayBody,
+        response: { 200: replayResponse, ...errors },
+      },
     },
     async (req) => audit.replay(req.params.workflowId, req.body?.runId ?? req.query.runId),
   );

@@ -6,7 +6,9 @@ import { isoTime, text } from './common';
 const caseId = z.string().regex(/^[a-z-]+:[A-Za-z0-9._-]{1,64}$/, 'a case id like order:A1001');
 
 /** Where a page ended: the keyset of its last row. */
-export const caseCursor = z.object({ due: isoTime.nullable(), rank: z.number().int().min(0).max(1).optional(), id: caseId }).strict();
+export const caseCursor = z
+  .object({ due: isoTime.nullable(), rank: z.number().int().min(0).max(1).optional(), id: caseId })
+  .strict();
 export type CaseCursor = z.infer<typeof caseCursor>;
 export const encodeCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 
@@ -40,11 +42,24 @@ export const caseListQuery = z
   .object({
     type: z.enum(CASE_TYPES).optional(),
     status: z.enum(['open', 'closed']).optional(),
-    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: a deadline is breached and not yet met'),
-    attention: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: a step is stuck after its retries, or a best-effort step failed; POST /v1/cases/:caseId/retry'),
-    dueWithin: duration.optional().describe('only cases whose next deadline is within this long (overdue ones included)'),
+    overdue: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: a deadline is breached and not yet met'),
+    attention: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: a step is stuck after its retries, or a best-effort step failed; POST /v1/cases/:caseId/retry'),
+    dueWithin: duration
+      .optional()
+      .describe('only cases whose next deadline is within this long (overdue ones included)'),
     department: text(64).optional(),
-    outcome: z.enum(['satisfied', 'unreachable', 'unresolved']).optional().describe('complaints: how the case closed (C4: never reached, or unresolved past the reopening limit)'),
+    outcome: z
+      .enum(['satisfied', 'unreachable', 'unresolved'])
+      .optional()
+      .describe('complaints: how the case closed (C4: never reached, or unresolved past the reopening limit)'),
     customerId: text(64).optional(),
     createdFrom: isoTime.optional(),
     createdTo: isoTime.optional(),
@@ -56,13 +71,23 @@ export type CaseListQuery = z.infer<typeof caseListQuery>;
 
 export const caseParams = z.object({ caseId }).strict();
 
-export const retryBody = z.object({ note: text(500).optional() }).strict().nullish().describe('optional: a note for the timeline');
+export const retryBody = z
+  .object({ note: text(500).optional() })
+  .strict()
+  .nullish()
+  .describe('optional: a note for the timeline');
 export const retryResponse = z.object({
   caseId: z.string(),
-  retried: z.array(z.object({
-    step: z.string(),
-    outcome: z.enum(['resuming', 'running_again', 'acknowledged']).describe('resuming: a stuck step tries again now; running_again: a failed best-effort step runs again; acknowledged: it failed in an earlier run and cannot run again'),
-  })),
+  retried: z.array(
+    z.object({
+      step: z.string(),
+      outcome: z
+        .enum(['resuming', 'running_again', 'acknowledged'])
+        .describe(
+          'resuming: a stuck step tries again now; running_again: a failed best-effort step runs again; acknowledged: it failed in an earlier run and cannot run again',
+        ),
+    }),
+  ),
 });
 
 const maskedCustomer = z.object({ name: z.string(), phone: z.string() }).nullable();
@@ -77,17 +102,31 @@ export const caseListItem = z.object({
   dueInMs: z.number().nullable().describe('negative when overdue'),
   overdue: z.boolean(),
   attention: z.boolean(),
-  attentionSteps: z.array(z.object({ step: z.string(), reason: z.string(), stuck: z.boolean().describe('true: the case waits for it; false: it failed and the case went on') })),
+  attentionSteps: z.array(
+    z.object({
+      step: z.string(),
+      reason: z.string(),
+      stuck: z.boolean().describe('true: the case waits for it; false: it failed and the case went on'),
+    }),
+  ),
   customerId: z.string().nullable(),
   customer: maskedCustomer,
   amount: z
     .object({
       value: z.number(),
       currency: z.string(),
-      remoteSurcharge: z.object({ amount: z.number(), currency: z.string(), payer: z.enum(['shop', 'buyer']) }).optional().describe('O8: the remote-region surcharge and who is charged it'),
+      remoteSurcharge: z
+        .object({ amount: z.number(), currency: z.string(), payer: z.enum(['shop', 'buyer']) })
+        .optional()
+        .describe('O8: the remote-region surcharge and who is charged it'),
     })
     .nullable(),
-  priority: z.enum(['abnormal', 'normal']).nullable().describe('O3: the audit priority of an order that a person audits; abnormal ones come first among cases due at once'),
+  priority: z
+    .enum(['abnormal', 'normal'])
+    .nullable()
+    .describe(
+      'O3: the audit priority of an order that a person audits; abnormal ones come first among cases due at once',
+    ),
   department: z.string().nullable(),
   pendingActions: z.array(z.string()),
   createdAt: z.string(),
@@ -98,7 +137,9 @@ export const caseListResponse = z.object({
   items: z.array(caseListItem),
   nextCursor: z.string().nullable(),
   totals: z.object({ open: z.number(), closed: z.number() }).describe('per status, under every filter but status'),
-  breachedByRule: z.record(z.string(), z.number()).describe('cases under the filter with a deadline breached and not yet met, per SOP rule'),
+  breachedByRule: z
+    .record(z.string(), z.number())
+    .describe('cases under the filter with a deadline breached and not yet met, per SOP rule'),
 });
 
 export const timelineResponse = z.object({
@@ -126,7 +167,13 @@ export const accessLogQuery = z
     role: z.enum(ROLES).optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
-    before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('id of the oldest entry of the previous page'),
+    before: z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(Number.MAX_SAFE_INTEGER)
+      .optional()
+      .describe('id of the oldest entry of the previous page'),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();

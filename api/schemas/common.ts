@@ -2,10 +2,23 @@ import { z } from 'zod';
 import { lineText } from '../../domain/primitives';
 
 // Every schema is built from the limits in domain/primitives.ts (documented in the README's API section).
-export { currency, fen, freeText, httpUrl, isoTime, lineText, noteText, pastTime, plannedTime, positiveFen } from '../../domain/primitives';
+export {
+  currency,
+  fen,
+  freeText,
+  httpUrl,
+  isoTime,
+  lineText,
+  noteText,
+  pastTime,
+  plannedTime,
+  positiveFen,
+} from '../../domain/primitives';
 
 /** Business ids end up in workflow ids and idempotency keys: keep them plain. */
-export const businessId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, ".", "_" or "-"');
+export const businessId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, ".", "_" or "-"');
 /** One line of text (names, codes); `freeText` for notes and descriptions. */
 export const text = lineText;
 export const phone = z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number of 6-20 digits');
@@ -24,7 +37,17 @@ export const errorBody = z.object({
 });
 
 /** 413 body over 64 KiB, 415 not JSON; 503 (with Retry-After) while PostgreSQL or Temporal is away, or a workflow cannot answer now. */
-export const errorResponses = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody, 413: errorBody, 415: errorBody, 422: errorBody, 503: errorBody };
+export const errorResponses = {
+  400: errorBody,
+  401: errorBody,
+  403: errorBody,
+  404: errorBody,
+  409: errorBody,
+  413: errorBody,
+  415: errorBody,
+  422: errorBody,
+  503: errorBody,
+};
 
 /** One SOP deadline as every state query reports it. */
 export const deadlineSchema = z.object({
@@ -35,7 +58,10 @@ export const deadlineSchema = z.object({
   status: z.enum(['pending', 'met', 'breached', 'met_late', 'cancelled']),
   metAt: z.string().optional(),
   breachedAt: z.string().optional(),
-  pausedAt: z.string().optional().describe('set while the clock is stopped (the shop is not at fault, e.g. C4 between callback attempts)'),
+  pausedAt: z
+    .string()
+    .optional()
+    .describe('set while the clock is stopped (the shop is not at fault, e.g. C4 between callback attempts)'),
   pausedMs: z.number().int().optional().describe('total time the clock stood still; already added to dueAt'),
 });
 
@@ -59,7 +85,13 @@ export function caseState<K extends string>(idField: K, description: string) {
 
 /** Schema of a human action on one case: params, a body, and the case's new state back (or an error). */
 export function caseActionSchema<P extends z.ZodType, S extends z.ZodType>(tags: string[], params: P, state: S) {
-  return <B extends z.ZodType>(summary: string, body: B) => ({ tags, summary, params, body, response: { 200: state, ...errorResponses } });
+  return <B extends z.ZodType>(summary: string, body: B) => ({
+    tags,
+    summary,
+    params,
+    body,
+    response: { 200: state, ...errorResponses },
+  });
 }
 
 /** Older callers named the actor in the body; it is accepted and ignored: the actor is the key's principal. */

@@ -16,28 +16,53 @@ export const complaintBody = z
 
 export const complaintParams = z.object({ complaintId: businessId }).strict();
 
-const department = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'a department code: 2-40 lower-case letters, digits or "_"');
+const department = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,39}$/, 'a department code: 2-40 lower-case letters, digits or "_"');
 
 export const verificationBody = z
   .object({
     verifiedBy: ignoredActor,
-    valid: z.boolean().describe('false: the complaint is unfounded; it still gets a resolution (the explanation) and a callback (C1)'),
+    valid: z
+      .boolean()
+      .describe('false: the complaint is unfounded; it still gets a resolution (the explanation) and a callback (C1)'),
     finding: freeText(1000),
     responsibleDept: department.optional().describe('re-routes the case'),
   })
   .strict();
 
 const address = z
-  .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: noteText(200).optional() })
+  .object({
+    province: text(50),
+    city: text(50),
+    district: text(50),
+    street: text(200),
+    detail: noteText(200).optional(),
+  })
   .strict();
 
 const compensation = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('coupon'), amount: positiveFen.optional().describe('fen; default from the policy'), currency: currency.default('CNY') }).strict(),
-  z.object({ type: z.literal('refund'), amount: positiveFen.describe('fen'), currency: currency.default('CNY') }).strict(),
+  z
+    .object({
+      type: z.literal('coupon'),
+      amount: positiveFen.optional().describe('fen; default from the policy'),
+      currency: currency.default('CNY'),
+    })
+    .strict(),
+  z
+    .object({ type: z.literal('refund'), amount: positiveFen.describe('fen'), currency: currency.default('CNY') })
+    .strict(),
   z
     .object({
       type: z.literal('reship'),
-      items: z.array(z.object({ sku: text(64), quantity: z.number().int().positive().max(1000), bulky: z.boolean().optional() }).strict()).min(1).max(50),
+      items: z
+        .array(
+          z
+            .object({ sku: text(64), quantity: z.number().int().positive().max(1000), bulky: z.boolean().optional() })
+            .strict(),
+        )
+        .min(1)
+        .max(50),
       address,
     })
     .strict(),
@@ -46,10 +71,15 @@ const compensation = z.discriminatedUnion('type', [
 export const resolutionBody = z
   .object({
     resolvedBy: ignoredActor,
-    resolution: freeText(1000).describe('what was done; for an unfounded complaint the explanation, sent to the customer'),
+    resolution: freeText(1000).describe(
+      'what was done; for an unfounded complaint the explanation, sent to the customer',
+    ),
     compensation: compensation.optional().describe('carried out once through payment or the warehouse'),
     summary: freeText(500).describe('C5: kept with the closed case'),
-    improvement: z.object({ rootCause: z.enum(ROOT_CAUSES), note: freeText(1000) }).strict().describe('C5: root cause and what to change'),
+    improvement: z
+      .object({ rootCause: z.enum(ROOT_CAUSES), note: freeText(1000) })
+      .strict()
+      .describe('C5: root cause and what to change'),
   })
   .strict();
 
@@ -62,8 +92,10 @@ export const callbackBody = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.reached && c.satisfied === undefined) ctx.addIssue({ code: 'custom', path: ['satisfied'], message: 'required when the customer was reached' });
-    if (!c.reached && c.satisfied !== undefined) ctx.addIssue({ code: 'custom', path: ['satisfied'], message: 'only known when the customer was reached' });
+    if (c.reached && c.satisfied === undefined)
+      ctx.addIssue({ code: 'custom', path: ['satisfied'], message: 'required when the customer was reached' });
+    if (!c.reached && c.satisfied !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['satisfied'], message: 'only known when the customer was reached' });
   });
 
 export const unresolvedClosureBody = z
@@ -79,7 +111,10 @@ export const causesQuery = z
     to: isoTime.optional().describe('rounds ended before; default now'),
   })
   .strict()
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' });
+  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), {
+    path: ['to'],
+    message: 'must be after from',
+  });
 
 export const startedComplaint = z.object({
   complaintId: z.string(),
@@ -88,12 +123,16 @@ export const startedComplaint = z.object({
   status: z.enum(['open', 'closed']),
 });
 
-export const causesReport = z.object({
-  from: z.string(),
-  to: z.string(),
-  total: z.number().int(),
-  counts: z.array(z.object({ category: z.string(), rootCause: z.string(), count: z.number().int() })),
-  byCategory: z.array(z.object({ category: z.string(), count: z.number().int() })),
-  byRootCause: z.array(z.object({ rootCause: z.string(), count: z.number().int() })),
-  byOutcome: z.array(z.object({ outcome: z.string(), count: z.number().int() })).describe('rounds by how they ended: reopened, satisfied, unreachable, unresolved'),
-}).describe('C5: every resolution round counts its own root cause (a reopened round too)');
+export const causesReport = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    total: z.number().int(),
+    counts: z.array(z.object({ category: z.string(), rootCause: z.string(), count: z.number().int() })),
+    byCategory: z.array(z.object({ category: z.string(), count: z.number().int() })),
+    byRootCause: z.array(z.object({ rootCause: z.string(), count: z.number().int() })),
+    byOutcome: z
+      .array(z.object({ outcome: z.string(), count: z.number().int() }))
+      .describe('rounds by how they ended: reopened, satisfied, unreachable, unresolved'),
+  })
+  .describe('C5: every resolution round counts its own root cause (a reopened round too)');

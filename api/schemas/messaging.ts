@@ -9,7 +9,10 @@ export const unsubscribeBody = z
     source: text(64).optional().describe('e.g. sms_link, reply_td'),
   })
   .strict()
-  .refine((b) => !!b.customerId !== !!b.token, { path: ['customerId'], message: 'give exactly one of customerId and token' });
+  .refine((b) => !!b.customerId !== !!b.token, {
+    path: ['customerId'],
+    message: 'give exactly one of customerId and token',
+  });
 
 export const customerActivityBody = z
   .object({
@@ -18,9 +21,16 @@ export const customerActivityBody = z
     refunded: z.boolean().optional(),
   })
   .strict()
-  .refine((b) => b.purchasedAt !== undefined || b.refunded !== undefined, { path: ['purchasedAt'], message: 'give purchasedAt, refunded, or both' });
+  .refine((b) => b.purchasedAt !== undefined || b.refunded !== undefined, {
+    path: ['purchasedAt'],
+    message: 'give purchasedAt, refunded, or both',
+  });
 
 export const messageLogQuery = z
-  .object({ customerId: text(64).optional(), ref: text(128).optional(), limit: z.coerce.number().int().min(1).max(500).optional() })
+  .object({
+    customerId: text(64).optional(),
+    ref: text(128).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
   .strict()
   .refine((q) => !!q.customerId || !!q.ref, { path: ['customerId'], message: 'give customerId or ref' });

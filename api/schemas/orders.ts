@@ -3,7 +3,18 @@ import { AUDIT_CHECKS, checklistProblem, type AuditCheck } from '../../domain/au
 import { CARRIER_EVENT_TYPES, WAREHOUSE_EVENT_TYPES } from '../../workflows/order/types';
 import { lineTotalProblems } from '../../domain/primitives';
 import { PRESALE_CHOICES } from '../../domain/presale';
-import { businessId, currency, customer, fen, isoTime, noteText, pastTime, plannedTime, text, ignoredActor } from './common';
+import {
+  businessId,
+  currency,
+  customer,
+  fen,
+  isoTime,
+  noteText,
+  pastTime,
+  plannedTime,
+  text,
+  ignoredActor,
+} from './common';
 
 const orderLine = z
   .object({
@@ -20,13 +31,26 @@ export const orderBody = z
     orderId: businessId,
     customer,
     address: z
-      .object({ province: text(50), city: text(50), district: text(50), street: text(200), detail: noteText(200).optional() })
+      .object({
+        province: text(50),
+        city: text(50),
+        district: text(50),
+        street: text(200),
+        detail: noteText(200).optional(),
+      })
       .strict(),
     items: z.array(orderLine).min(1).max(200),
     currency,
     paidAt: pastTime.describe('when the buyer paid: not in the future (5 min of clock skew allowed)'),
-    presale: z.object({ promisedShipBy: plannedTime.describe('after paidAt, within 730 days from now') }).strict().optional(),
-    promotion: text(100).optional().describe('accepted and ignored (only recorded): the 48 h promotion window (O7) follows the policy calendar by paidAt'),
+    presale: z
+      .object({ promisedShipBy: plannedTime.describe('after paidAt, within 730 days from now') })
+      .strict()
+      .optional(),
+    promotion: text(100)
+      .optional()
+      .describe(
+        'accepted and ignored (only recorded): the 48 h promotion window (O7) follows the policy calendar by paidAt',
+      ),
     note: noteText(500).optional(),
   })
   .strict()
@@ -49,18 +73,25 @@ const checkItem = z.object({ checked: z.boolean(), note: noteText(500).optional(
 const checklist = z
   .object(Object.fromEntries(AUDIT_CHECKS.map((k) => [k, checkItem])) as Record<AuditCheck, typeof checkItem>)
   .strict()
-  .describe('O4: name, phone, address, stock and notes, each {checked, note?}; an approval needs all five checked true');
+  .describe(
+    'O4: name, phone, address, stock and notes, each {checked, note?}; an approval needs all five checked true',
+  );
 
 export const auditBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
     reviewer: ignoredActor,
     reason: noteText(500).optional(),
-    checklist: checklist.optional().describe('required to approve (every item checked true); optional on a rejection, where false items say what failed'),
+    checklist: checklist
+      .optional()
+      .describe(
+        'required to approve (every item checked true); optional on a rejection, where false items say what failed',
+      ),
   })
   .strict()
   .superRefine((a, ctx) => {
-    if (a.decision === 'reject' && !a.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason' });
+    if (a.decision === 'reject' && !a.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a rejection needs a reason' });
     const problem = checklistProblem(a.decision, a.checklist, true);
     if (problem) ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.reason });
   });
@@ -69,9 +100,19 @@ export const auditBody = z
 export const auditView = z.object({
   orderId: z.string(),
   stage: z.literal('awaiting_audit'),
-  audit: z.looseObject({ priority: z.enum(['abnormal', 'normal']).optional(), reasons: z.array(z.string()), printFirst: z.boolean() }),
+  audit: z.looseObject({
+    priority: z.enum(['abnormal', 'normal']).optional(),
+    reasons: z.array(z.string()),
+    printFirst: z.boolean(),
+  }),
   customer: z.looseObject({ id: z.string(), name: z.string(), phone: z.string() }),
-  address: z.looseObject({ province: z.string(), city: z.string(), district: z.string(), street: z.string(), detail: z.string().optional() }),
+  address: z.looseObject({
+    province: z.string(),
+    city: z.string(),
+    district: z.string(),
+    street: z.string(),
+    detail: z.string().optional(),
+  }),
   note: z.string().nullable(),
   stock: z.unknown().optional(),
   checks: z.array(z.enum(AUDIT_CHECKS)),
@@ -83,33 +124,47 @@ export const exceptionResolutionBody = z
 
 export const presaleChoiceBody = z
   .object({
-    choice: z.enum(PRESALE_CHOICES).describe('wait for the goods, exchange them for other lines at the same total, or a full refund (O5)'),
+    choice: z
+      .enum(PRESALE_CHOICES)
+      .describe('wait for the goods, exchange them for other lines at the same total, or a full refund (O5)'),
     items: z.array(orderLine).min(1).max(200).optional().describe('exchange only: the replacement lines'),
     by: ignoredActor,
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.choice === 'exchange' && !c.items) ctx.addIssue({ code: 'custom', path: ['items'], message: 'an exchange needs the replacement items' });
-    if (c.choice !== 'exchange' && c.items) ctx.addIssue({ code: 'custom', path: ['items'], message: 'items are only for an exchange' });
-    for (const p of c.items ? lineTotalProblems(c.items) : []) ctx.addIssue({ code: 'custom', path: ['items', ...p.path], message: p.message });
+    if (c.choice === 'exchange' && !c.items)
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'an exchange needs the replacement items' });
+    if (c.choice !== 'exchange' && c.items)
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'items are only for an exchange' });
+    for (const p of c.items ? lineTotalProblems(c.items) : [])
+      ctx.addIssue({ code: 'custom', path: ['items', ...p.path], message: p.message });
   });
 
 export const warehouseEventBody = z
   .object({
     eventId: text(128),
-    type: z.enum(WAREHOUSE_EVENT_TYPES).describe('waybill_printed -> picked -> packed -> handed_over; stock_arrived: the goods of a presale order are in (O5)'),
+    type: z
+      .enum(WAREHOUSE_EVENT_TYPES)
+      .describe(
+        'waybill_printed -> picked -> packed -> handed_over; stock_arrived: the goods of a presale order are in (O5)',
+      ),
     at: isoTime.describe('when it happened at the sender'),
     trackingNumber: text(64).optional(),
     carrier: text(64).optional(),
     note: noteText(500).optional(),
   })
   .strict()
-  .refine((e) => e.type !== 'waybill_printed' || !!e.trackingNumber, { path: ['trackingNumber'], message: 'waybill_printed carries the tracking number' });
+  .refine((e) => e.type !== 'waybill_printed' || !!e.trackingNumber, {
+    path: ['trackingNumber'],
+    message: 'waybill_printed carries the tracking number',
+  });
 
 export const carrierEventBody = z
   .object({
     eventId: text(128),
-    type: z.enum(CARRIER_EVENT_TYPES).describe('in_transit, out_for_delivery, delivered; signed_abnormal, lost, damaged open a logistics exception'),
+    type: z
+      .enum(CARRIER_EVENT_TYPES)
+      .describe('in_transit, out_for_delivery, delivered; signed_abnormal, lost, damaged open a logistics exception'),
     at: isoTime.describe('when it happened at the sender'),
     trackingNumber: text(64),
     description: noteText(500).optional(),

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { businessId, currency, errorBody, freeText, noteText, plannedTime, positiveFen, text, ignoredActor } from './common';
+import {
+  businessId,
+  currency,
+  errorBody,
+  freeText,
+  noteText,
+  plannedTime,
+  positiveFen,
+  text,
+  ignoredActor,
+} from './common';
 
 export const priceChangeBody = z
   .object({
@@ -18,7 +28,10 @@ export const priceChangeParams = z.object({ priceChangeId: businessId }).strict(
 export const priceApprovalBody = z
   .object({ decision: z.enum(['approve', 'reject']), comment: noteText(2000).optional() })
   .strict()
-  .refine((a) => a.decision === 'approve' || !!a.comment, { path: ['comment'], message: 'a rejection needs a comment' });
+  .refine((a) => a.decision === 'approve' || !!a.comment, {
+    path: ['comment'],
+    message: 'a rejection needs a comment',
+  });
 
 export const startedPriceChange = z.object({
   priceChangeId: z.string(),

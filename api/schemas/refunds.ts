@@ -1,8 +1,22 @@
 import { z } from 'zod';
 import { REFUND_KINDS, REFUND_REASON_CODES } from '../../domain/refund';
-import { businessId, currency, customer, freeText, httpUrl, noteText, pastTime, positiveFen, text, ignoredActor } from './common';
+import {
+  businessId,
+  currency,
+  customer,
+  freeText,
+  httpUrl,
+  noteText,
+  pastTime,
+  positiveFen,
+  text,
+  ignoredActor,
+} from './common';
 
-const skuLines = z.array(z.object({ sku: text(64), quantity: z.number().int().positive().max(10_000) }).strict()).min(1).max(200);
+const skuLines = z
+  .array(z.object({ sku: text(64), quantity: z.number().int().positive().max(10_000) }).strict())
+  .min(1)
+  .max(200);
 
 export const refundBody = z
   .object({
@@ -21,10 +35,15 @@ export const refundBody = z
     evidence: z.array(httpUrl).max(20).optional(),
     items: skuLines.optional().describe('goods concerned; returned goods go back into stock'),
     disputed: z.boolean().optional().describe('the buyer disputes the shop: a complex case (R3)'),
-    requestedAt: pastTime.optional().describe('when the buyer asked; deadlines run from here (default: now); not in the future'),
+    requestedAt: pastTime
+      .optional()
+      .describe('when the buyer asked; deadlines run from here (default: now); not in the future'),
   })
   .strict()
-  .refine((b) => b.kind !== 'return_and_refund' || !!b.items, { path: ['items'], message: 'a return names the goods coming back' });
+  .refine((b) => b.kind !== 'return_and_refund' || !!b.items, {
+    path: ['items'],
+    message: 'a return names the goods coming back',
+  });
 export type RefundBody = z.infer<typeof refundBody>;
 
 export const refundParams = z.object({ refundId: businessId }).strict();
@@ -39,7 +58,9 @@ export const responseBody = z
   .strict()
   .refine((b) => b.action !== 'reject' || !!b.reason, { path: ['reason'], message: 'a rejection needs a reason' });
 
-export const customerReplyBody = z.object({ message: freeText(2000), evidence: z.array(httpUrl).max(20).optional() }).strict();
+export const customerReplyBody = z
+  .object({ message: freeText(2000), evidence: z.array(httpUrl).max(20).optional() })
+  .strict();
 
 export const returnReceivedBody = z
   .object({ inspection: z.enum(['ok', 'damaged', 'missing']), notes: noteText(1000), inspectedBy: ignoredActor })
@@ -47,7 +68,9 @@ export const returnReceivedBody = z
 
 export const decisionBody = z
   .object({
-    decision: z.enum(['refund', 'reject', 'retry_payment', 'close']).describe('refund|reject after inspection; retry_payment|close after a declined payment'),
+    decision: z
+      .enum(['refund', 'reject', 'retry_payment', 'close'])
+      .describe('refund|reject after inspection; retry_payment|close after a declined payment'),
     agent: ignoredActor,
     reason: noteText(500).optional(),
   })
@@ -58,4 +81,9 @@ export const financeApprovalBody = z
   .strict()
   .refine((b) => b.decision !== 'reject' || !!b.note, { path: ['note'], message: 'a rejection needs a reason' });
 
-export const startedRefund = z.object({ refundId: z.string(), workflowId: z.string(), runId: z.string(), status: z.enum(['open', 'closed']) });
+export const startedRefund = z.object({
+  refundId: z.string(),
+  workflowId: z.string(),
+  runId: z.string(),
+  status: z.enum(['open', 'closed']),
+});

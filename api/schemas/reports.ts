@@ -16,7 +16,10 @@ export const deadlineReportQuery = z
   .refine(ordered, { path: ['to'], message: 'must be after from' });
 export type DeadlineReportQuery = z.infer<typeof deadlineReportQuery>;
 
-export const refundReasonQuery = z.object(period).strict().refine(ordered, { path: ['to'], message: 'must be after from' });
+export const refundReasonQuery = z
+  .object(period)
+  .strict()
+  .refine(ordered, { path: ['to'], message: 'must be after from' });
 
 const ruleOutcome = z.object({
   rule: z.string().describe('SOP rule id'),
@@ -26,8 +29,19 @@ const ruleOutcome = z.object({
   breached: z.number().int().describe('passed and not met (yet)'),
   pending: z.number().int().describe('not settled; not in the share'),
   shareMet: z.number().nullable().describe('met / total; null when nothing settled'),
-  medianMsToMeet: z.number().int().nullable().describe('from the case opening, for deadlines that start there (O1 stock, O7 ship, R3, C3 first response), less the time paused; else null'),
-  pausedMs: z.number().int().describe('total time these clocks stood still while the shop was not at fault (R1/R3 waiting on the buyer, C4 between unanswered callback attempts); the due times, and so met/breached, already allow for it'),
+  medianMsToMeet: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      'from the case opening, for deadlines that start there (O1 stock, O7 ship, R3, C3 first response), less the time paused; else null',
+    ),
+  pausedMs: z
+    .number()
+    .int()
+    .describe(
+      'total time these clocks stood still while the shop was not at fault (R1/R3 waiting on the buyer, C4 between unanswered callback attempts); the due times, and so met/breached, already allow for it',
+    ),
 });
 
 export const deadlineReport = z.object({

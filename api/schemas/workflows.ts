@@ -3,18 +3,35 @@ import { z } from 'zod';
 /** `<type>:<businessId>` for any process (order, refund, complaint, and those added later). */
 export const workflowId = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a workflow id like "order:A1001" (<type>:<businessId>)');
+  .regex(
+    /^[a-z][a-z0-9-]{0,31}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'a workflow id like "order:A1001" (<type>:<businessId>)',
+  );
 // Temporal refuses anything else as a run id (INVALID_ARGUMENT): refused here, with the field named
-const runId = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a Temporal run id (a UUID)');
+const runId = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'a Temporal run id (a UUID)');
 
 export const workflowParams = z.object({ workflowId }).strict();
-export const runQuery = z.object({ runId: runId.optional().describe('a run of the workflow; default its latest run') }).strict();
-export const historyQuery = runQuery
-  .extend({ payloads: z.enum(['decoded', 'encrypted']).default('decoded').describe('decoded (the default; logged as an unmasked read) or encrypted, as Temporal holds them') })
+export const runQuery = z
+  .object({ runId: runId.optional().describe('a run of the workflow; default its latest run') })
   .strict();
-export const replayBody = z.object({ runId: runId.optional().describe('as ?runId=') }).strict().nullish();
+export const historyQuery = runQuery
+  .extend({
+    payloads: z
+      .enum(['decoded', 'encrypted'])
+      .default('decoded')
+      .describe('decoded (the default; logged as an unmasked read) or encrypted, as Temporal holds them'),
+  })
+  .strict();
+export const replayBody = z
+  .object({ runId: runId.optional().describe('as ?runId=') })
+  .strict()
+  .nullish();
 
-const source = z.enum(['temporal', 'archive']).describe('temporal while it keeps the run; archive once retention dropped it');
+const source = z
+  .enum(['temporal', 'archive'])
+  .describe('temporal while it keeps the run; archive once retention dropped it');
 const about = {
   workflowId: z.string(),
   runId: z.string(),
@@ -27,9 +44,13 @@ export const historyResponse = z
     ...about,
     payloads: z.enum(['decoded', 'encrypted']).describe('whether the payloads in `events` are decrypted'),
     eventCount: z.number().int(),
-    events: z.array(z.record(z.string(), z.unknown())).describe('the event history, as `temporal workflow show --output json` prints it'),
+    events: z
+      .array(z.record(z.string(), z.unknown()))
+      .describe('the event history, as `temporal workflow show --output json` prints it'),
   })
-  .describe('A replayable history: the body itself is a history file (tools read `events` and ignore the other fields)');
+  .describe(
+    'A replayable history: the body itself is a history file (tools read `events` and ignore the other fields)',
+  );
 
 const mismatch = z.object({
   kind: z.enum(['nondeterminism', 'workflow_task_failure']),

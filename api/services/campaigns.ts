@@ -4,10 +4,22 @@ import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createHash } from 'node:crypto';
 import { recentSamples, storeAudience, type MetricsSample } from '../../activities/store/campaigns';
-import { checkLeadTime, isStoredAudience, type CampaignPlan, type CampaignRequest, type LeadTimeCheck, type PlanWarning } from '../../domain/campaign';
+import {
+  checkLeadTime,
+  isStoredAudience,
+  type CampaignPlan,
+  type CampaignRequest,
+  type LeadTimeCheck,
+  type PlanWarning,
+} from '../../domain/campaign';
 import { workflowIdFor } from '../../domain/ids';
 import type { Policy } from '../../domain/policy';
-import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, resubmitPlanUpdate } from '../../workflows/campaign/messages';
+import {
+  campaignApprovalUpdate,
+  campaignStateQuery,
+  fileRetrospectiveUpdate,
+  resubmitPlanUpdate,
+} from '../../workflows/campaign/messages';
 import type { ApprovalInput, CampaignState, RetrospectiveInput } from '../../workflows/campaign/types';
 import type { campaignWorkflow } from '../../workflows/campaign/workflow';
 import { ApiError } from '../errors';
@@ -16,8 +28,10 @@ import { onCase, queryCase, startOnce } from './temporal';
 /** M1: the plan came too late; the route answers 422 with the earliest allowed start. */
 export class TooLateError extends Error {
   constructor(readonly check: LeadTimeCheck) {
-    super(`M1: a campaign must be submitted at least ${check.required} working days before its first phase; `
-      + `submitted ${check.submittedOn}, starting ${check.startsOn} leaves ${check.workingDays}; the earliest allowed start is ${check.earliestStartDate}`);
+    super(
+      `M1: a campaign must be submitted at least ${check.required} working days before its first phase; ` +
+        `submitted ${check.submittedOn}, starting ${check.startsOn} leaves ${check.workingDays}; the earliest allowed start is ${check.earliestStartDate}`,
+    );
   }
 }
 
@@ -45,12 +59,19 @@ export async function withStoredAudience<P extends CampaignPlan>(pool: Pool, cam
   return { ...plan, audience: { ...rest, audienceId, size: customers.length } };
 }
 
-export function campaignService(deps: { client: Client; pool: Pool; taskQueue: string; policy: () => Policy; now?: () => number }) {
+export function campaignService(deps: {
+  client: Client;
+  pool: Pool;
+  taskQueue: string;
+  policy: () => Policy;
+  now?: () => number;
+}) {
   const { client, pool, taskQueue } = deps;
   const now = deps.now ?? Date.now;
   const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('campaign', id));
   const label = (id: string) => `campaign ${id}`;
-  const act = <T>(id: string, call: () => Promise<T>) => onCase(label(id), call, client.workflow.getHandle(workflowIdFor('campaign', id)));
+  const act = <T>(id: string, call: () => Promise<T>) =>
+    onCase(label(id), call, client.workflow.getHandle(workflowIdFor('campaign', id)));
   const leadTimeOf = (plan: Pick<CampaignPlan, 'phases'>) => {
     const p = deps.policy();
     return checkLeadTime(plan.phases[0].startsAt, now(), p.calendar, p.campaign.leadWorkingDays);
@@ -62,10 +83,31 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
       const leadTime = leadTimeOf(request);
       const workflowId = workflowIdFor('campaign', request.campaignId);
       // A repeated POST of an accepted plan is answered from the existing case, even once it is late.
-      if (!leadTime.ok && !(await handleFor(request.campaignId).describe().then(() => true, () => false))) throw new TooLateError(leadTime);
+      if (
+        !leadTime.ok &&
+        !(await handleFor(request.campaignId)
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          ))
+      )
+        throw new TooLateError(leadTime);
       const started = await startOnce<typeof campaignWorkflow>(client, {
-        workflowType: 'campaignWorkflow', workflowId, taskQueue, label: label(request.campaignId), body: request,
-        args: [{ request: await withStoredAudience(pool, request.campaignId, request), policy: policy.campaign, calendar: policy.calendar, messaging: policy.messaging, submittedAt: new Date(now()).toISOString() }],
+        workflowType: 'campaignWorkflow',
+        workflowId,
+        taskQueue,
+        label: label(request.campaignId),
+        body: request,
+        args: [
+          {
+            request: await withStoredAudience(pool, request.campaignId, request),
+            policy: policy.campaign,
+            calendar: policy.calendar,
+            messaging: policy.messaging,
+            submittedAt: new Date(now()).toISOString(),
+          },
+        ],
       });
       const state = await this.state(request.campaignId);
       return { campaignId: request.campaignId, ...started, warnings: state.warnings, leadTime: state.leadTime };
@@ -99,5 +141,9 @@ export function campaignService(deps: { client: Client; pool: Pool; taskQueue: s
 export type CampaignService = ReturnType<typeof campaignService>;
 
 export function forbiddenApprover(name: string | undefined, what: string): ApiError {
-  return new ApiError(403, 'forbidden', `${name ? `"${name}"` : 'this key'} may not approve ${what}; ask one of the configured approvers`);
+  return new ApiError(
+    403,
+    'forbidden',
+    `${name ? `"${name}"` : 'this key'} may not approve ${what}; ask one of the configured approvers`,
+  );
 }

@@ -25,11 +25,19 @@ function item(r: CaseListRow, now: number) {
     dueInMs: due === null ? null : due - now,
     overdue: r.breached,
     attention: r.attention,
-    attentionSteps: Array.isArray(r.summary.attentionSteps) ? (r.summary.attentionSteps as { step: string; reason: string; stuck: boolean }[]) : [],
+    attentionSteps: Array.isArray(r.summary.attentionSteps)
+      ? (r.summary.attentionSteps as { step: string; reason: string; stuck: boolean }[])
+      : [],
     customerId: r.customer_id,
     customer: r.customer_masked,
-    amount: r.amount_fen === null ? null : { value: Number(r.amount_fen), currency: r.currency ?? 'CNY', ...surchargeOf(r.summary) },
-    priority: r.summary.priority === 'abnormal' || r.summary.priority === 'normal' ? (r.summary.priority as 'abnormal' | 'normal') : null,
+    amount:
+      r.amount_fen === null
+        ? null
+        : { value: Number(r.amount_fen), currency: r.currency ?? 'CNY', ...surchargeOf(r.summary) },
+    priority:
+      r.summary.priority === 'abnormal' || r.summary.priority === 'normal'
+        ? (r.summary.priority as 'abnormal' | 'normal')
+        : null,
     department: r.department,
     pendingActions: Array.isArray(r.summary.pendingActions) ? (r.summary.pendingActions as string[]) : [],
     createdAt: r.created_at.toISOString(),
@@ -43,7 +51,10 @@ function surchargeOf(summary: Record<string, unknown>) {
   return sc ? { remoteSurcharge: sc } : {};
 }
 
-type LiveState = { deadlines?: Deadline[]; pendingActions?: { action: string; role: string; description: string }[] } & Record<string, unknown>;
+type LiveState = {
+  deadlines?: Deadline[];
+  pendingActions?: { action: string; role: string; description: string }[];
+} & Record<string, unknown>;
 
 export function caseService(client: Client, pool: Pool, timeZone: string) {
   return {
@@ -61,8 +72,17 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         createdFrom: q.createdFrom,
         createdTo: q.createdTo,
       };
-      const [page, totals, breachedByRule] = await Promise.all([listCases(pool, filter, q.limit, q.cursor), countByStatus(pool, filter), countBreachedByRule(pool, filter)]);
-      return { items: page.rows.map((r) => item(r, now)), nextCursor: page.next ? encodeCursor(page.next) : null, totals, breachedByRule };
+      const [page, totals, breachedByRule] = await Promise.all([
+        listCases(pool, filter, q.limit, q.cursor),
+        countByStatus(pool, filter),
+        countBreachedByRule(pool, filter),
+      ]);
+      return {
+        items: page.rows.map((r) => item(r, now)),
+        nextCursor: page.next ? encodeCursor(page.next) : null,
+        totals,
+        breachedByRule,
+      };
     },
 
     /** Running cases answer from the workflow; closed ones from their final record. */
@@ -73,7 +93,9 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
       let stale: string | undefined;
       if (!row || row.status === 'open') {
         try {
-          state = await queryCase(client, `case ${caseId}`, () => client.workflow.getHandle(caseId).query<LiveState>('state'));
+          state = await queryCase(client, `case ${caseId}`, () =>
+            client.workflow.getHandle(caseId).query<LiveState>('state'),
+          );
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
           // a workflow that cannot answer now: the read model's last transition, marked stale
@@ -81,7 +103,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
           else if (err.statusCode !== 404 || row === undefined) throw err;
         }
       }
-      const deadlines = (state?.deadlines ?? ((row?.summary.deadlines as Deadline[] | undefined) ?? [])).map((d) => ({
+      const deadlines = (state?.deadlines ?? (row?.summary.deadlines as Deadline[] | undefined) ?? []).map((d) => ({
         ...d,
         ...(d.status === 'pending' || d.status === 'breached' ? { remainingMs: Date.parse(d.dueAt) - now } : {}),
       }));
@@ -94,14 +116,20 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         stage: (state?.stage as string | undefined) ?? row!.stage,
         deadlines,
         nextActions: pending.filter((a) => (principal.roles as string[]).includes(a.role)),
-        ...(state ? { state } : { record: { ...row!, amount_fen: row!.amount_fen === null ? null : Number(row!.amount_fen) } }),
+        ...(state
+          ? { state }
+          : { record: { ...row!, amount_fen: row!.amount_fen === null ? null : Number(row!.amount_fen) } }),
       };
     },
 
     /** A support lead retries what needs attention; the actor is the authenticated principal. */
     async retry(caseId: string, principal: Principal, note?: string) {
       const handle = client.workflow.getHandle(caseId);
-      const result = await onCase(`case ${caseId}`, () => handle.executeUpdate(retryStepsUpdate, { args: [{ by: actorOf(principal), ...(note ? { note } : {}) }] }), handle);
+      const result = await onCase(
+        `case ${caseId}`,
+        () => handle.executeUpdate(retryStepsUpdate, { args: [{ by: actorOf(principal), ...(note ? { note } : {}) }] }),
+        handle,
+      );
       return { caseId, retried: result.retried };
     },
 
@@ -115,8 +143,16 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
       if (unmasked) {
         customer = (await loadPersonalData(pool, caseId))?.customer ?? row.customer_masked;
         await appendAccess(pool, {
-          principal: principal.name, role: principal.roles.join('+'), keyId: principal.keyId, method: 'GET', route: '/v1/cases/:caseId/timeline',
-          caseId, statusCode: 200, outcome: 'unmasked_read', source, detail: { fields: ['customer'] },
+          principal: principal.name,
+          role: principal.roles.join('+'),
+          keyId: principal.keyId,
+          method: 'GET',
+          route: '/v1/cases/:caseId/timeline',
+          caseId,
+          statusCode: 200,
+          outcome: 'unmasked_read',
+          source,
+          detail: { fields: ['customer'] },
         });
       }
       return { caseId, masked: !unmasked, customer, entries: entries.map(({ workflowId: _w, ...e }) => e) };

@@ -7,8 +7,21 @@ import type { ComplaintRequest } from '../../domain/complaint';
 import { workflowIdFor } from '../../domain/ids';
 import { nameMaskOf, type Policy } from '../../domain/policy';
 import { DAY } from '../../domain/time';
-import { callbackUpdate, closeUnresolvedUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
-import type { CallbackInput, ComplaintState, ComplaintWorkflowInput, ResolutionInput, UnresolvedClosureInput, VerificationInput } from '../../workflows/complaint/types';
+import {
+  callbackUpdate,
+  closeUnresolvedUpdate,
+  complaintStateQuery,
+  resolveUpdate,
+  verifyUpdate,
+} from '../../workflows/complaint/messages';
+import type {
+  CallbackInput,
+  ComplaintState,
+  ComplaintWorkflowInput,
+  ResolutionInput,
+  UnresolvedClosureInput,
+  VerificationInput,
+} from '../../workflows/complaint/types';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
 import { onCase, queryCase, startOnce } from './temporal';
 
@@ -27,7 +40,11 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
   const input = (request: ComplaintRequest): ComplaintWorkflowInput => {
     const p = policy();
     const { remoteProvinces, nextDayProvinces, remoteSurchargeFen } = p.order;
-    return { request, policy: { ...p.complaint, nameMask: nameMaskOf(p) }, carrierPolicy: { remoteProvinces, nextDayProvinces, remoteSurchargeFen } };
+    return {
+      request,
+      policy: { ...p.complaint, nameMask: nameMaskOf(p) },
+      carrierPolicy: { remoteProvinces, nextDayProvinces, remoteSurchargeFen },
+    };
   };
 
   return {
@@ -45,7 +62,8 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
       return { complaintId: request.complaintId, ...started };
     },
 
-    state: (id: string): Promise<ComplaintState> => queryCase(client, label(id), () => handleFor(id).query(complaintStateQuery)),
+    state: (id: string): Promise<ComplaintState> =>
+      queryCase(client, label(id), () => handleFor(id).query(complaintStateQuery)),
 
     verify: (id: string, v: VerificationInput): Promise<ComplaintState> =>
       actOn(id, () => handleFor(id).executeUpdate(verifyUpdate, { args: [v] })),
@@ -63,7 +81,10 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
     async causes(q: { from?: string; to?: string }) {
       const to = q.to ? new Date(q.to).toISOString() : new Date().toISOString();
       const from = q.from ? new Date(q.from).toISOString() : new Date(Date.parse(to) - 30 * DAY).toISOString();
-      const [counts, outcomes] = await Promise.all([complaintCauseCounts(pool, from, to), complaintOutcomeCounts(pool, from, to)]);
+      const [counts, outcomes] = await Promise.all([
+        complaintCauseCounts(pool, from, to),
+        complaintOutcomeCounts(pool, from, to),
+      ]);
       const sum = (pick: (c: (typeof counts)[number]) => string) => {
         const m = new Map<string, number>();
         for (const c of counts) m.set(pick(c), (m.get(pick(c)) ?? 0) + c.count);

@@ -12,13 +12,23 @@ import type { OrderService } from './orders';
 export function orderAuditViewService(orders: Pick<OrderService, 'state'>, pool: Pool) {
   return async (orderId: string, principal: Principal, source?: string) => {
     const s = await orders.state(orderId);
-    if (s.stage !== 'awaiting_audit' || !s.audit) throw new ApiError(409, 'not_awaiting_audit', `order ${orderId} is not waiting for an audit (stage: ${s.stage})`);
+    if (s.stage !== 'awaiting_audit' || !s.audit)
+      throw new ApiError(409, 'not_awaiting_audit', `order ${orderId} is not waiting for an audit (stage: ${s.stage})`);
     const caseId = workflowIdFor('order', orderId);
-    const personal = (await loadPersonalData(pool, caseId)) as { customer: { id: string; name: string; phone: string }; address: Record<string, string> } | undefined;
+    const personal = (await loadPersonalData(pool, caseId)) as
+      { customer: { id: string; name: string; phone: string }; address: Record<string, string> } | undefined;
     if (!personal?.address) throw new ApiError(404, 'not_found', `order ${orderId} has no personal data on record`);
     await appendAccess(pool, {
-      principal: principal.name, role: principal.roles.join('+'), keyId: principal.keyId, method: 'GET', route: '/v1/orders/:orderId/audit-view',
-      caseId, statusCode: 200, outcome: 'unmasked_read', source, detail: { fields: ['customer', 'address'], rule: 'O4' },
+      principal: principal.name,
+      role: principal.roles.join('+'),
+      keyId: principal.keyId,
+      method: 'GET',
+      route: '/v1/orders/:orderId/audit-view',
+      caseId,
+      statusCode: 200,
+      outcome: 'unmasked_read',
+      source,
+      detail: { fields: ['customer', 'address'], rule: 'O4' },
     });
     const { priority, reasons, printFirst } = s.audit;
     return {
@@ -26,7 +36,13 @@ export function orderAuditViewService(orders: Pick<OrderService, 'state'>, pool:
       stage: 'awaiting_audit' as const,
       audit: { ...(priority ? { priority } : {}), reasons, printFirst },
       customer: personal.customer,
-      address: personal.address as { province: string; city: string; district: string; street: string; detail?: string },
+      address: personal.address as {
+        province: string;
+        city: string;
+        district: string;
+        street: string;
+        detail?: string;
+      },
       note: s.note ?? null,
       ...(s.stock ? { stock: s.stock } : {}),
       checks: [...AUDIT_CHECKS],

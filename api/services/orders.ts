@@ -9,8 +9,22 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import type { OrderPolicy } from '../../domain/policy';
 import type { OrderRequest } from '../../domain/order';
-import { auditUpdate, carrierEventSignal, orderStateQuery, presaleChoiceUpdate, resolveExceptionUpdate, warehouseEventSignal } from '../../workflows/order/messages';
-import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, PresaleChoiceInput, WarehouseEvent } from '../../workflows/order/types';
+import {
+  auditUpdate,
+  carrierEventSignal,
+  orderStateQuery,
+  presaleChoiceUpdate,
+  resolveExceptionUpdate,
+  warehouseEventSignal,
+} from '../../workflows/order/messages';
+import type {
+  AuditDecisionInput,
+  CarrierEvent,
+  ExceptionResolutionInput,
+  OrderState,
+  PresaleChoiceInput,
+  WarehouseEvent,
+} from '../../workflows/order/types';
 import { ApiError } from '../errors';
 import type { orderWorkflow } from '../../workflows/order/workflow';
 import { onCase, queryCase, signalCase, startOnce } from './temporal';
@@ -31,7 +45,8 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
     return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
   };
   const label = (orderId: string) => `order ${orderId}`;
-  const state = (orderId: string): Promise<OrderState> => queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery));
+  const state = (orderId: string): Promise<OrderState> =>
+    queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery));
 
   return {
     async start(request: OrderRequest): Promise<StartedOrder> {
@@ -47,7 +62,15 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
       });
       // The money authority knows the order before the caller hears 201, so a refund filed right
       // after is checked against it (the workflow's first record writes the same row, for crashes here).
-      await saveOrderFunds(pool, { orderId: request.orderId, paidFen: orderTotalFen(request.items), currency: request.currency, source: 'order', workflowId, paidAt: request.paidAt, lines: sumBySku(request.items) });
+      await saveOrderFunds(pool, {
+        orderId: request.orderId,
+        paidFen: orderTotalFen(request.items),
+        currency: request.currency,
+        source: 'order',
+        workflowId,
+        paidAt: request.paidAt,
+        lines: sumBySku(request.items),
+      });
       return { orderId: request.orderId, ...started };
     },
 
@@ -67,7 +90,12 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
         const total = orderTotalFen(choice.items);
         // an order not waiting for an answer gets its 409 from the workflow, whatever the lines
         if (now.stage === 'awaiting_stock' && total !== paid.total) {
-          throw new ApiError(422, 'exchange_total_differs', `an exchange must keep the paid total of ${paid.total} fen`, [{ field: 'body.items', reason: `total ${total} fen, paid ${paid.total} fen` }]);
+          throw new ApiError(
+            422,
+            'exchange_total_differs',
+            `an exchange must keep the paid total of ${paid.total} fen`,
+            [{ field: 'body.items', reason: `total ${total} fen, paid ${paid.total} fen` }],
+          );
         }
       }
       return update(orderId, presaleChoiceUpdate, choice);

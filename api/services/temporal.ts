@@ -1,5 +1,11 @@
 // Turns Temporal client failures into the API's answers.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import { ApiError, UnavailableError } from '../errors';
@@ -11,9 +17,15 @@ export function requestHash(body: unknown): string {
     Array.isArray(v)
       ? v.map(canonical)
       : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
         : v;
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('hex');
 }
 
 function isClosedError(err: unknown): boolean {
@@ -32,17 +44,19 @@ export async function onCase<T>(label: string, call: () => Promise<T>, handle?: 
     if (isClosedError(err)) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more actions`);
     if (err instanceof WorkflowNotFoundError) {
       // Some servers report an update to a finished workflow as "not found": tell the two apart.
-      if (handle && (await exists(handle))) throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more actions`);
+      if (handle && (await exists(handle)))
+        throw new ApiError(409, 'case_closed', `${label} is closed and accepts no more actions`);
       throw new ApiError(404, 'not_found', `${label} not found`);
     }
     throw err;
   }
 }
 
-const exists = (handle: WorkflowHandle) => handle.describe().then(
-  () => true,
-  () => false,
-);
+const exists = (handle: WorkflowHandle) =>
+  handle.describe().then(
+    () => true,
+    () => false,
+  );
 
 /** A live answer waits at most this long: a workflow without a worker must not hold the caller. */
 export const QUERY_DEADLINE_MS = 5_000;
@@ -84,7 +98,15 @@ export interface Started {
 
 export async function startOnce<W extends Workflow>(
   client: Client,
-  opts: { workflowType: string; workflowId: string; taskQueue: string; label: string; body: unknown; args: Parameters<W>; onCreated?: () => Promise<void> },
+  opts: {
+    workflowType: string;
+    workflowId: string;
+    taskQueue: string;
+    label: string;
+    body: unknown;
+    args: Parameters<W>;
+    onCreated?: () => Promise<void>;
+  },
 ): Promise<Started> {
   const hash = requestHash(opts.body);
   try {
@@ -101,9 +123,14 @@ export async function startOnce<W extends Workflow>(
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const existing = await client.workflow.getHandle(opts.workflowId).describe();
-    if (existing.memo?.requestHash !== hash) throw new ApiError(409, 'conflict', `${opts.label} already exists with a different body`);
+    if (existing.memo?.requestHash !== hash)
+      throw new ApiError(409, 'conflict', `${opts.label} already exists with a different body`);
     await opts.onCreated?.();
-    return { workflowId: opts.workflowId, runId: existing.runId, status: existing.status.name === 'RUNNING' ? 'open' : 'closed', created: false };
+    return {
+      workflowId: opts.workflowId,
+      runId: existing.runId,
+      status: existing.status.name === 'RUNNING' ? 'open' : 'closed',
+      created: false,
+    };
   }
 }
-

@@ -37,7 +37,11 @@ export function workflowAuditService(client: Client, pool: Pool, bundleSource?: 
   // refused beyond it rather than queued, so a burst cannot pile up memory and CPU.
   let running = 0;
   const bounded = async <T>(job: () => Promise<T>): Promise<T> => {
-    if (running >= replayConcurrency) throw new BusyError(`${running} replay(s) already running, the most this API runs at once; retry after ${REPLAY_RETRY_AFTER_S} s`, REPLAY_RETRY_AFTER_S);
+    if (running >= replayConcurrency)
+      throw new BusyError(
+        `${running} replay(s) already running, the most this API runs at once; retry after ${REPLAY_RETRY_AFTER_S} s`,
+        REPLAY_RETRY_AFTER_S,
+      );
     running++;
     try {
       return await job();
@@ -49,7 +53,12 @@ export function workflowAuditService(client: Client, pool: Pool, bundleSource?: 
   async function load(workflowId: string, runId?: string): Promise<LoadedHistory> {
     try {
       const found = await loadHistory(client, pool, workflowId, runId);
-      if (!found) throw new ApiError(404, 'not_found', `workflow ${workflowId}${runId ? ` run ${runId}` : ''} not found in Temporal or the archive`);
+      if (!found)
+        throw new ApiError(
+          404,
+          'not_found',
+          `workflow ${workflowId}${runId ? ` run ${runId}` : ''} not found in Temporal or the archive`,
+        );
       return found;
     } catch (err) {
       if (err instanceof ArchiveIntegrityError) throw new ApiError(409, 'archive_integrity', err.message);
@@ -58,25 +67,52 @@ export function workflowAuditService(client: Client, pool: Pool, bundleSource?: 
   }
 
   return {
-    async history(workflowId: string, runId: string | undefined, reader: { principal: Principal; view: PayloadView; source?: string }) {
+    async history(
+      workflowId: string,
+      runId: string | undefined,
+      reader: { principal: Principal; view: PayloadView; source?: string },
+    ) {
       const h = await load(workflowId, runId);
       const decode = reader.view === 'decoded' && hasRole(reader.principal, 'auditor');
       const events = decode ? (await decodeJsonTree(codecs, h.json)).events : h.json.events;
       if (decode) {
         const p = reader.principal;
         await appendAccess(pool, {
-          principal: p.name, role: p.roles.join('+'), keyId: p.keyId, method: 'GET', route: '/v1/workflows/:workflowId/history',
-          caseId: workflowId, statusCode: 200, outcome: 'unmasked_read', source: reader.source, detail: { fields: ['payloads'], runId: h.runId },
+          principal: p.name,
+          role: p.roles.join('+'),
+          keyId: p.keyId,
+          method: 'GET',
+          route: '/v1/workflows/:workflowId/history',
+          caseId: workflowId,
+          statusCode: 200,
+          outcome: 'unmasked_read',
+          source: reader.source,
+          detail: { fields: ['payloads'], runId: h.runId },
         });
       }
-      return { workflowId, runId: h.runId, workflowType: h.workflowType, source: h.source, payloads: (decode ? 'decoded' : 'encrypted') as PayloadView, eventCount: h.events, events };
+      return {
+        workflowId,
+        runId: h.runId,
+        workflowType: h.workflowType,
+        source: h.source,
+        payloads: (decode ? 'decoded' : 'encrypted') as PayloadView,
+        eventCount: h.events,
+        events,
+      };
     },
 
     replay: (workflowId: string, runId?: string): Promise<ReplayAnswer> =>
       bounded(async () => {
         const h = await load(workflowId, runId);
         const verdict = await replayHistory(await bundle(), h.history, h.json, workflowId, dataConverter);
-        return { workflowId, runId: h.runId, workflowType: h.workflowType, source: h.source, events: h.events, ...verdict };
+        return {
+          workflowId,
+          runId: h.runId,
+          workflowType: h.workflowType,
+          source: h.source,
+          events: h.events,
+          ...verdict,
+        };
       }),
   };
 }

@@ -12,8 +12,10 @@
   /** An element with attributes and children; strings become text nodes, so nothing is parsed as HTML. */
   function el(tag, attrs, ...children) {
     const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
-    for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) e.append(c instanceof Node ? c : String(c));
+    for (const [k, v] of Object.entries(attrs || {}))
+      if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : String(v));
+    for (const c of children.flat())
+      if (c !== undefined && c !== null && c !== false) e.append(c instanceof Node ? c : String(c));
     return e;
   }
 
@@ -23,17 +25,32 @@
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res;
     try {
-      res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(url, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (err) {
       return { status: 0, ok: false, data: { message: String(err) } };
     }
-    if (res.status === 401) location.assign('/console/sign-in?next=' + encodeURIComponent(location.pathname + location.search));
+    if (res.status === 401)
+      location.assign('/console/sign-in?next=' + encodeURIComponent(location.pathname + location.search));
     const data = await res.json().catch(() => ({}));
     return { status: res.status, ok: res.ok, data };
   }
 
   /** YYYY-MM-DD HH:mm:ss in the shop's time zone, as the timeline texts write it */
-  const clock = new Intl.DateTimeFormat('en-CA', { timeZone: ctx.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const clock = new Intl.DateTimeFormat('en-CA', {
+    timeZone: ctx.timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
   function fmtTime(iso) {
     if (!iso) return '—';
     const p = Object.fromEntries(clock.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
@@ -44,7 +61,8 @@
     let s = Math.floor(Math.abs(ms) / 1000);
     const d = Math.floor(s / 86400);
     s %= 86400;
-    const text = (d ? d + 'd ' : '') + pad(Math.floor(s / 3600)) + ':' + pad(Math.floor((s % 3600) / 60)) + ':' + pad(s % 60);
+    const text =
+      (d ? d + 'd ' : '') + pad(Math.floor(s / 3600)) + ':' + pad(Math.floor((s % 3600) / 60)) + ':' + pad(s % 60);
     return ms < 0 ? '-' + text + ' (' + t.overdue + ')' : text;
   }
   /** 75 %, 90 % and 100 % of the deadline's time used; window unknown: only overdue shows. The workflow's
@@ -105,9 +123,12 @@
       clearErrors(form, $('#queue-error'));
       items = r.data.items;
       fetchedAt = performance.now();
-      $('#totals').textContent = t.totals + ': ' + t.open + ' ' + r.data.totals.open + ' · ' + t.closed + ' ' + r.data.totals.closed;
+      $('#totals').textContent =
+        t.totals + ': ' + t.open + ' ' + r.data.totals.open + ' · ' + t.closed + ' ' + r.data.totals.closed;
       const breached = Object.entries(r.data.breachedByRule || {});
-      $('#breached-by-rule').textContent = breached.length ? t.breachedByRule + ': ' + breached.map(([rule, n]) => rule + ' ' + n).join(' · ') : '';
+      $('#breached-by-rule').textContent = breached.length
+        ? t.breachedByRule + ': ' + breached.map(([rule, n]) => rule + ' ' + n).join(' · ')
+        : '';
       const next = $('#next-page');
       if (r.data.nextCursor) {
         const q = new URLSearchParams(ctx.filters);
@@ -130,7 +151,19 @@
           return el(
             'tr',
             { 'data-case-id': c.caseId, class: c.overdue ? 'overdue' : undefined },
-            el('td', {}, el('a', { href: '/console/cases/' + encodeURIComponent(c.caseId) }, c.caseId), c.overdue ? el('span', { class: 'badge bad' }, t.overdue) : '', c.attention ? el('span', { class: 'badge warn', title: c.attentionSteps.map((s) => s.step + ': ' + s.reason).join('; ') }, t.attention) : ''),
+            el(
+              'td',
+              {},
+              el('a', { href: '/console/cases/' + encodeURIComponent(c.caseId) }, c.caseId),
+              c.overdue ? el('span', { class: 'badge bad' }, t.overdue) : '',
+              c.attention
+                ? el(
+                    'span',
+                    { class: 'badge warn', title: c.attentionSteps.map((s) => s.step + ': ' + s.reason).join('; ') },
+                    t.attention,
+                  )
+                : '',
+            ),
             el('td', { class: 'stage' }, c.stage),
             el('td', {}, fmtTime(c.nextDueAt)),
             left,
@@ -147,7 +180,8 @@
       for (const { cell, c } of countdowns) {
         const remaining = c.dueInMs - elapsed;
         cell.textContent = c.overdue && remaining > 0 ? t.overdue : fmtLeft(remaining);
-        cell.className = 'countdown ' + urgency(remaining, Date.parse(c.nextDueAt) - Date.parse(c.createdAt), c.overdue);
+        cell.className =
+          'countdown ' + urgency(remaining, Date.parse(c.nextDueAt) - Date.parse(c.createdAt), c.overdue);
       }
     }
 
@@ -178,7 +212,12 @@
       if (!r.ok) return ($('#case-error').textContent = r.data.message || String(r.status));
       const c = r.data;
       // the timeline is read again only when the case moved: each auditor read is logged as unmasked
-      const signature = JSON.stringify([c.status, c.stage, c.deadlines.map((d) => d.status), c.nextActions.map((a) => a.action)]);
+      const signature = JSON.stringify([
+        c.status,
+        c.stage,
+        c.deadlines.map((d) => d.status),
+        c.nextActions.map((a) => a.action),
+      ]);
       if (seen !== null && signature !== seen) loadTimeline();
       seen = signature;
       $('#case-error').textContent = c.stale ? c.staleReason : '';
@@ -194,17 +233,30 @@
             el('td', {}, d.rule),
             el('td', {}, d.label),
             el('td', {}, fmtTime(d.dueAt)),
-            el('td', { class: hasLeft ? 'countdown ' + urgency(d.remainingMs, windowMs, d.status === 'breached') : '' }, !hasLeft ? '—' : d.status === 'breached' && d.remainingMs > 0 ? t.overdue : fmtLeft(d.remainingMs)),
+            el(
+              'td',
+              { class: hasLeft ? 'countdown ' + urgency(d.remainingMs, windowMs, d.status === 'breached') : '' },
+              !hasLeft ? '—' : d.status === 'breached' && d.remainingMs > 0 ? t.overdue : fmtLeft(d.remainingMs),
+            ),
             el('td', {}, d.status + (d.metAt ? ' ' + fmtTime(d.metAt) : '')),
           );
         }),
       );
-      const breaches = (c.state && Array.isArray(c.state.breaches) ? c.state.breaches : c.deadlines.filter((d) => d.breachedAt).map((d) => ({ rule: d.rule, at: d.breachedAt, action: d.label })));
-      $('#breaches').replaceChildren(...(breaches.length ? breaches.map((b) => el('li', {}, fmtTime(b.at) + ' ' + b.rule + ': ' + (b.action || ''))) : [el('li', {}, t.noBreaches)]));
+      const breaches =
+        c.state && Array.isArray(c.state.breaches)
+          ? c.state.breaches
+          : c.deadlines.filter((d) => d.breachedAt).map((d) => ({ rule: d.rule, at: d.breachedAt, action: d.label }));
+      $('#breaches').replaceChildren(
+        ...(breaches.length
+          ? breaches.map((b) => el('li', {}, fmtTime(b.at) + ' ' + b.rule + ': ' + (b.action || '')))
+          : [el('li', {}, t.noBreaches)]),
+      );
       const names = c.nextActions.map((a) => a.action).join(',');
       if (names !== shownActions) {
         shownActions = names;
-        $('#actions').replaceChildren(...(c.nextActions.length ? c.nextActions.map(actionForm) : [el('p', { id: 'no-actions' }, t.noActions)]));
+        $('#actions').replaceChildren(
+          ...(c.nextActions.length ? c.nextActions.map(actionForm) : [el('p', { id: 'no-actions' }, t.noActions)]),
+        );
       }
     }
 
@@ -214,7 +266,9 @@
       const r = await api('GET', '/v1/cases/' + encodeURIComponent(caseId) + '/timeline');
       if (!r.ok) return;
       if (r.data.entries.length) caseStart = Date.parse(r.data.entries[0].at);
-      const who = r.data.customer ? ' · ' + t.customer + ': ' + [r.data.customer.name, r.data.customer.phone].filter(Boolean).join(' ') : '';
+      const who = r.data.customer
+        ? ' · ' + t.customer + ': ' + [r.data.customer.name, r.data.customer.phone].filter(Boolean).join(' ')
+        : '';
       $('#timeline-mask').textContent = (r.data.masked ? t.masked : t.unmasked) + who;
       list.replaceChildren(...r.data.entries.map((e) => el('li', { 'data-seq': e.seq }, e.text))); // the text starts with its time
     }
@@ -233,11 +287,24 @@
         let input;
         if (f.kind === 'choice' || f.kind === 'boolean') {
           const options = f.kind === 'boolean' ? ['true', 'false'] : f.options;
-          input = el('select', common, el('option', { value: '' }, '—'), ...options.map((o) => el('option', { value: o }, label(o))));
+          input = el(
+            'select',
+            common,
+            el('option', { value: '' }, '—'),
+            ...options.map((o) => el('option', { value: o }, label(o))),
+          );
         } else if (f.kind === 'check') input = el('input', { ...common, type: 'checkbox' });
         else if (f.kind === 'textarea') input = el('textarea', { ...common, rows: 2, maxlength: 1000 });
         else input = el('input', { ...common, maxlength: 500 });
-        form.append(el('div', { class: 'field' }, el('label', { for: id }, label(f.name) + (f.optional ? ' (' + t.optional + ')' : '')), input, el('span', { class: 'field-error', id: errId, 'data-field': f.name })));
+        form.append(
+          el(
+            'div',
+            { class: 'field' },
+            el('label', { for: id }, label(f.name) + (f.optional ? ' (' + t.optional + ')' : '')),
+            input,
+            el('span', { class: 'field-error', id: errId, 'data-field': f.name }),
+          ),
+        );
       }
       const button = el('button', { type: 'submit' }, t.submit);
       form.append(button, box, status);
@@ -291,7 +358,11 @@
     ];
     return bits.filter(Boolean).join(' · ');
   }
-  const eventName = (type) => String(type || '').replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/_/g, ' ');
+  const eventName = (type) =>
+    String(type || '')
+      .replace(/^EVENT_TYPE_/, '')
+      .toLowerCase()
+      .replace(/_/g, ' ');
 
   function historyPage() {
     const id = encodeURIComponent(ctx.workflowId);
@@ -301,8 +372,23 @@
         return ($('#history-error').textContent = r.data.message || String(r.status));
       }
       const h = r.data;
-      $('#history-meta').textContent = h.workflowType + ' · run ' + h.runId + ' · ' + h.source + ' · ' + h.eventCount + ' ' + t.events;
-      $('#history').replaceChildren(...h.events.map((e) => el('li', { 'data-event-id': e.eventId }, el('span', { class: 'event-id' }, '#' + e.eventId), ' ', el('time', {}, fmtTime(e.eventTime)), ' ', el('strong', {}, eventName(e.eventType)), ' ', eventDetail(e))));
+      $('#history-meta').textContent =
+        h.workflowType + ' · run ' + h.runId + ' · ' + h.source + ' · ' + h.eventCount + ' ' + t.events;
+      $('#history').replaceChildren(
+        ...h.events.map((e) =>
+          el(
+            'li',
+            { 'data-event-id': e.eventId },
+            el('span', { class: 'event-id' }, '#' + e.eventId),
+            ' ',
+            el('time', {}, fmtTime(e.eventTime)),
+            ' ',
+            el('strong', {}, eventName(e.eventType)),
+            ' ',
+            eventDetail(e),
+          ),
+        ),
+      );
     });
     const verify = $('#verify-archive');
     const archive = $('#archive-status');
@@ -317,8 +403,21 @@
       const runs = ' · ' + t.archivedRuns + ': ' + r.data.workflow.archivedRuns.length;
       archive.className = c.ok ? 'ok' : 'bad';
       archive.textContent = c.ok
-        ? t.archiveOk + ': ' + c.entries + ' ' + t.entries + (c.head ? ', head #' + c.head.seq + ' ' + c.head.entryHash.slice(0, 16) + '…' : '') + runs
-        : t.archiveBroken + ': #' + c.firstBroken.seq + ' (' + c.firstBroken.workflowId + ') ' + c.firstBroken.problem + runs;
+        ? t.archiveOk +
+          ': ' +
+          c.entries +
+          ' ' +
+          t.entries +
+          (c.head ? ', head #' + c.head.seq + ' ' + c.head.entryHash.slice(0, 16) + '…' : '') +
+          runs
+        : t.archiveBroken +
+          ': #' +
+          c.firstBroken.seq +
+          ' (' +
+          c.firstBroken.workflowId +
+          ') ' +
+          c.firstBroken.problem +
+          runs;
     });
     const button = $('#replay');
     const verdict = $('#replay-verdict');
@@ -335,7 +434,18 @@
       } else {
         const m = r.data.mismatch || {};
         verdict.className = 'bad';
-        verdict.textContent = t.mismatch + ' — ' + t.firstMismatch + ': #' + m.eventId + ' expected ' + m.expected + ', got ' + m.got + ' — ' + m.message;
+        verdict.textContent =
+          t.mismatch +
+          ' — ' +
+          t.firstMismatch +
+          ': #' +
+          m.eventId +
+          ' expected ' +
+          m.expected +
+          ', got ' +
+          m.got +
+          ' — ' +
+          m.message;
       }
     });
   }
@@ -346,7 +456,21 @@
     if (ctx.before) q.set('before', ctx.before);
     api('GET', '/v1/audit/access-log?' + q.toString()).then((r) => {
       if (!r.ok) return showErrors(r.data, $('form.filters'), $('#access-error'));
-      $('#access tbody').replaceChildren(...r.data.entries.map((e) => el('tr', {}, el('td', {}, fmtTime(e.at)), el('td', {}, e.principal || '—'), el('td', {}, e.role || '—'), el('td', {}, e.method + ' ' + e.route), el('td', {}, e.case_id || ''), el('td', {}, e.outcome + ' (' + e.status_code + ')'), el('td', {}, e.source || ''))));
+      $('#access tbody').replaceChildren(
+        ...r.data.entries.map((e) =>
+          el(
+            'tr',
+            {},
+            el('td', {}, fmtTime(e.at)),
+            el('td', {}, e.principal || '—'),
+            el('td', {}, e.role || '—'),
+            el('td', {}, e.method + ' ' + e.route),
+            el('td', {}, e.case_id || ''),
+            el('td', {}, e.outcome + ' (' + e.status_code + ')'),
+            el('td', {}, e.source || ''),
+          ),
+        ),
+      );
       const older = $('#older');
       if (r.data.nextBefore !== null) {
         const next = new URLSearchParams(ctx.filters);

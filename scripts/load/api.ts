@@ -24,14 +24,20 @@ export class Api {
       try {
         res = await fetch(`${this.base}${path}`, {
           method,
-          headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${key}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         text = await res.text();
       } catch (err) {
         // no answer on a busy machine (socket reset): try again; a repeated start answers 200 with the case
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        if (attempt >= 10) throw new Error(`${method} ${path}: ${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ''}`, { cause: err });
+        if (attempt >= 10)
+          throw new Error(`${method} ${path}: ${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ''}`, {
+            cause: err,
+          });
         uncertain = true;
         await sleep(1000);
         continue;
@@ -42,7 +48,11 @@ export class Api {
         await sleep(Math.min(10, Number(res.headers.get('retry-after')) || 1) * 1000);
         continue;
       }
-      return { status: res.status, body: text ? (JSON.parse(text) as Record<string, any>) : {}, ...(uncertain ? { uncertain } : {}) };
+      return {
+        status: res.status,
+        body: text ? (JSON.parse(text) as Record<string, any>) : {},
+        ...(uncertain ? { uncertain } : {}),
+      };
     }
   }
 

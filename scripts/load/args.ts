@@ -25,7 +25,15 @@ function duration(v: string): number {
 }
 
 export function parseArgs(argv: string[]): LoadArgs {
-  const out: LoadArgs = { n: 100, concurrency: 10, auditShare: 0.2, refundShare: 0.2, complaintShare: 0.2, timeoutMs: 600_000, namespace: 'default' };
+  const out: LoadArgs = {
+    n: 100,
+    concurrency: 10,
+    auditShare: 0.2,
+    refundShare: 0.2,
+    complaintShare: 0.2,
+    timeoutMs: 600_000,
+    namespace: 'default',
+  };
   const int = (flag: string, v: string, min: number) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Error(`${flag}: a whole number >= ${min}, got "${v}"`);
@@ -41,22 +49,46 @@ export function parseArgs(argv: string[]): LoadArgs {
     const v = argv[++i];
     if (v === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
     switch (flag) {
-      case '--n': out.n = int(flag, v, 1); break;
-      case '--concurrency': out.concurrency = int(flag, v, 1); break;
-      case '--audit-share': out.auditShare = share(flag, v); break;
-      case '--refund-share': out.refundShare = share(flag, v); break;
-      case '--complaint-share': out.complaintShare = share(flag, v); break;
-      case '--timeout': out.timeoutMs = duration(v); break;
-      case '--baseline-calls': out.baselineCalls = int(flag, v, 1); break;
-      case '--api': out.api = v.replace(/\/$/, ''); break;
-      case '--sim': out.sim = v.replace(/\/$/, ''); break;
-      case '--temporal': out.temporal = v; break;
-      case '--namespace': out.namespace = v; break;
-      default: throw new Error(`unknown flag ${flag}\n${USAGE}`);
+      case '--n':
+        out.n = int(flag, v, 1);
+        break;
+      case '--concurrency':
+        out.concurrency = int(flag, v, 1);
+        break;
+      case '--audit-share':
+        out.auditShare = share(flag, v);
+        break;
+      case '--refund-share':
+        out.refundShare = share(flag, v);
+        break;
+      case '--complaint-share':
+        out.complaintShare = share(flag, v);
+        break;
+      case '--timeout':
+        out.timeoutMs = duration(v);
+        break;
+      case '--baseline-calls':
+        out.baselineCalls = int(flag, v, 1);
+        break;
+      case '--api':
+        out.api = v.replace(/\/$/, '');
+        break;
+      case '--sim':
+        out.sim = v.replace(/\/$/, '');
+        break;
+      case '--temporal':
+        out.temporal = v;
+        break;
+      case '--namespace':
+        out.namespace = v;
+        break;
+      default:
+        throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }
   }
   const given = [out.api, out.sim, out.temporal].filter(Boolean).length;
   if (given !== 0 && given !== 3) throw new Error(`--api, --sim and --temporal go together\n${USAGE}`);
-  if (out.refundShare + out.complaintShare > 1) throw new Error('--refund-share and --complaint-share add up to more than 1');
+  if (out.refundShare + out.complaintShare > 1)
+    throw new Error('--refund-share and --complaint-share add up to more than 1');
   return out;
 }

@@ -46,18 +46,29 @@ export async function runBaseline(o: BaselineOptions): Promise<{ samples: Sample
   let failed = 0;
   try {
     await worker.runUntil(async () => {
-      failed = (await pool(o.n, o.concurrency, async (i) => {
-        const startedAt = Date.now();
-        const handle = await client.workflow.start('baselineWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [{ calls: o.calls }] });
-        const sample: Sample = { startedAt, startMs: Date.now() - startedAt };
-        samples.push(sample);
-        const rest = (async () => {
-          await Promise.race([handle.result(), new Promise((_, rej) => setTimeout(() => rej(new Error('baseline timed out')), Math.max(0, o.deadline - Date.now())).unref())]);
-          sample.closedAt = Date.now();
-          o.onClose();
-        })();
-        return { rest };
-      })).length;
+      failed = (
+        await pool(o.n, o.concurrency, async (i) => {
+          const startedAt = Date.now();
+          const handle = await client.workflow.start('baselineWorkflow', {
+            taskQueue,
+            workflowId: `${taskQueue}-${i}`,
+            args: [{ calls: o.calls }],
+          });
+          const sample: Sample = { startedAt, startMs: Date.now() - startedAt };
+          samples.push(sample);
+          const rest = (async () => {
+            await Promise.race([
+              handle.result(),
+              new Promise((_, rej) =>
+                setTimeout(() => rej(new Error('baseline timed out')), Math.max(0, o.deadline - Date.now())).unref(),
+              ),
+            ]);
+            sample.closedAt = Date.now();
+            o.onClose();
+          })();
+          return { rest };
+        })
+      ).length;
     });
   } finally {
     await connection.close();

@@ -29,7 +29,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const closed = (c: CaseView) => c.status === 'closed';
 
 /** Posts a start call and records its latency under the case id. */
-async function start(run: Run, caseId: string, path: string, role: string, body: unknown, followUp = false): Promise<void> {
+async function start(
+  run: Run,
+  caseId: string,
+  path: string,
+  role: string,
+  body: unknown,
+  followUp = false,
+): Promise<void> {
   const startedAt = Date.now();
   await run.api.expect('POST', path, role, body, [201, 200], `start ${caseId}`);
   run.samples.set(caseId, { startedAt, startMs: Date.now() - startedAt, ...(followUp ? { followUp } : {}) });
@@ -45,7 +52,8 @@ async function act(run: Run, path: string, body: unknown, what: string, deadline
     const r = await run.api.call('POST', path, 'support', body);
     uncertain ||= !!r.uncertain;
     if (r.status === 200 || (r.status === 409 && uncertain)) return;
-    if (r.status !== 409 || Date.now() > deadline) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    if (r.status !== 409 || Date.now() > deadline)
+      throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     await sleep(300);
   }
 }
@@ -72,17 +80,43 @@ export async function startCase(run: Run, kind: Kind, i: number, deadline: numbe
   const id = `${run.prefix}-${i}`;
   if (kind === 'complaint') {
     const caseId = `complaint:${id}`;
-    await start(run, caseId, '/v1/complaints', 'crm', { complaintId: id, customer: CUSTOMER, channel: 'chat', category: 'quality', description: 'The tea tin arrived dented.' });
+    await start(run, caseId, '/v1/complaints', 'crm', {
+      complaintId: id,
+      customer: CUSTOMER,
+      channel: 'chat',
+      category: 'quality',
+      description: 'The tea tin arrived dented.',
+    });
     const rest = (async () => {
       const base = `/v1/complaints/${id}`;
       await run.tracker.until(caseId, (c) => c.stage === 'awaiting_verification', `${caseId} awaiting verification`);
-      await act(run, `${base}/verification`, { valid: true, finding: 'photos show a dented tin' }, `${caseId} verification`, deadline);
-      await act(run, `${base}/resolution`, {
-        resolution: 'a coupon and an apology', compensation: { type: 'coupon' }, summary: 'dented tin',
-        improvement: { rootCause: 'warehouse_error', note: 'pad tins in the box' },
-      }, `${caseId} resolution`, deadline);
+      await act(
+        run,
+        `${base}/verification`,
+        { valid: true, finding: 'photos show a dented tin' },
+        `${caseId} verification`,
+        deadline,
+      );
+      await act(
+        run,
+        `${base}/resolution`,
+        {
+          resolution: 'a coupon and an apology',
+          compensation: { type: 'coupon' },
+          summary: 'dented tin',
+          improvement: { rootCause: 'warehouse_error', note: 'pad tins in the box' },
+        },
+        `${caseId} resolution`,
+        deadline,
+      );
       await run.tracker.until(caseId, (c) => c.stage === 'awaiting_callback', `${caseId} awaiting callback`);
-      await act(run, `${base}/callback`, { reached: true, satisfied: true, note: 'called back, happy' }, `${caseId} callback`, deadline);
+      await act(
+        run,
+        `${base}/callback`,
+        { reached: true, satisfied: true, note: 'called back, happy' },
+        `${caseId} callback`,
+        deadline,
+      );
       await untilClosed(run, caseId);
     })();
     return { rest };
@@ -99,10 +133,29 @@ export async function startCase(run: Run, kind: Kind, i: number, deadline: numbe
     await untilClosed(run, orderCase);
     const refundId = `${id}-R`;
     const refundCase = `refund:${refundId}`;
-    await start(run, refundCase, '/v1/refunds', 'orders', {
-      refundId, orderId: id, amount: 88_00, currency: 'CNY', reason: { code: 'not_as_described' }, kind: 'refund_only', customer: CUSTOMER,
-    }, true);
-    await act(run, `/v1/refunds/${refundId}/response`, { action: 'accept', note: 'sorry about that' }, `${refundCase} response`, deadline);
+    await start(
+      run,
+      refundCase,
+      '/v1/refunds',
+      'orders',
+      {
+        refundId,
+        orderId: id,
+        amount: 88_00,
+        currency: 'CNY',
+        reason: { code: 'not_as_described' },
+        kind: 'refund_only',
+        customer: CUSTOMER,
+      },
+      true,
+    );
+    await act(
+      run,
+      `/v1/refunds/${refundId}/response`,
+      { action: 'accept', note: 'sorry about that' },
+      `${refundCase} response`,
+      deadline,
+    );
     await untilClosed(run, refundCase);
   })();
   return { rest };
@@ -114,7 +167,12 @@ export function mix(n: number, shares: { audit: number; refund: number; complain
   const complaints = Math.min(n - refunds, Math.round(n * shares.complaint));
   const orders = n - refunds - complaints;
   const audits = Math.round(orders * shares.audit);
-  const counts: [Kind, number][] = [['order', orders - audits], ['audit', audits], ['refund', refunds], ['complaint', complaints]];
+  const counts: [Kind, number][] = [
+    ['order', orders - audits],
+    ['audit', audits],
+    ['refund', refunds],
+    ['complaint', complaints],
+  ];
   // each kind spread evenly over the run: sort by the position of each case within its kind
   return counts
     .flatMap(([kind, c]) => Array.from({ length: c }, (_, j) => ({ kind, at: (j + 0.5) / c })))

@@ -2,8 +2,15 @@
 
 /** Effects that happen at most once per business reference (an order, refund or complaint). */
 const ONCE_PER_REF = new Set([
-  'stock.deducted', 'stock.backordered', 'stock.released', 'wms.shipment_requested', 'wms.shipment_cancelled',
-  'carrier.subscribed', 'platform.tracking_uploaded', 'coupon.issued', 'payment.refund_accepted',
+  'stock.deducted',
+  'stock.backordered',
+  'stock.released',
+  'wms.shipment_requested',
+  'wms.shipment_cancelled',
+  'carrier.subscribed',
+  'platform.tracking_uploaded',
+  'coupon.issued',
+  'payment.refund_accepted',
 ]);
 /** Money moves once per payout key (a retry after a decline is a new key). */
 const ONCE_PER_KEY = new Set(['payment.refunded']);

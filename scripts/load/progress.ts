@@ -6,11 +6,14 @@ export class Progress {
 
   start(): void {
     const tty = process.stderr.isTTY;
-    this.timer = setInterval(() => {
-      const text = this.line();
-      if (tty) process.stderr.write(`\r  ${text}\x1b[K`);
-      else process.stderr.write(`  ${text}\n`);
-    }, tty ? 250 : 5_000);
+    this.timer = setInterval(
+      () => {
+        const text = this.line();
+        if (tty) process.stderr.write(`\r  ${text}\x1b[K`);
+        else process.stderr.write(`  ${text}\n`);
+      },
+      tty ? 250 : 5_000,
+    );
     this.timer.unref();
   }
 

@@ -37,10 +37,22 @@ export function figures(samples: Sample[]): Figures {
     cases: samples.length,
     startsPerS: burst.length / Math.max(0.001, (lastStart - first) / 1000),
     closesPerS: closed.length / Math.max(0.001, (lastClose - first) / 1000),
-    startP50: percentile(samples.map((s) => s.startMs), 50),
-    startP99: percentile(samples.map((s) => s.startMs), 99),
-    e2eP50: percentile(closed.map((s) => s.closedAt! - s.startedAt), 50),
-    e2eP99: percentile(closed.map((s) => s.closedAt! - s.startedAt), 99),
+    startP50: percentile(
+      samples.map((s) => s.startMs),
+      50,
+    ),
+    startP99: percentile(
+      samples.map((s) => s.startMs),
+      99,
+    ),
+    e2eP50: percentile(
+      closed.map((s) => s.closedAt! - s.startedAt),
+      50,
+    ),
+    e2eP99: percentile(
+      closed.map((s) => s.closedAt! - s.startedAt),
+      99,
+    ),
   };
 }
 
@@ -62,6 +74,7 @@ export function table(project: Figures, baseline: Figures): string {
     lines.push([label, fmt(project[key]), fmt(baseline[key]), Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-']);
   }
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
-  const row = (l: string[]) => `| ${l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const row = (l: string[]) =>
+    `| ${l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   return [row(lines[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...lines.slice(1).map(row)].join('\n');
 }

@@ -58,7 +58,9 @@ export class Tracker {
           w.resolve(c);
         } else if (Date.now() > this.deadline) {
           this.waiters.delete(w);
-          w.reject(new Error(`timed out waiting for ${w.what} (last seen: ${c ? `${c.status}/${c.stage}` : 'no row'})`));
+          w.reject(
+            new Error(`timed out waiting for ${w.what} (last seen: ${c ? `${c.status}/${c.stage}` : 'no row'})`),
+          );
         }
       }
       await new Promise((r) => setTimeout(r, Math.max(100, 500 - (Date.now() - began))));
@@ -71,7 +73,8 @@ export class Tracker {
       const q = new URLSearchParams({ createdFrom: this.since, limit: '200', ...(cursor ? { cursor } : {}) });
       const r = await this.api.call('GET', `/v1/cases?${q}`, 'support');
       if (r.status !== 200) throw new Error(`GET /v1/cases answered ${r.status}`);
-      for (const item of r.body.items as { caseId: string; status: string; stage: string }[]) this.seen.set(item.caseId, { status: item.status, stage: item.stage });
+      for (const item of r.body.items as { caseId: string; status: string; stage: string }[])
+        this.seen.set(item.caseId, { status: item.status, stage: item.stage });
       cursor = r.body.nextCursor ?? undefined;
     } while (cursor);
   }

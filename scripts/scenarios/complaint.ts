@@ -4,13 +4,20 @@ import { breached, closed, CUSTOMER, expectStatus, type ApiCaller, type ProcessS
 
 async function start(api: ApiCaller): Promise<string> {
   const complaintId = api.id('REC-C');
-  const body = { complaintId, customer: CUSTOMER, channel: 'chat', category: 'quality', description: 'The tea tin arrived dented.' };
+  const body = {
+    complaintId,
+    customer: CUSTOMER,
+    channel: 'chat',
+    category: 'quality',
+    description: 'The tea tin arrived dented.',
+  };
   await expectStatus(api.call('POST', '/v1/complaints', 'crm', body), 201, 'report complaint');
   return complaintId;
 }
 const step = (api: ApiCaller, id: string, path: string, body: unknown) =>
   expectStatus(api.call('POST', `/v1/complaints/${id}/${path}`, 'support', body), 200, path);
-const verify = (api: ApiCaller, id: string) => step(api, id, 'verification', { valid: true, finding: 'photos show a dented tin' });
+const verify = (api: ApiCaller, id: string) =>
+  step(api, id, 'verification', { valid: true, finding: 'photos show a dented tin' });
 const resolve = (api: ApiCaller, id: string) =>
   step(api, id, 'resolution', {
     resolution: 'a coupon and an apology',
@@ -18,8 +25,10 @@ const resolve = (api: ApiCaller, id: string) =>
     summary: 'dented tin',
     improvement: { rootCause: 'warehouse_error', note: 'pad tins in the box' },
   });
-const callback = (api: ApiCaller, id: string, satisfied: boolean) => step(api, id, 'callback', { reached: true, satisfied, note: 'called back' });
-const at = (api: ApiCaller, id: string, stage: string) => api.until(`/v1/complaints/${id}`, (b) => b.stage === stage, `complaint ${id} ${stage}`);
+const callback = (api: ApiCaller, id: string, satisfied: boolean) =>
+  step(api, id, 'callback', { reached: true, satisfied, note: 'called back' });
+const at = (api: ApiCaller, id: string, stage: string) =>
+  api.until(`/v1/complaints/${id}`, (b) => b.stage === stage, `complaint ${id} ${stage}`);
 
 async function settle(api: ApiCaller, id: string): Promise<string> {
   await resolve(api, id);
@@ -58,7 +67,11 @@ export const complaintScenarios: ProcessScenarios = {
         await resolve(api, id);
         await at(api, id, 'awaiting_callback');
         await callback(api, id, false);
-        await api.until(`/v1/complaints/${id}`, (b) => b.reopenCount === 1 && b.stage === 'awaiting_resolution', `complaint ${id} reopened`);
+        await api.until(
+          `/v1/complaints/${id}`,
+          (b) => b.reopenCount === 1 && b.stage === 'awaiting_resolution',
+          `complaint ${id} reopened`,
+        );
         return settle(api, id);
       },
     },

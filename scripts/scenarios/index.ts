@@ -5,4 +5,10 @@ import { orderScenarios } from './order';
 import { refundScenarios } from './refund';
 import type { ProcessScenarios } from './types';
 
-export const PROCESS_SCENARIOS: ProcessScenarios[] = [orderScenarios, refundScenarios, complaintScenarios, campaignScenarios, priceChangeScenarios];
+export const PROCESS_SCENARIOS: ProcessScenarios[] = [
+  orderScenarios,
+  refundScenarios,
+  complaintScenarios,
+  campaignScenarios,
+  priceChangeScenarios,
+];

@@ -33,9 +33,17 @@ export const campaignScenarios: ProcessScenarios = {
       name: 'run-retrospective',
       async run(api) {
         const id = await submitCampaign(api, 5);
-        await expectStatus(api.call('POST', `/v1/campaigns/${id}/approval`, 'approver', { decision: 'approve', comment: 'go' }), 200, 'approve');
+        await expectStatus(
+          api.call('POST', `/v1/campaigns/${id}/approval`, 'approver', { decision: 'approve', comment: 'go' }),
+          200,
+          'approve',
+        );
         await api.until(`/v1/campaigns/${id}`, (b) => b.stage === 'awaiting_retrospective', `campaign ${id} ended`);
-        await expectStatus(api.call('POST', `/v1/campaigns/${id}/retrospective`, 'marketing', { summary: 'GMV on target' }), 200, 'retrospective');
+        await expectStatus(
+          api.call('POST', `/v1/campaigns/${id}/retrospective`, 'marketing', { summary: 'GMV on target' }),
+          200,
+          'retrospective',
+        );
         await api.until(`/v1/campaigns/${id}`, closed, `campaign ${id} completed`);
         return `campaign:${id}`;
       },
@@ -53,7 +61,13 @@ export const campaignScenarios: ProcessScenarios = {
 
 async function requestPriceChange(api: ApiCaller, effectiveInSeconds: number): Promise<string> {
   const priceChangeId = api.id('REC-P');
-  const body = { priceChangeId, sku: 'TEA-1', newPrice: 79_00, effectiveAt: inSeconds(effectiveInSeconds), reason: 'festival price' };
+  const body = {
+    priceChangeId,
+    sku: 'TEA-1',
+    newPrice: 79_00,
+    effectiveAt: inSeconds(effectiveInSeconds),
+    reason: 'festival price',
+  };
   await expectStatus(api.call('POST', '/v1/price-changes', 'marketing', body), 201, 'request price change');
   return priceChangeId;
 }
@@ -67,7 +81,11 @@ export const priceChangeScenarios: ProcessScenarios = {
       name: 'applied',
       async run(api) {
         const id = await requestPriceChange(api, 4);
-        await expectStatus(api.call('POST', `/v1/price-changes/${id}/approval`, 'approver', { decision: 'approve' }), 200, 'approve price');
+        await expectStatus(
+          api.call('POST', `/v1/price-changes/${id}/approval`, 'approver', { decision: 'approve' }),
+          200,
+          'approve price',
+        );
         await api.until(`/v1/price-changes/${id}`, closed, `price change ${id} applied`);
         return `price-change:${id}`;
       },

@@ -35,7 +35,14 @@ export const orderScenarios: ProcessScenarios = {
       async run(api) {
         const id = await start(api, '加急 please');
         await api.until(`/v1/orders/${id}`, breached('O4'), `order ${id} audit overdue`);
-        await expectStatus(api.call('POST', `/v1/orders/${id}/audit`, 'support', { decision: 'approve', checklist: Object.fromEntries(AUDIT_CHECKS.map((k) => [k, { checked: true }])) }), 200, 'late approval');
+        await expectStatus(
+          api.call('POST', `/v1/orders/${id}/audit`, 'support', {
+            decision: 'approve',
+            checklist: Object.fromEntries(AUDIT_CHECKS.map((k) => [k, { checked: true }])),
+          }),
+          200,
+          'late approval',
+        );
         await api.until(`/v1/orders/${id}`, closed, `order ${id} delivered`);
         return `order:${id}`;
       },
@@ -45,7 +52,11 @@ export const orderScenarios: ProcessScenarios = {
       async run(api) {
         const id = await start(api, '加急 please');
         await api.until(`/v1/orders/${id}`, (b) => b.stage === 'awaiting_audit', `order ${id} awaiting audit`);
-        await expectStatus(api.call('POST', `/v1/orders/${id}/audit`, 'support', { decision: 'reject', reason: 'address unreachable' }), 200, 'rejection');
+        await expectStatus(
+          api.call('POST', `/v1/orders/${id}/audit`, 'support', { decision: 'reject', reason: 'address unreachable' }),
+          200,
+          'rejection',
+        );
         await api.until(`/v1/orders/${id}`, closed, `order ${id} closed`);
         return `order:${id}`;
       },

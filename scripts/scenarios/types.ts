@@ -3,7 +3,12 @@
 export type Role = 'orders' | 'crm' | 'marketing' | 'support' | 'finance' | 'auditor' | 'approver';
 
 export interface ApiCaller {
-  call(method: string, path: string, role: Role, body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  call(
+    method: string,
+    path: string,
+    role: Role,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, any> }>;
   /** polls GET path (as support) until ok(body) holds */
   until(path: string, ok: (body: Record<string, any>) => boolean, what: string): Promise<Record<string, any>>;
   /** a business id unique to this recording */
@@ -28,11 +33,17 @@ export interface ProcessScenarios {
 }
 
 /** Fails loudly: a recording must only contain the path it claims. */
-export async function expectStatus(res: Promise<{ status: number; body: unknown }>, status: number, what: string): Promise<void> {
+export async function expectStatus(
+  res: Promise<{ status: number; body: unknown }>,
+  status: number,
+  what: string,
+): Promise<void> {
   const r = await res;
-  if (r.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== status)
+    throw new Error(`${what}: expected HTTP ${status}, got ${r.status} ${JSON.stringify(r.body)}`);
 }
 
 export const CUSTOMER = { id: 'C-REC', name: '王芳', phone: '13700001111' };
-export const breached = (rule: string) => (b: Record<string, any>) => (b.breaches ?? []).some((x: { rule: string }) => x.rule === rule);
+export const breached = (rule: string) => (b: Record<string, any>) =>
+  (b.breaches ?? []).some((x: { rule: string }) => x.rule === rule);
 export const closed = (b: Record<string, any>) => b.status === 'closed';

@@ -33,8 +33,10 @@ export function registerAdminRoutes(app: FastifyInstance, state: SimulatorState)
   app.post('/sim/config', async (req, reply) => {
     const patch = configPatchSchema.safeParse(req.body ?? {});
     if (!patch.success) return badRequest(reply, patch.error);
-    const target = patch.data.webhookUrl && webhookTargetProblem(patch.data.webhookUrl, state.options.webhookHosts ?? []);
-    if (target) return reply.code(400).send({ error: 'invalid body', issues: [{ path: 'webhookUrl', message: target }] });
+    const target =
+      patch.data.webhookUrl && webhookTargetProblem(patch.data.webhookUrl, state.options.webhookHosts ?? []);
+    if (target)
+      return reply.code(400).send({ error: 'invalid body', issues: [{ path: 'webhookUrl', message: target }] });
     applyConfigPatch(state.config, patch.data);
     return publicConfig(state.config);
   });

@@ -32,9 +32,23 @@ export interface CatalogPrice {
   changeId: string;
 }
 
-const ZERO: CampaignNumbers = { impressions: 0, clicks: 0, conversions: 0, gmv: 0, newCustomers: 0, followersGained: 0, spend: { promotion: 0, subsidy: 0, materials: 0, reserve: 0 } };
+const ZERO: CampaignNumbers = {
+  impressions: 0,
+  clicks: 0,
+  conversions: 0,
+  gmv: 0,
+  newCustomers: 0,
+  followersGained: 0,
+  spend: { promotion: 0, subsidy: 0, materials: 0, reserve: 0 },
+};
 const adBudgetSchema = z.object({ ref: nonEmpty, channel: nonEmpty, amount: amountSchema, currency: currencySchema });
-const priceSchema = z.object({ ref: nonEmpty, sku: nonEmpty, price: amountSchema, currency: currencySchema, effectiveAt: nonEmpty });
+const priceSchema = z.object({
+  ref: nonEmpty,
+  sku: nonEmpty,
+  price: amountSchema,
+  currency: currencySchema,
+  effectiveAt: nonEmpty,
+});
 
 export function registerMarketingRoutes(app: FastifyInstance, state: SimulatorState): void {
   const numbers = (campaignId: string): CampaignNumbers => state.analytics.get(campaignId) ?? structuredClone(ZERO);
@@ -63,9 +77,18 @@ export function registerMarketingRoutes(app: FastifyInstance, state: SimulatorSt
     system: 'catalog',
     schema: priceSchema,
     work: (input) => {
-      const price: CatalogPrice = { sku: input.sku, price: input.price, currency: input.currency, effectiveAt: input.effectiveAt, changeId: newId('prc') };
+      const price: CatalogPrice = {
+        sku: input.sku,
+        price: input.price,
+        currency: input.currency,
+        effectiveAt: input.effectiveAt,
+        changeId: newId('prc'),
+      };
       state.catalog.set(input.sku, price);
-      return { body: price, record: { action: 'catalog.price_changed', payload: { ...input, appliedAt: new Date().toISOString() } } };
+      return {
+        body: price,
+        record: { action: 'catalog.price_changed', payload: { ...input, appliedAt: new Date().toISOString() } },
+      };
     },
   });
 
@@ -77,7 +100,10 @@ export function registerMarketingRoutes(app: FastifyInstance, state: SimulatorSt
     schema: adBudgetSchema,
     work: (input) => {
       const budget = { ...input, budgetId: newId('adb') };
-      return { body: budget, record: { action: 'ads.budget_set', payload: { ...budget, setAt: new Date().toISOString() } } };
+      return {
+        body: budget,
+        record: { action: 'ads.budget_set', payload: { ...budget, setAt: new Date().toISOString() } },
+      };
     },
   });
 

@@ -8,8 +8,19 @@ import { newId } from '../ids';
 import { amountSchema, currencySchema, nonEmpty } from '../schemas';
 import type { SimulatorState } from '../state';
 
-const refundSchema = z.object({ ref: nonEmpty, orderId: nonEmpty.optional(), amount: amountSchema, currency: currencySchema });
-const couponSchema = z.object({ ref: nonEmpty, customerId: nonEmpty, amount: amountSchema, currency: currencySchema, reason: nonEmpty });
+const refundSchema = z.object({
+  ref: nonEmpty,
+  orderId: nonEmpty.optional(),
+  amount: amountSchema,
+  currency: currencySchema,
+});
+const couponSchema = z.object({
+  ref: nonEmpty,
+  customerId: nonEmpty,
+  amount: amountSchema,
+  currency: currencySchema,
+  reason: nonEmpty,
+});
 
 export function registerPaymentRoutes(app: FastifyInstance, state: SimulatorState): void {
   mutation(app, state, {
@@ -27,9 +38,15 @@ export function registerPaymentRoutes(app: FastifyInstance, state: SimulatorStat
       if (state.config.refundStatus[input.ref]) {
         // the money has not moved yet: the ledger gets `payment.refunded` when the payout settles
         state.payouts.set(refundTxId, { ref: input.ref });
-        return { body: { refundTxId, status: 'processing' }, record: { action: 'payment.refund_accepted', payload: { ...input, refundTxId } } };
+        return {
+          body: { refundTxId, status: 'processing' },
+          record: { action: 'payment.refund_accepted', payload: { ...input, refundTxId } },
+        };
       }
-      return { body: { refundTxId, status: 'succeeded' }, record: { action: 'payment.refunded', payload: { ...input, refundTxId } } };
+      return {
+        body: { refundTxId, status: 'succeeded' },
+        record: { action: 'payment.refunded', payload: { ...input, refundTxId } },
+      };
     },
   });
 
@@ -37,17 +54,33 @@ export function registerPaymentRoutes(app: FastifyInstance, state: SimulatorStat
     const p = state.payouts.get(req.params.refundTxId);
     if (!p) {
       // paid at once (or unknown): a provider answers what it knows
-      const paid = state.ledger.entries({ action: 'payment.refunded' }).some((e) => (e.payload as { refundTxId?: string })?.refundTxId === req.params.refundTxId);
-      return paid ? { refundTxId: req.params.refundTxId, status: 'succeeded' } : reply.code(404).send({ error: 'unknown refund' });
+      const paid = state.ledger
+        .entries({ action: 'payment.refunded' })
+        .some((e) => (e.payload as { refundTxId?: string })?.refundTxId === req.params.refundTxId);
+      return paid
+        ? { refundTxId: req.params.refundTxId, status: 'succeeded' }
+        : reply.code(404).send({ error: 'unknown refund' });
     }
     const now = p.settled ?? state.config.refundStatus[p.ref] ?? 'succeeded';
     if (now !== 'processing' && !p.settled) {
       // settles once: the ledger shows the money reaching the buyer (or not) exactly one time
       p.settled = now;
-      const accepted = state.ledger.entries({ action: 'payment.refund_accepted', ref: p.ref }).find((e) => (e.payload as { refundTxId?: string }).refundTxId === req.params.refundTxId);
-      state.ledger.record({ system: 'payment', action: now === 'succeeded' ? 'payment.refunded' : 'payment.refund_failed', idempotencyKey: accepted?.idempotencyKey ?? req.params.refundTxId, ref: p.ref, payload: accepted?.payload ?? null });
+      const accepted = state.ledger
+        .entries({ action: 'payment.refund_accepted', ref: p.ref })
+        .find((e) => (e.payload as { refundTxId?: string }).refundTxId === req.params.refundTxId);
+      state.ledger.record({
+        system: 'payment',
+        action: now === 'succeeded' ? 'payment.refunded' : 'payment.refund_failed',
+        idempotencyKey: accepted?.idempotencyKey ?? req.params.refundTxId,
+        ref: p.ref,
+        payload: accepted?.payload ?? null,
+      });
     }
-    return { refundTxId: req.params.refundTxId, status: now, ...(now === 'failed' ? { reason: 'beneficiary bank returned the transfer' } : {}) };
+    return {
+      refundTxId: req.params.refundTxId,
+      status: now,
+      ...(now === 'failed' ? { reason: 'beneficiary bank returned the transfer' } : {}),
+    };
   });
 
   mutation(app, state, {

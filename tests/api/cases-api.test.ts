@@ -17,16 +17,29 @@ afterAll(async () => {
   await kit?.close();
 });
 
-const get = (url: string, role: 'service' | 'support' | 'auditor' = 'support') => app.inject({ method: 'GET', url, headers: auth(role) });
-const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
+const get = (url: string, role: 'service' | 'support' | 'auditor' = 'support') =>
+  app.inject({ method: 'GET', url, headers: auth(role) });
+const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') =>
+  app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 
 /** Case rows written straight into the read model, for list mechanics on known data. */
-async function seed(customerId: string, rows: { id: string; due: string | null; status?: string; type?: string; breached?: boolean }[]) {
+async function seed(
+  customerId: string,
+  rows: { id: string; due: string | null; status?: string; type?: string; breached?: boolean }[],
+) {
   for (const r of rows) {
     await kit.pool.query(
       `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, customer_id, customer_masked, next_due_at, breached, summary, version, created_at, updated_at)
        VALUES ($1, $2, $3, $1, 'run', $4, 'x', $5, '{"name":"张*","phone":"138****0000"}', $6, $7, '{}', 1, now(), now())`,
-      [`${r.type ?? 'order'}:${r.id}`, r.type ?? 'order', r.id, r.status ?? 'open', customerId, r.due, r.breached ?? false],
+      [
+        `${r.type ?? 'order'}:${r.id}`,
+        r.type ?? 'order',
+        r.id,
+        r.status ?? 'open',
+        customerId,
+        r.due,
+        r.breached ?? false,
+      ],
     );
   }
 }
@@ -88,7 +101,10 @@ describe('GET /v1/cases', () => {
   });
 
   it('O4: a support lead finds an order whose audit is overdue in one call', async () => {
-    const order = await newOrder(kit, { note: '加急', customer: { id: `C-${randomUUID()}`, name: '李四', phone: '13900001111' } });
+    const order = await newOrder(kit, {
+      note: '加急',
+      customer: { id: `C-${randomUUID()}`, name: '李四', phone: '13900001111' },
+    });
     expect((await post('/v1/orders', order)).statusCode).toBe(201);
     const h = kit.env.client.workflow.getHandle(`order:${order.orderId}`);
     await waitForStage(h, 'awaiting_audit');
@@ -98,8 +114,17 @@ describe('GET /v1/cases', () => {
       const body = (await get(`/v1/cases?overdue=true&customerId=${order.customer.id}`)).json();
       return body.items.length === 1 ? body.items[0] : undefined;
     }, 'overdue order listed');
-    expect(listed).toMatchObject({ caseId: `order:${order.orderId}`, type: 'order', overdue: true, stage: 'awaiting_audit', customer: { name: '李先生/女士*', phone: '139****1111' }, pendingActions: ['audit'] });
-    const audit = (await get(`/v1/cases/order:${order.orderId}`)).json().deadlines.find((d: { rule: string }) => d.rule === 'O4');
+    expect(listed).toMatchObject({
+      caseId: `order:${order.orderId}`,
+      type: 'order',
+      overdue: true,
+      stage: 'awaiting_audit',
+      customer: { name: '李先生/女士*', phone: '139****1111' },
+      pendingActions: ['audit'],
+    });
+    const audit = (await get(`/v1/cases/order:${order.orderId}`))
+      .json()
+      .deadlines.find((d: { rule: string }) => d.rule === 'O4');
     expect(listed.nextDueAt).toBe(new Date(audit.dueAt).toISOString()); // the overdue deadline, not the later ship deadline
     const counts = (await get(`/v1/cases?customerId=${order.customer.id}`)).json();
     expect(counts.breachedByRule).toEqual({ O4: 1 }); // the queue's count of overdue cases per rule
@@ -107,15 +132,23 @@ describe('GET /v1/cases', () => {
 });
 
 describe('GET /v1/cases/:caseId and its timeline', () => {
-  it('a running case answers live, with time remaining and the actions the caller\'s role may take', async () => {
+  it("a running case answers live, with time remaining and the actions the caller's role may take", async () => {
     const order = await newOrder(kit, { note: '加急' });
     await post('/v1/orders', order);
     // the stage shows before the audit deadline is opened: wait for the deadline
-    await waitForStage(kit.env.client.workflow.getHandle(`order:${order.orderId}`), (s) => s.stage === 'awaiting_audit' && s.deadlines.some((d) => d.key === 'manual_audit'));
+    await waitForStage(
+      kit.env.client.workflow.getHandle(`order:${order.orderId}`),
+      (s) => s.stage === 'awaiting_audit' && s.deadlines.some((d) => d.key === 'manual_audit'),
+    );
     const before = Date.now();
     const asSupport = (await get(`/v1/cases/order:${order.orderId}`)).json();
     const after = Date.now();
-    expect(asSupport).toMatchObject({ caseId: `order:${order.orderId}`, source: 'live', status: 'open', stage: 'awaiting_audit' });
+    expect(asSupport).toMatchObject({
+      caseId: `order:${order.orderId}`,
+      source: 'live',
+      status: 'open',
+      stage: 'awaiting_audit',
+    });
     expect(asSupport.nextActions.map((a: { action: string }) => a.action)).toEqual(['audit']);
     const audit = asSupport.deadlines.find((d: { rule: string }) => d.rule === 'O4');
     // the API counts from its own clock (the test server's runs ahead of it), at some moment during the call
@@ -131,27 +164,39 @@ describe('GET /v1/cases/:caseId and its timeline', () => {
     await post('/v1/orders', order);
     const h = kit.env.client.workflow.getHandle(`order:${order.orderId}`);
     await waitForStage(h, 'awaiting_audit');
-    await post(`/v1/orders/${order.orderId}/audit`, { decision: 'reject', reviewer: 'lead-wang', reason: 'fraud' }, 'support');
+    await post(
+      `/v1/orders/${order.orderId}/audit`,
+      { decision: 'reject', reviewer: 'lead-wang', reason: 'fraud' },
+      'support',
+    );
     await h.result();
     const res = (await get(`/v1/cases/order:${order.orderId}`)).json();
     expect(res).toMatchObject({ source: 'record', status: 'closed', stage: 'rejected', nextActions: [] });
   });
 
   it('O11: the timeline is readable and masked for support; unmasked for auditors, and that read is logged', async () => {
-    const order = await newOrder(kit, { orderId: newOrderId('TL'), customer: { id: 'C-77', name: '王小明', phone: '13998765432' } });
+    const order = await newOrder(kit, {
+      orderId: newOrderId('TL'),
+      customer: { id: 'C-77', name: '王小明', phone: '13998765432' },
+    });
     await post('/v1/orders', order);
     await waitForStage(kit.env.client.workflow.getHandle(`order:${order.orderId}`), 'awaiting_waybill');
     const forSupport = (await get(`/v1/cases/order:${order.orderId}/timeline`)).json();
     expect(forSupport.masked).toBe(true);
     expect(forSupport.customer).toEqual({ name: '王先生/女士*', phone: '139****5432' });
     expect(forSupport.entries[0]).toMatchObject({ seq: 1, actor: 'order-service', action: 'order_received' });
-    expect(forSupport.entries.find((e: { action: string }) => e.action === 'carrier_chosen').text).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d system carrier chosen \(O8\): .*carrier next_day_express/);
+    expect(forSupport.entries.find((e: { action: string }) => e.action === 'carrier_chosen').text).toMatch(
+      /^\d{4}-\d\d-\d\d \d\d:\d\d system carrier chosen \(O8\): .*carrier next_day_express/,
+    );
     expect(JSON.stringify(forSupport)).not.toContain('13998765432');
 
     const forAuditor = (await get(`/v1/cases/order:${order.orderId}/timeline`, 'auditor')).json();
     expect(forAuditor.masked).toBe(false);
     expect(forAuditor.customer).toEqual({ id: 'C-77', name: '王小明', phone: '13998765432' });
-    const { rows } = await kit.pool.query("SELECT role, outcome FROM access_log WHERE case_id = $1 AND outcome = 'unmasked_read'", [`order:${order.orderId}`]);
+    const { rows } = await kit.pool.query(
+      "SELECT role, outcome FROM access_log WHERE case_id = $1 AND outcome = 'unmasked_read'",
+      [`order:${order.orderId}`],
+    );
     expect(rows).toEqual([{ role: 'auditor', outcome: 'unmasked_read' }]);
   });
 });
@@ -171,8 +216,14 @@ describe('access log', () => {
       [null, '/v1/orders/:orderId', 401, 'denied'],
       ['support', '/v1/orders/:orderId', 404, 'refused'],
     ]);
-    expect(byStatus[1]).toMatchObject({ method: 'GET', key_id: expect.stringMatching(/^[0-9a-f]{8}$/), source: expect.any(String) });
+    expect(byStatus[1]).toMatchObject({
+      method: 'GET',
+      key_id: expect.stringMatching(/^[0-9a-f]{8}$/),
+      source: expect.any(String),
+    });
     expect((await get('/v1/audit/access-log', 'support')).statusCode).toBe(403);
-    await expect(kit.pool.query('UPDATE access_log SET role = $1 WHERE case_id = $2', ['auditor', `order:${orderId}`])).rejects.toThrow(/append-only/);
+    await expect(
+      kit.pool.query('UPDATE access_log SET role = $1 WHERE case_id = $2', ['auditor', `order:${orderId}`]),
+    ).rejects.toThrow(/append-only/);
   });
 });

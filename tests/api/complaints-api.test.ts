@@ -20,16 +20,27 @@ afterAll(async () => {
 });
 
 type Role = 'service' | 'support' | 'auditor';
-const post = (url: string, payload: unknown, role: Role = 'support') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
+const post = (url: string, payload: unknown, role: Role = 'support') =>
+  app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 const get = (url: string, role: Role = 'support') => app.inject({ method: 'GET', url, headers: auth(role) });
-const exists = (id: string) => kit.env.client.workflow.getHandle(workflowIdFor('complaint', id)).describe().then(() => true, () => false);
+const exists = (id: string) =>
+  kit.env.client.workflow
+    .getHandle(workflowIdFor('complaint', id))
+    .describe()
+    .then(
+      () => true,
+      () => false,
+    );
 const stage = (id: string, want: string) =>
   eventually(async () => {
     const res = await get(`/v1/complaints/${id}`);
     return res.json().stage === want ? res.json() : undefined;
   }, `complaint ${id} ${want}`);
 const routed = (id: string) =>
-  eventually(async () => (await kit.sim.ledger({ action: 'staff.notified', ref: id })).length > 0, `complaint ${id} routed`);
+  eventually(
+    async () => (await kit.sim.ledger({ action: 'staff.notified', ref: id })).length > 0,
+    `complaint ${id} routed`,
+  );
 
 async function reported(overrides = {}) {
   const req = complaintRequest(overrides);
@@ -45,7 +56,11 @@ describe('the whole loop over HTTP (C1-C5)', () => {
     const url = `/v1/complaints/${req.complaintId}`;
     const live = await get(url, 'auditor');
     expect(live.statusCode).toBe(200);
-    expect(live.json()).toMatchObject({ stage: 'awaiting_verification', department: 'finance', customer: { name: '李先生/女士*', phone: '139****5678' } });
+    expect(live.json()).toMatchObject({
+      stage: 'awaiting_verification',
+      department: 'finance',
+      customer: { name: '李先生/女士*', phone: '139****5678' },
+    });
     expect(live.body).not.toContain('13912345678');
 
     const v = await post(`${url}/verification`, verification({ finding: 'charged twice for one order' }));
@@ -53,33 +68,54 @@ describe('the whole loop over HTTP (C1-C5)', () => {
     expect(v.json()).toMatchObject({ stage: 'awaiting_resolution', verification: { valid: true } });
 
     const r = await post(`${url}/resolution`, {
-      ...resolution({ summary: 'double charge', improvement: { rootCause: 'billing_error', note: 'dedupe payment callbacks' } }),
+      ...resolution({
+        summary: 'double charge',
+        improvement: { rootCause: 'billing_error', note: 'dedupe payment callbacks' },
+      }),
       compensation: { type: 'coupon', amount: 15_00 },
     });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ stage: 'resolving', resolution: { compensation: { type: 'coupon', amount: 15_00, currency: 'CNY' } } });
+    expect(r.json()).toMatchObject({
+      stage: 'resolving',
+      resolution: { compensation: { type: 'coupon', amount: 15_00, currency: 'CNY' } },
+    });
     await stage(req.complaintId, 'awaiting_callback');
 
     const missed = await post(`${url}/callback`, { calledBy: 'agent-wu', reached: false, note: 'no answer' });
     expect(missed.statusCode).toBe(200);
     expect(missed.json()).toMatchObject({ stage: 'awaiting_callback', callback: { attempts: 1, reached: false } });
-    const callbackDeadline = (s: { deadlines: { key: string; pausedAt?: string; pausedMs?: number }[] }) => s.deadlines.find((d) => d.key === 'callback-1');
-    await eventually(async () => !!callbackDeadline((await get(url)).json())?.pausedAt, 'C4 clock stopped after the unanswered attempt');
+    const callbackDeadline = (s: { deadlines: { key: string; pausedAt?: string; pausedMs?: number }[] }) =>
+      s.deadlines.find((d) => d.key === 'callback-1');
+    await eventually(
+      async () => !!callbackDeadline((await get(url)).json())?.pausedAt,
+      'C4 clock stopped after the unanswered attempt',
+    );
     const done = await post(`${url}/callback`, callback());
     expect(done.statusCode).toBe(200);
     expect(callbackDeadline(done.json())).toMatchObject({ pausedMs: expect.any(Number) }); // the attempt restarted the clock (met a moment later)
     expect(callbackDeadline(done.json())?.pausedAt).toBeUndefined();
-    expect(done.json()).toMatchObject({ stage: 'closed', status: 'closed', closure: { rootCause: 'billing_error', summary: 'double charge' } });
+    expect(done.json()).toMatchObject({
+      stage: 'closed',
+      status: 'closed',
+      closure: { rootCause: 'billing_error', summary: 'double charge' },
+    });
 
     expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.complaintId })).toHaveLength(1);
     const closedRow = await eventually(async () => {
-      const { rows } = await kit.pool.query('SELECT closed_at FROM complaint_causes WHERE complaint_id = $1', [req.complaintId]);
+      const { rows } = await kit.pool.query('SELECT closed_at FROM complaint_causes WHERE complaint_id = $1', [
+        req.complaintId,
+      ]);
       return rows[0];
     }, 'cause recorded');
     const at = new Date(closedRow.closed_at).getTime();
-    const report = await get(`/v1/complaints/causes?from=${new Date(at - 1000).toISOString()}&to=${new Date(at + 1000).toISOString()}`, 'auditor');
+    const report = await get(
+      `/v1/complaints/causes?from=${new Date(at - 1000).toISOString()}&to=${new Date(at + 1000).toISOString()}`,
+      'auditor',
+    );
     expect(report.statusCode).toBe(200);
-    expect(report.json().counts).toEqual(expect.arrayContaining([{ category: 'billing', rootCause: 'billing_error', count: expect.any(Number) }]));
+    expect(report.json().counts).toEqual(
+      expect.arrayContaining([{ category: 'billing', rootCause: 'billing_error', count: expect.any(Number) }]),
+    );
 
     const after = await post(`${url}/callback`, callback());
     expect(after.statusCode).toBe(409);
@@ -102,7 +138,9 @@ describe('the whole loop over HTTP (C1-C5)', () => {
     expect(s.pendingActions.map((a: { action: string }) => a.action)).toEqual(['resolution']);
     const again = await post('/v1/complaints', req, 'service');
     expect(again.statusCode).toBe(200);
-    expect(again.json().runId).toBe((await kit.env.client.workflow.getHandle(`complaint:${req.complaintId}`).describe()).runId);
+    expect(again.json().runId).toBe(
+      (await kit.env.client.workflow.getHandle(`complaint:${req.complaintId}`).describe()).runId,
+    );
   });
 });
 
@@ -114,8 +152,13 @@ describe('C4 a customer never reached, over HTTP', () => {
     await post(`${url}/resolution`, resolution({ compensation: undefined }));
     await stage(req.complaintId, 'awaiting_callback');
     const answers = [];
-    for (const note of ['no answer', 'voicemail', 'switched off']) answers.push((await post(`${url}/callback`, { reached: false, note })).json());
-    expect(answers.map((s) => [s.status, s.callback.attempts])).toEqual([['open', 1], ['open', 2], ['closed', 3]]);
+    for (const note of ['no answer', 'voicemail', 'switched off'])
+      answers.push((await post(`${url}/callback`, { reached: false, note })).json());
+    expect(answers.map((s) => [s.status, s.callback.attempts])).toEqual([
+      ['open', 1],
+      ['open', 2],
+      ['closed', 3],
+    ]);
     expect(answers[2]).toMatchObject({ outcome: 'unreachable', closure: { outcome: 'unreachable' } });
     const listed = await eventually(async () => {
       const res = (await get('/v1/cases?type=complaint&outcome=unreachable&status=closed')).json();
@@ -137,10 +180,17 @@ describe('C4 reopening limit over HTTP', () => {
     expect(early.json().message).toMatch(/not past its reopening limit/);
     await post(`${url}/verification`, verification());
     for (const round of [1, 2, 3]) {
-      expect((await post(`${url}/resolution`, resolution({ compensation: undefined, resolution: `try ${round}` }))).statusCode).toBe(200);
+      expect(
+        (await post(`${url}/resolution`, resolution({ compensation: undefined, resolution: `try ${round}` })))
+          .statusCode,
+      ).toBe(200);
       await eventually(async () => {
         const s = (await get(url)).json();
-        return s.stage === 'awaiting_callback' && s.round === round && s.deadlines.some((d: { key: string }) => d.key === `callback-${round}`);
+        return (
+          s.stage === 'awaiting_callback' &&
+          s.round === round &&
+          s.deadlines.some((d: { key: string }) => d.key === `callback-${round}`)
+        );
       }, `round ${round} awaiting callback`);
       const cb = await post(`${url}/callback`, callback({ satisfied: false, note: `unhappy ${round}` }));
       expect(cb.statusCode).toBe(200);
@@ -154,9 +204,16 @@ describe('C4 reopening limit over HTTP', () => {
     const noReason = await post(`${url}/unresolved-closure`, { closedBy: 'someone-else' });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().details).toEqual([expect.objectContaining({ field: 'body.reason' })]);
-    const closed = await post(`${url}/unresolved-closure`, { closedBy: 'someone-else', reason: 'wants a product we do not sell' });
+    const closed = await post(`${url}/unresolved-closure`, {
+      closedBy: 'someone-else',
+      reason: 'wants a product we do not sell',
+    });
     expect(closed.statusCode).toBe(200);
-    expect(closed.json()).toMatchObject({ status: 'closed', outcome: 'unresolved', closure: { closedBy: 'support-lead', reason: 'wants a product we do not sell' } });
+    expect(closed.json()).toMatchObject({
+      status: 'closed',
+      outcome: 'unresolved',
+      closure: { closedBy: 'support-lead', reason: 'wants a product we do not sell' },
+    });
     expect((await post(`${url}/unresolved-closure`, { reason: 'again' })).statusCode).toBe(409);
   });
 });
@@ -166,7 +223,11 @@ describe('POST /v1/complaints', () => {
     const req = complaintRequest();
     const first = await post('/v1/complaints', req, 'service');
     expect(first.statusCode).toBe(201);
-    expect(first.json()).toMatchObject({ complaintId: req.complaintId, workflowId: `complaint:${req.complaintId}`, status: 'open' });
+    expect(first.json()).toMatchObject({
+      complaintId: req.complaintId,
+      workflowId: `complaint:${req.complaintId}`,
+      status: 'open',
+    });
     const again = await post('/v1/complaints', { ...req }, 'service');
     expect(again.statusCode).toBe(200);
     expect(again.json().runId).toBe(first.json().runId);
@@ -201,7 +262,10 @@ describe('human actions', () => {
     const url = `/v1/complaints/${req.complaintId}`;
     const cb = await post(`${url}/callback`, callback());
     expect(cb.statusCode).toBe(409);
-    expect(cb.json()).toMatchObject({ error: 'conflict', message: expect.stringMatching(/no resolution to call back about yet/) });
+    expect(cb.json()).toMatchObject({
+      error: 'conflict',
+      message: expect.stringMatching(/no resolution to call back about yet/),
+    });
     const res = await post(`${url}/resolution`, resolution());
     expect(res.statusCode).toBe(409);
     expect(res.json().message).toMatch(/must be verified before it is resolved/);
@@ -209,7 +273,14 @@ describe('human actions', () => {
     const twice = await post(`${url}/verification`, verification());
     expect(twice.statusCode).toBe(409);
     expect(twice.json().message).toMatch(/already verified/);
-    const reship = await post(`${url}/resolution`, { ...resolution(), compensation: { type: 'reship', items: [{ sku: 'TEA-1', quantity: 1 }], address: { province: '浙江', city: '杭州', district: '西湖区', street: '文三路 88 号' } } });
+    const reship = await post(`${url}/resolution`, {
+      ...resolution(),
+      compensation: {
+        type: 'reship',
+        items: [{ sku: 'TEA-1', quantity: 1 }],
+        address: { province: '浙江', city: '杭州', district: '西湖区', street: '文三路 88 号' },
+      },
+    });
     expect(reship.statusCode).toBe(200); // the complaint names its order, so a reship is possible
   });
 
@@ -217,20 +288,57 @@ describe('human actions', () => {
     const req = await reported({ orderId: undefined });
     const url = `/v1/complaints/${req.complaintId}`;
     await post(`${url}/verification`, verification());
-    const res = await post(`${url}/resolution`, { ...resolution(), compensation: { type: 'reship', items: [{ sku: 'TEA-1', quantity: 1 }], address: { province: '浙江', city: '杭州', district: '西湖区', street: '文三路 88 号' } } });
+    const res = await post(`${url}/resolution`, {
+      ...resolution(),
+      compensation: {
+        type: 'reship',
+        items: [{ sku: 'TEA-1', quantity: 1 }],
+        address: { province: '浙江', city: '杭州', district: '西湖区', street: '文三路 88 号' },
+      },
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().message).toMatch(/reship needs the complaint to name its orderId/);
   });
 
   it.each<[string, string, (id: string) => unknown, string]>([
     ['a verification without valid', 'verification', () => ({ verifiedBy: 'a', finding: 'f' }), 'body.valid'],
-    ['a department that is no code', 'verification', () => ({ ...verification(), responsibleDept: 'Logistics Dept' }), 'body.responsibleDept'],
-    ['a refund without an amount', 'resolution', () => ({ ...resolution(), compensation: { type: 'refund' } }), 'body.compensation.amount'],
-    ['a coupon in yuan with decimals', 'resolution', () => ({ ...resolution(), compensation: { type: 'coupon', amount: 10.5 } }), 'body.compensation.amount'],
-    ['an unknown root cause', 'resolution', () => ({ ...resolution(), improvement: { rootCause: 'bad_luck', note: 'x' } }), 'body.improvement.rootCause'],
+    [
+      'a department that is no code',
+      'verification',
+      () => ({ ...verification(), responsibleDept: 'Logistics Dept' }),
+      'body.responsibleDept',
+    ],
+    [
+      'a refund without an amount',
+      'resolution',
+      () => ({ ...resolution(), compensation: { type: 'refund' } }),
+      'body.compensation.amount',
+    ],
+    [
+      'a coupon in yuan with decimals',
+      'resolution',
+      () => ({ ...resolution(), compensation: { type: 'coupon', amount: 10.5 } }),
+      'body.compensation.amount',
+    ],
+    [
+      'an unknown root cause',
+      'resolution',
+      () => ({ ...resolution(), improvement: { rootCause: 'bad_luck', note: 'x' } }),
+      'body.improvement.rootCause',
+    ],
     ['a resolution without a summary', 'resolution', () => ({ ...resolution(), summary: undefined }), 'body.summary'],
-    ['a reached callback without satisfied', 'callback', () => ({ calledBy: 'a', reached: true, note: 'n' }), 'body.satisfied'],
-    ['an unreached callback that claims satisfaction', 'callback', () => ({ calledBy: 'a', reached: false, satisfied: true, note: 'n' }), 'body.satisfied'],
+    [
+      'a reached callback without satisfied',
+      'callback',
+      () => ({ calledBy: 'a', reached: true, note: 'n' }),
+      'body.satisfied',
+    ],
+    [
+      'an unreached callback that claims satisfaction',
+      'callback',
+      () => ({ calledBy: 'a', reached: false, satisfied: true, note: 'n' }),
+      'body.satisfied',
+    ],
   ])('rejects %s with 400 naming the field', async (_name, action, body, field) => {
     const res = await post(`/v1/complaints/${newComplaintId()}/${action}`, body(''));
     expect(res.statusCode).toBe(400);
@@ -247,8 +355,18 @@ describe('C5 causes', () => {
   it('C5: counts closed complaints by category and root cause within [from, to)', async () => {
     const seed = (category: string, rootCause: string, closedAt: string) =>
       recordComplaintCause(kit.pool, {
-        complaintId: newComplaintId('SEED'), caseId: 'complaint:seed', category, department: 'x', rootCause, valid: true,
-        summary: 's', improvementNote: 'n', reopenCount: 0, compensations: [], receivedAt: '2020-01-01T00:00:00Z', closedAt,
+        complaintId: newComplaintId('SEED'),
+        caseId: 'complaint:seed',
+        category,
+        department: 'x',
+        rootCause,
+        valid: true,
+        summary: 's',
+        improvementNote: 'n',
+        reopenCount: 0,
+        compensations: [],
+        receivedAt: '2020-01-01T00:00:00Z',
+        closedAt,
       });
     await seed('logistics', 'carrier_delay', '2020-03-01T00:00:00Z');
     await seed('logistics', 'carrier_delay', '2020-03-10T00:00:00Z');
@@ -267,8 +385,15 @@ describe('C5 causes', () => {
         { category: 'logistics', rootCause: 'carrier_damage', count: 1 },
         { category: 'quality', rootCause: 'product_defect', count: 1 },
       ],
-      byCategory: [{ category: 'logistics', count: 3 }, { category: 'quality', count: 1 }],
-      byRootCause: [{ rootCause: 'carrier_delay', count: 2 }, { rootCause: 'carrier_damage', count: 1 }, { rootCause: 'product_defect', count: 1 }],
+      byCategory: [
+        { category: 'logistics', count: 3 },
+        { category: 'quality', count: 1 },
+      ],
+      byRootCause: [
+        { rootCause: 'carrier_delay', count: 2 },
+        { rootCause: 'carrier_damage', count: 1 },
+        { rootCause: 'product_defect', count: 1 },
+      ],
       byOutcome: [{ outcome: 'satisfied', count: 4 }],
     });
   });
@@ -277,8 +402,20 @@ describe('C5 causes', () => {
     const complaintId = newComplaintId('SEED');
     const round = (n: number, rootCause: string, outcome: 'reopened' | 'unresolved', closedAt: string) =>
       recordComplaintCause(kit.pool, {
-        complaintId, caseId: `complaint:${complaintId}`, category: 'quality', department: 'quality_control', rootCause, valid: true,
-        summary: 's', improvementNote: 'n', reopenCount: n, compensations: [], receivedAt: '2019-05-01T00:00:00Z', closedAt, round: n, outcome,
+        complaintId,
+        caseId: `complaint:${complaintId}`,
+        category: 'quality',
+        department: 'quality_control',
+        rootCause,
+        valid: true,
+        summary: 's',
+        improvementNote: 'n',
+        reopenCount: n,
+        compensations: [],
+        receivedAt: '2019-05-01T00:00:00Z',
+        closedAt,
+        round: n,
+        outcome,
       });
     await round(1, 'product_defect', 'reopened', '2019-05-03T00:00:00Z');
     await round(1, 'product_defect', 'reopened', '2019-05-03T00:00:00Z'); // a retried write is kept once
@@ -287,8 +424,14 @@ describe('C5 causes', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       total: 2,
-      byRootCause: [{ rootCause: 'product_defect', count: 1 }, { rootCause: 'warehouse_error', count: 1 }],
-      byOutcome: [{ outcome: 'reopened', count: 1 }, { outcome: 'unresolved', count: 1 }],
+      byRootCause: [
+        { rootCause: 'product_defect', count: 1 },
+        { rootCause: 'warehouse_error', count: 1 },
+      ],
+      byOutcome: [
+        { outcome: 'reopened', count: 1 },
+        { outcome: 'unresolved', count: 1 },
+      ],
     });
   });
 
@@ -317,9 +460,15 @@ describe('auth', () => {
 
   it('serves the OpenAPI document with the complaint routes', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
-    expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining([
-      '/v1/complaints', '/v1/complaints/causes', '/v1/complaints/{complaintId}', '/v1/complaints/{complaintId}/verification',
-      '/v1/complaints/{complaintId}/resolution', '/v1/complaints/{complaintId}/callback',
-    ]));
+    expect(Object.keys(res.json().paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/complaints',
+        '/v1/complaints/causes',
+        '/v1/complaints/{complaintId}',
+        '/v1/complaints/{complaintId}/verification',
+        '/v1/complaints/{complaintId}/resolution',
+        '/v1/complaints/{complaintId}/callback',
+      ]),
+    );
   });
 });

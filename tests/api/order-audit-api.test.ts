@@ -20,17 +20,27 @@ afterAll(async () => {
 
 type Role = 'service' | 'support' | 'auditor';
 const get = (url: string, role: Role = 'support') => app.inject({ method: 'GET', url, headers: auth(role) });
-const post = (url: string, payload: unknown, role: Role = 'service') => app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
+const post = (url: string, payload: unknown, role: Role = 'service') =>
+  app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 
 async function awaitingAudit(overrides = {}) {
-  const order = await newOrder(kit, { note: '加急 please', customer: { id: `C-${randomUUID()}`, name: '李四', phone: '13900001111' }, ...overrides });
+  const order = await newOrder(kit, {
+    note: '加急 please',
+    customer: { id: `C-${randomUUID()}`, name: '李四', phone: '13900001111' },
+    ...overrides,
+  });
   expect((await post('/v1/orders', order)).statusCode).toBe(201);
   await waitForStage(kit.env.client.workflow.getHandle(`order:${order.orderId}`), 'awaiting_audit');
   return order;
 }
 
 const unmaskedReads = async (orderId: string) =>
-  (await kit.pool.query(`SELECT principal, role, route FROM access_log WHERE case_id = $1 AND outcome = 'unmasked_read'`, [`order:${orderId}`])).rows;
+  (
+    await kit.pool.query(
+      `SELECT principal, role, route FROM access_log WHERE case_id = $1 AND outcome = 'unmasked_read'`,
+      [`order:${orderId}`],
+    )
+  ).rows;
 
 describe('O4 audit view', () => {
   it('O4: support reads the unmasked name, phone and address while the order awaits audit, each read logged as unmasked_read; masked everywhere else', async () => {
@@ -46,8 +56,12 @@ describe('O4 audit view', () => {
       note: '加急 please',
       checks: ['name', 'phone', 'address', 'stock', 'notes'],
     });
-    expect(await eventually(async () => ((await unmaskedReads(order.orderId)).length === 1 ? unmaskedReads(order.orderId) : undefined), 'the read logged'))
-      .toEqual([{ principal: 'support-lead', role: 'support', route: '/v1/orders/:orderId/audit-view' }]);
+    expect(
+      await eventually(
+        async () => ((await unmaskedReads(order.orderId)).length === 1 ? unmaskedReads(order.orderId) : undefined),
+        'the read logged',
+      ),
+    ).toEqual([{ principal: 'support-lead', role: 'support', route: '/v1/orders/:orderId/audit-view' }]);
     const live = await get(`/v1/orders/${order.orderId}`);
     expect(live.body).not.toContain('13900001111');
     expect(live.body).not.toContain('文三路');
@@ -57,7 +71,10 @@ describe('O4 audit view', () => {
 
   it('O4: once the order is audited the audit view is 409 and nothing unmasked is read', async () => {
     const order = await awaitingAudit();
-    expect((await post(`/v1/orders/${order.orderId}/audit`, { decision: 'approve', checklist: allChecked() }, 'support')).statusCode).toBe(200);
+    expect(
+      (await post(`/v1/orders/${order.orderId}/audit`, { decision: 'approve', checklist: allChecked() }, 'support'))
+        .statusCode,
+    ).toBe(200);
     const after = await get(`/v1/orders/${order.orderId}/audit-view`);
     expect(after.statusCode).toBe(409);
     expect(after.json().error).toBe('not_awaiting_audit');
@@ -75,7 +92,9 @@ describe('O4 checklist over the API', () => {
     expect(without.json().details).toEqual([expect.objectContaining({ field: 'body.checklist' })]);
     const unchecked = await post(url, { decision: 'approve', checklist: allChecked('stock') }, 'support');
     expect(unchecked.statusCode).toBe(400);
-    expect(unchecked.json().details).toEqual([{ field: 'body.checklist.stock', reason: expect.stringMatching(/stock not checked/) }]);
+    expect(unchecked.json().details).toEqual([
+      { field: 'body.checklist.stock', reason: expect.stringMatching(/stock not checked/) },
+    ]);
     const partial = await post(url, { decision: 'approve', checklist: { name: { checked: true } } }, 'support');
     expect(partial.statusCode).toBe(400);
     const checklist = { ...allChecked('address'), address: { checked: false, note: 'front desk only' } };
@@ -110,7 +129,9 @@ describe('O3 queue order', () => {
     const priorities: (string | null)[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { businessId: string; priority: string | null }[]; nextCursor: string | null } = (await get(`/v1/cases?customerId=${customerId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: { businessId: string; priority: string | null }[]; nextCursor: string | null } = (
+        await get(`/v1/cases?customerId=${customerId}&limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       for (const i of page.items) {
         seen.push(i.businessId.slice(customerId.length + 1));
         priorities.push(i.priority);
@@ -122,10 +143,21 @@ describe('O3 queue order', () => {
     expect(priorities).toEqual(['normal', 'abnormal', 'abnormal', 'normal', 'abnormal']);
   });
 
-  it('O8: the case list shows an order\'s remote surcharge and who is charged it in its amount', async () => {
+  it("O8: the case list shows an order's remote surcharge and who is charged it in its amount", async () => {
     const customerId = `C-${randomUUID()}`;
-    await seed(customerId, [{ id: `${customerId}-r`, due: new Date(Date.UTC(2030, 0, 1)).toISOString(), stage: 'awaiting_waybill', summary: { remoteSurcharge: { amount: 1500, currency: 'CNY', payer: 'shop' } } }]);
+    await seed(customerId, [
+      {
+        id: `${customerId}-r`,
+        due: new Date(Date.UTC(2030, 0, 1)).toISOString(),
+        stage: 'awaiting_waybill',
+        summary: { remoteSurcharge: { amount: 1500, currency: 'CNY', payer: 'shop' } },
+      },
+    ]);
     const [item] = (await get(`/v1/cases?customerId=${customerId}`)).json().items;
-    expect(item.amount).toEqual({ value: 10000, currency: 'CNY', remoteSurcharge: { amount: 1500, currency: 'CNY', payer: 'shop' } });
+    expect(item.amount).toEqual({
+      value: 10000,
+      currency: 'CNY',
+      remoteSurcharge: { amount: 1500, currency: 'CNY', payer: 'shop' },
+    });
   });
 });

@@ -20,7 +20,13 @@ afterAll(async () => {
 const post = (url: string, payload: unknown, role: 'service' | 'support' | 'auditor' | 'crm' = 'service') =>
   app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 const exists = (orderId: string) =>
-  kit.env.client.workflow.getHandle(workflowIdFor('order', orderId)).describe().then(() => true, () => false);
+  kit.env.client.workflow
+    .getHandle(workflowIdFor('order', orderId))
+    .describe()
+    .then(
+      () => true,
+      () => false,
+    );
 
 describe('POST /v1/orders', () => {
   it('starts an order: 201 with the workflow id, then the live state masks personal data (O11)', async () => {
@@ -54,13 +60,21 @@ describe('POST /v1/orders', () => {
 
   it.each<[string, (o: Record<string, any>) => unknown, string]>([
     ['a negative price', (o) => ({ ...o, items: [{ ...o.items[0], unitPrice: -1 }] }), 'body.items.0.unitPrice'],
-    ['a price in yuan with decimals', (o) => ({ ...o, items: [{ ...o.items[0], unitPrice: 10.5 }] }), 'body.items.0.unitPrice'],
+    [
+      'a price in yuan with decimals',
+      (o) => ({ ...o, items: [{ ...o.items[0], unitPrice: 10.5 }] }),
+      'body.items.0.unitPrice',
+    ],
     ['a missing phone', (o) => ({ ...o, customer: { id: 'C', name: 'n' } }), 'body.customer.phone'],
     ['an unknown field', (o) => ({ ...o, discount: 5 }), 'body.discount'],
     ['a currency we do not take', (o) => ({ ...o, currency: 'USD' }), 'body.currency'],
     ['a paidAt that is no time', (o) => ({ ...o, paidAt: 'yesterday' }), 'body.paidAt'],
     ['no items', (o) => ({ ...o, items: [] }), 'body.items'],
-    ['a presale promise before payment', (o) => ({ ...o, presale: { promisedShipBy: '2020-01-01T00:00:00Z' } }), 'body.presale.promisedShipBy'],
+    [
+      'a presale promise before payment',
+      (o) => ({ ...o, presale: { promisedShipBy: '2020-01-01T00:00:00Z' } }),
+      'body.presale.promisedShipBy',
+    ],
     ['an orderId with a colon', (o) => ({ ...o, orderId: 'a:b' }), 'body.orderId'],
   ])('rejects %s with 400 naming the field, and starts nothing', async (_name, mutate, field) => {
     const req = await newOrder(kit);
@@ -85,12 +99,17 @@ describe('auth', () => {
   it('401 without a key or with an unknown key, 403 for a role that may not act', async () => {
     const req = await newOrder(kit);
     expect((await app.inject({ method: 'POST', url: '/v1/orders', payload: req })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/v1/orders', payload: req, headers: { authorization: 'Bearer nope' } })).statusCode).toBe(401);
+    expect(
+      (await app.inject({ method: 'POST', url: '/v1/orders', payload: req, headers: { authorization: 'Bearer nope' } }))
+        .statusCode,
+    ).toBe(401);
     const forbidden = await post('/v1/orders', req, 'support');
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json().message).toMatch(/role support/);
     expect(await exists(req.orderId)).toBe(false);
-    expect((await post(`/v1/orders/${req.orderId}/audit`, { decision: 'approve', reviewer: 'x' }, 'service')).statusCode).toBe(403);
+    expect(
+      (await post(`/v1/orders/${req.orderId}/audit`, { decision: 'approve', reviewer: 'x' }, 'service')).statusCode,
+    ).toBe(403);
   });
 
   it('production refuses to start without configured keys or with a development key; development uses the documented ones', () => {
@@ -98,7 +117,11 @@ describe('auth', () => {
     expect(apiKeysFor(loadConfig({}))).toContain('dev-orders-key-local:orders:order-service');
     const real = 'a-long-production-key-1:orders:order-service';
     expect(apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: real }))).toBe(real);
-    expect(() => apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: `${real},dev-support-key-local:support:support-lead` }))).toThrow(/development keys/);
+    expect(() =>
+      apiKeysFor(
+        loadConfig({ NODE_ENV: 'production', API_KEYS: `${real},dev-support-key-local:support:support-lead` }),
+      ),
+    ).toThrow(/development keys/);
   });
 });
 
@@ -112,19 +135,34 @@ describe('reading and acting on an order', () => {
     const auto = await newOrder(kit);
     await post('/v1/orders', auto);
     await waitForStage(kit.env.client.workflow.getHandle(`order:${auto.orderId}`), 'awaiting_waybill');
-    const notWaiting = await post(`/v1/orders/${auto.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }, 'support');
+    const notWaiting = await post(
+      `/v1/orders/${auto.orderId}/audit`,
+      { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() },
+      'support',
+    );
     expect(notWaiting.statusCode).toBe(409);
     expect(notWaiting.json().message).toMatch(/not waiting for an audit/);
 
     const rush = await newOrder(kit, { note: '加急' });
     await post('/v1/orders', rush);
     await waitForStage(kit.env.client.workflow.getHandle(`order:${rush.orderId}`), 'awaiting_audit');
-    const noReason = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'reject', reviewer: 'lead-wang' }, 'support');
+    const noReason = await post(
+      `/v1/orders/${rush.orderId}/audit`,
+      { decision: 'reject', reviewer: 'lead-wang' },
+      'support',
+    );
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().details[0].field).toBe('body.reason');
-    const ok = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }, 'support');
+    const ok = await post(
+      `/v1/orders/${rush.orderId}/audit`,
+      { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() },
+      'support',
+    );
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ stage: 'reserving_stock', decisions: [expect.objectContaining({ decision: 'approve', by: 'support-lead' })] }); // the key's principal, not the body's reviewer
+    expect(ok.json()).toMatchObject({
+      stage: 'reserving_stock',
+      decisions: [expect.objectContaining({ decision: 'approve', by: 'support-lead' })],
+    }); // the key's principal, not the body's reviewer
   });
 
   it("O5: the buyer's presale answer: 409 while the order is not waiting for one, 400 for a bad body, 422 for an exchange at another total, 200 recorded under the relaying principal", async () => {
@@ -134,11 +172,17 @@ describe('reading and acting on an order', () => {
     const notWaiting = await post(`/v1/orders/${auto.orderId}/presale-choice`, { choice: 'wait' }, 'crm');
     expect(notWaiting.statusCode).toBe(409);
     expect(notWaiting.json().message).toMatch(/not waiting for a presale answer/);
-    const notWaitingExchange = await post(`/v1/orders/${auto.orderId}/presale-choice`, { choice: 'exchange', items: [{ sku: 'X', name: 'x', quantity: 1, unitPrice: 1 }] }, 'crm');
+    const notWaitingExchange = await post(
+      `/v1/orders/${auto.orderId}/presale-choice`,
+      { choice: 'exchange', items: [{ sku: 'X', name: 'x', quantity: 1, unitPrice: 1 }] },
+      'crm',
+    );
     expect(notWaitingExchange.statusCode).toBe(409);
 
     await kit.sim.setStock({ 'RARE-API': 1 });
-    const short = await newOrder(kit, { items: [{ sku: 'RARE-API', name: 'rare tea', quantity: 2, unitPrice: 50_00 }] });
+    const short = await newOrder(kit, {
+      items: [{ sku: 'RARE-API', name: 'rare tea', quantity: 2, unitPrice: 50_00 }],
+    });
     await post('/v1/orders', short);
     await waitForStage(kit.env.client.workflow.getHandle(`order:${short.orderId}`), 'awaiting_stock');
     const url = `/v1/orders/${short.orderId}/presale-choice`;
@@ -148,13 +192,19 @@ describe('reading and acting on an order', () => {
     const noItems = await post(url, { choice: 'exchange' }, 'crm');
     expect(noItems.statusCode).toBe(400);
     expect(noItems.json().details).toEqual([expect.objectContaining({ field: 'body.items' })]);
-    const cheaper = await post(url, { choice: 'exchange', items: [{ sku: 'ALT-API', name: 'other', quantity: 1, unitPrice: 1_00 }] }, 'crm');
+    const cheaper = await post(
+      url,
+      { choice: 'exchange', items: [{ sku: 'ALT-API', name: 'other', quantity: 1, unitPrice: 1_00 }] },
+      'crm',
+    );
     expect(cheaper.statusCode).toBe(422);
     expect(cheaper.json().details).toEqual([expect.objectContaining({ field: 'body.items' })]);
     expect((await post(url, { choice: 'wait' }, 'support')).statusCode).toBe(403);
     const ok = await post(url, { choice: 'wait', by: 'someone-else' }, 'crm');
     expect(ok.statusCode).toBe(200);
-    expect(ok.json().decisions).toEqual([expect.objectContaining({ kind: 'presale_choice', decision: 'wait', by: 'crm-system' })]); // the key's principal, not the body's
+    expect(ok.json().decisions).toEqual([
+      expect.objectContaining({ kind: 'presale_choice', decision: 'wait', by: 'crm-system' }),
+    ]); // the key's principal, not the body's
     const again = await post(url, { choice: 'refund' }, 'crm');
     expect(again.statusCode).toBe(409);
   });
@@ -164,9 +214,17 @@ describe('reading and acting on an order', () => {
     await post('/v1/orders', rush);
     const h = kit.env.client.workflow.getHandle(`order:${rush.orderId}`);
     await waitForStage(h, 'awaiting_audit');
-    await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'reject', reviewer: 'lead-wang', reason: 'fraud pattern' }, 'support');
+    await post(
+      `/v1/orders/${rush.orderId}/audit`,
+      { decision: 'reject', reviewer: 'lead-wang', reason: 'fraud pattern' },
+      'support',
+    );
     await h.result();
-    const again = await post(`/v1/orders/${rush.orderId}/audit`, { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }, 'support');
+    const again = await post(
+      `/v1/orders/${rush.orderId}/audit`,
+      { decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() },
+      'support',
+    );
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toBe('case_closed');
   });
@@ -183,14 +241,25 @@ describe('reading and acting on an order', () => {
     const bad = await post(`/v1/orders/${req.orderId}/warehouse-events`, { ...ev, eventId: 'e2', type: 'teleported' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details[0].field).toBe('body.type');
-    expect((await post('/v1/orders/NOPE-2/carrier-events', { eventId: 'c1', type: 'in_transit', at: ev.at, trackingNumber: 'SF1' })).statusCode).toBe(404);
-    expect((await h.query('state') as { warehouseEvents: unknown[] }).warehouseEvents).toHaveLength(1);
+    expect(
+      (
+        await post('/v1/orders/NOPE-2/carrier-events', {
+          eventId: 'c1',
+          type: 'in_transit',
+          at: ev.at,
+          trackingNumber: 'SF1',
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect(((await h.query('state')) as { warehouseEvents: unknown[] }).warehouseEvents).toHaveLength(1);
   });
 
   it('serves the OpenAPI document with the order routes', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
-    expect(Object.keys(res.json().paths)).toEqual(expect.arrayContaining(['/v1/orders', '/v1/orders/{orderId}/audit', '/v1/orders/{orderId}/carrier-events']));
+    expect(Object.keys(res.json().paths)).toEqual(
+      expect.arrayContaining(['/v1/orders', '/v1/orders/{orderId}/audit', '/v1/orders/{orderId}/carrier-events']),
+    );
     // the console's pages and the codec preflight are not API operations
     expect(Object.keys(res.json().paths).filter((p) => p === '/' || p.startsWith('/console'))).toEqual([]);
     expect(Object.keys(res.json().paths['/codec/decode'] ?? {})).toEqual(['post']);
@@ -203,7 +272,11 @@ describe('methods', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD');
     expect(res.json()).toMatchObject({ error: 'method_not_allowed' });
-    expect((await app.inject({ method: 'PATCH', url: '/v1/orders', headers: auth('orders') })).headers.allow).toBe('POST');
-    expect((await app.inject({ method: 'GET', url: '/v1/nothing-here', headers: auth('support') })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'PATCH', url: '/v1/orders', headers: auth('orders') })).headers.allow).toBe(
+      'POST',
+    );
+    expect((await app.inject({ method: 'GET', url: '/v1/nothing-here', headers: auth('support') })).statusCode).toBe(
+      404,
+    );
   });
 });

@@ -26,7 +26,8 @@ const STREET = '保俶路 12 号';
 function readable(json: unknown): string {
   const parts = [JSON.stringify(json)];
   const walk = (node: unknown) => {
-    if (typeof node === 'string' && /^[A-Za-z0-9+/]{8,}={0,2}$/.test(node)) parts.push(Buffer.from(node, 'base64').toString('utf8'));
+    if (typeof node === 'string' && /^[A-Za-z0-9+/]{8,}={0,2}$/.test(node))
+      parts.push(Buffer.from(node, 'base64').toString('utf8'));
     else if (node && typeof node === 'object') Object.values(node).forEach(walk);
   };
   walk(json);
@@ -35,7 +36,10 @@ function readable(json: unknown): string {
 const personal = (text: string) => [BUYER.name, BUYER.phone, STREET].filter((s) => text.includes(s));
 
 async function postOrder(): Promise<string> {
-  const order = await newOrder(kit, { customer: BUYER, address: { province: '浙江省', city: '杭州市', district: '西湖区', street: STREET } });
+  const order = await newOrder(kit, {
+    customer: BUYER,
+    address: { province: '浙江省', city: '杭州市', district: '西湖区', street: STREET },
+  });
   const res = await app.inject({ method: 'POST', url: '/v1/orders', headers: auth('service'), payload: order });
   expect(res.statusCode).toBe(201);
   return `order:${order.orderId}`;
@@ -45,31 +49,45 @@ describe('O11: a workflow history in Temporal holds no personal data in clear', 
   let workflowId: string;
   beforeAll(async () => (workflowId = await postOrder()));
 
-  it('the history the Temporal server serves has the buyer\'s name, phone and street nowhere, not even in base64', async () => {
+  it("the history the Temporal server serves has the buyer's name, phone and street nowhere, not even in base64", async () => {
     const raw = historyToJson(await kit.env.client.workflow.getHandle(workflowId).fetchHistory());
     expect(raw.events.length).toBeGreaterThan(2);
     expect(personal(readable(raw))).toEqual([]);
   });
 
   it('?payloads=encrypted gives the same ciphertext to an auditor, and is not an unmasked read', async () => {
-    const res = await app.inject({ method: 'GET', url: `/v1/workflows/${workflowId}/history?payloads=encrypted`, headers: auth('auditor') });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/workflows/${workflowId}/history?payloads=encrypted`,
+      headers: auth('auditor'),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().payloads).toBe('encrypted');
     expect(personal(readable(res.json()))).toEqual([]);
   });
 
-  it('an auditor\'s history read decrypts the payloads (the buyer is readable) and is logged as unmasked_read', async () => {
+  it("an auditor's history read decrypts the payloads (the buyer is readable) and is logged as unmasked_read", async () => {
     const before = await unmaskedReads(workflowId);
-    const res = await app.inject({ method: 'GET', url: `/v1/workflows/${workflowId}/history`, headers: auth('auditor') });
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/workflows/${workflowId}/history`,
+      headers: auth('auditor'),
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().payloads).toBe('decoded');
     expect(personal(readable(res.json()))).toEqual([BUYER.name, BUYER.phone, STREET]);
-    expect(await unmaskedReads(workflowId)).toEqual([...before, { role: 'auditor', route: '/v1/workflows/:workflowId/history' }]);
+    expect(await unmaskedReads(workflowId)).toEqual([
+      ...before,
+      { role: 'auditor', route: '/v1/workflows/:workflowId/history' },
+    ]);
   });
 
   it('support and service may not read histories at all (403)', async () => {
     for (const role of ['support', 'service'] as const) {
-      expect((await app.inject({ method: 'GET', url: `/v1/workflows/${workflowId}/history`, headers: auth(role) })).statusCode).toBe(403);
+      expect(
+        (await app.inject({ method: 'GET', url: `/v1/workflows/${workflowId}/history`, headers: auth(role) }))
+          .statusCode,
+      ).toBe(403);
     }
   });
 });
@@ -79,10 +97,16 @@ describe('POST /codec/decode: the remote codec the Temporal Web UI calls', () =>
   beforeAll(async () => {
     const workflowId = await postOrder();
     const raw = historyToJson(await kit.env.client.workflow.getHandle(workflowId).fetchHistory());
-    encrypted = (raw.events[0].workflowExecutionStartedEventAttributes as { input: { payloads: unknown[] } }).input.payloads;
+    encrypted = (raw.events[0].workflowExecutionStartedEventAttributes as { input: { payloads: unknown[] } }).input
+      .payloads;
   });
   const call = (url: string, headers: Record<string, string>, payloads = encrypted) =>
-    app.inject({ method: 'POST', url, headers: { 'x-namespace': 'default', origin: 'http://localhost:8233', ...headers }, payload: { payloads } });
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { 'x-namespace': 'default', origin: 'http://localhost:8233', ...headers },
+      payload: { payloads },
+    });
 
   it('an auditor gets the payloads decrypted (the workflow input with the buyer), logged as unmasked_read, with CORS for the UI', async () => {
     const res = await call('/codec/decode', auth('auditor'));
@@ -91,7 +115,9 @@ describe('POST /codec/decode: the remote codec the Temporal Web UI calls', () =>
     const [input] = res.json().payloads;
     expect(Buffer.from(input.metadata.encoding, 'base64').toString()).toBe('json/plain');
     expect(JSON.parse(Buffer.from(input.data, 'base64').toString()).request.customer).toEqual(BUYER);
-    const { rows } = await kit.pool.query("SELECT role FROM access_log WHERE route = '/codec/decode' AND outcome = 'unmasked_read' ORDER BY id DESC LIMIT 1");
+    const { rows } = await kit.pool.query(
+      "SELECT role FROM access_log WHERE route = '/codec/decode' AND outcome = 'unmasked_read' ORDER BY id DESC LIMIT 1",
+    );
     expect(rows).toEqual([{ role: 'auditor' }]);
   });
 
@@ -107,15 +133,29 @@ describe('POST /codec/decode: the remote codec the Temporal Web UI calls', () =>
     expect((await call('/codec/decode', auth('support'))).statusCode).toBe(403);
     expect((await call('/codec/decode', { ...auth('auditor'), 'x-namespace': 'other' })).statusCode).toBe(400);
     const preflight = (origin: string) =>
-      app.inject({ method: 'OPTIONS', url: '/codec/decode', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace,authorization' } });
+      app.inject({
+        method: 'OPTIONS',
+        url: '/codec/decode',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace,authorization',
+        },
+      });
     const ok = await preflight('http://localhost:8233');
     expect(ok.statusCode).toBe(204);
-    expect(ok.headers).toMatchObject({ 'access-control-allow-origin': 'http://localhost:8233', 'access-control-allow-headers': expect.stringMatching(/Authorization/) });
+    expect(ok.headers).toMatchObject({
+      'access-control-allow-origin': 'http://localhost:8233',
+      'access-control-allow-headers': expect.stringMatching(/Authorization/),
+    });
     expect((await preflight('http://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
   });
 });
 
 async function unmaskedReads(caseId: string) {
-  const { rows } = await kit.pool.query("SELECT role, route FROM access_log WHERE case_id = $1 AND outcome = 'unmasked_read' ORDER BY id", [caseId]);
+  const { rows } = await kit.pool.query(
+    "SELECT role, route FROM access_log WHERE case_id = $1 AND outcome = 'unmasked_read' ORDER BY id",
+    [caseId],
+  );
   return rows;
 }

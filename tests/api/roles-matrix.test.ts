@@ -20,14 +20,24 @@ afterAll(async () => {
 });
 
 /** One development key per role that holds only that role. */
-const SINGLE_ROLE_KEYS = new Map(plainKeys(DEV_API_KEYS).filter((k) => k.roles.length === 1).map((k) => [k.roles[0], k.key]));
+const SINGLE_ROLE_KEYS = new Map(
+  plainKeys(DEV_API_KEYS)
+    .filter((k) => k.roles.length === 1)
+    .map((k) => [k.roles[0], k.key]),
+);
 
 /** `| \`POST /v1/orders\` | service | ...` rows of the README's API table (and the /codec and /metrics routes, guarded too). */
 function readmeTable(): Map<string, string[]> {
   const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
   const rows = new Map<string, string[]>();
   for (const m of readme.matchAll(/^\| `([A-Z]+ \/(?:(?:v1|codec)\/[^`]+|metrics))` \| ([^|]+) \|/gm)) {
-    rows.set(m[1], m[2].split(',').map((r) => r.trim()).filter(Boolean));
+    rows.set(
+      m[1],
+      m[2]
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    );
   }
   return rows;
 }
@@ -44,14 +54,17 @@ it('every route answers 401 without a key, 403 to a role not allowed, and lets a
   for (const route of app.routeRoles) {
     const url = route.url.replace(/:caseId|:workflowId/g, 'order:NOPE').replace(/:\w+/g, 'NOPE');
     const send = (headers: Record<string, string>) =>
-      app.inject({ method: route.method as 'GET', url, headers, ...(route.method === 'GET' ? {} : { payload: {} }) }).then((r) => r.statusCode);
+      app
+        .inject({ method: route.method as 'GET', url, headers, ...(route.method === 'GET' ? {} : { payload: {} }) })
+        .then((r) => r.statusCode);
     const none = await send({});
     if (none !== 401) results.push(`${route.method} ${route.url} without a key: ${none}`);
     for (const role of ROLES) {
       const status = await send({ authorization: `Bearer ${SINGLE_ROLE_KEYS.get(role)}` });
       const allowed = route.roles.includes(role);
       if (!allowed && status !== 403) results.push(`${route.method} ${route.url} as ${role}: ${status}, expected 403`);
-      if (allowed && (status === 401 || status === 403) && !/approval$/.test(route.url)) results.push(`${route.method} ${route.url} as ${role}: ${status}, expected to pass`);
+      if (allowed && (status === 401 || status === 403) && !/approval$/.test(route.url))
+        results.push(`${route.method} ${route.url} as ${role}: ${status}, expected to pass`);
     }
   }
   expect(results).toEqual([]);
@@ -65,9 +78,19 @@ it('approval routes let only the configured approvers through, even with the mar
   const approval = { decision: 'approve', comment: 'ok' };
   const otherMarketer = await buildTestApp(kit, `,other-marketer-key:marketing:junior-marketer`);
   for (const url of ['/v1/campaigns/NOPE/approval', '/v1/price-changes/NOPE/approval']) {
-    const plainMarketer = await otherMarketer.inject({ method: 'POST', url, headers: { authorization: 'Bearer other-marketer-key' }, payload: approval });
+    const plainMarketer = await otherMarketer.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: 'Bearer other-marketer-key' },
+      payload: approval,
+    });
     expect([url, plainMarketer.statusCode]).toEqual([url, 403]);
-    const approver = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${KEYS.marketing}` }, payload: approval });
+    const approver = await app.inject({
+      method: 'POST',
+      url,
+      headers: { authorization: `Bearer ${KEYS.marketing}` },
+      payload: approval,
+    });
     expect([url, approver.statusCode]).toEqual([url, 404]);
   }
   await otherMarketer.close();

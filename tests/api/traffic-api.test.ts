@@ -28,7 +28,14 @@ afterAll(async () => {
 });
 
 async function appWith(traffic: AppDeps['traffic']): Promise<FastifyInstance> {
-  const app = await buildApp({ client, pool, taskQueue: 'traffic-test', apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, traffic });
+  const app = await buildApp({
+    client,
+    pool,
+    taskQueue: 'traffic-test',
+    apiKeys: TEST_API_KEYS,
+    policy: () => DEFAULT_POLICY,
+    traffic,
+  });
   apps.push(app);
   return app;
 }
@@ -38,7 +45,10 @@ let ipCounter = 0;
 const freshIp = () => `198.51.100.${(process.pid + ++ipCounter) % 250}`;
 
 async function accessRows(source: string) {
-  const { rows } = await pool.query<{ status_code: number; detail: { count?: number } | null }>('SELECT status_code, detail FROM access_log WHERE source = $1 ORDER BY id', [source]);
+  const { rows } = await pool.query<{ status_code: number; detail: { count?: number } | null }>(
+    'SELECT status_code, detail FROM access_log WHERE source = $1 ORDER BY id',
+    [source],
+  );
   return rows;
 }
 
@@ -49,7 +59,9 @@ describe('rate limits', () => {
     const before = (await accessRows(ip)).length;
     const statuses: number[] = [];
     for (let batch = 0; batch < 6; batch++) {
-      const replies = await Promise.all(Array.from({ length: 50 }, () => app.inject({ method: 'GET', url: '/v1/orders/A1', remoteAddress: ip })));
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, () => app.inject({ method: 'GET', url: '/v1/orders/A1', remoteAddress: ip })),
+      );
       statuses.push(...replies.map((r) => r.statusCode));
     }
     expect(statuses.filter((s) => s === 401)).toHaveLength(100);
@@ -60,14 +72,23 @@ describe('rate limits', () => {
 
     await app.close(); // flushes the counts
     // a full row is written in the onResponse hook, which may still run after inject has answered
-    const counted = (rows: Awaited<ReturnType<typeof accessRows>>) => rows.reduce((n, r) => n + (r.detail?.count ?? 1), 0);
+    const counted = (rows: Awaited<ReturnType<typeof accessRows>>) =>
+      rows.reduce((n, r) => n + (r.detail?.count ?? 1), 0);
     const rows = await eventually(async () => {
       const now = (await accessRows(ip)).slice(before);
       return counted(now) >= 301 ? now : undefined;
     }, 'every answer in the access log');
     // per status: the first 10 in full, then one row with the count of the rest
     expect(rows.length).toBeLessThanOrEqual(22);
-    expect(rows.filter((r) => r.detail?.count).map((r) => [r.status_code, r.detail?.count]).sort()).toEqual([[401, 90], [429, 191]]);
+    expect(
+      rows
+        .filter((r) => r.detail?.count)
+        .map((r) => [r.status_code, r.detail?.count])
+        .sort(),
+    ).toEqual([
+      [401, 90],
+      [429, 191],
+    ]);
     expect(counted(rows)).toBe(301);
   });
 
@@ -76,7 +97,16 @@ describe('rate limits', () => {
     const ip = freshIp();
     const statuses: number[] = [];
     for (let batch = 0; batch < 6; batch++) {
-      const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => app.inject({ method: 'GET', url: '/v1/cases', remoteAddress: ip, headers: { authorization: `Bearer guess-${batch}-${i}-xxxxxxxxxx` } })));
+      const replies = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          app.inject({
+            method: 'GET',
+            url: '/v1/cases',
+            remoteAddress: ip,
+            headers: { authorization: `Bearer guess-${batch}-${i}-xxxxxxxxxx` },
+          }),
+        ),
+      );
       statuses.push(...replies.map((r) => r.statusCode));
     }
     const failures = statuses.filter((s) => s === 401).length;
@@ -85,12 +115,21 @@ describe('rate limits', () => {
     expect(statuses.filter((s) => s === 429).length).toBe(300 - failures);
     const blocked = await app.inject({ method: 'GET', url: '/v1/cases', remoteAddress: ip, headers: auth('support') });
     expect([blocked.statusCode, Number(blocked.headers['retry-after']) > 0]).toEqual([429, true]);
-    expect((await app.inject({ method: 'GET', url: '/v1/cases', remoteAddress: freshIp(), headers: auth('support') })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'GET', url: '/v1/cases', remoteAddress: freshIp(), headers: auth('support') }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('a key is limited on its own across client addresses, and another key is not', async () => {
     const app = await appWith({ perIpMax: 1_000, perKeyMax: 5 });
-    const call = (key: string) => app.inject({ method: 'GET', url: '/v1/orders/A1', remoteAddress: freshIp(), headers: { authorization: `Bearer ${key}` } });
+    const call = (key: string) =>
+      app.inject({
+        method: 'GET',
+        url: '/v1/orders/A1',
+        remoteAddress: freshIp(),
+        headers: { authorization: `Bearer ${key}` },
+      });
     const one = [];
     for (let i = 0; i < 6; i++) one.push((await call('leaked-key')).statusCode);
     expect(one).toEqual([401, 401, 401, 401, 401, 429]);
@@ -100,12 +139,13 @@ describe('rate limits', () => {
   it('/health is never limited, so probes do not restart a busy API', async () => {
     const app = await appWith({ perIpMax: 1 });
     const ip = freshIp();
-    for (let i = 0; i < 3; i++) expect((await app.inject({ method: 'GET', url: '/health', remoteAddress: ip })).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await app.inject({ method: 'GET', url: '/health', remoteAddress: ip })).statusCode).toBe(200);
   });
 });
 
 describe('security headers', () => {
-  it('every answer carries helmet\'s headers, and the Swagger UI at /docs loads all its assets under the CSP', async () => {
+  it("every answer carries helmet's headers, and the Swagger UI at /docs loads all its assets under the CSP", async () => {
     const app = await appWith({});
     const api = await app.inject({ method: 'GET', url: '/health' });
     expect(api.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' });
@@ -132,10 +172,14 @@ describe('security headers', () => {
 describe('load shedding', () => {
   it('over the heap limit a call gets 503 with Retry-After, and /health still answers', async () => {
     const app = await appWith({ maxHeapUsedBytes: 1 });
-    const shed = await eventually(async () => {
-      const r = await app.inject({ method: 'GET', url: '/v1/orders/A1' }); // 401 until shed
-      return r.statusCode === 503 ? r : undefined;
-    }, 'a 503 under pressure', 10_000);
+    const shed = await eventually(
+      async () => {
+        const r = await app.inject({ method: 'GET', url: '/v1/orders/A1' }); // 401 until shed
+        return r.statusCode === 503 ? r : undefined;
+      },
+      'a 503 under pressure',
+      10_000,
+    );
     expect(shed.json()).toMatchObject({ error: 'overloaded' });
     expect(shed.headers['retry-after']).toBe('10');
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
@@ -170,7 +214,16 @@ describe('signed webhooks', () => {
   const body = JSON.stringify({ eventId: 'e1', type: 'not-an-event' });
   const now = () => Math.floor(Date.now() / 1000);
   const post = (app: FastifyInstance, signature?: string, path = url) =>
-    app.inject({ method: 'POST', url: path, payload: body, headers: { ...auth('service'), 'content-type': 'application/json', ...(signature ? { 'x-signature': signature } : {}) } });
+    app.inject({
+      method: 'POST',
+      url: path,
+      payload: body,
+      headers: {
+        ...auth('service'),
+        'content-type': 'application/json',
+        ...(signature ? { 'x-signature': signature } : {}),
+      },
+    });
 
   it('with a secret for the WMS: unsigned, wrongly signed and stale calls get 401, a good one passes, the same one again 409', async () => {
     const app = await appWith({ webhookSecrets: { wms: secret }, webhookToleranceMs: 300_000 });
@@ -178,7 +231,9 @@ describe('signed webhooks', () => {
     expect((await post(app)).statusCode).toBe(401);
     expect((await post(app, `t=${now()},v1=${signPayload('another-secret-0123', now(), body)}`)).statusCode).toBe(401);
     const old = now() - 301;
-    expect((await post(app, `t=${old},v1=${signPayload(secret, old, body)}`)).json()).toMatchObject({ error: 'stale_signature' });
+    expect((await post(app, `t=${old},v1=${signPayload(secret, old, body)}`)).json()).toMatchObject({
+      error: 'stale_signature',
+    });
 
     const good = `t=${now()},v1=${signPayload(secret, now(), body)}`;
     expect((await post(app, good)).statusCode).toBe(400);
@@ -190,7 +245,12 @@ describe('signed webhooks', () => {
   it('a sender without a secret (the carrier here) is not asked for a signature; other JSON routes parse as before', async () => {
     const app = await appWith({ webhookSecrets: { wms: secret } });
     expect((await post(app, undefined, '/v1/orders/A1/carrier-events')).statusCode).toBe(400);
-    const bad = await app.inject({ method: 'POST', url: '/v1/orders', payload: '{"orderId":', headers: { ...auth('service'), 'content-type': 'application/json' } });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      payload: '{"orderId":',
+      headers: { ...auth('service'), 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details).toEqual([{ field: 'body', reason: 'not valid JSON' }]);
   });

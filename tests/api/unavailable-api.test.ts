@@ -46,20 +46,45 @@ describe('a state query the workflow cannot answer', () => {
   it('a workflow whose task keeps failing: its GET answers 503 with Retry-After, GET /v1/cases/:id the read model marked stale with the reason', async () => {
     const orderId = `STUCK-${randomUUID().slice(0, 8)}`;
     // input the workflow code cannot take: every workflow task fails, so no query is ever answered
-    await kit.env.client.workflow.start('orderWorkflow', { workflowId: `order:${orderId}`, taskQueue: kit.taskQueue, args: [{}] });
+    await kit.env.client.workflow.start('orderWorkflow', {
+      workflowId: `order:${orderId}`,
+      taskQueue: kit.taskQueue,
+      args: [{}],
+    });
     await seedOpenRow(`order:${orderId}`);
 
-    expect503(await get(app, `/v1/orders/${orderId}`), /order .* cannot answer right now: the workflow did not answer in time/);
+    expect503(
+      await get(app, `/v1/orders/${orderId}`),
+      /order .* cannot answer right now: the workflow did not answer in time/,
+    );
     const res = await get(app, `/v1/cases/order:${orderId}`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ caseId: `order:${orderId}`, source: 'record', stale: true, staleReason: expect.stringMatching(/did not answer in time/), status: 'open', stage: 'awaiting_audit' });
+    expect(res.json()).toMatchObject({
+      caseId: `order:${orderId}`,
+      source: 'record',
+      stale: true,
+      staleReason: expect.stringMatching(/did not answer in time/),
+      status: 'open',
+      stage: 'awaiting_audit',
+    });
   }, 60_000);
 
   it('no worker on the task queue: the order starts (201), its state answers 503 and GET /v1/cases/:id without a row 503, not 500', async () => {
-    const lonely = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: `nobody-polls-${randomUUID()}`, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, inputClock: () => Date.now() + 365 * 86_400_000 });
+    const lonely = await buildApp({
+      traffic: UNLIMITED_TRAFFIC,
+      client: kit.env.client,
+      pool: kit.pool,
+      taskQueue: `nobody-polls-${randomUUID()}`,
+      apiKeys: TEST_API_KEYS,
+      policy: () => DEFAULT_POLICY,
+      inputClock: () => Date.now() + 365 * 86_400_000,
+    });
     try {
       const order = await newOrder(kit);
-      expect((await lonely.inject({ method: 'POST', url: '/v1/orders', headers: auth('service'), payload: order })).statusCode).toBe(201);
+      expect(
+        (await lonely.inject({ method: 'POST', url: '/v1/orders', headers: auth('service'), payload: order }))
+          .statusCode,
+      ).toBe(201);
       expect503(await get(lonely, `/v1/orders/${order.orderId}`), /did not answer in time/);
       expect503(await get(lonely, `/v1/cases/order:${order.orderId}`), /did not answer in time/);
       await kit.env.client.workflow.getHandle(`order:${order.orderId}`).terminate('test done');
@@ -75,9 +100,20 @@ describe('PostgreSQL and Temporal unreachable', () => {
   let pool: ReturnType<typeof createPool>;
   beforeAll(async () => {
     const [pgPort, temporalPort] = [await freePort(), await freePort()];
-    pool = createPool(`postgres://postgres:password@127.0.0.1:${pgPort}/shop`, { name: 'test', max: 2, log: () => undefined });
+    pool = createPool(`postgres://postgres:password@127.0.0.1:${pgPort}/shop`, {
+      name: 'test',
+      max: 2,
+      log: () => undefined,
+    });
     client = new Client({ connection: apiTemporalConnection(`127.0.0.1:${temporalPort}`) });
-    down = await buildApp({ traffic: UNLIMITED_TRAFFIC, client, pool, taskQueue: 'q', apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
+    down = await buildApp({
+      traffic: UNLIMITED_TRAFFIC,
+      client,
+      pool,
+      taskQueue: 'q',
+      apiKeys: TEST_API_KEYS,
+      policy: () => DEFAULT_POLICY,
+    });
   });
   afterAll(async () => {
     await down?.close();
@@ -88,11 +124,22 @@ describe('PostgreSQL and Temporal unreachable', () => {
   it('every kind of call answers 503 with Retry-After naming what is away, quickly', async () => {
     const t0 = Date.now();
     const order = await newOrder(kit);
-    expect503(await down.inject({ method: 'POST', url: '/v1/orders', headers: auth('service'), payload: order }), /^Temporal is not answering/);
+    expect503(
+      await down.inject({ method: 'POST', url: '/v1/orders', headers: auth('service'), payload: order }),
+      /^Temporal is not answering/,
+    );
     expect503(await get(down, `/v1/orders/${order.orderId}`), /Temporal is not answering/);
     expect503(await get(down, '/v1/cases?status=open'), /^PostgreSQL is not answering/);
     expect503(await get(down, `/v1/cases/order:${order.orderId}`), /^PostgreSQL is not answering/);
-    expect503(await down.inject({ method: 'POST', url: '/v1/messaging/customer-activity', headers: auth('service'), payload: { customerId: 'c1', refunded: true } }), /^PostgreSQL/);
+    expect503(
+      await down.inject({
+        method: 'POST',
+        url: '/v1/messaging/customer-activity',
+        headers: auth('service'),
+        payload: { customerId: 'c1', refunded: true },
+      }),
+      /^PostgreSQL/,
+    );
     expect(Date.now() - t0).toBeLessThan(15_000);
   });
 

@@ -11,7 +11,14 @@ import { historyFromJson, historyToJson } from '../../worker/history-json';
 import { decodeJsonTree } from '../../runtime/payload-json';
 import { auth, buildTestApp, TEST_API_KEYS, UNLIMITED_TRAFFIC } from '../helpers/api';
 import { testDataConverter } from '../helpers/payload-codec';
-import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, tamper, workflowBundle } from '../helpers/audit';
+import {
+  closedOrder,
+  recordedHistories,
+  reopenedComplaint,
+  scratchDatabase,
+  tamper,
+  workflowBundle,
+} from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import type { WorkflowKit } from '../helpers/workflow-kit';
 
@@ -32,19 +39,32 @@ afterAll(async () => {
 const history = (id: string, qs = '', role: keyof typeof import('../helpers/api').KEYS = 'auditor', on = app) =>
   on.inject({ method: 'GET', url: `/v1/workflows/${encodeURIComponent(id)}/history${qs}`, headers: auth(role) });
 const replay = (id: string, body?: object, qs = '', on = app) =>
-  on.inject({ method: 'POST', url: `/v1/workflows/${encodeURIComponent(id)}/replay${qs}`, headers: auth('auditor'), ...(body ? { payload: body } : {}) });
+  on.inject({
+    method: 'POST',
+    url: `/v1/workflows/${encodeURIComponent(id)}/replay${qs}`,
+    headers: auth('auditor'),
+    ...(body ? { payload: body } : {}),
+  });
 
 describe('GET /v1/workflows/:workflowId/history', () => {
-  it('an auditor reads a closed order\'s whole history as replayable JSON: it round-trips and replays against the current code', async () => {
+  it("an auditor reads a closed order's whole history as replayable JSON: it round-trips and replays against the current code", async () => {
     const res = await history(order.workflowId);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ workflowId: order.workflowId, runId: order.runId, workflowType: 'orderWorkflow', source: 'temporal', eventCount: body.events.length });
+    expect(body).toMatchObject({
+      workflowId: order.workflowId,
+      runId: order.runId,
+      workflowType: 'orderWorkflow',
+      source: 'temporal',
+      eventCount: body.events.length,
+    });
     expect(body.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_STARTED');
     expect(body.events.at(-1).eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
     const parsed = historyFromJson(body);
     expect(historyToJson(parsed).events).toEqual(body.events);
-    await expect(Worker.runReplayHistory({ workflowBundle: workflowBundle() }, parsed, order.workflowId)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: workflowBundle() }, parsed, order.workflowId),
+    ).resolves.toBeUndefined();
   });
 
   it('?runId= reads one run of a complaint that continued as new; the latest run by default; an unknown run is 404', async () => {
@@ -94,19 +114,47 @@ describe('POST /v1/workflows/:workflowId/replay', () => {
     const res = await replay(order.workflowId);
     expect(res.statusCode).toBe(200);
     const events = (await history(order.workflowId)).json().eventCount;
-    expect(res.json()).toEqual({ deterministic: true, workflowId: order.workflowId, runId: order.runId, workflowType: 'orderWorkflow', source: 'temporal', events });
-    expect((await replay(order.workflowId, { runId: order.runId })).json()).toMatchObject({ deterministic: true, runId: order.runId });
-    expect((await replay(order.workflowId, undefined, `?runId=${order.runId}`)).json()).toMatchObject({ deterministic: true, runId: order.runId });
+    expect(res.json()).toEqual({
+      deterministic: true,
+      workflowId: order.workflowId,
+      runId: order.runId,
+      workflowType: 'orderWorkflow',
+      source: 'temporal',
+      events,
+    });
+    expect((await replay(order.workflowId, { runId: order.runId })).json()).toMatchObject({
+      deterministic: true,
+      runId: order.runId,
+    });
+    expect((await replay(order.workflowId, undefined, `?runId=${order.runId}`)).json()).toMatchObject({
+      deterministic: true,
+      runId: order.runId,
+    });
   });
 
   it('code changed without patched() does not explain the history: deterministic false, with the event where they part', async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: join(__dirname, '../replay/variants/order-extra-timer.ts'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never });
-    const changed = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, workflowBundle: { code } });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: join(__dirname, '../replay/variants/order-extra-timer.ts'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } as never,
+    });
+    const changed = await buildApp({
+      traffic: UNLIMITED_TRAFFIC,
+      client: kit.env.client,
+      pool: kit.pool,
+      taskQueue: kit.taskQueue,
+      apiKeys: TEST_API_KEYS,
+      policy: () => DEFAULT_POLICY,
+      workflowBundle: { code },
+    });
     try {
       const res = await replay(order.workflowId, undefined, '', changed);
       expect(res.statusCode).toBe(200);
       const body = res.json();
-      expect(body).toMatchObject({ deterministic: false, workflowId: order.workflowId, mismatch: { kind: 'nondeterminism', eventId: expect.any(Number), got: expect.stringContaining('StartTimer') } });
+      expect(body).toMatchObject({
+        deterministic: false,
+        workflowId: order.workflowId,
+        mismatch: { kind: 'nondeterminism', eventId: expect.any(Number), got: expect.stringContaining('StartTimer') },
+      });
       const events = (await history(order.workflowId)).json().events;
       const event = events.find((e: { eventId: string }) => Number(e.eventId) === body.mismatch.eventId);
       expect(event).toBeDefined();
@@ -118,7 +166,14 @@ describe('POST /v1/workflows/:workflowId/replay', () => {
   });
 
   it('runs at most REPLAY_CONCURRENCY replays at once: the ones beyond get 429 with Retry-After, and a slot frees when one ends', async () => {
-    const two = await buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY, traffic: { ...UNLIMITED_TRAFFIC, replayConcurrency: 2 } });
+    const two = await buildApp({
+      client: kit.env.client,
+      pool: kit.pool,
+      taskQueue: kit.taskQueue,
+      apiKeys: TEST_API_KEYS,
+      policy: () => DEFAULT_POLICY,
+      traffic: { ...UNLIMITED_TRAFFIC, replayConcurrency: 2 },
+    });
     try {
       const replies = await Promise.all(Array.from({ length: 5 }, () => replay(order.workflowId, undefined, '', two)));
       const codes = replies.map((r) => r.statusCode).sort();
@@ -147,7 +202,14 @@ describe('after Temporal dropped a workflow (retention)', () => {
   let archiveApp: FastifyInstance;
   beforeAll(async () => {
     db = await scratchDatabase('workflows_api');
-    archiveApp = await buildApp({ traffic: UNLIMITED_TRAFFIC, client: kit.env.client, pool: db.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => DEFAULT_POLICY });
+    archiveApp = await buildApp({
+      traffic: UNLIMITED_TRAFFIC,
+      client: kit.env.client,
+      pool: db.pool,
+      taskQueue: kit.taskQueue,
+      apiKeys: TEST_API_KEYS,
+      policy: () => DEFAULT_POLICY,
+    });
   });
   afterAll(async () => {
     await archiveApp?.close();
@@ -156,7 +218,15 @@ describe('after Temporal dropped a workflow (retention)', () => {
   const archive = async (file: string) => {
     const r = recordedHistories().find((x) => x.file === file)!;
     const workflowId = `${r.workflowType.replace('Workflow', '')}:ARCHIVED-${randomUUID().slice(0, 8)}`;
-    await appendHistory(db.pool, { workflowId, runId: r.runId, workflowType: r.workflowType, eventCount: r.json.events.length, startedAt: new Date(), closedAt: new Date(), historyJson: JSON.stringify(r.json) });
+    await appendHistory(db.pool, {
+      workflowId,
+      runId: r.runId,
+      workflowType: r.workflowType,
+      eventCount: r.json.events.length,
+      startedAt: new Date(),
+      closedAt: new Date(),
+      historyJson: JSON.stringify(r.json),
+    });
     return { workflowId, ...r };
   };
 
@@ -164,32 +234,61 @@ describe('after Temporal dropped a workflow (retention)', () => {
     const a = await archive('order-delivered.json');
     const h = await history(a.workflowId, '', 'auditor', archiveApp);
     expect(h.statusCode).toBe(200);
-    expect(h.json()).toMatchObject({ workflowId: a.workflowId, runId: a.runId, workflowType: 'orderWorkflow', source: 'archive', eventCount: a.json.events.length });
+    expect(h.json()).toMatchObject({
+      workflowId: a.workflowId,
+      runId: a.runId,
+      workflowType: 'orderWorkflow',
+      source: 'archive',
+      eventCount: a.json.events.length,
+    });
     // the archive holds ciphertext (issue 12): served as stored with ?payloads=encrypted, decrypted by default
-    expect((await history(a.workflowId, '?payloads=encrypted', 'auditor', archiveApp)).json().events).toEqual(a.json.events);
-    expect(h.json()).toMatchObject({ payloads: 'decoded', events: (await decodeJsonTree(testDataConverter().payloadCodecs!, a.json)).events });
+    expect((await history(a.workflowId, '?payloads=encrypted', 'auditor', archiveApp)).json().events).toEqual(
+      a.json.events,
+    );
+    expect(h.json()).toMatchObject({
+      payloads: 'decoded',
+      events: (await decodeJsonTree(testDataConverter().payloadCodecs!, a.json)).events,
+    });
     const r = await replay(a.workflowId, undefined, '', archiveApp);
-    expect(r.json()).toEqual({ deterministic: true, workflowId: a.workflowId, runId: a.runId, workflowType: 'orderWorkflow', source: 'archive', events: a.json.events.length });
+    expect(r.json()).toEqual({
+      deterministic: true,
+      workflowId: a.workflowId,
+      runId: a.runId,
+      workflowType: 'orderWorkflow',
+      source: 'archive',
+      events: a.json.events.length,
+    });
   });
 
-  const archiveStatus = (query = '') => archiveApp.inject({ method: 'GET', url: `/v1/audit/archive${query}`, headers: auth('auditor') });
+  const archiveStatus = (query = '') =>
+    archiveApp.inject({ method: 'GET', url: `/v1/audit/archive${query}`, headers: auth('auditor') });
 
-  it('the archive status: the hash chain holds, with its head and the case\'s archived runs (auditors only)', async () => {
+  it("the archive status: the hash chain holds, with its head and the case's archived runs (auditors only)", async () => {
     const a = await archive('order-delivered.json');
     const res = await archiveStatus(`?workflowId=${encodeURIComponent(a.workflowId)}`);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ chain: { ok: true, entries: expect.any(Number), head: { seq: expect.any(Number) } }, workflow: { workflowId: a.workflowId, archivedRuns: [a.runId] } });
+    expect(res.json()).toMatchObject({
+      chain: { ok: true, entries: expect.any(Number), head: { seq: expect.any(Number) } },
+      workflow: { workflowId: a.workflowId, archivedRuns: [a.runId] },
+    });
     expect(res.json().chain.firstBroken).toBeUndefined();
-    expect((await archiveApp.inject({ method: 'GET', url: '/v1/audit/archive', headers: auth('support') })).statusCode).toBe(403);
+    expect(
+      (await archiveApp.inject({ method: 'GET', url: '/v1/audit/archive', headers: auth('support') })).statusCode,
+    ).toBe(403);
   });
 
   it('an archived history that no longer matches its hash is refused with 409, not served', async () => {
     const a = await archive('refund-paid.json');
-    await tamper(db.pool, "UPDATE history_archive SET content_sha256 = repeat('0', 64) WHERE workflow_id = $1", [a.workflowId]);
+    await tamper(db.pool, "UPDATE history_archive SET content_sha256 = repeat('0', 64) WHERE workflow_id = $1", [
+      a.workflowId,
+    ]);
     const res = await history(a.workflowId, '', 'auditor', archiveApp);
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ error: 'archive_integrity', message: expect.stringContaining(a.workflowId) });
     expect((await replay(a.workflowId, undefined, '', archiveApp)).statusCode).toBe(409);
-    expect((await archiveStatus()).json().chain).toMatchObject({ ok: false, firstBroken: { workflowId: a.workflowId, problem: expect.stringMatching(/content_sha256/) } });
+    expect((await archiveStatus()).json().chain).toMatchObject({
+      ok: false,
+      firstBroken: { workflowId: a.workflowId, problem: expect.stringMatching(/content_sha256/) },
+    });
   });
 });

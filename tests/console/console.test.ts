@@ -10,13 +10,17 @@ import { eventually } from '../helpers/sim-control';
 
 const c = useConsole('console');
 
-const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') => c.app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
+const post = (url: string, payload: unknown, role: 'service' | 'support' = 'service') =>
+  c.app.inject({ method: 'POST', url, payload: payload as object, headers: auth(role) });
 
 const signIn = (page: Page, key: string) => signInAt(page, c.base, key);
 
 /** An order waiting for its manual audit (O4). */
 async function orderAwaitingAudit(customerId = `C-${randomUUID()}`) {
-  const order = await newOrder(c.kit, { note: '加急', customer: { id: customerId, name: '李四', phone: '13900001111' } });
+  const order = await newOrder(c.kit, {
+    note: '加急',
+    customer: { id: customerId, name: '李四', phone: '13900001111' },
+  });
   expect((await post('/v1/orders', order)).statusCode).toBe(201);
   const handle = c.kit.env.client.workflow.getHandle(`order:${order.orderId}`);
   await waitForStage(handle, 'awaiting_audit');
@@ -24,7 +28,12 @@ async function orderAwaitingAudit(customerId = `C-${randomUUID()}`) {
   return { order, handle, caseId: `order:${order.orderId}` };
 }
 
-const textOf = (page: Page, selector: string) => page.locator(selector).first().textContent().then((t) => t?.trim() ?? '');
+const textOf = (page: Page, selector: string) =>
+  page
+    .locator(selector)
+    .first()
+    .textContent()
+    .then((t) => t?.trim() ?? '');
 
 it('O4: a support lead signs in, sees the breached order first, approves its audit and sees the stage move without a reload', async () => {
   const customerId = `C-${randomUUID()}`;
@@ -32,7 +41,13 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   await c.kit.env.sleep('31 minutes'); // O4's 30 minutes pass: breached
   const fresh = await orderAwaitingAudit(customerId);
   await eventually(async () => {
-    const body = (await c.app.inject({ method: 'GET', url: `/v1/cases?overdue=true&customerId=${customerId}`, headers: auth('support') })).json();
+    const body = (
+      await c.app.inject({
+        method: 'GET',
+        url: `/v1/cases?overdue=true&customerId=${customerId}`,
+        headers: auth('support'),
+      })
+    ).json();
     return body.items.length === 1;
   }, 'the breach in the read model');
 
@@ -74,12 +89,16 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
 
   // O4: an approval with a checklist box left unticked is refused beside that box; all five ticked, it goes through
   await form.getByLabel('Decision').selectOption('approve');
-  for (const item of ['name', 'phone', 'address', 'stock']) await form.getByLabel(`O4 checked: ${item}`, { exact: true }).check();
+  for (const item of ['name', 'phone', 'address', 'stock'])
+    await form.getByLabel(`O4 checked: ${item}`, { exact: true }).check();
   await form.getByRole('button', { name: 'Submit' }).click();
   await form.locator('[data-field="checklist.notes"]', { hasText: /notes not checked/ }).waitFor();
   await form.getByLabel('O4 checked: buyer notes', { exact: true }).check();
   await form.getByRole('button', { name: 'Submit' }).click();
-  await eventually(async () => !['', 'awaiting_audit', 'Loading…'].includes(await textOf(page, '#stage')), 'the stage moving on');
+  await eventually(
+    async () => !['', 'awaiting_audit', 'Loading…'].includes(await textOf(page, '#stage')),
+    'the stage moving on',
+  );
   expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true); // no reload
   await page.locator('#timeline li', { hasText: 'support-lead' }).first().waitFor();
   await screenshot(page, 'case');
@@ -89,7 +108,9 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
 it('an auditor opens a closed case, replays its history against the deployed code and sees "deterministic"', async () => {
   const customerId = `C-${randomUUID()}`;
   const { order, handle, caseId } = await orderAwaitingAudit(customerId);
-  expect((await post(`/v1/orders/${order.orderId}/audit`, { decision: 'reject', reason: 'fraud' }, 'support')).statusCode).toBeLessThan(300);
+  expect(
+    (await post(`/v1/orders/${order.orderId}/audit`, { decision: 'reject', reason: 'fraud' }, 'support')).statusCode,
+  ).toBeLessThan(300);
   await handle.result();
 
   const page = await c.newPage();
@@ -113,10 +134,18 @@ it('an auditor opens a closed case, replays its history against the deployed cod
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.locator('#access tbody tr', { hasText: '/v1/workflows/:workflowId/replay' }).waitFor();
   await screenshot(page, 'access-log');
-  const csv = await page.evaluate(async (id) => (await fetch(`/console/export/access-log.csv?caseId=${encodeURIComponent(id)}`)).text(), caseId);
-  expect(csv.split('\r\n')[0]).toBe('id,at,principal,role,key_id,method,route,case_id,status_code,outcome,source,detail');
+  const csv = await page.evaluate(
+    async (id) => (await fetch(`/console/export/access-log.csv?caseId=${encodeURIComponent(id)}`)).text(),
+    caseId,
+  );
+  expect(csv.split('\r\n')[0]).toBe(
+    'id,at,principal,role,key_id,method,route,case_id,status_code,outcome,source,detail',
+  );
   expect(csv).toContain('/v1/workflows/:workflowId/replay');
-  const cases = await page.evaluate(async (c) => (await fetch(`/console/export/cases.csv?status=closed&customerId=${c}`)).text(), customerId);
+  const cases = await page.evaluate(
+    async (c) => (await fetch(`/console/export/cases.csv?status=closed&customerId=${c}`)).text(),
+    customerId,
+  );
   expect(cases.split('\r\n')[0]).toMatch(/^caseId,type,businessId,status,stage,/);
   expect(cases).toContain(`${caseId},order,${order.orderId},closed,rejected,`);
 });
@@ -125,15 +154,32 @@ it('a support key cannot see the auditor pages (403), nor call their API; a sess
   const page = await c.newPage();
   await signIn(page, KEYS.support);
   expect(await page.getByRole('link', { name: 'Access log' }).count()).toBe(0);
-  for (const path of ['/console/audit/access-log', '/console/audit/workflows/order:A1', '/console/export/cases.csv', '/console/export/access-log.csv']) {
+  for (const path of [
+    '/console/audit/access-log',
+    '/console/audit/workflows/order:A1',
+    '/console/export/cases.csv',
+    '/console/export/access-log.csv',
+  ]) {
     expect(`${path} ${(await page.goto(`${c.base}${path}`))!.status()}`).toBe(`${path} 403`);
   }
   const api = await page.evaluate(async () => ({
     accessLog: (await fetch('/v1/audit/access-log')).status,
     history: (await fetch('/v1/workflows/order:A1/history')).status,
-    replay: (await fetch('/v1/workflows/order:A1/replay', { method: 'POST', headers: { 'x-console': '1', 'content-type': 'application/json' }, body: '{}' })).status,
+    replay: (
+      await fetch('/v1/workflows/order:A1/replay', {
+        method: 'POST',
+        headers: { 'x-console': '1', 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).status,
     cases: (await fetch('/v1/cases')).status,
-    noHeader: (await fetch('/v1/orders/A1/audit', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"decision":"approve"}' })).status,
+    noHeader: (
+      await fetch('/v1/orders/A1/audit', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"decision":"approve"}',
+      })
+    ).status,
   }));
   expect(api).toEqual({ accessLog: 403, history: 403, replay: 403, cases: 200, noHeader: 403 });
 
@@ -147,7 +193,9 @@ it('the session survives an API restart and ends at sign-out: the cookie no long
   await signIn(page, KEYS.support);
   const session = (await page.context().cookies()).find((c) => c.name === 'console_session')!;
   expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: false });
-  const stored = await c.kit.pool.query('SELECT id_digest, principal FROM console_sessions WHERE principal = $1', ['support-lead']);
+  const stored = await c.kit.pool.query('SELECT id_digest, principal FROM console_sessions WHERE principal = $1', [
+    'support-lead',
+  ]);
   expect(stored.rows.map((r) => r.id_digest)).not.toContain(session.value); // only a digest is kept
   const cookie = { cookie: `console_session=${session.value}` };
 

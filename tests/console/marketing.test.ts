@@ -11,12 +11,23 @@ import { useConsole } from '../helpers/console-kit';
 const policy = { ...DEFAULT_POLICY, campaign: { ...DEFAULT_POLICY.campaign, monitorIntervalMs: 6 * HOUR } };
 // the wall clock, as campaigns-api: M1 is judged against it
 const c = useConsole('console-marketing', {
-  app: (kit) => buildApp({ client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS, policy: () => policy, traffic: UNLIMITED_TRAFFIC }),
+  app: (kit) =>
+    buildApp({
+      client: kit.env.client,
+      pool: kit.pool,
+      taskQueue: kit.taskQueue,
+      apiKeys: TEST_API_KEYS,
+      policy: () => policy,
+      traffic: UNLIMITED_TRAFFIC,
+    }),
 });
 
 it('M1: the head of marketing rejects a campaign plan from its case page; a missing comment is shown beside its field', async () => {
   const req = campaignRequest(earliestStart(Date.now()));
-  expect((await c.app.inject({ method: 'POST', url: '/v1/campaigns', headers: auth('marketing'), payload: req as object })).statusCode).toBe(201);
+  expect(
+    (await c.app.inject({ method: 'POST', url: '/v1/campaigns', headers: auth('marketing'), payload: req as object }))
+      .statusCode,
+  ).toBe(201);
   const caseId = `campaign:${req.campaignId}`;
 
   const page = await c.newPage();
@@ -40,8 +51,18 @@ it('M1: the head of marketing rejects a campaign plan from its case page; a miss
 
 it('M8: the price approver rejects a price change from its case page', async () => {
   const id = `PC-${Date.now().toString(36)}`;
-  const body = { priceChangeId: id, sku: 'TEA-1', newPrice: 9900, effectiveAt: new Date(Date.now() + 3 * 24 * HOUR).toISOString(), requestedBy: 'li', reason: 'cost up' };
-  expect((await c.app.inject({ method: 'POST', url: '/v1/price-changes', headers: auth('marketing'), payload: body })).statusCode).toBe(201);
+  const body = {
+    priceChangeId: id,
+    sku: 'TEA-1',
+    newPrice: 9900,
+    effectiveAt: new Date(Date.now() + 3 * 24 * HOUR).toISOString(),
+    requestedBy: 'li',
+    reason: 'cost up',
+  };
+  expect(
+    (await c.app.inject({ method: 'POST', url: '/v1/price-changes', headers: auth('marketing'), payload: body }))
+      .statusCode,
+  ).toBe(201);
   const page = await c.newPage();
   await page.goto(`${c.base}/console/sign-in?lang=en&next=${encodeURIComponent(`/console/cases/price-change:${id}`)}`);
   await page.getByLabel('API key').fill(KEYS.marketing);
@@ -70,6 +91,11 @@ it('a marketing key gets 403 on other cases’ pages', async () => {
   const page = await c.newPage();
   await page.goto(`${c.base}/console/sign-in?lang=en&next=${encodeURIComponent('/console/cases/order:A1')}`);
   await page.getByLabel('API key').fill(KEYS.marketing);
-  const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/console/cases/order%3AA1') || r.url().endsWith('/console/cases/order:A1')), page.getByRole('button', { name: 'Sign in' }).click()]);
+  const [res] = await Promise.all([
+    page.waitForResponse(
+      (r) => r.url().endsWith('/console/cases/order%3AA1') || r.url().endsWith('/console/cases/order:A1'),
+    ),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
   expect(res.status()).toBe(403);
 });

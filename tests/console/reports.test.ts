@@ -10,7 +10,8 @@ const query = `from=${new Date(period.from).toISOString()}&to=${new Date(period.
 const c = useConsole('console-reports', {
   seed: async (kit) => {
     await seedOrders(kit.pool, period.from + 3_600_000); // O7: 1 of 8 breached
-    for (const code of ['quality_issue', 'quality_issue', 'wrong_item']) await seedRefundClaim(kit.pool, code, period.from + 3_600_000);
+    for (const code of ['quality_issue', 'quality_issue', 'wrong_item'])
+      await seedRefundClaim(kit.pool, code, period.from + 3_600_000);
   },
 });
 
@@ -30,7 +31,15 @@ it('SOP 5, O7: the report page shows the ship-delay rate matching the seeded cas
   expect(await page.locator('#ship-delay-rate').textContent()).toBe('12.5 %');
   expect(await page.locator('#ship-delay-verdict').textContent()).toBe('off target');
   expect(await page.locator('#ship-delay').textContent()).toContain('target below 5.0 %');
-  expect(await page.locator('#rules tr[data-rule="O1"] td').allTextContents()).toEqual(['8', '6', '1', '1', '0', '75.0 %', '4 min']);
+  expect(await page.locator('#rules tr[data-rule="O1"] td').allTextContents()).toEqual([
+    '8',
+    '6',
+    '1',
+    '1',
+    '0',
+    '75.0 %',
+    '4 min',
+  ]);
   // share met per rule as bars: O1 at 75 %, O7 at 87.5 %
   const bars = page.locator('svg[aria-label="Share of deadlines met on time, per rule"] rect.bar');
   expect(await bars.count()).toBe(2);
@@ -38,9 +47,13 @@ it('SOP 5, O7: the report page shows the ship-delay rate matching the seeded cas
   await page.locator('#complaint-causes-h').waitFor(); // support reads C5 causes
   await screenshot(page, 'report');
 
-  const csv = await page.request.get(new URL((await page.locator('#export-report').getAttribute('href'))!, page.url()).toString());
+  const csv = await page.request.get(
+    new URL((await page.locator('#export-report').getAttribute('href'))!, page.url()).toString(),
+  );
   expect(csv.status()).toBe(200);
-  expect((await csv.text()).split('\r\n')[0]).toBe('from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet,pausedMs');
+  expect((await csv.text()).split('\r\n')[0]).toBe(
+    'from,to,department,rule,total,met,metLate,breached,pending,shareMet,medianMsToMeet,pausedMs',
+  );
 });
 
 it('a bad period is shown beside its field; finance sees the report without complaint causes', async () => {

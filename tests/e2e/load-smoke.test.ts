@@ -5,7 +5,9 @@ import { testLog } from '../helpers/test-log';
 
 function runLoad(args: string[]): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'scripts', 'load.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', 'dist', 'scripts', 'load.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
@@ -27,7 +29,15 @@ it('npm run load --n 20 --concurrency 5: every case closes, no effect twice, one
   expect(project![3]).toBe('0');
   expect(stdout).toMatch(/baseline: 20 flows of \d+ external calls, 20 closed/);
   expect(stdout).toMatch(/once-only effects checked, 0 duplicated/);
-  const rows = stdout.split('\n').filter((l) => l.startsWith('|')).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  const rows = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('|'))
+    .map((l) =>
+      l
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   expect(rows[0]).toEqual(['figure', 'project', 'baseline', 'ratio']);
   const figures = Object.fromEntries(rows.slice(2).map(([label, ...cells]) => [label, cells]));
   for (const label of ['starts/s', 'closes/s', 'start p50 ms', 'start p99 ms', 'e2e p50 ms', 'e2e p99 ms']) {

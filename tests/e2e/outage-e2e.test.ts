@@ -19,7 +19,13 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => e?.close(), 60_000);
 
-const SIDE_EFFECTS = ['stock.deducted', 'wms.shipment_requested', 'platform.tracking_uploaded', 'carrier.subscribed', 'sms.sent'];
+const SIDE_EFFECTS = [
+  'stock.deducted',
+  'wms.shipment_requested',
+  'platform.tracking_uploaded',
+  'carrier.subscribed',
+  'sms.sent',
+];
 const OUTAGE_MS = 10_000;
 
 async function call(method: string, path: string, body?: unknown, role: 'service' | 'support' = 'support') {
@@ -28,7 +34,11 @@ async function call(method: string, path: string, body?: unknown, role: 'service
     headers: { authorization: `Bearer ${KEYS[role]}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as Record<string, any> };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as Record<string, any>,
+  };
 }
 
 it('PostgreSQL down for 10 s with orders in flight: API and worker never exit, the API answers 503 (never 500), every order is delivered with each side effect once', async () => {
@@ -39,7 +49,15 @@ it('PostgreSQL down for 10 s with orders in flight: API and worker never exit, t
   await e.sim.configure({ stepDelayMs: 15_000 });
   for (const o of orders) expect((await call('POST', '/v1/orders', o, 'service')).status).toBe(201);
   // in flight: each has its first transition recorded, none is delivered yet
-  await eventually(async () => (await e.pool.query("SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)", [orders.map((o) => `order:${o.orderId}`)])).rows[0].n === orders.length, 'orders recorded');
+  await eventually(
+    async () =>
+      (
+        await e.pool.query('SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)', [
+          orders.map((o) => `order:${o.orderId}`),
+        ])
+      ).rows[0].n === orders.length,
+    'orders recorded',
+  );
 
   await e.stack.stopDatabase();
   const stages = await Promise.all(orders.map(async (o) => (await call('GET', `/v1/orders/${o.orderId}`)).body.stage));
@@ -61,37 +79,56 @@ it('PostgreSQL down for 10 s with orders in flight: API and worker never exit, t
     for (const [what, p] of probes) {
       const r = await p;
       seen.push({ what, status: r.status, retryAfter: r.retryAfter });
-      if (what === 'GET /ready') expect(r.body).toMatchObject({ ready: false, postgres: 'unavailable', temporal: 'ok' });
+      if (what === 'GET /ready')
+        expect(r.body).toMatchObject({ ready: false, postgres: 'unavailable', temporal: 'ok' });
     }
     await new Promise((r) => setTimeout(r, 500));
   }
   // metrics still answer without the read model, and count the failed reads
   const metrics = await fetch(`${e.stack.urls.api}/metrics`, { headers: { authorization: `Bearer ${KEYS.service}` } });
   expect(metrics.status).toBe(200);
-  expect(Number(/^shop_metrics_read_model_errors_total (\d+)$/m.exec(await metrics.text())?.[1])).toBeGreaterThanOrEqual(1);
+  expect(
+    Number(/^shop_metrics_read_model_errors_total (\d+)$/m.exec(await metrics.text())?.[1]),
+  ).toBeGreaterThanOrEqual(1);
   await e.stack.startDatabase();
   await e.sim.configure({ stepDelayMs: 150 });
 
   expect(seen.filter((s) => s.status >= 500 && s.status !== 503)).toEqual([]);
   expect(seen.filter((s) => s.status === 503 && s.retryAfter !== '5')).toEqual([]);
-  for (const what of ['GET /v1/cases', 'GET /v1/cases/:id', 'GET /v1/cases/:id/timeline', 'GET /ready', 'POST /v1/orders']) {
+  for (const what of [
+    'GET /v1/cases',
+    'GET /v1/cases/:id',
+    'GET /v1/cases/:id/timeline',
+    'GET /ready',
+    'POST /v1/orders',
+  ]) {
     expect([what, seen.some((s) => s.what === what && s.status === 503)]).toEqual([what, true]);
   }
 
   // recovers by itself
   await eventually(async () => (await call('GET', '/ready')).status === 200, 'ready again', 30_000);
-  const retried = await eventually(async () => {
-    const r = await call('POST', '/v1/orders', during, 'service');
-    return r.status === 200 || r.status === 201 ? r : undefined;
-  }, 'the start retried after the outage', 30_000);
+  const retried = await eventually(
+    async () => {
+      const r = await call('POST', '/v1/orders', during, 'service');
+      return r.status === 200 || r.status === 201 ? r : undefined;
+    },
+    'the start retried after the outage',
+    30_000,
+  );
   expect(retried.status).toBe(200); // the workflow had started; the retry finds it
-  expect((await e.pool.query('SELECT 1 FROM case_personal_data WHERE case_id = $1', [`order:${during.orderId}`])).rowCount).toBe(1);
+  expect(
+    (await e.pool.query('SELECT 1 FROM case_personal_data WHERE case_id = $1', [`order:${during.orderId}`])).rowCount,
+  ).toBe(1);
 
   for (const o of [...orders, during]) {
     await e.until(`/v1/orders/${o.orderId}`, (b) => b.stage === 'delivered', `order ${o.orderId} delivered`, 150_000);
-    for (const action of SIDE_EFFECTS) expect([o.orderId, action, await e.count(action, o.orderId)]).toEqual([o.orderId, action, 1]);
+    for (const action of SIDE_EFFECTS)
+      expect([o.orderId, action, await e.count(action, o.orderId)]).toEqual([o.orderId, action, 1]);
   }
-  const { rows } = await e.pool.query("SELECT case_id, status, stage FROM cases WHERE case_id = ANY($1) ORDER BY case_id", [[...orders, during].map((o) => `order:${o.orderId}`)]);
+  const { rows } = await e.pool.query(
+    'SELECT case_id, status, stage FROM cases WHERE case_id = ANY($1) ORDER BY case_id',
+    [[...orders, during].map((o) => `order:${o.orderId}`)],
+  );
   expect(rows.every((r) => r.status === 'closed' && r.stage === 'delivered')).toBe(true);
 
   // never exited: same processes, no unexpected exit
@@ -102,11 +139,20 @@ it('PostgreSQL down for 10 s with orders in flight: API and worker never exit, t
 it('a child that dies (API killed with SIGKILL) is restarted by the launcher with backoff and answers again', async () => {
   const before = e.stack.pid('api')!;
   process.kill(before, 'SIGKILL');
-  await eventually(async () => {
-    const pid = e.stack.pid('api');
-    if (!pid || pid === before) return undefined;
-    return (await fetch(`${e.stack.urls.api}/health`).then((r) => r.status, () => 0)) === 200;
-  }, 'API restarted', 60_000);
+  await eventually(
+    async () => {
+      const pid = e.stack.pid('api');
+      if (!pid || pid === before) return undefined;
+      return (
+        (await fetch(`${e.stack.urls.api}/health`).then(
+          (r) => r.status,
+          () => 0,
+        )) === 200
+      );
+    },
+    'API restarted',
+    60_000,
+  );
   expect(e.stack.unexpectedExits()).toEqual([expect.objectContaining({ name: 'api', signal: 'SIGKILL' })]);
   expect((await call('GET', '/v1/cases?limit=1')).status).toBe(200);
 }, 90_000);
@@ -118,15 +164,26 @@ it('a worker that starts while PostgreSQL is down waits for it (no exit), then w
   await e.stack.stopDatabase();
   const before = e.stack.pid('worker')!;
   process.kill(before, 'SIGKILL');
-  const restarted = await eventually(async () => {
-    const pid = e.stack.pid('worker');
-    return pid && pid !== before ? pid : undefined;
-  }, 'worker restarted', 60_000);
+  const restarted = await eventually(
+    async () => {
+      const pid = e.stack.pid('worker');
+      return pid && pid !== before ? pid : undefined;
+    },
+    'worker restarted',
+    60_000,
+  );
   await new Promise((r) => setTimeout(r, 8_000)); // long enough for a start-up that gives up to exit and be restarted
   expect(e.stack.pid('worker')).toBe(restarted);
-  expect(e.stack.unexpectedExits().slice(exitsBefore)).toEqual([expect.objectContaining({ name: 'worker', signal: 'SIGKILL' })]);
+  expect(e.stack.unexpectedExits().slice(exitsBefore)).toEqual([
+    expect.objectContaining({ name: 'worker', signal: 'SIGKILL' }),
+  ]);
   await e.stack.startDatabase();
-  await e.until(`/v1/orders/${order.orderId}`, (b) => b.stage === 'delivered', `order ${order.orderId} delivered`, 150_000);
+  await e.until(
+    `/v1/orders/${order.orderId}`,
+    (b) => b.stage === 'delivered',
+    `order ${order.orderId} delivered`,
+    150_000,
+  );
   for (const action of SIDE_EFFECTS) expect([action, await e.count(action, order.orderId)]).toEqual([action, 1]);
   expect(e.stack.pid('worker')).toBe(restarted);
   expect(e.stack.unexpectedExits().slice(exitsBefore)).toHaveLength(1);

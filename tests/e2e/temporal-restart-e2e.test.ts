@@ -11,31 +11,50 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => e?.close(), 60_000);
 
-const SIDE_EFFECTS = ['stock.deducted', 'wms.shipment_requested', 'platform.tracking_uploaded', 'carrier.subscribed', 'sms.sent'];
+const SIDE_EFFECTS = [
+  'stock.deducted',
+  'wms.shipment_requested',
+  'platform.tracking_uploaded',
+  'carrier.subscribed',
+  'sms.sent',
+];
 
 it('Temporal killed with 4 orders in flight: restarted by the launcher, every order delivered with each side effect once, API and worker never exit, no 500', async () => {
   const pids = { api: e.stack.pid('api'), worker: e.stack.pid('worker') };
   const orders = Array.from({ length: 4 }, () => orderRequest({ orderId: newOrderId('TMP') }));
   await e.sim.configure({ stepDelayMs: 5_000 }); // the warehouse and carrier take their time: in flight for sure
   for (const o of orders) expect((await e.api('POST', '/v1/orders', 'service', o)).status).toBe(201);
-  await eventually(async () => (await e.pool.query('SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)', [orders.map((o) => `order:${o.orderId}`)])).rows[0].n === orders.length, 'orders recorded');
+  await eventually(
+    async () =>
+      (
+        await e.pool.query('SELECT count(*)::int AS n FROM cases WHERE case_id = ANY($1)', [
+          orders.map((o) => `order:${o.orderId}`),
+        ])
+      ).rows[0].n === orders.length,
+    'orders recorded',
+  );
 
   const before = e.stack.pid('temporal')!;
   process.kill(before, 'SIGKILL');
   const seen: number[] = [];
-  const restarted = await eventually(async () => {
-    seen.push((await e.api('GET', `/v1/orders/${orders[0].orderId}`, 'support')).status);
-    seen.push((await e.api('GET', '/ready', 'support')).status);
-    const pid = e.stack.pid('temporal');
-    return pid && pid !== before && (await e.api('GET', '/ready', 'support')).status === 200 ? pid : undefined;
-  }, 'Temporal restarted and the API ready again', 120_000);
+  const restarted = await eventually(
+    async () => {
+      seen.push((await e.api('GET', `/v1/orders/${orders[0].orderId}`, 'support')).status);
+      seen.push((await e.api('GET', '/ready', 'support')).status);
+      const pid = e.stack.pid('temporal');
+      return pid && pid !== before && (await e.api('GET', '/ready', 'support')).status === 200 ? pid : undefined;
+    },
+    'Temporal restarted and the API ready again',
+    120_000,
+  );
   expect(restarted).not.toBe(before);
   expect(seen.filter((st) => st >= 500 && st !== 503)).toEqual([]);
   await e.sim.configure({ stepDelayMs: 150 });
 
   for (const o of orders) {
     await e.until(`/v1/orders/${o.orderId}`, (b) => b.stage === 'delivered', `order ${o.orderId} delivered`, 180_000);
-    for (const action of SIDE_EFFECTS) expect([o.orderId, action, await e.count(action, o.orderId)]).toEqual([o.orderId, action, 1]);
+    for (const action of SIDE_EFFECTS)
+      expect([o.orderId, action, await e.count(action, o.orderId)]).toEqual([o.orderId, action, 1]);
   }
   expect({ api: e.stack.pid('api'), worker: e.stack.pid('worker') }).toEqual(pids);
   expect(e.stack.unexpectedExits()).toEqual([expect.objectContaining({ name: 'temporal', signal: 'SIGKILL' })]);

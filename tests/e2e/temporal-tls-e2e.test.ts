@@ -55,17 +55,33 @@ async function workerReaches(env: Record<string, string>): Promise<string> {
 }
 
 describe('TLS with our own CA (TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SERVER_NAME)', () => {
-  const withCa = () => ({ TEMPORAL_ADDRESS: proxy.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert, TEMPORAL_TLS_SERVER_NAME: SERVER_NAME });
+  const withCa = () => ({
+    TEMPORAL_ADDRESS: proxy.address,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert,
+    TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+  });
 
-  it('the API\'s client connection and the worker\'s native connection both reach the server', async () => {
+  it("the API's client connection and the worker's native connection both reach the server", async () => {
     expect(await clientReaches(withCa())).toBe('ok');
     expect(await workerReaches(withCa())).toBe('ok');
   });
 
   it('without the CA (system roots only) the server is not trusted: no connection', async () => {
     const before = proxy.refused.length;
-    expect(await clientReaches({ TEMPORAL_ADDRESS: proxy.address, TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: SERVER_NAME })).not.toBe('ok');
-    expect(await workerReaches({ TEMPORAL_ADDRESS: proxy.address, TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: SERVER_NAME })).not.toBe('ok');
+    expect(
+      await clientReaches({
+        TEMPORAL_ADDRESS: proxy.address,
+        TEMPORAL_TLS: 'true',
+        TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+      }),
+    ).not.toBe('ok');
+    expect(
+      await workerReaches({
+        TEMPORAL_ADDRESS: proxy.address,
+        TEMPORAL_TLS: 'true',
+        TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+      }),
+    ).not.toBe('ok');
     expect(proxy.refused.length).toBeGreaterThan(before);
   });
 
@@ -79,7 +95,11 @@ describe('TLS with our own CA (TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SE
 });
 
 describe('mTLS (TEMPORAL_TLS_CLIENT_CERT_PATH, TEMPORAL_TLS_CLIENT_KEY_PATH)', () => {
-  const base = () => ({ TEMPORAL_ADDRESS: mtlsProxy.address, TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert, TEMPORAL_TLS_SERVER_NAME: SERVER_NAME });
+  const base = () => ({
+    TEMPORAL_ADDRESS: mtlsProxy.address,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.caCert,
+    TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
+  });
 
   it('with the client certificate both connections get in; without it the server refuses them', async () => {
     const pair = { TEMPORAL_TLS_CLIENT_CERT_PATH: pki.clientCert, TEMPORAL_TLS_CLIENT_KEY_PATH: pki.clientKey };

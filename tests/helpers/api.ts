@@ -30,12 +30,21 @@ const AHEAD_OF_WALL_CLOCK_MS = 365 * 86_400_000;
 
 /** Tests fire requests far faster than any client should, on a busy machine: rate limits and load
  * shedding that never trip (tests/api/traffic-api.test.ts checks them). */
-export const UNLIMITED_TRAFFIC = { perIpMax: 1_000_000, perKeyMax: 1_000_000, authFailuresPerIp: 1_000_000, maxEventLoopDelayMs: 0 };
+export const UNLIMITED_TRAFFIC = {
+  perIpMax: 1_000_000,
+  perKeyMax: 1_000_000,
+  authFailuresPerIp: 1_000_000,
+  maxEventLoopDelayMs: 0,
+};
 
 /** moreKeys: ",key:role:name" entries added to the test keys */
 export function buildTestApp(kit: WorkflowKit, moreKeys = ''): Promise<FastifyInstance> {
   return buildApp({
-    client: kit.env.client, pool: kit.pool, taskQueue: kit.taskQueue, apiKeys: TEST_API_KEYS + moreKeys, policy: () => DEFAULT_POLICY,
+    client: kit.env.client,
+    pool: kit.pool,
+    taskQueue: kit.taskQueue,
+    apiKeys: TEST_API_KEYS + moreKeys,
+    policy: () => DEFAULT_POLICY,
     inputClock: () => Date.now() + AHEAD_OF_WALL_CLOCK_MS,
     traffic: UNLIMITED_TRAFFIC,
   });

@@ -21,13 +21,23 @@ export function recordedHistories(): { file: string; json: HistoryJson; workflow
     .map((file) => {
       const json = JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')) as HistoryJson;
       const started = json.events[0].workflowExecutionStartedEventAttributes as { originalExecutionRunId: string };
-      return { file, json, workflowType: historyFacts(historyFromJson(json)).workflowType, runId: started.originalExecutionRunId };
+      return {
+        file,
+        json,
+        workflowType: historyFacts(historyFromJson(json)).workflowType,
+        runId: started.originalExecutionRunId,
+      };
     });
 }
 
 /** A case row in PostgreSQL says closed. */
 export const caseClosed = (kit: WorkflowKit, workflowId: string) =>
-  eventually(async () => (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1 AND status = $2', [workflowId, 'closed'])).rowCount === 1, `${workflowId} closed in the read model`);
+  eventually(
+    async () =>
+      (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1 AND status = $2', [workflowId, 'closed']))
+        .rowCount === 1,
+    `${workflowId} closed in the read model`,
+  );
 
 /** Polls describe (not result(): its long poll on the time-skipping server now and then never returns). */
 export const ended = (h: WorkflowHandle) =>
@@ -37,7 +47,9 @@ export const ended = (h: WorkflowHandle) =>
 export async function closedOrder(kit: WorkflowKit): Promise<WorkflowHandle> {
   const h = await startOrder(kit, await newOrder(kit, { note: '加急 please' }));
   await waitForStage(h, 'awaiting_audit');
-  await h.executeUpdate(auditUpdate, { args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'address unreachable' }] });
+  await h.executeUpdate(auditUpdate, {
+    args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'address unreachable' }],
+  });
   await ended(h);
   await caseClosed(kit, h.workflowId);
   return h;

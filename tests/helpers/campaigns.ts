@@ -20,7 +20,11 @@ export const CAL = DEFAULT_POLICY.calendar;
 export const TZ = CAL.timeZone;
 
 /** Monitoring every 6 h keeps a multi-day campaign quick on the time-skipping server. */
-export const testCampaignPolicy = (overrides: Partial<CampaignPolicy> = {}): CampaignPolicy => ({ ...DEFAULT_POLICY.campaign, monitorIntervalMs: 6 * HOUR, ...overrides });
+export const testCampaignPolicy = (overrides: Partial<CampaignPolicy> = {}): CampaignPolicy => ({
+  ...DEFAULT_POLICY.campaign,
+  monitorIntervalMs: 6 * HOUR,
+  ...overrides,
+});
 
 /** Local midnight of the day `workingDays` working days after the day of `nowMs` (the earliest M1 start). */
 export function earliestStart(nowMs: number, workingDays = 10): number {
@@ -52,26 +56,51 @@ export function campaignRequest(start: number, overrides: Partial<CampaignReques
 }
 
 /** Starts as the API does: the audience stored in PostgreSQL, the workflow given its id. */
-export async function startCampaign(kit: WorkflowKit, request: CampaignRequest, policy: CampaignPolicy = testCampaignPolicy()) {
+export async function startCampaign(
+  kit: WorkflowKit,
+  request: CampaignRequest,
+  policy: CampaignPolicy = testCampaignPolicy(),
+) {
   return startCampaignInline(kit, await withStoredAudience(kit.pool, request.campaignId, request), policy);
 }
 
 /** Starts with the audience inline in the input, as cases from before stored audiences were. */
-export async function startCampaignInline(kit: WorkflowKit, request: CampaignRequest, policy: CampaignPolicy = testCampaignPolicy()) {
+export async function startCampaignInline(
+  kit: WorkflowKit,
+  request: CampaignRequest,
+  policy: CampaignPolicy = testCampaignPolicy(),
+) {
   return kit.env.client.workflow.start(campaignWorkflow, {
     workflowId: `campaign:${request.campaignId}`,
     taskQueue: kit.taskQueue,
-    args: [{ request, policy, calendar: CAL, messaging: DEFAULT_POLICY.messaging, submittedAt: new Date(await kit.env.currentTimeMs()).toISOString() }],
+    args: [
+      {
+        request,
+        policy,
+        calendar: CAL,
+        messaging: DEFAULT_POLICY.messaging,
+        submittedAt: new Date(await kit.env.currentTimeMs()).toISOString(),
+      },
+    ],
   });
 }
 
 export const campaignState = (h: WorkflowHandle): Promise<CampaignState> => h.query(campaignStateQuery);
 
-export function waitForCampaign(h: WorkflowHandle, ok: (s: CampaignState) => boolean, what = 'campaign state', timeoutMs?: number): Promise<CampaignState> {
-  return eventually(async () => {
-    const s = await campaignState(h);
-    return ok(s) ? s : undefined;
-  }, what, timeoutMs);
+export function waitForCampaign(
+  h: WorkflowHandle,
+  ok: (s: CampaignState) => boolean,
+  what = 'campaign state',
+  timeoutMs?: number,
+): Promise<CampaignState> {
+  return eventually(
+    async () => {
+      const s = await campaignState(h);
+      return ok(s) ? s : undefined;
+    },
+    what,
+    timeoutMs,
+  );
 }
 
 /** Sleeps on the test server until `atMs` (its clock), if that is still ahead. */
@@ -81,7 +110,11 @@ export async function sleepUntil(kit: WorkflowKit, atMs: number): Promise<void> 
 }
 
 /** What the simulated analytics system reports for a campaign from now on. */
-export async function setAnalytics(kit: WorkflowKit, campaignId: string, numbers: Partial<Omit<CampaignMetrics, 'spend'>> & { spend?: Partial<CampaignMetrics['spend']> }): Promise<void> {
+export async function setAnalytics(
+  kit: WorkflowKit,
+  campaignId: string,
+  numbers: Partial<Omit<CampaignMetrics, 'spend'>> & { spend?: Partial<CampaignMetrics['spend']> },
+): Promise<void> {
   const res = await fetch(`${kit.sim.url}/sim/analytics/${encodeURIComponent(campaignId)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...simAdmin() },
@@ -90,11 +123,20 @@ export async function setAnalytics(kit: WorkflowKit, campaignId: string, numbers
   if (!res.ok) throw new Error(`simulator analytics: HTTP ${res.status} ${await res.text()}`);
 }
 
-export async function staffNotices(kit: WorkflowKit, ref: string): Promise<{ role: string; subject: string; body: string }[]> {
-  return (await kit.sim.ledger({ action: 'staff.notified', ref })).map((e) => e.payload as { role: string; subject: string; body: string });
+export async function staffNotices(
+  kit: WorkflowKit,
+  ref: string,
+): Promise<{ role: string; subject: string; body: string }[]> {
+  return (await kit.sim.ledger({ action: 'staff.notified', ref })).map(
+    (e) => e.payload as { role: string; subject: string; body: string },
+  );
 }
 
-export async function priceChangeRequest(kit: WorkflowKit, effectiveInMs: number, overrides: Partial<PriceChangeRequest> = {}): Promise<PriceChangeRequest> {
+export async function priceChangeRequest(
+  kit: WorkflowKit,
+  effectiveInMs: number,
+  overrides: Partial<PriceChangeRequest> = {},
+): Promise<PriceChangeRequest> {
   return {
     priceChangeId: uid('PC'),
     sku: uid('TEA'),
@@ -106,7 +148,11 @@ export async function priceChangeRequest(kit: WorkflowKit, effectiveInMs: number
   };
 }
 
-export async function startPriceChange(kit: WorkflowKit, request: PriceChangeRequest, policy = DEFAULT_POLICY.priceChange) {
+export async function startPriceChange(
+  kit: WorkflowKit,
+  request: PriceChangeRequest,
+  policy = DEFAULT_POLICY.priceChange,
+) {
   return kit.env.client.workflow.start(priceChangeWorkflow, {
     workflowId: `price-change:${request.priceChangeId}`,
     taskQueue: kit.taskQueue,

@@ -4,7 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { ComplaintRequest } from '../../domain/complaint';
 import { DEFAULT_POLICY, type ComplaintPolicy } from '../../domain/policy';
 import { callbackUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
-import type { CallbackInput, ComplaintState, ResolutionInput, VerificationInput } from '../../workflows/complaint/types';
+import type {
+  CallbackInput,
+  ComplaintState,
+  ResolutionInput,
+  VerificationInput,
+} from '../../workflows/complaint/types';
 import { complaintWorkflow } from '../../workflows/complaint/workflow';
 import { eventually } from './sim-control';
 import type { WorkflowKit } from './workflow-kit';
@@ -31,7 +36,11 @@ export const complaintInput = (request: ComplaintRequest, policy: ComplaintPolic
   carrierPolicy: DEFAULT_POLICY.order,
 });
 
-export function startComplaint(kit: WorkflowKit, request: ComplaintRequest, opts: { policy?: ComplaintPolicy; taskQueue?: string } = {}) {
+export function startComplaint(
+  kit: WorkflowKit,
+  request: ComplaintRequest,
+  opts: { policy?: ComplaintPolicy; taskQueue?: string } = {},
+) {
   return kit.env.client.workflow.start(complaintWorkflow, {
     workflowId: `complaint:${request.complaintId}`,
     taskQueue: opts.taskQueue ?? kit.taskQueue,
@@ -41,45 +50,76 @@ export function startComplaint(kit: WorkflowKit, request: ComplaintRequest, opts
 
 export const stateOf = (h: WorkflowHandle) => h.query(complaintStateQuery);
 
-export function waitFor(h: WorkflowHandle, stage: ComplaintState['stage'] | ((s: ComplaintState) => boolean), timeoutMs?: number): Promise<ComplaintState> {
+export function waitFor(
+  h: WorkflowHandle,
+  stage: ComplaintState['stage'] | ((s: ComplaintState) => boolean),
+  timeoutMs?: number,
+): Promise<ComplaintState> {
   const ok = typeof stage === 'function' ? stage : (s: ComplaintState) => s.stage === stage;
-  return eventually(async () => {
-    const s = await stateOf(h);
-    return ok(s) ? s : undefined;
-  }, `complaint state ${typeof stage === 'string' ? stage : 'predicate'}`, timeoutMs);
+  return eventually(
+    async () => {
+      const s = await stateOf(h);
+      return ok(s) ? s : undefined;
+    },
+    `complaint state ${typeof stage === 'string' ? stage : 'predicate'}`,
+    timeoutMs,
+  );
 }
 
 export const verification = (o: Partial<VerificationInput> = {}): VerificationInput => ({
-  verifiedBy: 'agent-li', valid: true, finding: 'photos show a dented tin; batch 2611 smells stale', ...o,
+  verifiedBy: 'agent-li',
+  valid: true,
+  finding: 'photos show a dented tin; batch 2611 smells stale',
+  ...o,
 });
 export const resolution = (o: Partial<ResolutionInput> = {}): ResolutionInput => ({
   resolvedBy: 'agent-li',
   resolution: 'We are sending a 20 CNY coupon and have withdrawn batch 2611.',
   compensation: { type: 'coupon', currency: 'CNY' },
   summary: 'dented tin, stale tea from batch 2611',
-  improvement: { rootCause: 'product_defect', note: 'batch 2611 stored too long; add a shelf-life check before packing' },
+  improvement: {
+    rootCause: 'product_defect',
+    note: 'batch 2611 stored too long; add a shelf-life check before packing',
+  },
   ...o,
 });
-export const callback = (o: Partial<CallbackInput> = {}): CallbackInput => ({ calledBy: 'agent-wu', reached: true, satisfied: true, note: 'customer happy', ...o });
+export const callback = (o: Partial<CallbackInput> = {}): CallbackInput => ({
+  calledBy: 'agent-wu',
+  reached: true,
+  satisfied: true,
+  note: 'customer happy',
+  ...o,
+});
 
-export const verify = (h: WorkflowHandle, o?: Partial<VerificationInput>) => h.executeUpdate(verifyUpdate, { args: [verification(o)] });
-export const resolve = (h: WorkflowHandle, o?: Partial<ResolutionInput>) => h.executeUpdate(resolveUpdate, { args: [resolution(o)] });
-export const callBack = (h: WorkflowHandle, o?: Partial<CallbackInput>) => h.executeUpdate(callbackUpdate, { args: [callback(o)] });
+export const verify = (h: WorkflowHandle, o?: Partial<VerificationInput>) =>
+  h.executeUpdate(verifyUpdate, { args: [verification(o)] });
+export const resolve = (h: WorkflowHandle, o?: Partial<ResolutionInput>) =>
+  h.executeUpdate(resolveUpdate, { args: [resolution(o)] });
+export const callBack = (h: WorkflowHandle, o?: Partial<CallbackInput>) =>
+  h.executeUpdate(callbackUpdate, { args: [callback(o)] });
 
 export const deadline = (s: ComplaintState, key: string) => s.deadlines.find((d) => d.key === key);
 
 /** The timeline of one complaint from PostgreSQL, in write order. */
 export async function timelineOf(kit: WorkflowKit, complaintId: string) {
-  const { rows } = await kit.pool.query<{ seq: number; actor: string; action: string; rule: string | null; run_id: string; detail: Record<string, unknown> }>(
-    'SELECT seq, actor, action, rule, run_id, detail FROM case_timeline WHERE case_id = $1 ORDER BY seq',
-    [`complaint:${complaintId}`],
-  );
+  const { rows } = await kit.pool.query<{
+    seq: number;
+    actor: string;
+    action: string;
+    rule: string | null;
+    run_id: string;
+    detail: Record<string, unknown>;
+  }>('SELECT seq, actor, action, rule, run_id, detail FROM case_timeline WHERE case_id = $1 ORDER BY seq', [
+    `complaint:${complaintId}`,
+  ]);
   return rows;
 }
 
 /** Staff roles notified about one complaint, in order. */
 export async function staffRoles(kit: WorkflowKit, complaintId: string): Promise<string[]> {
-  return (await kit.sim.ledger({ action: 'staff.notified', ref: complaintId })).map((e) => (e.payload as { role: string }).role);
+  return (await kit.sim.ledger({ action: 'staff.notified', ref: complaintId })).map(
+    (e) => (e.payload as { role: string }).role,
+  );
 }
 
 /**
@@ -87,7 +127,9 @@ export async function staffRoles(kit: WorkflowKit, complaintId: string): Promise
  * escalation (or a routing) before the activity that sends its notice has run: wait for the notice itself.
  */
 export async function notifiedRoles(kit: WorkflowKit, complaintId: string, count: number): Promise<string[]> {
-  return (await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref: complaintId }, count)).map((e) => (e.payload as { role: string }).role);
+  return (await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref: complaintId }, count)).map(
+    (e) => (e.payload as { role: string }).role,
+  );
 }
 
 /**
@@ -100,6 +142,9 @@ export const awaitingCallback = (h: WorkflowHandle, timeoutMs?: number) =>
 /** Waits until receipt is done (recorded, acknowledged, routed: C2) and returns the state. */
 export async function received(kit: WorkflowKit, h: WorkflowHandle): Promise<ComplaintState> {
   const id = h.workflowId.slice('complaint:'.length);
-  await eventually(async () => (await timelineOf(kit, id)).some((t) => t.action === 'routed'), `complaint ${id} routed`);
+  await eventually(
+    async () => (await timelineOf(kit, id)).some((t) => t.action === 'routed'),
+    `complaint ${id} routed`,
+  );
   return stateOf(h);
 }

@@ -9,7 +9,8 @@ import { BROWSER_WAIT_MS, launchChromium } from './browser';
 import { startWorkflowKit, type WorkflowKit } from './workflow-kit';
 
 /** as strict as a security-header plugin would set it: no inline script or style anywhere */
-const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const STRICT_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 /** the 4xx answers tests provoke on purpose are logged by Chromium as failed loads, not errors of ours */
 const PROVOKED = /^Failed to load resource: the server responded with a status of 4\d\d/;
 
@@ -22,7 +23,10 @@ export interface ConsoleKit {
 }
 
 /** Registers the file's beforeAll/afterAll/afterEach; the fields are set once beforeAll has run. */
-export function useConsole(name: string, opts: { app?: (kit: WorkflowKit) => Promise<FastifyInstance>; seed?: (kit: WorkflowKit) => Promise<void> } = {}): ConsoleKit {
+export function useConsole(
+  name: string,
+  opts: { app?: (kit: WorkflowKit) => Promise<FastifyInstance>; seed?: (kit: WorkflowKit) => Promise<void> } = {},
+): ConsoleKit {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];

@@ -17,7 +17,12 @@ export async function startDevWorkflowKit(name: string): Promise<WorkflowKit> {
   const server = await startTemporalDevServer({ searchAttributes: CASE_SEARCH_ATTRIBUTES, log: testLog });
   const guard = closingGuard();
   try {
-    const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address, namespace: server.namespace, plugins: [guard.plugin], client: { dataConverter: testDataConverter() } });
+    const env = await TestWorkflowEnvironment.createFromExistingServer({
+      address: server.address,
+      namespace: server.namespace,
+      plugins: [guard.plugin],
+      client: { dataConverter: testDataConverter() },
+    });
     const kit = await kitOn(env, `dev-${name}`, guard);
     return {
       ...kit,

@@ -12,9 +12,19 @@ export interface E2E {
   stack: Stack;
   sim: SimControl;
   pool: Pool;
-  api(method: string, path: string, role?: keyof typeof KEYS, body?: unknown): Promise<{ status: number; body: Record<string, any> }>;
+  api(
+    method: string,
+    path: string,
+    role?: keyof typeof KEYS,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, any> }>;
   /** polls GET path until `ok` holds for the body */
-  until(path: string, ok: (body: Record<string, any>) => boolean, what: string, timeoutMs?: number): Promise<Record<string, any>>;
+  until(
+    path: string,
+    ok: (body: Record<string, any>) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<Record<string, any>>;
   count(action: string, ref: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -29,15 +39,24 @@ async function withWorkerMetrics(ports: StackPorts): Promise<StackPorts> {
  * Ports are picked free, then bound seconds later; another test file's server can take one in between.
  * A stack that failed that way is started again on other ports, once.
  */
-async function startOnFreePorts(opts: { persistentTemporal?: boolean }, attempt = 1): Promise<{ stack: Stack; dataDir: string }> {
+async function startOnFreePorts(
+  opts: { persistentTemporal?: boolean },
+  attempt = 1,
+): Promise<{ stack: Stack; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-ops-e2e-'));
   chmodSync(dataDir, 0o755);
   try {
     // Every child's output (Temporal, PostgreSQL, simulator, worker, API), line by line with its name, goes to
     // this test file's log, not to the terminal.
     const stack = await startStack({
-      dataDir, ports: await withWorkerMetrics(await freePorts()), apiKeys: TEST_API_KEYS, temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null, simAutoProgress: true, simStepDelayMs: 150,
-      inheritOutput: true, log: (line) => testLog(line),
+      dataDir,
+      ports: await withWorkerMetrics(await freePorts()),
+      apiKeys: TEST_API_KEYS,
+      temporalDbFile: opts.persistentTemporal ? join(dataDir, 'temporal.db') : null,
+      simAutoProgress: true,
+      simStepDelayMs: 150,
+      inheritOutput: true,
+      log: (line) => testLog(line),
     });
     return { stack, dataDir };
   } catch (err) {
@@ -67,10 +86,14 @@ export async function startE2E(opts: { persistentTemporal?: boolean } = {}): Pro
     pool,
     api,
     until: (path, ok, what, timeoutMs = 60_000) =>
-      eventually(async () => {
-        const res = await api('GET', path, 'support');
-        return res.status === 200 && ok(res.body) ? res.body : undefined;
-      }, what, timeoutMs),
+      eventually(
+        async () => {
+          const res = await api('GET', path, 'support');
+          return res.status === 200 && ok(res.body) ? res.body : undefined;
+        },
+        what,
+        timeoutMs,
+      ),
     count: async (action, ref) => (await sim.ledger({ action, ref })).length,
     async close() {
       await stopWaiting();

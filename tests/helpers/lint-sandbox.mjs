@@ -9,13 +9,18 @@ const eslint = new ESLint({
   cwd: process.cwd(),
   overrideConfigFile: true,
   overrideConfig: [
-    { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser }, plugins: { '@typescript-eslint': tseslint.plugin } },
+    {
+      files: ['**/*.ts'],
+      languageOptions: { parser: tseslint.parser },
+      plugins: { '@typescript-eslint': tseslint.plugin },
+    },
     { files: sandboxFiles, rules: sandboxRules },
   ],
 });
 const out = [];
 for (const f of files) {
-  const results = f.text === undefined ? await eslint.lintFiles([f.path]) : await eslint.lintText(f.text, { filePath: f.path });
+  const results =
+    f.text === undefined ? await eslint.lintFiles([f.path]) : await eslint.lintText(f.text, { filePath: f.path });
   for (const r of results) for (const m of r.messages) out.push({ path: f.path, line: m.line, message: m.message });
 }
 process.stdout.write(JSON.stringify(out));

@@ -31,20 +31,46 @@ export const orderInput = (request: OrderRequest, policy = DEFAULT_POLICY.order)
 
 export const stateOf = (h: WorkflowHandle) => h.query(orderStateQuery);
 
-export function waitForStage(h: WorkflowHandle, stage: OrderState['stage'] | ((s: OrderState) => boolean), timeoutMs?: number): Promise<OrderState> {
+export function waitForStage(
+  h: WorkflowHandle,
+  stage: OrderState['stage'] | ((s: OrderState) => boolean),
+  timeoutMs?: number,
+): Promise<OrderState> {
   const ok = typeof stage === 'function' ? stage : (s: OrderState) => s.stage === stage;
-  return eventually(async () => {
-    const s = await stateOf(h);
-    return ok(s) ? s : undefined;
-  }, `order state ${typeof stage === 'string' ? stage : 'predicate'}`, timeoutMs);
+  return eventually(
+    async () => {
+      const s = await stateOf(h);
+      return ok(s) ? s : undefined;
+    },
+    `order state ${typeof stage === 'string' ? stage : 'predicate'}`,
+    timeoutMs,
+  );
 }
 
 let eventSeq = 0;
-export async function warehouse(h: WorkflowHandle, type: WarehouseEventType, trackingNumber = 'SF1234567890'): Promise<void> {
-  await h.signal(warehouseEventSignal, { eventId: `wms-${++eventSeq}`, type, at: new Date().toISOString(), trackingNumber });
+export async function warehouse(
+  h: WorkflowHandle,
+  type: WarehouseEventType,
+  trackingNumber = 'SF1234567890',
+): Promise<void> {
+  await h.signal(warehouseEventSignal, {
+    eventId: `wms-${++eventSeq}`,
+    type,
+    at: new Date().toISOString(),
+    trackingNumber,
+  });
 }
-export async function carrier(h: WorkflowHandle, type: CarrierEventType, trackingNumber = 'SF1234567890'): Promise<void> {
-  await h.signal(carrierEventSignal, { eventId: `car-${++eventSeq}`, type, at: new Date().toISOString(), trackingNumber });
+export async function carrier(
+  h: WorkflowHandle,
+  type: CarrierEventType,
+  trackingNumber = 'SF1234567890',
+): Promise<void> {
+  await h.signal(carrierEventSignal, {
+    eventId: `car-${++eventSeq}`,
+    type,
+    at: new Date().toISOString(),
+    trackingNumber,
+  });
 }
 
 export const deadline = (s: OrderState, key: string) => s.deadlines.find((d) => d.key === key);
@@ -56,7 +82,8 @@ export const deadline = (s: OrderState, key: string) => s.deadlines.find((d) => 
 export const deadlineOpen = (h: WorkflowHandle, key: string) => waitForStage(h, (s) => !!deadline(s, key));
 
 /** Waits until a deadline is met or breached (after a time skip the timer's work can still be running). */
-export const deadlineSettled = (h: WorkflowHandle, key: string) => waitForStage(h, (s) => (deadline(s, key)?.status ?? 'pending') !== 'pending');
+export const deadlineSettled = (h: WorkflowHandle, key: string) =>
+  waitForStage(h, (s) => (deadline(s, key)?.status ?? 'pending') !== 'pending');
 
 import type { WorkflowKit } from './workflow-kit';
 import { orderWorkflow } from '../../workflows/order/workflow';
@@ -68,7 +95,11 @@ export async function newOrder(kit: WorkflowKit, overrides: Partial<OrderRequest
 
 /** Starts an order workflow on the kit's worker, as the API would. */
 export function startOrder(kit: WorkflowKit, request: OrderRequest, policy = DEFAULT_POLICY.order) {
-  return kit.env.client.workflow.start(orderWorkflow, { workflowId: `order:${request.orderId}`, taskQueue: kit.taskQueue, args: [orderInput(request, policy)] });
+  return kit.env.client.workflow.start(orderWorkflow, {
+    workflowId: `order:${request.orderId}`,
+    taskQueue: kit.taskQueue,
+    args: [orderInput(request, policy)],
+  });
 }
 
 /** Drives a started order through the warehouse to the carrier and waits until it is in transit. */

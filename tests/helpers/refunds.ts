@@ -35,17 +35,29 @@ export async function importedOrder(kit: WorkflowKit, paidFen = 1_000_00): Promi
 }
 
 export function startRefund(kit: WorkflowKit, request: RefundRequest, policy = DEFAULT_POLICY.refund) {
-  return kit.env.client.workflow.start(refundWorkflow, { workflowId: `refund:${request.refundId}`, taskQueue: kit.taskQueue, args: [{ request, policy }] });
+  return kit.env.client.workflow.start(refundWorkflow, {
+    workflowId: `refund:${request.refundId}`,
+    taskQueue: kit.taskQueue,
+    args: [{ request, policy }],
+  });
 }
 
 export const refundState = (h: WorkflowHandle) => h.query(refundStateQuery);
 
-export function waitForRefund(h: WorkflowHandle, ok: RefundState['stage'] | ((s: RefundState) => boolean), timeoutMs?: number): Promise<RefundState> {
+export function waitForRefund(
+  h: WorkflowHandle,
+  ok: RefundState['stage'] | ((s: RefundState) => boolean),
+  timeoutMs?: number,
+): Promise<RefundState> {
   const test = typeof ok === 'function' ? ok : (s: RefundState) => s.stage === ok;
-  return eventually(async () => {
-    const s = await refundState(h);
-    return test(s) ? s : undefined;
-  }, `refund ${typeof ok === 'string' ? ok : 'predicate'}`, timeoutMs);
+  return eventually(
+    async () => {
+      const s = await refundState(h);
+      return test(s) ? s : undefined;
+    },
+    `refund ${typeof ok === 'string' ? ok : 'predicate'}`,
+    timeoutMs,
+  );
 }
 
 export const respond = (h: WorkflowHandle, action: ResponseInput['action'], extra: Partial<ResponseInput> = {}) =>

@@ -16,11 +16,20 @@ export interface SeededDeadline {
   pausedFor?: number;
 }
 
-export async function seedCase(pool: Pool, c: { type: string; openedAt: number; department?: string; deadlines: SeededDeadline[] }): Promise<string> {
+export async function seedCase(
+  pool: Pool,
+  c: { type: string; openedAt: number; department?: string; deadlines: SeededDeadline[] },
+): Promise<string> {
   const id = `RPT-${randomUUID().slice(0, 12)}`;
   const iso = (m: number) => new Date(c.openedAt + m * MIN).toISOString();
   const deadlines = c.deadlines.map((d) => ({
-    key: d.key, rule: d.rule, label: d.key, dueAt: iso(d.dueIn), status: d.status, ...(d.metIn === undefined ? {} : { metAt: iso(d.metIn) }), ...(d.pausedFor ? { pausedMs: d.pausedFor * MIN } : {}),
+    key: d.key,
+    rule: d.rule,
+    label: d.key,
+    dueAt: iso(d.dueIn),
+    status: d.status,
+    ...(d.metIn === undefined ? {} : { metAt: iso(d.metIn) }),
+    ...(d.pausedFor ? { pausedMs: d.pausedFor * MIN } : {}),
   }));
   await pool.query(
     `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, summary, version, created_at, updated_at, department)
@@ -39,9 +48,16 @@ export async function seedRefundClaim(pool: Pool, reasonCode: string, at: number
 }
 
 /** A payout the order made on its own (O4/O10), paid at `at`: no refund request behind it. */
-export async function seedOrderPayout(pool: Pool, source: 'order_rejected' | 'logistics', reasonCode: string, at: number): Promise<void> {
+export async function seedOrderPayout(
+  pool: Pool,
+  source: 'order_rejected' | 'logistics',
+  reasonCode: string,
+  at: number,
+): Promise<void> {
   const orderId = `RPT-${randomUUID()}`;
-  await pool.query("INSERT INTO order_funds (order_id, paid_fen, currency, source) VALUES ($1, 100, 'CNY', 'import')", [orderId]);
+  await pool.query("INSERT INTO order_funds (order_id, paid_fen, currency, source) VALUES ($1, 100, 'CNY', 'import')", [
+    orderId,
+  ]);
   await pool.query(
     `INSERT INTO payouts (attempt_key, payout_id, attempt, order_id, case_id, source, reason_code, amount_fen, currency, status, created_at)
      VALUES ($1, $1, 1, $2, $3, $4, $5, 100, 'CNY', 'paid', $6)`,
@@ -61,12 +77,21 @@ export function isolatedPeriod(): { from: number; to: number } {
  */
 export async function seedOrders(pool: Pool, openedAt: number): Promise<void> {
   const o1: SeededDeadline[] = [
-    ...[1, 2, 3, 4, 5, 6].map((m): SeededDeadline => ({ key: 'stock_confirmation', rule: 'O1', dueIn: 10, status: 'met', metIn: m })),
+    ...[1, 2, 3, 4, 5, 6].map((m): SeededDeadline => ({
+      key: 'stock_confirmation',
+      rule: 'O1',
+      dueIn: 10,
+      status: 'met',
+      metIn: m,
+    })),
     { key: 'stock_confirmation', rule: 'O1', dueIn: 10, status: 'met_late', metIn: 30 },
     { key: 'stock_confirmation', rule: 'O1', dueIn: 10, status: 'breached' },
   ];
   for (let i = 0; i < o1.length; i++) {
-    const ship: SeededDeadline = i === 7 ? { key: 'ship', rule: 'O7', dueIn: 1440, status: 'breached' } : { key: 'ship', rule: 'O7', dueIn: 1440, status: 'met', metIn: 600 };
+    const ship: SeededDeadline =
+      i === 7
+        ? { key: 'ship', rule: 'O7', dueIn: 1440, status: 'breached' }
+        : { key: 'ship', rule: 'O7', dueIn: 1440, status: 'met', metIn: 600 };
     await seedCase(pool, { type: 'order', openedAt: openedAt + i * MIN, deadlines: [o1[i], ship] });
   }
 }

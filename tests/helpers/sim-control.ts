@@ -25,12 +25,18 @@ export function simControl(baseUrl: string, adminKey = DEV_SIM_ADMIN_KEY) {
      * activity's call reached the system), and returns them all. A check right after the state changed
      * can come before the activity that does the work has run.
      */
-    ledgerAtLeast: async (filter: { system?: string; action?: string; ref?: string }, count = 1): Promise<LedgerEntry[]> => {
+    ledgerAtLeast: async (
+      filter: { system?: string; action?: string; ref?: string },
+      count = 1,
+    ): Promise<LedgerEntry[]> => {
       const qs = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined) as [string, string][]);
-      return eventually(async () => {
-        const { entries } = await call<{ entries: LedgerEntry[] }>('GET', `/sim/ledger?${qs}`);
-        return entries.length >= count ? entries : undefined;
-      }, `${count} ledger entr${count === 1 ? 'y' : 'ies'} for ${qs}`);
+      return eventually(
+        async () => {
+          const { entries } = await call<{ entries: LedgerEntry[] }>('GET', `/sim/ledger?${qs}`);
+          return entries.length >= count ? entries : undefined;
+        },
+        `${count} ledger entr${count === 1 ? 'y' : 'ies'} for ${qs}`,
+      );
     },
     configure: (patch: Record<string, unknown>) => call('POST', '/sim/config', patch),
     setStock: (levels: Record<string, number>) => call('POST', '/sim/stock', levels),
@@ -48,7 +54,11 @@ const active = new Set<Promise<unknown>>();
  * Polls until `check` returns a value (not undefined/false), in real time: for the event itself (a state,
  * a ledger entry, a row), never for a fixed time. Polls quickly at first, then every 500 ms at most.
  */
-export function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = WAIT_MS): Promise<T> {
+export function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = WAIT_MS,
+): Promise<T> {
   const run = (async () => {
     const until = Date.now() + timeoutMs;
     let last: unknown;
@@ -60,7 +70,10 @@ export function eventually<T>(check: () => Promise<T | undefined | false>, what:
       } catch (err) {
         last = err;
       }
-      if (Date.now() > until) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+      if (Date.now() > until)
+        throw new Error(
+          `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+        );
       await new Promise((r) => setTimeout(r, pause));
     }
   })();

@@ -24,17 +24,77 @@ const openssl = (dir: string, args: string[]) => execFileSync('/usr/bin/openssl'
 /** A CA, a server certificate for `serverName` and a client certificate, all signed by that CA. */
 export function makeTestPki(serverName: string): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'temporal-tls-'));
-  openssl(dir, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=shop-ops test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=shop-ops test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   const leaf = (name: string, cn: string, ext: string) => {
     writeFileSync(join(dir, `${name}.ext`), ext);
-    openssl(dir, ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+    openssl(dir, [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    ]);
+    openssl(dir, [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    ]);
   };
-  leaf('server', serverName, `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`);
-  leaf('client', 'shop-ops-worker', 'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n');
+  leaf(
+    'server',
+    serverName,
+    `subjectAltName=DNS:${serverName}\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n`,
+  );
+  leaf(
+    'client',
+    'shop-ops-worker',
+    'extendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature,keyEncipherment\n',
+  );
   const p = (f: string) => join(dir, f);
-  return { dir, caCert: p('ca.pem'), serverCert: p('server.pem'), serverKey: p('server.key'), clientCert: p('client.pem'), clientKey: p('client.key'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    caCert: p('ca.pem'),
+    serverCert: p('server.pem'),
+    serverKey: p('server.key'),
+    clientCert: p('client.pem'),
+    clientKey: p('client.key'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface TlsProxy {
@@ -45,7 +105,11 @@ export interface TlsProxy {
 }
 
 /** TLS on 127.0.0.1:<free port>, plain TCP to `target`; with `requireClientCert`, mTLS against the same CA. */
-export function startTlsProxy(pki: TestPki, target: { host: string; port: number }, opts: { requireClientCert?: boolean } = {}): Promise<TlsProxy> {
+export function startTlsProxy(
+  pki: TestPki,
+  target: { host: string; port: number },
+  opts: { requireClientCert?: boolean } = {},
+): Promise<TlsProxy> {
   const refused: string[] = [];
   const sockets = new Set<net.Socket>();
   const server = tls.createServer(

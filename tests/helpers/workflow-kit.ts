@@ -37,7 +37,16 @@ export function quietTemporalLogs(): void {
 
 /** Every external system played by one simulator. */
 export function allSystemsAt(url: string): SystemUrls {
-  return { inventory: url, payment: url, warehouse: url, carrier: url, platform: url, messaging: url, analytics: url, catalog: url };
+  return {
+    inventory: url,
+    payment: url,
+    warehouse: url,
+    carrier: url,
+    platform: url,
+    messaging: url,
+    analytics: url,
+    catalog: url,
+  };
 }
 
 /**
@@ -54,19 +63,27 @@ export function closingGuard(): { plugin: ConnectionPlugin; closing(): void } {
     retryableDecider: (attempt, status) => !closing && defaults.retryableDecider(attempt, status),
   });
   return {
-    plugin: { name: 'test-kit-closing-guard', configureConnection: (options) => ({ ...options, interceptors: [interceptor] }) },
+    plugin: {
+      name: 'test-kit-closing-guard',
+      configureConnection: (options) => ({ ...options, interceptors: [interceptor] }),
+    },
     closing: () => void (closing = true),
   };
 }
 
 /** The SDK gives an ephemeral server 5 s to open its port; on a loaded machine that can pass. Start again then. */
-export async function startServer(what: string, start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+export async function startServer(
+  what: string,
+  start: () => Promise<TestWorkflowEnvironment>,
+): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await start();
     } catch (err) {
       if (attempt >= 3 || !/did not start within/.test(String((err as Error)?.message))) throw err;
-      testLog(`${new Date().toISOString()} [kit] ${what}: ${(err as Error).message}; starting it again (attempt ${attempt + 1})`);
+      testLog(
+        `${new Date().toISOString()} [kit] ${what}: ${(err as Error).message}; starting it again (attempt ${attempt + 1})`,
+      );
     }
   }
 }
@@ -78,7 +95,9 @@ async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<v
     Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
     Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   };
-  const searchAttributes = Object.fromEntries(Object.entries(CASE_SEARCH_ATTRIBUTES).map(([name, type]) => [name, types[type]]));
+  const searchAttributes = Object.fromEntries(
+    Object.entries(CASE_SEARCH_ATTRIBUTES).map(([name, type]) => [name, types[type]]),
+  );
   await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
 }
 
@@ -86,7 +105,12 @@ export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
   const path = requireGlobalSetup().TEMPORAL_TEST_SERVER_PATH;
   const guard = closingGuard();
   const env = await startServer('time-skipping test server', () =>
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } }, plugins: [guard.plugin], client: { dataConverter: testDataConverter() } }));
+    TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path } },
+      plugins: [guard.plugin],
+      client: { dataConverter: testDataConverter() },
+    }),
+  );
   await registerSearchAttributes(env);
   return kitOn(env, `test-${name}`, guard);
 }
@@ -94,12 +118,17 @@ export async function startWorkflowKit(name: string): Promise<WorkflowKit> {
 /** The servers global setup started, or a clear error when a test runs outside jest. */
 export function requireGlobalSetup(): { TEMPORAL_TEST_SERVER_PATH: string; TEMPORAL_CLI_PATH: string } {
   const { TEMPORAL_TEST_SERVER_PATH, TEMPORAL_CLI_PATH, DATABASE_URL, WORKFLOW_BUNDLE_PATH } = process.env;
-  if (!TEMPORAL_TEST_SERVER_PATH || !TEMPORAL_CLI_PATH || !DATABASE_URL || !WORKFLOW_BUNDLE_PATH) throw new Error('run through jest: global setup provides the servers');
+  if (!TEMPORAL_TEST_SERVER_PATH || !TEMPORAL_CLI_PATH || !DATABASE_URL || !WORKFLOW_BUNDLE_PATH)
+    throw new Error('run through jest: global setup provides the servers');
   return { TEMPORAL_TEST_SERVER_PATH, TEMPORAL_CLI_PATH };
 }
 
 /** A simulator, a pool and a real worker with the real activities, on a test environment's server. */
-export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string, guard?: { closing(): void }): Promise<WorkflowKit> {
+export async function kitOn(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  guard?: { closing(): void },
+): Promise<WorkflowKit> {
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
@@ -135,7 +164,13 @@ export async function kitOn(env: TestWorkflowEnvironment, taskQueue: string, gua
  * The case row once it satisfies `ok`. Rows are written by an activity that may trail what the
  * workflow already did (an escalation goes out beside its record), so tests wait for the row.
  */
-export async function caseRowWhen<R extends Record<string, unknown>>(pool: Pool, caseId: string, columns: string, ok: (row: R) => boolean, what = `case row ${caseId}`): Promise<R> {
+export async function caseRowWhen<R extends Record<string, unknown>>(
+  pool: Pool,
+  caseId: string,
+  columns: string,
+  ok: (row: R) => boolean,
+  what = `case row ${caseId}`,
+): Promise<R> {
   return eventually(async () => {
     const { rows } = await pool.query<R>(`SELECT ${columns} FROM cases WHERE case_id = $1`, [caseId]);
     return rows[0] && ok(rows[0]) ? rows[0] : undefined;

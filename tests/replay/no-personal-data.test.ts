@@ -17,7 +17,8 @@ const recorded = recordedHistories();
 function readable(json: unknown): string {
   const parts: string[] = [JSON.stringify(json)];
   const walk = (node: unknown) => {
-    if (typeof node === 'string' && /^[A-Za-z0-9+/]{8,}={0,2}$/.test(node)) parts.push(Buffer.from(node, 'base64').toString('utf8'));
+    if (typeof node === 'string' && /^[A-Za-z0-9+/]{8,}={0,2}$/.test(node))
+      parts.push(Buffer.from(node, 'base64').toString('utf8'));
     else if (node && typeof node === 'object') Object.values(node).forEach(walk);
   };
   walk(json);
@@ -39,14 +40,19 @@ const payloadsOf = (json: unknown): { metadata: Record<string, string> }[] => {
 };
 
 describe('O11: recorded histories hold no personal data', () => {
-  it.each(recorded.map((r) => [r.file]))('%s: no phone number and no seeded name or street, in clear or in base64', (file) => {
-    const text = readable(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
-    expect(text.match(PHONE)?.[0]).toBeUndefined();
-    expect(SEEDED.filter((s) => text.includes(s))).toEqual([]);
-  });
+  it.each(recorded.map((r) => [r.file]))(
+    '%s: no phone number and no seeded name or street, in clear or in base64',
+    (file) => {
+      const text = readable(JSON.parse(readFileSync(join(HISTORIES_DIR, file), 'utf8')));
+      expect(text.match(PHONE)?.[0]).toBeUndefined();
+      expect(SEEDED.filter((s) => text.includes(s))).toEqual([]);
+    },
+  );
 
   it('every payload the codec sees is encrypted (binary/encrypted, with its key id): inputs, results, memo, signals, updates', () => {
-    const encodings = new Set(recorded.flatMap((r) => payloadsOf(r.json).map((p) => Buffer.from(p.metadata.encoding, 'base64').toString())));
+    const encodings = new Set(
+      recorded.flatMap((r) => payloadsOf(r.json).map((p) => Buffer.from(p.metadata.encoding, 'base64').toString())),
+    );
     expect([...encodings]).toEqual([ENCRYPTED_ENCODING]);
     expect(recorded.flatMap((r) => payloadsOf(r.json)).every((p) => !!p.metadata['encryption-key-id'])).toBe(true);
   });

@@ -19,13 +19,27 @@ beforeAll(async () => {
   kit = await startDevWorkflowKit('replay-cli');
   order = (await closedOrder(kit)).workflowId;
   const noop = () => undefined;
-  changedCode = { code: (await bundleWorkflowCode({ workflowsPath: join(__dirname, 'variants/order-extra-timer.ts'), logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop } })).code };
+  changedCode = {
+    code: (
+      await bundleWorkflowCode({
+        workflowsPath: join(__dirname, 'variants/order-extra-timer.ts'),
+        logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop },
+      })
+    ).code,
+  };
 });
 afterAll(() => kit?.close());
 
 function cli(extra: Partial<ReplayCliDeps> = {}) {
   let out = '';
-  const deps: ReplayCliDeps = { client: kit.env.client, pool: kit.pool, bundle: workflowBundle(), write: (t) => void (out += t), tty: false, ...extra };
+  const deps: ReplayCliDeps = {
+    client: kit.env.client,
+    pool: kit.pool,
+    bundle: workflowBundle(),
+    write: (t) => void (out += t),
+    tty: false,
+    ...extra,
+  };
   return { deps, output: () => out };
 }
 
@@ -35,7 +49,15 @@ describe('arguments', () => {
     expect(parseArgs(['order:A1', '--run-id', 'r1'])).toEqual({ mode: 'one', workflowId: 'order:A1', runId: 'r1' });
     expect(parseArgs(['--all', '--since', '2026-11-01'])).toEqual({ mode: 'all', since: new Date('2026-11-01') });
     expect(parseArgs(['--help'])).toEqual({ mode: 'help' });
-    for (const bad of [[], ['--all'], ['--all', '--since', 'yesterday'], ['a', 'b'], ['--all', '--since', '2026-11-01', 'order:A1'], ['--verbose', 'x'], ['order:A1', '--run-id']]) {
+    for (const bad of [
+      [],
+      ['--all'],
+      ['--all', '--since', 'yesterday'],
+      ['a', 'b'],
+      ['--all', '--since', '2026-11-01', 'order:A1'],
+      ['--verbose', 'x'],
+      ['order:A1', '--run-id'],
+    ]) {
       expect(() => parseArgs(bad)).toThrow(UsageError);
     }
   });
@@ -46,7 +68,16 @@ describe('one workflow', () => {
     const { deps, output } = cli();
     const { exitCode, rows } = await runReplay({ mode: 'one', workflowId: order }, deps);
     expect(exitCode).toBe(0);
-    expect(rows).toEqual([expect.objectContaining({ workflowId: order, type: 'orderWorkflow', source: 'temporal', result: 'ok', ok: true, events: expect.any(Number) })]);
+    expect(rows).toEqual([
+      expect.objectContaining({
+        workflowId: order,
+        type: 'orderWorkflow',
+        source: 'temporal',
+        result: 'ok',
+        ok: true,
+        events: expect.any(Number),
+      }),
+    ]);
     expect(output()).toContain(`[1/1] ${order} ok\n`);
     expect(output()).toMatch(/workflow id\s+run id\s+type\s+events\s+source\s+result/);
     expect(output()).toContain('1 of 1 run(s) replayed deterministically\n');
@@ -80,9 +111,17 @@ describe('--all --since', () => {
   afterAll(() => db?.drop());
   /** The read model in the shared database holds every test's cases: copy ours into a database of their own. */
   const copyCase = async (workflowId: string, createdAt?: Date) => {
-    const { rows: [row] } = await kit.pool.query('SELECT case_id, case_type, business_id, workflow_id, run_id, status, stage, version, created_at, updated_at FROM cases WHERE case_id = $1', [workflowId]);
+    const {
+      rows: [row],
+    } = await kit.pool.query(
+      'SELECT case_id, case_type, business_id, workflow_id, run_id, status, stage, version, created_at, updated_at FROM cases WHERE case_id = $1',
+      [workflowId],
+    );
     const r = { ...row, ...(createdAt ? { created_at: createdAt } : {}) };
-    await db.pool.query('INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)', Object.values(r));
+    await db.pool.query(
+      'INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, version, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)',
+      Object.values(r),
+    );
   };
 
   it('lists from the read model and the archive, follows continue-as-new back, replays every run; an old case is left out', async () => {
@@ -92,7 +131,15 @@ describe('--all --since', () => {
     await copyCase(complaint.h.workflowId, new Date('2026-06-03T00:00:00Z'));
     await copyCase(old.workflowId, new Date('2026-05-01T00:00:00Z'));
     const r = recordedHistories().find((x) => x.file === 'refund-paid.json')!;
-    await appendHistory(db.pool, { workflowId: 'refund:ONLY-ARCHIVED', runId: r.runId, workflowType: r.workflowType, eventCount: r.json.events.length, startedAt: new Date('2026-06-04T00:00:00Z'), closedAt: new Date('2026-06-04T01:00:00Z'), historyJson: JSON.stringify(r.json) });
+    await appendHistory(db.pool, {
+      workflowId: 'refund:ONLY-ARCHIVED',
+      runId: r.runId,
+      workflowType: r.workflowType,
+      eventCount: r.json.events.length,
+      startedAt: new Date('2026-06-04T00:00:00Z'),
+      closedAt: new Date('2026-06-04T01:00:00Z'),
+      historyJson: JSON.stringify(r.json),
+    });
 
     const { deps, output } = cli({ pool: db.pool });
     const { exitCode, rows } = await runReplay({ mode: 'all', since: new Date('2026-06-01T00:00:00Z') }, deps);
@@ -108,7 +155,9 @@ describe('--all --since', () => {
   });
 
   it('--all needs the database', async () => {
-    await expect(runReplay({ mode: 'all', since: new Date() }, cli({ pool: undefined }).deps)).rejects.toThrow(/DATABASE_URL/);
+    await expect(runReplay({ mode: 'all', since: new Date() }, cli({ pool: undefined }).deps)).rejects.toThrow(
+      /DATABASE_URL/,
+    );
   });
 });
 
@@ -124,13 +173,20 @@ describe('the compiled command', () => {
   });
 
   it('--help prints the usage (exit 0); no arguments is a usage error (exit 2)', async () => {
-    expect(await run(['--help'])).toMatchObject({ code: 0, out: expect.stringContaining('npm run replay -- --all --since <date>') });
+    expect(await run(['--help'])).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('npm run replay -- --all --since <date>'),
+    });
     expect(await run([])).toMatchObject({ code: 2, out: expect.stringContaining('usage:') });
   });
 
   it('replays against the Temporal server at TEMPORAL_ADDRESS: exit 0 for the current code, 1 for changed code', async () => {
     // the histories are encrypted with the test key: the CLI decrypts with PAYLOAD_KEYS
-    const env = { TEMPORAL_ADDRESS: kit.env.address, DATABASE_URL: process.env.DATABASE_URL!, PAYLOAD_KEYS: TEST_PAYLOAD_KEYS };
+    const env = {
+      TEMPORAL_ADDRESS: kit.env.address,
+      DATABASE_URL: process.env.DATABASE_URL!,
+      PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
+    };
     const ok = await run([order], env);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('1 of 1 run(s) replayed deterministically');

@@ -49,4 +49,11 @@ export default async function globalSetup(_globalConfig: unknown, projectConfig:
 }
 
 const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (msg: string) => console.error(msg), log: noop };
+const quietLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (msg: string) => console.error(msg),
+  log: noop,
+};

@@ -3,6 +3,7 @@
 const path = require('node:path');
 
 const logDir = (rootDir) => process.env.TEST_LOG_DIR || path.join(rootDir, '.test-logs');
-const logFileFor = (rootDir, testPath) => path.join(logDir(rootDir), `${path.relative(rootDir, testPath).replace(/[\\/]/g, '__')}.log`);
+const logFileFor = (rootDir, testPath) =>
+  path.join(logDir(rootDir), `${path.relative(rootDir, testPath).replace(/[\\/]/g, '__')}.log`);
 
 module.exports = { logDir, logFileFor };

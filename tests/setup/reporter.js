@@ -13,7 +13,9 @@ class QuietReporter {
   }
 
   onRunStart(results) {
-    process.stderr.write(`jest: ${results.numTotalTestSuites} test files; logs in ${path.relative(process.cwd(), logDir(this.rootDir)) || '.'}/, shown here only for a file that fails\n`);
+    process.stderr.write(
+      `jest: ${results.numTotalTestSuites} test files; logs in ${path.relative(process.cwd(), logDir(this.rootDir)) || '.'}/, shown here only for a file that fails\n`,
+    );
   }
 
   onTestFileResult(test, result) {
@@ -33,7 +35,9 @@ class QuietReporter {
       return;
     }
     const shown = lines.slice(-TAIL);
-    process.stderr.write(`---- ${path.relative(process.cwd(), log)}: last ${shown.length} of ${lines.length} lines ----\n`);
+    process.stderr.write(
+      `---- ${path.relative(process.cwd(), log)}: last ${shown.length} of ${lines.length} lines ----\n`,
+    );
     process.stderr.write(`${shown.map((l) => `  ${l}`).join('\n')}\n---- end of log ----\n`);
   }
 }

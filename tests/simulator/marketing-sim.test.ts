@@ -5,7 +5,12 @@ import { simAdmin } from '../helpers/sim-control';
 describe('simulator: analytics and catalog (inject)', () => {
   const sim = buildSimulator({ autoProgress: false });
   const post = (url: string, payload: unknown, key?: string) =>
-    sim.app.inject({ method: 'POST', url, payload: payload as object, headers: { ...simAdmin(), ...(key ? { 'idempotency-key': key } : {}) } });
+    sim.app.inject({
+      method: 'POST',
+      url,
+      payload: payload as object,
+      headers: { ...simAdmin(), ...(key ? { 'idempotency-key': key } : {}) },
+    });
   const metrics = (id: string) => sim.app.inject({ method: 'GET', url: `/analytics/campaigns/${id}/metrics` });
   beforeEach(async () => {
     await sim.app.inject({ method: 'POST', url: '/sim/reset', headers: simAdmin() });
@@ -13,10 +18,19 @@ describe('simulator: analytics and catalog (inject)', () => {
   afterAll(() => sim.app.close());
 
   it('M4: analytics reports zeros for an unknown campaign, then what a test set, merging spend per category', async () => {
-    expect((await metrics('C1')).json()).toMatchObject({ campaignId: 'C1', impressions: 0, spend: { promotion: 0, reserve: 0 } });
+    expect((await metrics('C1')).json()).toMatchObject({
+      campaignId: 'C1',
+      impressions: 0,
+      spend: { promotion: 0, reserve: 0 },
+    });
     await post('/sim/analytics/C1', { impressions: 100, spend: { promotion: 500 } });
     await post('/sim/analytics/C1', { clicks: 10, spend: { subsidy: 200 } });
-    expect((await metrics('C1')).json()).toMatchObject({ impressions: 100, clicks: 10, conversions: 0, spend: { promotion: 500, subsidy: 200, materials: 0 } });
+    expect((await metrics('C1')).json()).toMatchObject({
+      impressions: 100,
+      clicks: 10,
+      conversions: 0,
+      spend: { promotion: 500, subsidy: 200, materials: 0 },
+    });
     expect((await post('/sim/analytics/C1', { impressions: -1 })).statusCode).toBe(400);
     expect((await post('/sim/analytics/C1', { views: 1 })).statusCode).toBe(400);
     await sim.app.inject({ method: 'POST', url: '/sim/reset', headers: simAdmin() });
@@ -34,10 +48,19 @@ describe('simulator: analytics and catalog (inject)', () => {
     const b = await post('/catalog/prices', body, 'price-change:PC-1/apply-price');
     expect(a.statusCode).toBe(200);
     expect(b.json()).toEqual(a.json());
-    const ledger = (await sim.app.inject({ method: 'GET', url: '/sim/ledger?action=catalog.price_changed', headers: simAdmin() })).json();
+    const ledger = (
+      await sim.app.inject({ method: 'GET', url: '/sim/ledger?action=catalog.price_changed', headers: simAdmin() })
+    ).json();
     expect(ledger.entries).toHaveLength(1);
-    expect(ledger.entries[0]).toMatchObject({ system: 'catalog', ref: 'PC-1', payload: { sku: 'TEA-1', price: 12900 } });
-    expect((await sim.app.inject({ method: 'GET', url: '/catalog/prices/TEA-1' })).json()).toMatchObject({ price: 12900, currency: 'CNY' });
+    expect(ledger.entries[0]).toMatchObject({
+      system: 'catalog',
+      ref: 'PC-1',
+      payload: { sku: 'TEA-1', price: 12900 },
+    });
+    expect((await sim.app.inject({ method: 'GET', url: '/catalog/prices/TEA-1' })).json()).toMatchObject({
+      price: 12900,
+      currency: 'CNY',
+    });
     expect((await sim.app.inject({ method: 'GET', url: '/catalog/prices/NOPE' })).statusCode).toBe(404);
     expect((await post('/catalog/prices', { ...body, price: 0 }, 'k2')).statusCode).toBe(400);
   });

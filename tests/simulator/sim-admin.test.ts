@@ -8,12 +8,14 @@ import { eventually, simAdmin } from '../helpers/sim-control';
 describe('simulator control routes', () => {
   const sim = buildSimulator({ autoProgress: false, webhookKey: 'secret-bearer', webhookHosts: ['api'] });
   afterAll(() => sim.app.close());
-  const config = (headers = {}, method: 'GET' | 'POST' = 'GET', payload?: object) => sim.app.inject({ method, url: '/sim/config', headers, ...(payload ? { payload } : {}) });
+  const config = (headers = {}, method: 'GET' | 'POST' = 'GET', payload?: object) =>
+    sim.app.inject({ method, url: '/sim/config', headers, ...(payload ? { payload } : {}) });
 
   it('/sim/config and the other /sim routes answer 401 without the admin key; /sim/health stays open for probes', async () => {
     expect((await config()).statusCode).toBe(401);
     expect((await config(simAdmin('wrong-key'))).statusCode).toBe(401);
-    for (const url of ['/sim/ledger', '/sim/stock', '/sim/shipments', '/sim/webhooks']) expect((await sim.app.inject({ method: 'GET', url })).statusCode).toBe(401);
+    for (const url of ['/sim/ledger', '/sim/stock', '/sim/shipments', '/sim/webhooks'])
+      expect((await sim.app.inject({ method: 'GET', url })).statusCode).toBe(401);
     expect((await sim.app.inject({ method: 'POST', url: '/sim/reset' })).statusCode).toBe(401);
     expect((await config({}, 'POST', { webhookUrl: 'http://127.0.0.1:9' })).statusCode).toBe(401);
     expect((await sim.app.inject({ method: 'GET', url: '/sim/health' })).statusCode).toBe(200);
@@ -32,7 +34,12 @@ describe('simulator control routes', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().issues).toEqual([{ path: 'webhookUrl', message: expect.stringContaining('attacker.example') }]);
     expect((await config(simAdmin(), 'POST', { webhookUrl: 'http://169.254.169.254' })).statusCode).toBe(400);
-    for (const webhookUrl of ['http://localhost:3000', 'http://127.0.0.2:3000', 'http://[::1]:3000', 'http://api:3000']) {
+    for (const webhookUrl of [
+      'http://localhost:3000',
+      'http://127.0.0.2:3000',
+      'http://[::1]:3000',
+      'http://api:3000',
+    ]) {
       expect([webhookUrl, (await config(simAdmin(), 'POST', { webhookUrl })).statusCode]).toEqual([webhookUrl, 200]);
     }
   });
@@ -60,7 +67,12 @@ describe('signed simulator webhooks', () => {
       const created = await fetch(`${simUrl}/wms/shipments`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': 'k1' },
-        body: JSON.stringify({ orderId: 'A1', carrier: 'postal', items: [{ sku: 'TEA', quantity: 1 }], address: { province: 'p', city: 'c', district: 'd', street: 's' } }),
+        body: JSON.stringify({
+          orderId: 'A1',
+          carrier: 'postal',
+          items: [{ sku: 'TEA', quantity: 1 }],
+          address: { province: 'p', city: 'c', district: 'd', street: 's' },
+        }),
       });
       expect(created.status).toBeLessThan(300);
       const { shipmentId } = (await created.json()) as { shipmentId: string };

@@ -5,7 +5,12 @@ import { eventually, simAdmin } from '../helpers/sim-control';
 type Sim = ReturnType<typeof buildSimulator>;
 
 function post(app: FastifyInstance, url: string, body: unknown, key?: string) {
-  return app.inject({ method: 'POST', url, payload: body as object, headers: { ...simAdmin(), ...(key ? { 'idempotency-key': key } : {}) } });
+  return app.inject({
+    method: 'POST',
+    url,
+    payload: body as object,
+    headers: { ...simAdmin(), ...(key ? { 'idempotency-key': key } : {}) },
+  });
 }
 
 async function ledger(app: FastifyInstance, query = ''): Promise<{ entries: LedgerEntry[]; duplicates: number }> {
@@ -119,10 +124,17 @@ describe('simulator (inject)', () => {
     await post(sim.app, '/sim/config', { routes: { 'payment.coupon': { hangAfterWorkMs: hangMs } } });
     const started = Date.now();
     let answered = false;
-    const pending = post(sim.app, '/payment/coupons', { ref: 'C-1', customerId: 'U1', amount: 500, currency: 'CNY', reason: 'late' }, 'complaint:C-1/coupon')
-      .finally(() => (answered = true));
+    const pending = post(
+      sim.app,
+      '/payment/coupons',
+      { ref: 'C-1', customerId: 'U1', amount: 500, currency: 'CNY', reason: 'late' },
+      'complaint:C-1/coupon',
+    ).finally(() => (answered = true));
     // the entry, as soon as it is there (not after a fixed pause), and the caller has no answer yet
-    await eventually(async () => (await ledger(sim.app, '?action=coupon.issued')).entries.length === 1, 'coupon in the ledger');
+    await eventually(
+      async () => (await ledger(sim.app, '?action=coupon.issued')).entries.length === 1,
+      'coupon in the ledger',
+    );
     expect(answered).toBe(false);
     const res = await pending;
     expect(res.statusCode).toBe(200);
@@ -139,25 +151,42 @@ describe('simulator (inject)', () => {
 
   test('R5: like a real provider, a declined key keeps its decline after the cause is fixed; a new key pays', async () => {
     await post(sim.app, '/sim/config', { declineRefunds: ['R-8'] });
-    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout')).statusCode).toBe(422);
+    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout')).statusCode).toBe(
+      422,
+    );
     await post(sim.app, '/sim/config', { declineRefunds: [] });
     const replayed = await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout');
     expect(replayed.statusCode).toBe(422);
     expect(replayed.headers['idempotent-replayed']).toBe('true');
-    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout-2')).statusCode).toBe(200);
+    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-8' }, 'refund:R-8/payout-2')).statusCode).toBe(
+      200,
+    );
     expect((await ledger(sim.app, '?action=payment.refunded')).entries).toHaveLength(1);
   });
 
   test('R5: a payment key reused with a different body is refused (422 idempotency_key_reused), nothing paid again', async () => {
-    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-7' }, 'refund:R-7/payout')).statusCode).toBe(200);
-    const reused = await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-7', amount: refund.amount + 1 }, 'refund:R-7/payout');
+    expect((await post(sim.app, '/payment/refunds', { ...refund, ref: 'R-7' }, 'refund:R-7/payout')).statusCode).toBe(
+      200,
+    );
+    const reused = await post(
+      sim.app,
+      '/payment/refunds',
+      { ...refund, ref: 'R-7', amount: refund.amount + 1 },
+      'refund:R-7/payout',
+    );
     expect(reused.statusCode).toBe(422);
     expect(reused.json()).toMatchObject({ error: 'idempotency_key_reused' });
     expect((await ledger(sim.app, '?action=payment.refunded')).entries).toHaveLength(1);
   });
 
   test('stock: check, deduct, short without backorder changes nothing, backorder floors at 0', async () => {
-    const check = await post(sim.app, '/inventory/check', { orderId: 'A1', items: [{ sku: 'TEA', quantity: 3 }, { sku: 'CUP', quantity: 1 }] });
+    const check = await post(sim.app, '/inventory/check', {
+      orderId: 'A1',
+      items: [
+        { sku: 'TEA', quantity: 3 },
+        { sku: 'CUP', quantity: 1 },
+      ],
+    });
     expect(check.json()).toEqual({
       available: true,
       lines: [
@@ -166,20 +195,41 @@ describe('simulator (inject)', () => {
       ],
     });
 
-    const deducted = await post(sim.app, '/inventory/deductions', { orderId: 'A1', items: [{ sku: 'TEA', quantity: 3 }] }, 'order:A1/deduct');
-    expect(deducted.json()).toMatchObject({ status: 'deducted', lines: [{ sku: 'TEA', requested: 3, available: 5, deducted: 3, backordered: 0 }] });
-    expect((await sim.app.inject({ method: 'GET', url: '/sim/stock', headers: simAdmin() })).json()).toEqual({ TEA: 2 });
+    const deducted = await post(
+      sim.app,
+      '/inventory/deductions',
+      { orderId: 'A1', items: [{ sku: 'TEA', quantity: 3 }] },
+      'order:A1/deduct',
+    );
+    expect(deducted.json()).toMatchObject({
+      status: 'deducted',
+      lines: [{ sku: 'TEA', requested: 3, available: 5, deducted: 3, backordered: 0 }],
+    });
+    expect((await sim.app.inject({ method: 'GET', url: '/sim/stock', headers: simAdmin() })).json()).toEqual({
+      TEA: 2,
+    });
 
     // Two lines of one sku need the sum (4 > 2): short, nothing changes, nothing recorded.
-    const items = [{ sku: 'TEA', quantity: 2 }, { sku: 'TEA', quantity: 2 }];
+    const items = [
+      { sku: 'TEA', quantity: 2 },
+      { sku: 'TEA', quantity: 2 },
+    ];
     const short = await post(sim.app, '/inventory/deductions', { orderId: 'A2', items }, 'order:A2/deduct');
     expect(short.statusCode).toBe(200);
     expect(short.json()).toEqual({ status: 'short', lines: [{ sku: 'TEA', requested: 4, available: 2 }] });
     expect(sim.state.stock.get('TEA')).toBe(2);
     expect((await ledger(sim.app, '?ref=A2')).entries).toHaveLength(0);
 
-    const backordered = await post(sim.app, '/inventory/deductions', { orderId: 'A2', items, allowBackorder: true }, 'order:A2/deduct-backorder');
-    expect(backordered.json()).toEqual({ status: 'backordered', lines: [{ sku: 'TEA', requested: 4, available: 2, deducted: 2, backordered: 2 }] });
+    const backordered = await post(
+      sim.app,
+      '/inventory/deductions',
+      { orderId: 'A2', items, allowBackorder: true },
+      'order:A2/deduct-backorder',
+    );
+    expect(backordered.json()).toEqual({
+      status: 'backordered',
+      lines: [{ sku: 'TEA', requested: 4, available: 2, deducted: 2, backordered: 2 }],
+    });
     expect(sim.state.stock.get('TEA')).toBe(0);
 
     // The short answer was not stored: the same key is evaluated afresh once stock arrives.
@@ -200,7 +250,13 @@ describe('simulator (inject)', () => {
   });
 
   test('SMS ledger stores the phone masked (O11)', async () => {
-    const sms = { ref: 'A1001', to: '13812341234', template: 'address_confirm', params: { orderId: 'A1001' }, text: 'Please confirm your address' };
+    const sms = {
+      ref: 'A1001',
+      to: '13812341234',
+      template: 'address_confirm',
+      params: { orderId: 'A1001' },
+      text: 'Please confirm your address',
+    };
     const res = await post(sim.app, '/messaging/sms', sms, 'order:A1001/sms-address');
     expect(res.statusCode).toBe(200);
     expect(res.json().messageId).toMatch(/^msg_/);
@@ -221,7 +277,9 @@ describe('simulator (inject)', () => {
     await sim.app.inject({ method: 'POST', url: '/sim/reset', headers: simAdmin() });
 
     expect(sim.state.stock.get('TEA')).toBe(5);
-    expect((await sim.app.inject({ method: 'GET', url: '/sim/config', headers: simAdmin() })).json().routes).toEqual({});
+    expect((await sim.app.inject({ method: 'GET', url: '/sim/config', headers: simAdmin() })).json().routes).toEqual(
+      {},
+    );
     expect(await ledger(sim.app)).toEqual({ entries: [], duplicates: 0 });
     // The stored response went too: the same key does the work again.
     await post(sim.app, '/platform/tracking', tracking, 'k');
@@ -243,20 +301,29 @@ describe('simulator over HTTP with webhooks', () => {
 
   beforeAll(async () => {
     receiver = Fastify();
-    receiver.post<{ Params: { orderId: string; channel: string } }>('/v1/orders/:orderId/:channel', async (req, reply) => {
-      const body = req.body as Record<string, unknown>;
-      if (req.params.orderId === 'REJECT') return reply.code(404).send({ error: 'no such order' });
-      // One transient failure: the simulator must retry, and the event must still arrive once.
-      if (body.type === 'picked' && !failedOnce) {
-        failedOnce = true;
-        return reply.code(503).send({ error: 'busy' });
-      }
-      received.push({ path: req.url, auth: req.headers.authorization, body });
-      return { ok: true };
-    });
+    receiver.post<{ Params: { orderId: string; channel: string } }>(
+      '/v1/orders/:orderId/:channel',
+      async (req, reply) => {
+        const body = req.body as Record<string, unknown>;
+        if (req.params.orderId === 'REJECT') return reply.code(404).send({ error: 'no such order' });
+        // One transient failure: the simulator must retry, and the event must still arrive once.
+        if (body.type === 'picked' && !failedOnce) {
+          failedOnce = true;
+          return reply.code(503).send({ error: 'busy' });
+        }
+        received.push({ path: req.url, auth: req.headers.authorization, body });
+        return { ok: true };
+      },
+    );
     const receiverUrl = await receiver.listen({ port: 0, host: '127.0.0.1' });
 
-    sim = buildSimulator({ autoProgress: true, stepDelayMs: 20, webhookUrl: receiverUrl, webhookKey: 'test-key', webhookRetryBaseMs: 10 });
+    sim = buildSimulator({
+      autoProgress: true,
+      stepDelayMs: 20,
+      webhookUrl: receiverUrl,
+      webhookKey: 'test-key',
+      webhookRetryBaseMs: 10,
+    });
     simUrl = await sim.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -292,7 +359,9 @@ describe('simulator over HTTP with webhooks', () => {
     await waitFor(() => received.some((r) => r.body.type === 'delivered'));
     // nothing may follow "delivered": the shipment's progress loop has ended with every event sent
     await eventually(async () => {
-      const { shipments } = (await (await fetch(`${simUrl}/sim/shipments`, { headers: simAdmin() })).json()) as { shipments: { shipmentId: string; auto: boolean; nextEvent: string | null }[] };
+      const { shipments } = (await (await fetch(`${simUrl}/sim/shipments`, { headers: simAdmin() })).json()) as {
+        shipments: { shipmentId: string; auto: boolean; nextEvent: string | null }[];
+      };
       const s = shipments.find((x) => x.shipmentId === shipmentId);
       return !!s && !s.auto && s.nextEvent === null;
     }, 'the shipment finished progressing');
@@ -311,14 +380,23 @@ describe('simulator over HTTP with webhooks', () => {
 
     const trackingNumber = received[0].body.trackingNumber as string;
     expect(trackingNumber).toMatch(/^SIM\d{10}$/);
-    expect(received[0].body).toEqual({ eventId: `${shipmentId}:waybill_printed`, type: 'waybill_printed', at: expect.any(String), trackingNumber, carrier: 'next_day_express' });
+    expect(received[0].body).toEqual({
+      eventId: `${shipmentId}:waybill_printed`,
+      type: 'waybill_printed',
+      at: expect.any(String),
+      trackingNumber,
+      carrier: 'next_day_express',
+    });
     expect(Object.keys(received[1].body).sort()).toEqual(['at', 'eventId', 'type']);
     expect(received[3].body.trackingNumber).toBe(trackingNumber);
     for (const r of received.slice(4)) {
       expect(r.body).toMatchObject({ trackingNumber, description: expect.any(String) });
     }
 
-    const l = (await (await fetch(`${simUrl}/sim/ledger?system=wms`, { headers: simAdmin() })).json()) as { entries: LedgerEntry[]; duplicates: number };
+    const l = (await (await fetch(`${simUrl}/sim/ledger?system=wms`, { headers: simAdmin() })).json()) as {
+      entries: LedgerEntry[];
+      duplicates: number;
+    };
     expect(l.entries).toHaveLength(1);
     expect(l.duplicates).toBe(1);
     // O11: street and door are masked in the ledger.
@@ -326,7 +404,11 @@ describe('simulator over HTTP with webhooks', () => {
   });
 
   test('O5: a backordered deduction is followed by one stock_arrived warehouse event for that order', async () => {
-    const res = await httpPost('/inventory/deductions', { orderId: 'B7', items: [{ sku: 'RARE-SIM', quantity: 500 }], allowBackorder: true }, 'order:B7/backorder');
+    const res = await httpPost(
+      '/inventory/deductions',
+      { orderId: 'B7', items: [{ sku: 'RARE-SIM', quantity: 500 }], allowBackorder: true },
+      'order:B7/backorder',
+    );
     expect(((await res.json()) as { status: string }).status).toBe('backordered');
     await waitFor(() => received.some((r) => r.path === '/v1/orders/B7/warehouse-events'));
     expect(received.filter((r) => r.path === '/v1/orders/B7/warehouse-events').map((r) => r.body)).toEqual([
@@ -335,11 +417,22 @@ describe('simulator over HTTP with webhooks', () => {
   });
 
   test('manual advance with autoProgress off; a 4xx from our API is not retried', async () => {
-    await fetch(`${simUrl}/sim/config`, { method: 'POST', headers: { 'content-type': 'application/json', ...simAdmin() }, body: JSON.stringify({ autoProgress: false }) });
-    const res = await httpPost('/wms/shipments', { orderId: 'REJECT', items: [{ sku: 'TEA', quantity: 1 }], carrier: 'postal', address }, 'order:REJECT/ship');
+    await fetch(`${simUrl}/sim/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...simAdmin() },
+      body: JSON.stringify({ autoProgress: false }),
+    });
+    const res = await httpPost(
+      '/wms/shipments',
+      { orderId: 'REJECT', items: [{ sku: 'TEA', quantity: 1 }], carrier: 'postal', address },
+      'order:REJECT/ship',
+    );
     const { shipmentId } = (await res.json()) as { shipmentId: string };
     const adv = await fetch(`${simUrl}/sim/shipments/${shipmentId}/advance`, { method: 'POST', headers: simAdmin() });
     expect(adv.status).toBe(200);
-    expect(await adv.json()).toMatchObject({ delivery: { type: 'waybill_printed', outcome: 'rejected', attempts: 1, lastStatus: 404 }, nextEvent: 'picked' });
+    expect(await adv.json()).toMatchObject({
+      delivery: { type: 'waybill_printed', outcome: 'rejected', attempts: 1, lastStatus: 404 },
+      nextEvent: 'picked',
+    });
   });
 });

@@ -1,6 +1,14 @@
 import { loadConfig } from '../../config';
 import {
-  addWorkingDays, calendarProblems, CN_CALENDAR, isWorkingDay, localDate, localMonth, startOfLocalDay, workingDaysBetween, type BusinessCalendar,
+  addWorkingDays,
+  calendarProblems,
+  CN_CALENDAR,
+  isWorkingDay,
+  localDate,
+  localMonth,
+  startOfLocalDay,
+  workingDaysBetween,
+  type BusinessCalendar,
 } from '../../domain/calendar';
 
 const cn = CN_CALENDAR;
@@ -61,7 +69,12 @@ describe('business calendar (working days for M1 and M5)', () => {
   });
 
   it('a deployment replaces the calendar in configuration (holidays, make-up days, weekend days, zone)', () => {
-    const custom: BusinessCalendar = { timeZone: 'Asia/Dubai', weekendDays: [6, 0], holidays: ['2026-03-10'], makeupWorkdays: [] };
+    const custom: BusinessCalendar = {
+      timeZone: 'Asia/Dubai',
+      weekendDays: [6, 0],
+      holidays: ['2026-03-10'],
+      makeupWorkdays: [],
+    };
     const policy = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ calendar: custom }) }).policy;
     expect(policy.calendar).toEqual(custom);
     expect(addWorkingDays('2026-03-09', 1, policy.calendar)).toBe('2026-03-11');
@@ -72,13 +85,17 @@ describe('business calendar (working days for M1 and M5)', () => {
   });
 
   it('a malformed calendar fails at start with a readable reason', () => {
-    expect(calendarProblems({ ...cn, holidays: ['2026-02-30', '2026/10/01'], weekendDays: [7], timeZone: 'Mars/Olympus' })).toEqual([
+    expect(
+      calendarProblems({ ...cn, holidays: ['2026-02-30', '2026/10/01'], weekendDays: [7], timeZone: 'Mars/Olympus' }),
+    ).toEqual([
       'unknown time zone "Mars/Olympus"',
       'weekendDays: 7 is not 0..6',
       'holidays: "2026-02-30" is not a YYYY-MM-DD date',
       'holidays: "2026/10/01" is not a YYYY-MM-DD date',
     ]);
-    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ calendar: { holidays: ['tomorrow'] } }) })).toThrow(/holidays: "tomorrow"/);
+    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ calendar: { holidays: ['tomorrow'] } }) })).toThrow(
+      /holidays: "tomorrow"/,
+    );
     expect(calendarProblems(cn)).toEqual([]);
   });
 });

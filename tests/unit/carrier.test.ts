@@ -27,10 +27,14 @@ describe('O8: carrier by destination, surcharge for remote regions', () => {
 });
 
 describe('O8: the remote surcharge is charged to the party the policy names', () => {
-  it('O8: a remote order\'s surcharge is charged to the shop by default, to the buyer when configured; a near order has none', () => {
+  it("O8: a remote order's surcharge is charged to the shop by default, to the buyer when configured; a near order has none", () => {
     const remote = chooseCarrier(at('新疆'), [{}], policy);
     expect(remoteSurcharge(remote, 'CNY', policy)).toEqual({ amount: 15_00, currency: 'CNY', payer: 'shop' });
-    expect(remoteSurcharge(remote, 'CNY', { remoteSurchargePayer: 'buyer' })).toEqual({ amount: 15_00, currency: 'CNY', payer: 'buyer' });
+    expect(remoteSurcharge(remote, 'CNY', { remoteSurchargePayer: 'buyer' })).toEqual({
+      amount: 15_00,
+      currency: 'CNY',
+      payer: 'buyer',
+    });
     expect(remoteSurcharge(chooseCarrier(at('江苏省'), [{}], policy), 'CNY', policy)).toBeUndefined();
   });
 });

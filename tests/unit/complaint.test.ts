@@ -4,11 +4,17 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 
 describe('complaint policy: the SOP numbers are defaults a deployment can change', () => {
   it('C3 24 h first response and 48 h resolution, C4 24 h callback, two reopenings escalate', () => {
-    expect(loadConfig({}).policy.complaint).toMatchObject({ firstResponseMs: 86_400_000, resolutionMs: 172_800_000, callbackMs: 86_400_000, reopenEscalationCount: 2 });
+    expect(loadConfig({}).policy.complaint).toMatchObject({
+      firstResponseMs: 86_400_000,
+      resolutionMs: 172_800_000,
+      callbackMs: 86_400_000,
+      reopenEscalationCount: 2,
+    });
   });
 
   it('C2: POLICY_OVERRIDES replaces the routing table and keeps the other numbers', () => {
-    const p = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ complaint: { routing: { billing: 'accounts' } } }) }).policy.complaint;
+    const p = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ complaint: { routing: { billing: 'accounts' } } }) })
+      .policy.complaint;
     expect(routeComplaint('billing', p)).toBe('accounts');
     expect(routeComplaint('quality', p)).toBe('customer_service'); // not in the new table: the fallback department
     expect(p.resolutionMs).toBe(DEFAULT_POLICY.complaint.resolutionMs);
@@ -41,7 +47,9 @@ describe('O11 in free text', () => {
   });
 
   it('leaves order numbers and amounts alone', () => {
-    expect(redactPhones('order A1001 paid 88.00, batch 2611, tracking SF1234567890123')).toBe('order A1001 paid 88.00, batch 2611, tracking SF1234567890123');
+    expect(redactPhones('order A1001 paid 88.00, batch 2611, tracking SF1234567890123')).toBe(
+      'order A1001 paid 88.00, batch 2611, tracking SF1234567890123',
+    );
   });
 });
 

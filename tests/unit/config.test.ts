@@ -11,7 +11,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ HTTP_TIMEOUT_MS: '500ms' }).httpTimeoutMs).toBe(500);
     expect(loadConfig({ HTTP_TIMEOUT_MS: '2m' }).httpTimeoutMs).toBe(120_000);
     expect(loadConfig({ HTTP_TIMEOUT_MS: '1500' }).httpTimeoutMs).toBe(1500);
-    expect(loadConfig({})).toMatchObject({ archiveIntervalMs: 30_000, httpTimeoutMs: 5_000, api: { host: '127.0.0.1', port: 3000 }, logLevel: 'info' });
+    expect(loadConfig({})).toMatchObject({
+      archiveIntervalMs: 30_000,
+      httpTimeoutMs: 5_000,
+      api: { host: '127.0.0.1', port: 3000 },
+      logLevel: 'info',
+    });
   });
 
   it.each([
@@ -35,26 +40,44 @@ describe('loadConfig', () => {
       loadConfig({ PORT: 'x', HTTP_TIMEOUT_MS: 'y', DATABASE_URL: 'mysql://u:secret@db' });
       throw new Error('no error');
     } catch (err) {
-      expect((err as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'HTTP_TIMEOUT_MS', 'PORT']);
+      expect((err as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+        'DATABASE_URL',
+        'HTTP_TIMEOUT_MS',
+        'PORT',
+      ]);
       expect((err as Error).message).not.toContain('secret');
     }
   });
 });
 
 describe('the processes', () => {
-  it.each(['api', 'worker'])('%s exits 1 at start on HTTP_TIMEOUT_MS=abc, naming it, before connecting anywhere', (proc) => {
-    const out = spawnSync(process.execPath, [join(__dirname, '../../dist', proc, 'main.js')], {
-      env: { PATH: process.env.PATH, HTTP_TIMEOUT_MS: 'abc', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(out.status).toBe(1);
-    expect(out.stderr).toMatch(/HTTP_TIMEOUT_MS: a duration like 500ms/);
-  });
+  it.each(['api', 'worker'])(
+    '%s exits 1 at start on HTTP_TIMEOUT_MS=abc, naming it, before connecting anywhere',
+    (proc) => {
+      const out = spawnSync(process.execPath, [join(__dirname, '../../dist', proc, 'main.js')], {
+        env: { PATH: process.env.PATH, HTTP_TIMEOUT_MS: 'abc', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(out.status).toBe(1);
+      expect(out.stderr).toMatch(/HTTP_TIMEOUT_MS: a duration like 500ms/);
+    },
+  );
 });
 
 describe('production-safe defaults (issue 12)', () => {
-  const urls = Object.fromEntries(['INVENTORY_URL', 'PAYMENT_URL', 'WMS_URL', 'CARRIER_URL', 'PLATFORM_URL', 'MESSAGING_URL', 'ANALYTICS_URL', 'CATALOG_URL'].map((v) => [v, `http://${v.toLowerCase()}.internal`]));
+  const urls = Object.fromEntries(
+    [
+      'INVENTORY_URL',
+      'PAYMENT_URL',
+      'WMS_URL',
+      'CARRIER_URL',
+      'PLATFORM_URL',
+      'MESSAGING_URL',
+      'ANALYTICS_URL',
+      'CATALOG_URL',
+    ].map((v) => [v, `http://${v.toLowerCase()}.internal`]),
+  );
 
   it('NODE_ENV=production refuses to run the worker with a system URL missing, naming each: no silent fallback to the simulator', () => {
     const { PAYMENT_URL: _p, CATALOG_URL: _c, ...some } = urls;
@@ -70,16 +93,48 @@ describe('production-safe defaults (issue 12)', () => {
   });
 
   it('NODE_ENV=production refuses API_KEYS that contain any development key', () => {
-    expect(() => apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: 'real-key-1234567890:orders:order-service,dev-auditor-key-local:auditor:auditor' }))).toThrow(/development keys/);
-    expect(() => apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: ' dev-orders-key-local:orders:orders' }))).toThrow(/development keys/);
-    expect(apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: 'real-key-1234567890:orders:order-service' }))).toBe('real-key-1234567890:orders:order-service');
-    expect(apiKeysFor(loadConfig({ API_KEYS: 'dev-orders-key-local:orders:order-service' }))).toBe('dev-orders-key-local:orders:order-service');
+    expect(() =>
+      apiKeysFor(
+        loadConfig({
+          NODE_ENV: 'production',
+          API_KEYS: 'real-key-1234567890:orders:order-service,dev-auditor-key-local:auditor:auditor',
+        }),
+      ),
+    ).toThrow(/development keys/);
+    expect(() =>
+      apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: ' dev-orders-key-local:orders:orders' })),
+    ).toThrow(/development keys/);
+    expect(
+      apiKeysFor(loadConfig({ NODE_ENV: 'production', API_KEYS: 'real-key-1234567890:orders:order-service' })),
+    ).toBe('real-key-1234567890:orders:order-service');
+    expect(apiKeysFor(loadConfig({ API_KEYS: 'dev-orders-key-local:orders:order-service' }))).toBe(
+      'dev-orders-key-local:orders:order-service',
+    );
   });
 
   it('reads the traffic limits, with defaults, and refuses a weak or unknown webhook secret', () => {
-    expect(loadConfig({}).traffic).toMatchObject({ perIpMax: 1200, perKeyMax: 600, windowMs: 60_000, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, replayConcurrency: 1, webhookSecrets: {}, webhookToleranceMs: 300_000 });
-    const t = loadConfig({ RATE_LIMIT_PER_IP: '50', RATE_LIMIT_WINDOW: '10s', REPLAY_CONCURRENCY: '3', WEBHOOK_SECRETS: 'wms:0123456789abcdef, carrier:fedcba9876543210xyz' }).traffic;
-    expect(t).toMatchObject({ perIpMax: 50, windowMs: 10_000, replayConcurrency: 3, webhookSecrets: { wms: '0123456789abcdef', carrier: 'fedcba9876543210xyz' } });
+    expect(loadConfig({}).traffic).toMatchObject({
+      perIpMax: 1200,
+      perKeyMax: 600,
+      windowMs: 60_000,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      replayConcurrency: 1,
+      webhookSecrets: {},
+      webhookToleranceMs: 300_000,
+    });
+    const t = loadConfig({
+      RATE_LIMIT_PER_IP: '50',
+      RATE_LIMIT_WINDOW: '10s',
+      REPLAY_CONCURRENCY: '3',
+      WEBHOOK_SECRETS: 'wms:0123456789abcdef, carrier:fedcba9876543210xyz',
+    }).traffic;
+    expect(t).toMatchObject({
+      perIpMax: 50,
+      windowMs: 10_000,
+      replayConcurrency: 3,
+      webhookSecrets: { wms: '0123456789abcdef', carrier: 'fedcba9876543210xyz' },
+    });
     expect(() => loadConfig({ WEBHOOK_SECRETS: 'wms:short' })).toThrow(/WEBHOOK_SECRETS: system:secret/);
     expect(() => loadConfig({ WEBHOOK_SECRETS: 'bank:0123456789abcdef' })).toThrow(/WEBHOOK_SECRETS/);
     expect(() => loadConfig({ WEBHOOK_SECRETS: 'wms:weak-secret' })).not.toThrow(/weak-secret/); // a secret is never echoed

@@ -19,20 +19,32 @@ describe('O11: personal data is masked wherever people read it', () => {
   ])('O11: name %s reads in the SOP\'s "Mr/Ms *" form: %s', (raw, masked) => expect(maskName(raw)).toBe(masked));
 
   it('O11: the name pattern is configurable in the privacy policy, and keeps only the first character', () => {
-    const policy = mergePolicy(DEFAULT_POLICY, { privacy: { nameMaskCjk: '{first}**', nameMaskLatin: '{first}. ***' } });
+    const policy = mergePolicy(DEFAULT_POLICY, {
+      privacy: { nameMaskCjk: '{first}**', nameMaskLatin: '{first}. ***' },
+    });
     expect(maskName('张三丰', nameMaskOf(policy))).toBe('张**');
     expect(maskName('Wei Zhang', nameMaskOf(policy))).toBe('W. ***');
     expect(maskName('张三丰', nameMaskOf(DEFAULT_POLICY))).not.toContain('三');
   });
 
   it('an address keeps the region and hides the street and door', () => {
-    const masked = maskAddress({ province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 88 号', detail: '201' });
+    const masked = maskAddress({
+      province: '浙江省',
+      city: '杭州市',
+      district: '西湖区',
+      street: '文三路 88 号',
+      detail: '201',
+    });
     expect(masked).toBe('浙江省 杭州市 西湖区 ****');
     expect(masked).not.toContain('88');
   });
 
   it('a customer keeps only the id readable', () => {
-    expect(maskCustomer({ id: 'C1', name: '李四', phone: '13900001111' })).toEqual({ id: 'C1', name: '李先生/女士*', phone: '139****1111' });
+    expect(maskCustomer({ id: 'C1', name: '李四', phone: '13900001111' })).toEqual({
+      id: 'C1',
+      name: '李先生/女士*',
+      phone: '139****1111',
+    });
   });
 });
 

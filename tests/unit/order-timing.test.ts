@@ -31,8 +31,12 @@ describe('O7 promotion calendar', () => {
     const cfg = loadConfig({ POLICY_OVERRIDES: JSON.stringify({ order: { promotions: mine } }) });
     expect(cfg.policy.order.promotions).toEqual(mine);
     expect(cfg.policy.order.shipRegularMs).toBe(24 * 3600_000);
-    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ order: { promotions: '双十一' } }) })).toThrow(/promotions/);
+    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ order: { promotions: '双十一' } }) })).toThrow(
+      /promotions/,
+    );
     const backwards = [{ name: '618', from: '2026-06-18', to: '2026-06-01', shipWindowMs: 48 * 3600_000 }];
-    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ order: { promotions: backwards } }) })).toThrow(/from 2026-06-18 is after to 2026-06-01/);
+    expect(() => loadConfig({ POLICY_OVERRIDES: JSON.stringify({ order: { promotions: backwards } }) })).toThrow(
+      /from 2026-06-18 is after to 2026-06-01/,
+    );
   });
 });

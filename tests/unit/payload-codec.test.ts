@@ -36,13 +36,18 @@ describe('EncryptionCodec', () => {
     const rotated = new EncryptionCodec(parsePayloadKeys(`k1:${k1},k2:${k2}`, 'k2'));
     const [fresh] = await rotated.encode([plain()]);
     expect(text(fresh.metadata![KEY_ID_METADATA])).toBe('k2');
-    expect((await rotated.decode([old, fresh])).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([buyer, buyer]);
+    expect((await rotated.decode([old, fresh])).map((p) => defaultPayloadConverter.fromPayload(p))).toEqual([
+      buyer,
+      buyer,
+    ]);
   });
 
   it('refuses a payload whose key was dropped, a changed byte, and a relabelled key id', async () => {
     const [k1, k2] = [key(), key()];
     const [enc] = await new EncryptionCodec(parsePayloadKeys(`k1:${k1}`)).encode([plain()]);
-    await expect(new EncryptionCodec(parsePayloadKeys(`k2:${k2}`)).decode([enc])).rejects.toThrow(/key "k1", which is not in PAYLOAD_KEYS/);
+    await expect(new EncryptionCodec(parsePayloadKeys(`k2:${k2}`)).decode([enc])).rejects.toThrow(
+      /key "k1", which is not in PAYLOAD_KEYS/,
+    );
     const codec = new EncryptionCodec(parsePayloadKeys(`k1:${k1},k2:${k1}`, 'k1'));
     const flipped = { ...enc, data: Buffer.from(enc.data!) };
     flipped.data[20] ^= 1;
@@ -83,8 +88,12 @@ describe('PAYLOAD_KEYS', () => {
 
   it('development falls back to the fixed dev key; NODE_ENV=production refuses to start without PAYLOAD_KEYS', () => {
     expect(payloadKeysFor(loadConfig({})).currentKeyId).toBe('dev-1');
-    expect(() => payloadKeysFor(loadConfig({ NODE_ENV: 'production' }))).toThrow(/NODE_ENV=production needs PAYLOAD_KEYS/);
+    expect(() => payloadKeysFor(loadConfig({ NODE_ENV: 'production' }))).toThrow(
+      /NODE_ENV=production needs PAYLOAD_KEYS/,
+    );
     const k = key();
-    expect(payloadKeysFor(loadConfig({ NODE_ENV: 'production', PAYLOAD_KEYS: `prod-7:${k}` })).currentKeyId).toBe('prod-7');
+    expect(payloadKeysFor(loadConfig({ NODE_ENV: 'production', PAYLOAD_KEYS: `prod-7:${k}` })).currentKeyId).toBe(
+      'prod-7',
+    );
   });
 });

@@ -25,7 +25,10 @@ it('a connection killed between two queries of a checked-out client fails the ne
     killedPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await terminate(killedPid);
     await new Promise((r) => setTimeout(r, 500)); // the socket closes while nobody is querying: the 'error' event
-    return client.query('SELECT 1').then(() => 'answered', (err: Error) => `failed: ${err.message}`);
+    return client.query('SELECT 1').then(
+      () => 'answered',
+      (err: Error) => `failed: ${err.message}`,
+    );
   });
   expect(outcome).toMatch(/^failed: /);
   const { rows } = await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');

@@ -2,7 +2,9 @@
 import { Restarter, restartDelayMs } from '../../scripts/restarts';
 
 it('doubles the delay per restart up to 30 s', () => {
-  expect([1, 2, 3, 4, 5, 6, 7].map((n) => restartDelayMs(n))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+  expect([1, 2, 3, 4, 5, 6, 7].map((n) => restartDelayMs(n))).toEqual([
+    1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
+  ]);
 });
 
 describe('Restarter', () => {
@@ -12,7 +14,10 @@ describe('Restarter', () => {
   it('restarts after the delay, backs off while the child keeps dying, starts over once it stayed up, and logs each', () => {
     const restarted: string[] = [];
     const lines: string[] = [];
-    const r = new Restarter<'api'>((n) => restarted.push(n), (l) => lines.push(l));
+    const r = new Restarter<'api'>(
+      (n) => restarted.push(n),
+      (l) => lines.push(l),
+    );
     r.died('api', 100, 'code 1');
     jest.advanceTimersByTime(999);
     expect(restarted).toEqual([]);
@@ -33,7 +38,10 @@ describe('Restarter', () => {
 
   it('never restarts once stopped, and keeps one pending restart per child', () => {
     const restarted: string[] = [];
-    const r = new Restarter<'worker'>((n) => restarted.push(n), () => undefined);
+    const r = new Restarter<'worker'>(
+      (n) => restarted.push(n),
+      () => undefined,
+    );
     r.died('worker', 0, 'x');
     r.died('worker', 0, 'x');
     jest.advanceTimersByTime(60_000);

@@ -11,7 +11,11 @@ interface Finding {
 
 /** Runs the sandbox import rules of eslint.sandbox.mjs over the given files. */
 function lint(files: { path: string; text?: string }[]): Finding[] {
-  const out = execFileSync(process.execPath, [path.join(repo, 'tests/helpers/lint-sandbox.mjs'), JSON.stringify(files)], { cwd: repo, encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [path.join(repo, 'tests/helpers/lint-sandbox.mjs'), JSON.stringify(files)],
+    { cwd: repo, encoding: 'utf8' },
+  );
   return JSON.parse(out) as Finding[];
 }
 
@@ -46,7 +50,7 @@ const good = [
   "import { z } from 'zod';",
   "import { total } from '../domain/money';",
   "// import { Pool } from 'pg';  (comments do not count)",
-  "const text = \"require('fs')\";",
+  'const text = "require(\'fs\')";',
   "type Fs = typeof import('fs');",
   'const acts = proxyActivities<ReturnType<typeof createActivities>>({ startToCloseTimeout: 1000 });',
   'export async function wf(p?: Pool, f?: typeof fsTypes, g?: Fs) { assert(true); await sleep(1); return [acts, inspect, URL, z, total, text, p, f, g]; }',
@@ -56,7 +60,9 @@ const good = [
 describe('workflow sandbox imports (npm run lint, eslint.sandbox.mjs)', () => {
   it('reports every forbidden import in a bad workflow, with its line and why', () => {
     const found = lint([{ path: 'workflows/bad.ts', text: bad }]);
-    expect([...new Set(found.map((f) => f.line))].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 9, 10, 13, 14, 15]);
+    expect([...new Set(found.map((f) => f.line))].sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 9, 10, 13, 14, 15,
+    ]);
     expect(found.find((f) => f.line === 3)?.message).toMatch(/database access belongs in activities/);
     expect(found.find((f) => f.line === 5)?.message).toMatch(/import type/);
     expect(found.find((f) => f.line === 1)?.message).toMatch(/only assert, url and util/);
@@ -68,14 +74,22 @@ describe('workflow sandbox imports (npm run lint, eslint.sandbox.mjs)', () => {
 
   it('checks domain/ too', () => {
     const found = lint([
-      { path: 'domain/clock.ts', text: "import { setTimeout } from 'timers/promises';\nexport const wait = setTimeout;\n" },
-      { path: 'domain/money.ts', text: "import { strict } from 'assert';\nexport const total = (a: number) => { strict.ok(a >= 0); return a; };\n" },
+      {
+        path: 'domain/clock.ts',
+        text: "import { setTimeout } from 'timers/promises';\nexport const wait = setTimeout;\n",
+      },
+      {
+        path: 'domain/money.ts',
+        text: "import { strict } from 'assert';\nexport const total = (a: number) => { strict.ok(a >= 0); return a; };\n",
+      },
     ]);
     expect(found).toEqual([expect.objectContaining({ path: 'domain/clock.ts', line: 1 })]);
   });
 
   it('leaves code outside workflows/ and domain/ alone', () => {
-    expect(lint([{ path: 'activities/db.ts', text: "import { Pool } from 'pg';\nexport const p = Pool;\n" }])).toEqual([]);
+    expect(lint([{ path: 'activities/db.ts', text: "import { Pool } from 'pg';\nexport const p = Pool;\n" }])).toEqual(
+      [],
+    );
   });
 
   it('finds the real workflows/ and domain/ clean', () => {

@@ -2,7 +2,10 @@
 import { queryFailureReason, unavailableDependency } from '../../runtime/unavailable';
 
 /** A Temporal client failure as the SDK throws it: a ServiceError whose cause carries the gRPC status. */
-const grpc = (code: number) => Object.assign(new Error('Failed to query Workflow'), { cause: Object.assign(new Error(`${code} grpc`), { code, details: '' }) });
+const grpc = (code: number) =>
+  Object.assign(new Error('Failed to query Workflow'), {
+    cause: Object.assign(new Error(`${code} grpc`), { code, details: '' }),
+  });
 const pg = (props: Record<string, unknown>, message = 'pg') => Object.assign(new Error(message), props);
 
 describe('unavailableDependency', () => {
@@ -33,7 +36,9 @@ describe('queryFailureReason', () => {
     expect(queryFailureReason(grpc(9))).toMatch(/failing its tasks/);
     expect(queryFailureReason(grpc(4))).toMatch(/did not answer in time/);
     expect(queryFailureReason(grpc(14))).toMatch(/Temporal is not answering/);
-    expect(queryFailureReason(Object.assign(new Error('unknown queryType state'), { name: 'QueryNotRegisteredError' }))).toMatch(/cannot answer/);
+    expect(
+      queryFailureReason(Object.assign(new Error('unknown queryType state'), { name: 'QueryNotRegisteredError' })),
+    ).toMatch(/cannot answer/);
   });
 
   it('leaves real answers alone', () => {

@@ -18,9 +18,11 @@ let server: Server;
 let base: string;
 let pool: Pool;
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Handler => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -42,7 +44,20 @@ beforeEach(() => {
   hits.length = 0;
 });
 
-const clients = () => createClients({ inventory: base, payment: base, warehouse: base, carrier: base, platform: base, messaging: base, analytics: base, catalog: base }, 2_000);
+const clients = () =>
+  createClients(
+    {
+      inventory: base,
+      payment: base,
+      warehouse: base,
+      carrier: base,
+      platform: base,
+      messaging: base,
+      analytics: base,
+      catalog: base,
+    },
+    2_000,
+  );
 const refund = () => clients().payment.refund('key-1', { ref: 'R1', amount: 100, currency: 'CNY' });
 
 it('a well-formed reply is returned as typed', async () => {
@@ -65,7 +80,9 @@ it.each<[string, unknown]>([
 });
 
 it('a 200 that is not JSON is a bad reply', async () => {
-  routes.set('POST /payment/refunds', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>'));
+  routes.set('POST /payment/refunds', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>'),
+  );
   await expect(refund()).rejects.toBeInstanceOf(BadReplyError);
 });
 
@@ -80,7 +97,9 @@ it('a redirect is refused, not followed, and not retried', async () => {
 
 it('a reply larger than the cap is refused, declared or streamed', async () => {
   const big = JSON.stringify({ refundTxId: 'x'.repeat(MAX_REPLY_BYTES), status: 'succeeded' });
-  routes.set('POST /payment/refunds', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(big));
+  routes.set('POST /payment/refunds', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(big),
+  );
   await expect(refund()).rejects.toThrow(/over 1048576/);
   routes.set('POST /payment/refunds', (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no content-length
@@ -98,15 +117,67 @@ it('a 5xx stays retryable and a 4xx a business answer, as before', async () => {
 });
 
 it.each<[string, string, () => Promise<unknown>, unknown]>([
-  ['inventory check', 'POST /inventory/check', () => clients().inventory.check('O1', [{ sku: 'A', quantity: 1 }]), { available: 'yes', lines: [] }],
-  ['stock deduction', 'POST /inventory/deductions', () => clients().inventory.deduct('k', 'O1', [], false), { status: 'maybe', lines: [] }],
-  ['shipment', 'POST /wms/shipments', () => clients().warehouse.requestShipment('k', { orderId: 'O1', items: [], carrier: 'sf', printFirst: false, address: { province: 'p', city: 'c', district: 'd', street: 's' } } as never), { id: 'S1' }],
-  ['carrier subscription', 'POST /carrier/subscriptions', () => clients().carrier.subscribe('k', { orderId: 'O1', trackingNumber: 'T', carrier: 'sf' }), { subscriptionId: 7 }],
-  ['tracking upload', 'POST /platform/tracking', () => clients().platform.uploadTracking('k', { orderId: 'O1', carrier: 'sf', trackingNumber: 'T' }), { ok: 'true' }],
-  ['sms', 'POST /messaging/sms', () => clients().messaging.sms('k', { ref: 'r', to: '138', template: 't', text: 'x' }), {}],
-  ['coupon', 'POST /payment/coupons', () => clients().payment.issueCoupon('k', { ref: 'r', customerId: 'c', amount: 1, currency: 'CNY', reason: 'x' }), { coupon: 'C1' }],
-  ['campaign metrics', 'GET /analytics/campaigns/C1/metrics', () => clients().analytics.campaignMetrics('C1'), { campaignId: 'C1', at: 'now', impressions: -1 }],
-  ['price', 'POST /catalog/prices', () => clients().catalog.setPrice('k', { ref: 'r', sku: 'A', price: 1, currency: 'CNY', effectiveAt: 'x' }), { sku: 'A', price: 1.5, currency: 'CNY', changeId: 'p1' }],
+  [
+    'inventory check',
+    'POST /inventory/check',
+    () => clients().inventory.check('O1', [{ sku: 'A', quantity: 1 }]),
+    { available: 'yes', lines: [] },
+  ],
+  [
+    'stock deduction',
+    'POST /inventory/deductions',
+    () => clients().inventory.deduct('k', 'O1', [], false),
+    { status: 'maybe', lines: [] },
+  ],
+  [
+    'shipment',
+    'POST /wms/shipments',
+    () =>
+      clients().warehouse.requestShipment('k', {
+        orderId: 'O1',
+        items: [],
+        carrier: 'sf',
+        printFirst: false,
+        address: { province: 'p', city: 'c', district: 'd', street: 's' },
+      } as never),
+    { id: 'S1' },
+  ],
+  [
+    'carrier subscription',
+    'POST /carrier/subscriptions',
+    () => clients().carrier.subscribe('k', { orderId: 'O1', trackingNumber: 'T', carrier: 'sf' }),
+    { subscriptionId: 7 },
+  ],
+  [
+    'tracking upload',
+    'POST /platform/tracking',
+    () => clients().platform.uploadTracking('k', { orderId: 'O1', carrier: 'sf', trackingNumber: 'T' }),
+    { ok: 'true' },
+  ],
+  [
+    'sms',
+    'POST /messaging/sms',
+    () => clients().messaging.sms('k', { ref: 'r', to: '138', template: 't', text: 'x' }),
+    {},
+  ],
+  [
+    'coupon',
+    'POST /payment/coupons',
+    () => clients().payment.issueCoupon('k', { ref: 'r', customerId: 'c', amount: 1, currency: 'CNY', reason: 'x' }),
+    { coupon: 'C1' },
+  ],
+  [
+    'campaign metrics',
+    'GET /analytics/campaigns/C1/metrics',
+    () => clients().analytics.campaignMetrics('C1'),
+    { campaignId: 'C1', at: 'now', impressions: -1 },
+  ],
+  [
+    'price',
+    'POST /catalog/prices',
+    () => clients().catalog.setPrice('k', { ref: 'r', sku: 'A', price: 1, currency: 'CNY', effectiveAt: 'x' }),
+    { sku: 'A', price: 1.5, currency: 'CNY', changeId: 'p1' },
+  ],
 ])('the %s client checks its reply too', async (_name, route, call, body) => {
   routes.set(route, json(200, body));
   await expect(call()).rejects.toBeInstanceOf(BadReplyError);
@@ -116,7 +187,9 @@ it('the refund activity fails non-retryably on a payment 200 {} and records no m
   routes.set('POST /payment/refunds', json(200, {}));
   const key = `refund:${randomUUID()}:pay`;
   const activities = createActivities({ pool, clients: clients(), temporal: undefined as never });
-  const err = await new MockActivityEnvironment(undefined, { logger: sdkLogger }).run(activities.refundPayment, { key, ref: 'R1', amount: 100, currency: 'CNY' }).catch((e: unknown) => e);
+  const err = await new MockActivityEnvironment(undefined, { logger: sdkLogger })
+    .run(activities.refundPayment, { key, ref: 'R1', amount: 100, currency: 'CNY' })
+    .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(ApplicationFailure);
   expect((err as ApplicationFailure).nonRetryable).toBe(true);
   expect((await pool.query('SELECT 1 FROM money_movements WHERE idempotency_key = $1', [key])).rowCount).toBe(0);

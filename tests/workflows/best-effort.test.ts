@@ -25,8 +25,14 @@ async function refusing(routes: string[], status: number, body: () => Promise<vo
   }
 }
 const failedSteps = async (caseId: string) =>
-  (await kit.pool.query<{ detail: { step: string } }>("SELECT detail FROM case_timeline WHERE case_id = $1 AND action = 'step_failed' ORDER BY seq", [caseId])).rows.map((r) => r.detail.step);
-const attention = async (caseId: string) => (await kit.pool.query("SELECT summary->>'attention' AS a FROM cases WHERE case_id = $1", [caseId])).rows[0]?.a;
+  (
+    await kit.pool.query<{ detail: { step: string } }>(
+      "SELECT detail FROM case_timeline WHERE case_id = $1 AND action = 'step_failed' ORDER BY seq",
+      [caseId],
+    )
+  ).rows.map((r) => r.detail.step);
+const attention = async (caseId: string) =>
+  (await kit.pool.query("SELECT summary->>'attention' AS a FROM cases WHERE case_id = $1", [caseId])).rows[0]?.a;
 
 it('O9/O11: a refused tracking upload and a refused "shipped" SMS do not stop the order: it is delivered, the failed steps on its timeline and row', async () => {
   await refusing(['platform.tracking', 'messaging.sms'], 422, async () => {
@@ -73,7 +79,10 @@ it('M8: refused notices to the approvers do not stop a price change from being a
   await refusing(['messaging.staff'], 400, async () => {
     const req = await priceChangeRequest(kit, 30 * HOUR);
     const h = await startPriceChange(kit, req);
-    await eventually(async () => ((await priceState(h)).stage === 'awaiting_approval' ? true : undefined), 'awaiting approval');
+    await eventually(
+      async () => ((await priceState(h)).stage === 'awaiting_approval' ? true : undefined),
+      'awaiting approval',
+    );
     await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: 'head-of-marketing' }] });
     await sleepUntil(kit, Date.parse(req.effectiveAt) + HOUR);
     expect((await h.result()).stage).toBe('applied');
@@ -83,17 +92,32 @@ it('M8: refused notices to the approvers do not stop a price change from being a
 it('R1: a breach escalates although the read model cannot be written (its row locked); the row catches up afterwards', async () => {
   const h = await startRefund(kit, await newRefund(kit));
   const caseId = h.workflowId;
-  await eventually(async () => (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1', [caseId])).rowCount === 1, 'case row written');
+  await eventually(
+    async () => (await kit.pool.query('SELECT 1 FROM cases WHERE case_id = $1', [caseId])).rowCount === 1,
+    'case row written',
+  );
   const blocker = await kit.pool.connect();
   try {
     await blocker.query('BEGIN');
     await blocker.query('SELECT 1 FROM cases WHERE case_id = $1 FOR UPDATE', [caseId]); // every write of this case now waits
     await kit.env.sleep('2 hours');
-    await eventually(async () => (await kit.sim.ledger({ action: 'staff.notified', ref: h.workflowId.slice('refund:'.length) })).length === 1, 'escalation sent', 60_000);
-    expect((await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [caseId])).rows[0].breached).toBe(false);
+    await eventually(
+      async () =>
+        (await kit.sim.ledger({ action: 'staff.notified', ref: h.workflowId.slice('refund:'.length) })).length === 1,
+      'escalation sent',
+      60_000,
+    );
+    expect((await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [caseId])).rows[0].breached).toBe(
+      false,
+    );
   } finally {
     await blocker.query('ROLLBACK');
     blocker.release();
   }
-  await eventually(async () => (await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [caseId])).rows[0].breached === true, 'row caught up', 60_000);
+  await eventually(
+    async () =>
+      (await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [caseId])).rows[0].breached === true,
+    'row caught up',
+    60_000,
+  );
 });

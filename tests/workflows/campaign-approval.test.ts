@@ -3,7 +3,16 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DAY, MINUTE } from '../../domain/time';
 import { campaignApprovalUpdate, resubmitPlanUpdate } from '../../workflows/campaign/messages';
 import {
-  campaignRequest, campaignState, earliestStart, sleepUntil, staffNotices, startCampaign, testCampaignPolicy, threePhases, uid, waitForCampaign,
+  campaignRequest,
+  campaignState,
+  earliestStart,
+  sleepUntil,
+  staffNotices,
+  startCampaign,
+  testCampaignPolicy,
+  threePhases,
+  uid,
+  waitForCampaign,
 } from '../helpers/campaigns';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
@@ -16,11 +25,14 @@ afterAll(() => kit?.close());
 
 const approver = 'head-of-marketing';
 const approve = { decision: 'approve' as const, by: approver };
-const deadline = (s: { deadlines: { key: string; status: string; dueAt: string }[] }, key: string) => s.deadlines.find((d) => d.key === key);
+const deadline = (s: { deadlines: { key: string; status: string; dueAt: string }[] }, key: string) =>
+  s.deadlines.find((d) => d.key === key);
 
 it('M1: a plan nobody approves gets reminders 3 days and 1 day before the first phase, then expires at its start and never runs', async () => {
   const start = earliestStart(await kit.env.currentTimeMs());
-  const req = campaignRequest(start, { audience: { kind: 'all', customers: [{ id: uid('C'), phone: '13800000001' }], text: 'Warm-up starts!' } });
+  const req = campaignRequest(start, {
+    audience: { kind: 'all', customers: [{ id: uid('C'), phone: '13800000001' }], text: 'Warm-up starts!' },
+  });
   const h = await startCampaign(kit, req);
   const waiting = await waitForCampaign(h, (s) => !!deadline(s, 'approval'));
   expect(waiting.stage).toBe('awaiting_approval');
@@ -53,10 +65,16 @@ it('M1: a plan nobody approves gets reminders 3 days and 1 day before the first 
     ['campaign_approver', `Campaign ${req.name} expired`],
   ]);
   expect(await kit.sim.ledger({ action: 'sms.sent', ref: req.campaignId })).toEqual([]);
-  const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM campaign_metrics WHERE campaign_id = $1', [req.campaignId]);
+  const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM campaign_metrics WHERE campaign_id = $1', [
+    req.campaignId,
+  ]);
   expect(rows[0].n).toBe(0);
   await expect(h.executeUpdate(campaignApprovalUpdate, { args: [approve] })).rejects.toThrow();
-  const { rows: [row] } = await kit.pool.query('SELECT status, stage, breached FROM cases WHERE case_id = $1', [`campaign:${req.campaignId}`]);
+  const {
+    rows: [row],
+  } = await kit.pool.query('SELECT status, stage, breached FROM cases WHERE case_id = $1', [
+    `campaign:${req.campaignId}`,
+  ]);
   expect(row).toEqual({ status: 'closed', stage: 'expired', breached: true });
 });
 
@@ -67,26 +85,51 @@ it('M1/M2: "revise" sends the plan back to the owner; a resubmission short of 10
   const first = await waitForCampaign(h, (s) => !!deadline(s, 'approval'));
   expect(first.warnings).toEqual([]);
 
-  const noComment = await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'revise', by: approver }] }).catch((e) => e);
+  const noComment = await h
+    .executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'revise', by: approver }] })
+    .catch((e) => e);
   expect(noComment).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((noComment as WorkflowUpdateFailedError).cause?.message).toMatch(/needs a comment/);
-  const sentBack = await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'revise', by: approver, comment: 'Move subsidy into promotion' }] });
+  const sentBack = await h.executeUpdate(campaignApprovalUpdate, {
+    args: [{ decision: 'revise', by: approver, comment: 'Move subsidy into promotion' }],
+  });
   expect(sentBack.stage).toBe('revising');
   expect(sentBack.pendingActions.map((a) => a.action)).toEqual(['resubmit_plan']);
-  await eventually(async () => (await staffNotices(kit, req.campaignId)).some((n) => n.role === 'campaign_owner' && /revise/.test(n.subject)), 'owner told to revise');
+  await eventually(
+    async () =>
+      (await staffNotices(kit, req.campaignId)).some((n) => n.role === 'campaign_owner' && /revise/.test(n.subject)),
+    'owner told to revise',
+  );
 
   const { campaignId: _id, ...plan } = req;
-  const tooEarly = await h.executeUpdate(resubmitPlanUpdate, { args: [{ plan: { ...plan, phases: threePhases(earliestStart(now, 9)) }, by: 'li-marketing' }] }).catch((e) => e);
+  const tooEarly = await h
+    .executeUpdate(resubmitPlanUpdate, {
+      args: [{ plan: { ...plan, phases: threePhases(earliestStart(now, 9)) }, by: 'li-marketing' }],
+    })
+    .catch((e) => e);
   expect(tooEarly).toBeInstanceOf(WorkflowUpdateFailedError);
   expect((tooEarly as WorkflowUpdateFailedError).cause?.message).toMatch(/^M1: the first phase must start on or after/);
 
   const later = earliestStart(now, 12);
-  const revised = { ...plan, phases: threePhases(later), budget: { promotion: 70_000_00, subsidy: 10_000_00, materials: 10_000_00, reserve: 10_000_00 } };
+  const revised = {
+    ...plan,
+    phases: threePhases(later),
+    budget: { promotion: 70_000_00, subsidy: 10_000_00, materials: 10_000_00, reserve: 10_000_00 },
+  };
   const resubmitted = await h.executeUpdate(resubmitPlanUpdate, { args: [{ plan: revised, by: 'li-marketing' }] });
   expect(resubmitted).toMatchObject({ stage: 'awaiting_approval', revision: 2, leadTime: { ok: true } });
-  expect(resubmitted.warnings.map((w) => w.code === 'BUDGET_SPLIT_OFF_GUIDELINE' && w.category)).toEqual(['promotion', 'subsidy']);
-  await eventually(async () => deadline(await campaignState(h), 'approval')?.dueAt === revised.phases[0].startsAt, 'approval deadline moved with the first phase');
-  await eventually(async () => (await staffNotices(kit, req.campaignId)).filter((n) => /approval needed/.test(n.subject)).length === 2, 'second approval request');
+  expect(resubmitted.warnings.map((w) => w.code === 'BUDGET_SPLIT_OFF_GUIDELINE' && w.category)).toEqual([
+    'promotion',
+    'subsidy',
+  ]);
+  await eventually(
+    async () => deadline(await campaignState(h), 'approval')?.dueAt === revised.phases[0].startsAt,
+    'approval deadline moved with the first phase',
+  );
+  await eventually(
+    async () => (await staffNotices(kit, req.campaignId)).filter((n) => /approval needed/.test(n.subject)).length === 2,
+    'second approval request',
+  );
 
   const approved = await h.executeUpdate(campaignApprovalUpdate, { args: [approve] });
   expect(approved.stage).toBe('approved');
@@ -100,11 +143,16 @@ it('M1: a rejected plan closes without running, and its approval deadline is can
   const req = campaignRequest(earliestStart(await kit.env.currentTimeMs()));
   const h = await startCampaign(kit, req);
   await waitForCampaign(h, (s) => !!deadline(s, 'approval'));
-  await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'reject', by: approver, comment: 'ROI too thin' }] });
+  await h.executeUpdate(campaignApprovalUpdate, {
+    args: [{ decision: 'reject', by: approver, comment: 'ROI too thin' }],
+  });
   const final = await h.result();
   expect(final).toMatchObject({ stage: 'rejected', status: 'closed', breaches: [] });
   expect(deadline(final, 'approval')?.status).toBe('cancelled');
-  const { rows } = await kit.pool.query('SELECT action, actor, rule FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`campaign:${req.campaignId}`]);
+  const { rows } = await kit.pool.query(
+    'SELECT action, actor, rule FROM case_timeline WHERE case_id = $1 ORDER BY seq',
+    [`campaign:${req.campaignId}`],
+  );
   expect(rows.map((r) => r.action)).toEqual(['plan_submitted', 'plan_rejected', 'campaign_rejected']);
   expect(rows[1]).toEqual({ action: 'plan_rejected', actor: approver, rule: 'M1' });
 });
@@ -116,15 +164,23 @@ it('M2: plan warnings (budget split, ROI below 3) are in the state and in the ap
   });
   const h = await startCampaign(kit, req);
   const s = await waitForCampaign(h, (x) => !!deadline(x, 'approval'));
-  expect(s.warnings.map((w) => w.code)).toEqual(['BUDGET_SPLIT_OFF_GUIDELINE', 'BUDGET_SPLIT_OFF_GUIDELINE', 'ROI_BELOW_TARGET']);
-  const [request] = await eventually(async () => { const n = await staffNotices(kit, req.campaignId); return n.length ? n : undefined; }, 'approval request');
+  expect(s.warnings.map((w) => w.code)).toEqual([
+    'BUDGET_SPLIT_OFF_GUIDELINE',
+    'BUDGET_SPLIT_OFF_GUIDELINE',
+    'ROI_BELOW_TARGET',
+  ]);
+  const [request] = await eventually(async () => {
+    const n = await staffNotices(kit, req.campaignId);
+    return n.length ? n : undefined;
+  }, 'approval request');
   expect(request.body).toMatch(/promotion is 40% of the budget; the guideline is 50%/);
   expect(request.body).toMatch(/projected ROI 2 .* below 3/);
 });
 
-const refusal = (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause?.message : `not refused: ${String(err)}`);
+const refusal = (err: unknown) =>
+  err instanceof WorkflowUpdateFailedError ? err.cause?.message : `not refused: ${String(err)}`;
 
-it('M1: sent straight through Temporal, an approval by a name outside the policy snapshot\'s approvers is refused; a listed approver\'s is taken', async () => {
+it("M1: sent straight through Temporal, an approval by a name outside the policy snapshot's approvers is refused; a listed approver's is taken", async () => {
   const req = campaignRequest(earliestStart(await kit.env.currentTimeMs()));
   const h = await startCampaign(kit, req, testCampaignPolicy({ approvers: ['anna-cmo'] }));
   await waitForCampaign(h, (s) => !!deadline(s, 'approval'));
@@ -134,7 +190,10 @@ it('M1: sent straight through Temporal, an approval by a name outside the policy
   }
   expect((await campaignState(h)).stage).toBe('awaiting_approval');
   const approved = await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'approve', by: 'anna-cmo' }] });
-  expect(approved).toMatchObject({ stage: 'approved', decisions: [expect.objectContaining({ decision: 'approve', by: 'anna-cmo' })] });
+  expect(approved).toMatchObject({
+    stage: 'approved',
+    decisions: [expect.objectContaining({ decision: 'approve', by: 'anna-cmo' })],
+  });
 });
 
 it('M1: a plan started straight in Temporal under 10 working days before its first phase cannot be approved (only rejected or sent back)', async () => {
@@ -143,7 +202,11 @@ it('M1: a plan started straight in Temporal under 10 working days before its fir
   const waiting = await waitForCampaign(h, (s) => !!deadline(s, 'approval'));
   expect(waiting.leadTime).toMatchObject({ ok: false, required: 10 });
   const err = await h.executeUpdate(campaignApprovalUpdate, { args: [approve] }).catch((e) => e);
-  expect(refusal(err)).toMatch(/^M1: revision 1 was submitted \d+ working days before its first phase; 10 are required/);
-  await h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'reject', by: approver, comment: 'too late to plan' }] });
+  expect(refusal(err)).toMatch(
+    /^M1: revision 1 was submitted \d+ working days before its first phase; 10 are required/,
+  );
+  await h.executeUpdate(campaignApprovalUpdate, {
+    args: [{ decision: 'reject', by: approver, comment: 'too late to plan' }],
+  });
   expect(await h.result()).toMatchObject({ stage: 'rejected', status: 'closed' });
 });

@@ -2,7 +2,21 @@
 // customer never reached closes the case as unreachable (escalated once) instead of keeping it open.
 import type { WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_POLICY, type ComplaintPolicy } from '../../domain/policy';
-import { awaitingCallback, callBack, complaintRequest, deadline, notifiedRoles, received, resolve, startComplaint, staffRoles, stateOf, timelineOf, verify, waitFor } from '../helpers/complaints';
+import {
+  awaitingCallback,
+  callBack,
+  complaintRequest,
+  deadline,
+  notifiedRoles,
+  received,
+  resolve,
+  startComplaint,
+  staffRoles,
+  stateOf,
+  timelineOf,
+  verify,
+  waitFor,
+} from '../helpers/complaints';
 import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -30,7 +44,13 @@ async function awaitingCall(policy?: ComplaintPolicy): Promise<{ h: WorkflowHand
   return { h, id: req.complaintId, dueAt: deadline(s, 'callback-1')!.dueAt };
 }
 
-const cause = async (id: string) => (await kit.pool.query('SELECT round, outcome, root_cause FROM complaint_causes WHERE complaint_id = $1 ORDER BY round', [id])).rows;
+const cause = async (id: string) =>
+  (
+    await kit.pool.query(
+      'SELECT round, outcome, root_cause FROM complaint_causes WHERE complaint_id = $1 ORDER BY round',
+      [id],
+    )
+  ).rows;
 
 describe('C4 clock stopped between unanswered callback attempts', () => {
   it('C4: the callback clock stops after each unanswered attempt until the next, so a satisfied call past the first 24 h still meets the moved deadline; the paused time is on the state and the case row', async () => {
@@ -53,7 +73,13 @@ describe('C4 clock stopped between unanswered callback attempts', () => {
     expect(Date.parse(cb.dueAt) - Date.parse(dueAt)).toBe(cb.pausedMs);
     expect(final.breaches).toEqual([]);
     expect(final).toMatchObject({ outcome: 'satisfied', callback: { attempts: 3 } });
-    const row = await caseRowWhen<{ summary: { deadlines: { key: string; pausedMs?: number }[] } }>(kit.pool, `complaint:${id}`, 'summary', (r) => r.summary.deadlines.some((d) => d.key === 'callback-1' && d.pausedMs === cb.pausedMs), 'the case row shows the paused time');
+    const row = await caseRowWhen<{ summary: { deadlines: { key: string; pausedMs?: number }[] } }>(
+      kit.pool,
+      `complaint:${id}`,
+      'summary',
+      (r) => r.summary.deadlines.some((d) => d.key === 'callback-1' && d.pausedMs === cb.pausedMs),
+      'the case row shows the paused time',
+    );
     expect(row.summary.deadlines.find((d) => d.key === 'callback-1')).toMatchObject({ status: 'met' });
     const attempts = (await timelineOf(kit, id)).filter((t) => t.action === 'callback_not_reached');
     expect(attempts.map((t) => t.detail.clockPaused)).toEqual([true, true]);
@@ -71,7 +97,9 @@ describe('C4 clock stopped between unanswered callback attempts', () => {
     expect(Date.parse(deadline(s, 'callback-1')!.dueAt) - Date.parse(dueAt)).toBe(4 * HOUR);
     await kit.env.sleep('4 hours'); // 29 h: past the moved due time (28 h)
     const late = await waitFor(h, (x) => x.breaches.length > 0);
-    expect(late.breaches).toEqual([expect.objectContaining({ rule: 'C4', deadlineKey: 'callback-1', action: 'escalated to quality_control_head' })]);
+    expect(late.breaches).toEqual([
+      expect.objectContaining({ rule: 'C4', deadlineKey: 'callback-1', action: 'escalated to quality_control_head' }),
+    ]);
     expect(Date.parse(late.breaches[0].at)).toBeGreaterThanOrEqual(Date.parse(dueAt) + 4 * HOUR);
     expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
   });
@@ -98,14 +126,31 @@ describe('C4 a customer never reached', () => {
     expect((await stateOf(h)).escalations).toEqual([]); // not per attempt
     await kit.env.sleep('1 hour');
     const closing = await callBack(h, noAnswer('number switched off'));
-    expect(closing).toMatchObject({ status: 'closed', stage: 'closed', outcome: 'unreachable', closure: { outcome: 'unreachable', reason: 'customer not reached in 3 callback attempts' } });
+    expect(closing).toMatchObject({
+      status: 'closed',
+      stage: 'closed',
+      outcome: 'unreachable',
+      closure: { outcome: 'unreachable', reason: 'customer not reached in 3 callback attempts' },
+    });
     const final = await h.result();
-    expect(final.escalations).toEqual([expect.objectContaining({ rule: 'C4', to: 'quality_control_head', reason: expect.stringMatching(/not reached in 3 callback attempts: closed as unreachable/) })]);
+    expect(final.escalations).toEqual([
+      expect.objectContaining({
+        rule: 'C4',
+        to: 'quality_control_head',
+        reason: expect.stringMatching(/not reached in 3 callback attempts: closed as unreachable/),
+      }),
+    ]);
     expect(deadline(final, 'callback-1')?.status).toBe('met');
     expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
     expect(await staffRoles(kit, id)).toHaveLength(2);
     expect(await cause(id)).toEqual([{ round: 1, outcome: 'unreachable', root_cause: 'product_defect' }]);
-    await caseRowWhen<{ status: string; summary: { outcome: string } }>(kit.pool, `complaint:${id}`, 'status, summary', (r) => r.status === 'closed' && r.summary.outcome === 'unreachable', 'the case row counts the outcome');
+    await caseRowWhen<{ status: string; summary: { outcome: string } }>(
+      kit.pool,
+      `complaint:${id}`,
+      'status, summary',
+      (r) => r.status === 'closed' && r.summary.outcome === 'unreachable',
+      'the case row counts the outcome',
+    );
     const closed = (await timelineOf(kit, id)).find((t) => t.action === 'complaint_closed');
     expect(closed?.detail).toMatchObject({ outcome: 'unreachable' });
   });

@@ -19,7 +19,9 @@ const reship: ResolutionInput['compensation'] = {
   address: { province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 88 号' },
 };
 /** Calls the simulator answered from a stored response: proof that a retry reached it with the same key. */
-const replays = async () => ((await (await fetch(`${kit.sim.url}/sim/ledger`, { headers: simAdmin() })).json()) as { duplicates: number }).duplicates;
+const replays = async () =>
+  ((await (await fetch(`${kit.sim.url}/sim/ledger`, { headers: simAdmin() })).json()) as { duplicates: number })
+    .duplicates;
 
 const cases = [
   ['coupon', 'payment.coupon', 'coupon.issued', { type: 'coupon', amount: 30_00, currency: 'CNY' }],
@@ -38,16 +40,18 @@ describe('C3 compensation exactly once', () => {
     await kit.sim.configure({ routes: knobs({ hangAfterWorkMs: 5_000 }) });
     const replaysBefore = await replays();
     try {
-      const runs = await Promise.all(cases.map(async ([type, , action, compensation]) => {
-        const req = complaintRequest({ orderId: await importedOrder(kit) }); // refunds need an order the money authority knows
-        const h = await startComplaint(kit, req, { taskQueue: worker.taskQueue });
-        await received(kit, h);
-        await verify(h);
-        await resolve(h, { compensation: compensation as ResolutionInput['compensation'] });
-        const ref = type === 'reship' ? req.orderId! : req.complaintId;
-        await eventually(async () => (await kit.sim.ledger({ action, ref })).length > 0, `${action} done`);
-        return { type, action, ref, h, key: `complaint:${req.complaintId}/compensation-r1-1` };
-      }));
+      const runs = await Promise.all(
+        cases.map(async ([type, , action, compensation]) => {
+          const req = complaintRequest({ orderId: await importedOrder(kit) }); // refunds need an order the money authority knows
+          const h = await startComplaint(kit, req, { taskQueue: worker.taskQueue });
+          await received(kit, h);
+          await verify(h);
+          await resolve(h, { compensation: compensation as ResolutionInput['compensation'] });
+          const ref = type === 'reship' ? req.orderId! : req.complaintId;
+          await eventually(async () => (await kit.sim.ledger({ action, ref })).length > 0, `${action} done`);
+          return { type, action, ref, h, key: `complaint:${req.complaintId}/compensation-r1-1` };
+        }),
+      );
       await worker.kill();
       await kit.sim.configure({ routes: knobs(null) });
       await worker.start();
@@ -76,7 +80,10 @@ describe('C3 compensation exactly once', () => {
       await received(kit, h);
       await verify(h);
       await resolve(h, { compensation: { type: 'refund', amount: 66_00, currency: 'CNY' } });
-      await eventually(async () => (await kit.sim.ledger({ action: 'payment.refunded', ref: req.complaintId })).length > 0, 'refund done');
+      await eventually(
+        async () => (await kit.sim.ledger({ action: 'payment.refunded', ref: req.complaintId })).length > 0,
+        'refund done',
+      );
       const s = await waitFor(h, 'awaiting_callback', 60_000);
       expect(s.compensations).toEqual([expect.objectContaining({ type: 'refund', amount: 66_00, status: 'done' })]);
       expect(await kit.sim.ledger({ action: 'payment.refunded', ref: req.complaintId })).toHaveLength(1);
@@ -90,9 +97,18 @@ describe('C3 compensation exactly once', () => {
     const h = await startComplaint(kit, req);
     await received(kit, h);
     await verify(h);
-    await resolve(h, { compensation: { ...reship, address: { province: '新疆', city: '乌鲁木齐市', district: '天山区', street: '解放路 1 号' } } as ResolutionInput['compensation'] });
+    await resolve(h, {
+      compensation: {
+        ...reship,
+        address: { province: '新疆', city: '乌鲁木齐市', district: '天山区', street: '解放路 1 号' },
+      } as ResolutionInput['compensation'],
+    });
     await waitFor(h, 'awaiting_callback');
     const [shipment] = await kit.sim.ledger({ action: 'wms.shipment_requested', ref: 'A2002' });
-    expect(shipment.payload).toMatchObject({ carrier: 'wide_coverage', printFirst: true, items: [{ sku: 'TEA-1', quantity: 1 }] });
+    expect(shipment.payload).toMatchObject({
+      carrier: 'wide_coverage',
+      printFirst: true,
+      items: [{ sku: 'TEA-1', quantity: 1 }],
+    });
   });
 });

@@ -2,7 +2,21 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { callbackUpdate, resolveUpdate, verifyUpdate } from '../../workflows/complaint/messages';
-import { callback, complaintRequest, deadline, notifiedRoles, received, resolution, startComplaint, staffRoles, stateOf, timelineOf, verification, verify, waitFor } from '../helpers/complaints';
+import {
+  callback,
+  complaintRequest,
+  deadline,
+  notifiedRoles,
+  received,
+  resolution,
+  startComplaint,
+  staffRoles,
+  stateOf,
+  timelineOf,
+  verification,
+  verify,
+  waitFor,
+} from '../helpers/complaints';
 import { payloads } from '../helpers/orders';
 import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -19,14 +33,24 @@ describe('C2 receipt', () => {
     const req = complaintRequest({ category: 'quality' });
     const h = await startComplaint(kit, req);
     const s = await received(kit, h);
-    expect(s).toMatchObject({ status: 'open', department: 'quality_control', round: 1, reopenCount: 0, severity: 'normal' });
+    expect(s).toMatchObject({
+      status: 'open',
+      department: 'quality_control',
+      round: 1,
+      reopenCount: 0,
+      severity: 'normal',
+    });
     expect(Date.parse(s.promisedBy) - Date.parse(s.receivedAt)).toBe(48 * HOUR);
     expect(s.pendingActions.map((a) => a.action)).toEqual(['verification']);
 
     const roles = await staffRoles(kit, req.complaintId);
     expect(roles).toEqual(['quality_control']);
     const [ack] = payloads(await kit.sim.ledger({ action: 'sms.sent', ref: req.complaintId }));
-    expect(ack).toMatchObject({ template: 'complaint_received', to: '139****5678', params: { promisedBy: s.promisedBy } });
+    expect(ack).toMatchObject({
+      template: 'complaint_received',
+      to: '139****5678',
+      params: { promisedBy: s.promisedBy },
+    });
     expect(String(ack.text)).toMatch(/resolve it by \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(Asia\/Shanghai\)/);
 
     const timeline = await timelineOf(kit, req.complaintId);
@@ -36,8 +60,16 @@ describe('C2 receipt', () => {
       ['routed', 'C2'],
     ]);
     expect(timeline[0].detail).toMatchObject({ channel: 'chat', category: 'quality', orderId: 'A1001' });
-    const { rows: [row] } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [`complaint:${req.complaintId}`]);
-    expect(row).toMatchObject({ case_type: 'complaint', business_id: req.complaintId, status: 'open', stage: 'awaiting_verification', breached: false });
+    const {
+      rows: [row],
+    } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [`complaint:${req.complaintId}`]);
+    expect(row).toMatchObject({
+      case_type: 'complaint',
+      business_id: req.complaintId,
+      status: 'open',
+      stage: 'awaiting_verification',
+      breached: false,
+    });
     expect(row.customer_masked).toEqual({ name: '李先生/女士*', phone: '139****5678' });
     expect(row.summary).toMatchObject({ department: 'quality_control', category: 'quality' });
     expect(new Date(row.next_due_at).toISOString()).toBe(deadline(s, 'first_response')!.dueAt);
@@ -50,7 +82,9 @@ describe('C2 receipt', () => {
     expect(s.description).toContain('139****5678');
     expect(JSON.stringify(s)).not.toContain('13912345678');
     expect(JSON.stringify(await timelineOf(kit, req.complaintId))).not.toContain('13912345678');
-    expect(JSON.stringify(await kit.sim.ledger({ action: 'staff.notified', ref: req.complaintId }))).not.toContain('13912345678');
+    expect(JSON.stringify(await kit.sim.ledger({ action: 'staff.notified', ref: req.complaintId }))).not.toContain(
+      '13912345678',
+    );
   });
 
   it.each([
@@ -66,7 +100,11 @@ describe('C2 receipt', () => {
   });
 
   it('C2: the routing table and the promised time come from the policy snapshot', async () => {
-    const policy = { ...DEFAULT_POLICY.complaint, resolutionMs: 36 * HOUR, routing: { ...DEFAULT_POLICY.complaint.routing, billing: 'accounts' } };
+    const policy = {
+      ...DEFAULT_POLICY.complaint,
+      resolutionMs: 36 * HOUR,
+      routing: { ...DEFAULT_POLICY.complaint.routing, billing: 'accounts' },
+    };
     const req = complaintRequest({ category: 'billing' });
     const s = await received(kit, await startComplaint(kit, req, { policy }));
     expect(s.department).toBe('accounts');
@@ -101,9 +139,17 @@ describe('C3 first response', () => {
     await kit.env.sleep('2 hours');
     const s = await waitFor(h, (x) => x.breaches.length > 0);
     expect(deadline(s, 'first_response')?.status).toBe('breached');
-    expect(s.breaches).toEqual([expect.objectContaining({ rule: 'C3', deadlineKey: 'first_response', action: 'escalated to logistics_head' })]);
+    expect(s.breaches).toEqual([
+      expect.objectContaining({ rule: 'C3', deadlineKey: 'first_response', action: 'escalated to logistics_head' }),
+    ]);
     expect(await notifiedRoles(kit, req.complaintId, 2)).toEqual(['logistics', 'logistics_head']);
-    await caseRowWhen(kit.pool, `complaint:${req.complaintId}`, 'breached', (row) => row.breached === true, 'the case row counts the breach');
+    await caseRowWhen(
+      kit.pool,
+      `complaint:${req.complaintId}`,
+      'breached',
+      (row) => row.breached === true,
+      'the case row counts the breach',
+    );
 
     await verify(h);
     const after = await waitFor(h, (x) => deadline(x, 'first_response')?.status === 'met_late');
@@ -144,9 +190,17 @@ describe('C1 order of steps', () => {
     const h = await startComplaint(kit, complaintRequest());
     await received(kit, h);
     await verify(h);
-    const noCause = await h.executeUpdate(resolveUpdate, { args: [resolution({ improvement: { rootCause: 'bad_luck' as never, note: 'x' } })] }).catch((e) => e);
+    const noCause = await h
+      .executeUpdate(resolveUpdate, {
+        args: [resolution({ improvement: { rootCause: 'bad_luck' as never, note: 'x' } })],
+      })
+      .catch((e) => e);
     expect(noCause.cause?.message).toMatch(/improvement.rootCause must be one of/);
-    const noAmount = await h.executeUpdate(resolveUpdate, { args: [resolution({ compensation: { type: 'refund', currency: 'CNY' } as never })] }).catch((e) => e);
+    const noAmount = await h
+      .executeUpdate(resolveUpdate, {
+        args: [resolution({ compensation: { type: 'refund', currency: 'CNY' } as never })],
+      })
+      .catch((e) => e);
     expect(noAmount.cause?.message).toMatch(/a refund needs an amount/);
     expect((await stateOf(h)).stage).toBe('awaiting_resolution');
   });

@@ -10,7 +10,19 @@ import { temporal } from '@temporalio/proto';
 import { DEFAULT_POLICY, type ComplaintPolicy } from '../../domain/policy';
 import { closeUnresolvedUpdate } from '../../workflows/complaint/messages';
 import type { ResolutionInput } from '../../workflows/complaint/types';
-import { callBack, complaintRequest, deadline, notifiedRoles, received, resolve, startComplaint, staffRoles, timelineOf, verify, waitFor } from '../helpers/complaints';
+import {
+  callBack,
+  complaintRequest,
+  deadline,
+  notifiedRoles,
+  received,
+  resolve,
+  startComplaint,
+  staffRoles,
+  timelineOf,
+  verify,
+  waitFor,
+} from '../helpers/complaints';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import { payloads } from '../helpers/orders';
 import { WAIT_MS, eventually } from '../helpers/sim-control';
@@ -45,7 +57,11 @@ async function reopen(h: WorkflowHandle, run: number) {
 }
 
 async function resolveAgain(h: WorkflowHandle, round: number, improvement?: ResolutionInput['improvement']) {
-  await resolve(h, { compensation: undefined, resolution: `second look, round ${round}`, ...(improvement ? { improvement } : {}) });
+  await resolve(h, {
+    compensation: undefined,
+    resolution: `second look, round ${round}`,
+    ...(improvement ? { improvement } : {}),
+  });
   return waitFor(h, (x) => x.stage === 'awaiting_callback' && x.round === round && !!deadline(x, `callback-${round}`));
 }
 
@@ -63,7 +79,9 @@ it('C4: an unsatisfied customer reopens the case to resolution with a fresh 48 h
   expect(deadline(s, 'resolution-1')?.status).toBe('met');
   expect(deadline(s, 'callback-1')?.status).toBe('met');
   expect(s.escalations).toEqual([]);
-  const reopenSms = payloads(await kit.sim.ledger({ action: 'sms.sent', ref: id })).find((p) => p.template === 'complaint_reopened');
+  const reopenSms = payloads(await kit.sim.ledger({ action: 'sms.sent', ref: id })).find(
+    (p) => p.template === 'complaint_reopened',
+  );
   expect(reopenSms?.params).toMatchObject({ promisedBy: fresh.dueAt, reopenCount: 1 });
 
   await resolveAgain(h, 2);
@@ -75,8 +93,12 @@ it('C4: an unsatisfied customer reopens the case to resolution with a fresh 48 h
   const timeline = await timelineOf(kit, id);
   expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
   expect(new Set(timeline.map((t) => t.run_id)).size).toBe(2);
-  expect(timeline.map((t) => t.action)).toEqual(expect.arrayContaining(['callback_unsatisfied', 'complaint_reopened', 'complaint_closed']));
-  const { rows: [row] } = await kit.pool.query('SELECT run_id, version, summary FROM cases WHERE case_id = $1', [`complaint:${id}`]);
+  expect(timeline.map((t) => t.action)).toEqual(
+    expect.arrayContaining(['callback_unsatisfied', 'complaint_reopened', 'complaint_closed']),
+  );
+  const {
+    rows: [row],
+  } = await kit.pool.query('SELECT run_id, version, summary FROM cases WHERE case_id = $1', [`complaint:${id}`]);
   expect(row.run_id).toBe(await runIdOf(h));
   expect(row.version).toBe(timeline.length);
   expect(row.summary).toMatchObject({ reopenCount: 1, round: 2 });
@@ -97,30 +119,57 @@ it('C4: a case reopened twice escalates to the department head; every cycle runs
   await resolveAgain(h, 2);
   const s = await reopen(h, 3);
   runs.push(await runIdOf(h));
-  expect(s.escalations).toEqual([expect.objectContaining({ rule: 'C4', to: 'quality_control_head', reason: 'reopened 2 times' })]);
+  expect(s.escalations).toEqual([
+    expect.objectContaining({ rule: 'C4', to: 'quality_control_head', reason: 'reopened 2 times' }),
+  ]);
   expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
   await resolveAgain(h, 3);
   await callBack(h, { note: 'finally happy' });
   const final = await h.result();
   expect(final).toMatchObject({ status: 'closed', reopenCount: 2, run: 3 });
   // C5: every round keeps its own row, the reopened ones too
-  const { rows: causes } = await kit.pool.query('SELECT round, outcome, reopen_count FROM complaint_causes WHERE complaint_id = $1 ORDER BY round', [id]);
-  expect(causes).toEqual([{ round: 1, outcome: 'reopened', reopen_count: 1 }, { round: 2, outcome: 'reopened', reopen_count: 2 }, { round: 3, outcome: 'satisfied', reopen_count: 2 }]);
-  expect(final.rounds?.map((r) => [r.round, r.outcome])).toEqual([[1, 'reopened'], [2, 'reopened'], [3, 'satisfied']]);
-  expect((await timelineOf(kit, id)).filter((t) => t.action === 'escalated')).toEqual([expect.objectContaining({ rule: 'C4' })]);
+  const { rows: causes } = await kit.pool.query(
+    'SELECT round, outcome, reopen_count FROM complaint_causes WHERE complaint_id = $1 ORDER BY round',
+    [id],
+  );
+  expect(causes).toEqual([
+    { round: 1, outcome: 'reopened', reopen_count: 1 },
+    { round: 2, outcome: 'reopened', reopen_count: 2 },
+    { round: 3, outcome: 'satisfied', reopen_count: 2 },
+  ]);
+  expect(final.rounds?.map((r) => [r.round, r.outcome])).toEqual([
+    [1, 'reopened'],
+    [2, 'reopened'],
+    [3, 'satisfied'],
+  ]);
+  expect((await timelineOf(kit, id)).filter((t) => t.action === 'escalated')).toEqual([
+    expect.objectContaining({ rule: 'C4' }),
+  ]);
 
   // Each cycle is a run of its own, closed before the next began: its history holds its own round only,
   // and does not grow with the number of reopenings (measured on the closed runs, which are final).
   expect(new Set(runs).size).toBe(3);
-  const histories = await Promise.all(runs.map(async (runId) => (await kit.env.client.workflow.getHandle(h.workflowId, runId).fetchHistory()).events ?? []));
+  const histories = await Promise.all(
+    runs.map(
+      async (runId) => (await kit.env.client.workflow.getHandle(h.workflowId, runId).fetchHistory()).events ?? [],
+    ),
+  );
   const closing = histories.map((events) => typeOf(events[events.length - 1]));
-  expect(closing).toEqual(['EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW', 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW', 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED']);
-  const updates = histories.map((events) => events.filter((e) => typeOf(e) === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED').length);
+  expect(closing).toEqual([
+    'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
+    'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
+    'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
+  ]);
+  const updates = histories.map(
+    (events) => events.filter((e) => typeOf(e) === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED').length,
+  );
   expect(updates).toEqual([3, 2, 2]); // verify + resolve + callback, then resolve + callback in each reopened round
   const work = histories.map((events) => events.filter((e) => !isWorkflowTask(e)).length);
   expect(work[1]).toBeLessThan(work[0]); // the first run also did the receipt and the verification
   expect(work[2]).toBeLessThanOrEqual(work[1]); // the third cycle is no longer than the second
-  testLog(`history lengths per run: ${histories.map((e) => e.length).join(', ')}; without workflow tasks: ${work.join(', ')}`);
+  testLog(
+    `history lengths per run: ${histories.map((e) => e.length).join(', ')}; without workflow tasks: ${work.join(', ')}`,
+  );
   expect(Math.max(...histories.map((events) => events.length))).toBeLessThan(200);
 });
 
@@ -131,14 +180,33 @@ it('C3 after a reopening: the fresh resolution deadline escalates to the departm
   const fresh = deadline(s, 'resolution-2')!;
   expect(Date.parse(fresh.dueAt) - Date.parse(s.reopenedAt!)).toBe(policy.resolutionMs);
   expect(fresh.status).toBe('pending');
-  const breached = await waitFor(h, (x) => x.breaches.some((b) => b.deadlineKey === 'resolution-2'), policy.resolutionMs + WAIT_MS);
-  expect(breached.breaches.filter((b) => b.deadlineKey === 'resolution-2')).toEqual([expect.objectContaining({ rule: 'C3', action: 'escalated to quality_control_head' })]);
+  const breached = await waitFor(
+    h,
+    (x) => x.breaches.some((b) => b.deadlineKey === 'resolution-2'),
+    policy.resolutionMs + WAIT_MS,
+  );
+  expect(breached.breaches.filter((b) => b.deadlineKey === 'resolution-2')).toEqual([
+    expect.objectContaining({ rule: 'C3', action: 'escalated to quality_control_head' }),
+  ]);
   expect(deadline(breached, 'resolution-2')?.status).toBe('breached');
-  expect(Date.parse(breached.breaches.find((b) => b.deadlineKey === 'resolution-2')!.at)).toBeGreaterThanOrEqual(Date.parse(fresh.dueAt));
+  expect(Date.parse(breached.breaches.find((b) => b.deadlineKey === 'resolution-2')!.at)).toBeGreaterThanOrEqual(
+    Date.parse(fresh.dueAt),
+  );
   // the escalation's notice goes out after the breach is in the state: wait for it
-  await eventually(async () => payloads(await kit.sim.ledger({ action: 'staff.notified', ref: id }))
-    .some((n) => n.role === 'quality_control_head' && /resolution deadline \(round 2\)/.test(String(n.subject))), 'round 2 escalation to the department head');
-  await caseRowWhen(kit.pool, `complaint:${id}`, 'breached', (row) => row.breached === true, 'the case row counts the breach');
+  await eventually(
+    async () =>
+      payloads(await kit.sim.ledger({ action: 'staff.notified', ref: id })).some(
+        (n) => n.role === 'quality_control_head' && /resolution deadline \(round 2\)/.test(String(n.subject)),
+      ),
+    'round 2 escalation to the department head',
+  );
+  await caseRowWhen(
+    kit.pool,
+    `complaint:${id}`,
+    'breached',
+    (row) => row.breached === true,
+    'the case row counts the breach',
+  );
 });
 
 it('C4/C5: under the reopening limit (policy: 1) the case reopens; at the limit it goes to the department head instead, who closes it as unresolved with the reason, and every round keeps its cause', async () => {
@@ -147,20 +215,65 @@ it('C4/C5: under the reopening limit (policy: 1) the case reopens; at the limit 
   await reopen(h, 2); // under the limit
   await resolveAgain(h, 2, { rootCause: 'warehouse_error', note: 'the replacement was packed from the same batch' });
   const atLimit = await callBack(h, { satisfied: false, note: 'still unhappy after the second try' });
-  expect(atLimit).toMatchObject({ stage: 'awaiting_lead', status: 'open', round: 2, reopenCount: 1, assignedTo: 'quality_control_head' });
-  expect(atLimit.pendingActions).toEqual([expect.objectContaining({ action: 'unresolved_closure', role: 'support', description: expect.stringMatching(/quality_control_head/) })]);
+  expect(atLimit).toMatchObject({
+    stage: 'awaiting_lead',
+    status: 'open',
+    round: 2,
+    reopenCount: 1,
+    assignedTo: 'quality_control_head',
+  });
+  expect(atLimit.pendingActions).toEqual([
+    expect.objectContaining({
+      action: 'unresolved_closure',
+      role: 'support',
+      description: expect.stringMatching(/quality_control_head/),
+    }),
+  ]);
   const escalated = await waitFor(h, (x) => x.escalations.length > 0);
-  expect(escalated.escalations).toEqual([expect.objectContaining({ rule: 'C4', to: 'quality_control_head', reason: expect.stringMatching(/after 1 reopenings \(the limit\)/) })]);
+  expect(escalated.escalations).toEqual([
+    expect.objectContaining({
+      rule: 'C4',
+      to: 'quality_control_head',
+      reason: expect.stringMatching(/after 1 reopenings \(the limit\)/),
+    }),
+  ]);
   expect(escalated.run).toBe(2); // not reopened: no new run
   expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
 
-  await h.executeUpdate(closeUnresolvedUpdate, { args: [{ closedBy: 'lead-zhang', reason: 'customer wants a product we do not sell; goodwill offered twice' }] });
+  await h.executeUpdate(closeUnresolvedUpdate, {
+    args: [{ closedBy: 'lead-zhang', reason: 'customer wants a product we do not sell; goodwill offered twice' }],
+  });
   const final = await h.result();
-  expect(final).toMatchObject({ status: 'closed', outcome: 'unresolved', reopenCount: 1, closure: { outcome: 'unresolved', closedBy: 'lead-zhang', reason: expect.stringMatching(/do not sell/), rootCause: 'warehouse_error' } });
-  expect(final.rounds?.map((r) => [r.round, r.rootCause, r.outcome])).toEqual([[1, 'product_defect', 'reopened'], [2, 'warehouse_error', 'unresolved']]);
-  const { rows } = await kit.pool.query('SELECT round, root_cause, outcome FROM complaint_causes WHERE complaint_id = $1 ORDER BY round', [id]);
-  expect(rows).toEqual([{ round: 1, root_cause: 'product_defect', outcome: 'reopened' }, { round: 2, root_cause: 'warehouse_error', outcome: 'unresolved' }]);
+  expect(final).toMatchObject({
+    status: 'closed',
+    outcome: 'unresolved',
+    reopenCount: 1,
+    closure: {
+      outcome: 'unresolved',
+      closedBy: 'lead-zhang',
+      reason: expect.stringMatching(/do not sell/),
+      rootCause: 'warehouse_error',
+    },
+  });
+  expect(final.rounds?.map((r) => [r.round, r.rootCause, r.outcome])).toEqual([
+    [1, 'product_defect', 'reopened'],
+    [2, 'warehouse_error', 'unresolved'],
+  ]);
+  const { rows } = await kit.pool.query(
+    'SELECT round, root_cause, outcome FROM complaint_causes WHERE complaint_id = $1 ORDER BY round',
+    [id],
+  );
+  expect(rows).toEqual([
+    { round: 1, root_cause: 'product_defect', outcome: 'reopened' },
+    { round: 2, root_cause: 'warehouse_error', outcome: 'unresolved' },
+  ]);
   const timeline = await timelineOf(kit, id);
-  expect(timeline.find((t) => t.action === 'complaint_reopened')?.detail).toMatchObject({ rootCause: 'product_defect' });
-  expect(timeline[timeline.length - 1]).toMatchObject({ action: 'complaint_closed', actor: 'lead-zhang', detail: expect.objectContaining({ outcome: 'unresolved' }) });
+  expect(timeline.find((t) => t.action === 'complaint_reopened')?.detail).toMatchObject({
+    rootCause: 'product_defect',
+  });
+  expect(timeline[timeline.length - 1]).toMatchObject({
+    action: 'complaint_closed',
+    actor: 'lead-zhang',
+    detail: expect.objectContaining({ outcome: 'unresolved' }),
+  });
 });

@@ -1,7 +1,23 @@
 // Resolution (C3 48 h), callback (C4 24 h) and closing (C5) on the time-skipping server; C1 closes every loop.
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { callbackUpdate, resolveUpdate } from '../../workflows/complaint/messages';
-import { awaitingCallback, callBack, callback, complaintRequest, deadline, received, resolution, notifiedRoles, resolve, startComplaint, staffRoles, stateOf, timelineOf, verify, waitFor } from '../helpers/complaints';
+import {
+  awaitingCallback,
+  callBack,
+  callback,
+  complaintRequest,
+  deadline,
+  received,
+  resolution,
+  notifiedRoles,
+  resolve,
+  startComplaint,
+  staffRoles,
+  stateOf,
+  timelineOf,
+  verify,
+  waitFor,
+} from '../helpers/complaints';
 import { payloads } from '../helpers/orders';
 import type { WorkflowHandle } from '@temporalio/client';
 import { importedOrder } from '../helpers/refunds';
@@ -15,11 +31,17 @@ beforeAll(async () => {
 afterAll(() => kit?.close());
 
 const HOUR = 3600_000;
-const templates = async (ref: string) => payloads(await kit.sim.ledger({ action: 'sms.sent', ref })).map((p) => p.template);
-const causeRow = async (complaintId: string) => (await kit.pool.query('SELECT * FROM complaint_causes WHERE complaint_id = $1', [complaintId])).rows[0];
+const templates = async (ref: string) =>
+  payloads(await kit.sim.ledger({ action: 'sms.sent', ref })).map((p) => p.template);
+const causeRow = async (complaintId: string) =>
+  (await kit.pool.query('SELECT * FROM complaint_causes WHERE complaint_id = $1', [complaintId])).rows[0];
 
 /** A received and verified complaint. */
-async function verified(overrides = {}, valid = true, policy?: ComplaintPolicy): Promise<{ h: WorkflowHandle; id: string }> {
+async function verified(
+  overrides = {},
+  valid = true,
+  policy?: ComplaintPolicy,
+): Promise<{ h: WorkflowHandle; id: string }> {
   const req = complaintRequest(overrides);
   const h = await startComplaint(kit, req, { policy });
   await received(kit, h);
@@ -35,8 +57,19 @@ describe('C3 resolution within 48 h of receipt', () => {
     expect(proposed.stage).toBe('resolving');
     const s = await awaitingCallback(h);
     expect(deadline(s, 'resolution-1')?.status).toBe('met');
-    expect(s.compensations).toEqual([expect.objectContaining({ round: 1, type: 'coupon', amount: 20_00, currency: 'CNY', status: 'done', externalId: expect.any(String) })]);
-    expect(payloads(await kit.sim.ledger({ action: 'coupon.issued', ref: id }))).toEqual([expect.objectContaining({ customerId: 'C-7', amount: 20_00, currency: 'CNY' })]);
+    expect(s.compensations).toEqual([
+      expect.objectContaining({
+        round: 1,
+        type: 'coupon',
+        amount: 20_00,
+        currency: 'CNY',
+        status: 'done',
+        externalId: expect.any(String),
+      }),
+    ]);
+    expect(payloads(await kit.sim.ledger({ action: 'coupon.issued', ref: id }))).toEqual([
+      expect.objectContaining({ customerId: 'C-7', amount: 20_00, currency: 'CNY' }),
+    ]);
     expect(await templates(id)).toEqual(['complaint_received', 'complaint_resolved']);
     await kit.env.sleep('10 hours'); // past 48 h from receipt: nothing fires for a met deadline
     expect(await staffRoles(kit, id)).toEqual(['quality_control']);
@@ -50,7 +83,9 @@ describe('C3 resolution within 48 h of receipt', () => {
     await kit.env.sleep('2 hours');
     const s = await waitFor(h, (x) => x.breaches.length > 0);
     expect(deadline(s, 'first_response')?.status).toBe('met');
-    expect(s.breaches).toEqual([expect.objectContaining({ rule: 'C3', deadlineKey: 'resolution-1', action: 'escalated to quality_control_head' })]);
+    expect(s.breaches).toEqual([
+      expect.objectContaining({ rule: 'C3', deadlineKey: 'resolution-1', action: 'escalated to quality_control_head' }),
+    ]);
     expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control_head']);
 
     await resolve(h, { compensation: undefined });
@@ -67,7 +102,11 @@ describe('C3 resolution within 48 h of receipt', () => {
     try {
       await resolve(h, { compensation: { type: 'refund', amount: 88_00, currency: 'CNY' } });
       const back = await waitFor(h, (x) => x.stage === 'awaiting_resolution' && x.compensations.length === 1);
-      expect(back.compensations[0]).toMatchObject({ type: 'refund', status: 'failed', reason: expect.stringMatching(/HTTP 422/) });
+      expect(back.compensations[0]).toMatchObject({
+        type: 'refund',
+        status: 'failed',
+        reason: expect.stringMatching(/HTTP 422/),
+      });
       expect(await notifiedRoles(kit, id, 2)).toEqual(['quality_control', 'quality_control']);
       expect(deadline(back, 'resolution-1')?.status).toBe('pending');
     } finally {
@@ -76,7 +115,9 @@ describe('C3 resolution within 48 h of receipt', () => {
     await resolve(h, { compensation: { type: 'refund', amount: 88_00, currency: 'CNY' } });
     const s = await awaitingCallback(h);
     expect(s.compensations.map((x) => x.status)).toEqual(['failed', 'done']);
-    expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: id }))).toEqual([expect.objectContaining({ amount: 88_00, orderId })]);
+    expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: id }))).toEqual([
+      expect.objectContaining({ amount: 88_00, orderId }),
+    ]);
     const actions = (await timelineOf(kit, id)).map((t) => t.action);
     expect(actions.filter((a) => a === 'resolution_decided')).toHaveLength(2);
     expect(actions).toEqual(expect.arrayContaining(['compensation_refused', 'compensation_carried_out']));
@@ -93,29 +134,58 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
     expect(closing).toMatchObject({ stage: 'closed', status: 'closed' });
     const final = await h.result();
     expect(deadline(final, 'callback-1')?.status).toBe('met');
-    expect(final.closure).toEqual({ summary: 'dented tin, stale tea from batch 2611', rootCause: 'product_defect', improvementNote: expect.stringMatching(/shelf-life check/), closedAt: expect.any(String) });
+    expect(final.closure).toEqual({
+      summary: 'dented tin, stale tea from batch 2611',
+      rootCause: 'product_defect',
+      improvementNote: expect.stringMatching(/shelf-life check/),
+      closedAt: expect.any(String),
+    });
     expect(final.escalations).toEqual([]);
 
-    expect(await causeRow(id)).toMatchObject({ case_id: `complaint:${id}`, category: 'quality', department: 'quality_control', root_cause: 'product_defect', valid: true, reopen_count: 0, compensations: ['coupon'] });
-    const { rows: [row] } = await kit.pool.query('SELECT status, stage, next_due_at, summary FROM cases WHERE case_id = $1', [`complaint:${id}`]);
+    expect(await causeRow(id)).toMatchObject({
+      case_id: `complaint:${id}`,
+      category: 'quality',
+      department: 'quality_control',
+      root_cause: 'product_defect',
+      valid: true,
+      reopen_count: 0,
+      compensations: ['coupon'],
+    });
+    const {
+      rows: [row],
+    } = await kit.pool.query('SELECT status, stage, next_due_at, summary FROM cases WHERE case_id = $1', [
+      `complaint:${id}`,
+    ]);
     expect(row).toMatchObject({ status: 'closed', stage: 'closed', next_due_at: null });
     expect(row.summary).toMatchObject({ rootCause: 'product_defect', compensations: ['coupon'] });
     const timeline = await timelineOf(kit, id);
     expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
     expect(timeline.map((t) => t.action)).toEqual([
-      'complaint_received', 'customer_acknowledged', 'routed', 'verified_valid', 'resolution_decided', 'compensation_carried_out',
-      'customer_told_resolution', 'callback_satisfied', 'complaint_closed',
+      'complaint_received',
+      'customer_acknowledged',
+      'routed',
+      'verified_valid',
+      'resolution_decided',
+      'compensation_carried_out',
+      'customer_told_resolution',
+      'callback_satisfied',
+      'complaint_closed',
     ]);
     expect(timeline[timeline.length - 1]).toMatchObject({ rule: 'C5', actor: 'system' });
   });
 
   it('C4: no callback within 24 h of the resolution escalates to the department head; a late satisfied callback still closes', async () => {
     const { h, id } = await verified({ category: 'service' });
-    await resolve(h, { compensation: undefined, improvement: { rootCause: 'staff_conduct', note: 'retrain the chat team on tone' } });
+    await resolve(h, {
+      compensation: undefined,
+      improvement: { rootCause: 'staff_conduct', note: 'retrain the chat team on tone' },
+    });
     await awaitingCallback(h);
     await kit.env.sleep('25 hours');
     const s = await waitFor(h, (x) => x.breaches.length > 0);
-    expect(s.breaches).toEqual([expect.objectContaining({ rule: 'C4', deadlineKey: 'callback-1', action: 'escalated to customer_service_head' })]);
+    expect(s.breaches).toEqual([
+      expect.objectContaining({ rule: 'C4', deadlineKey: 'callback-1', action: 'escalated to customer_service_head' }),
+    ]);
     expect(await notifiedRoles(kit, id, 2)).toEqual(['customer_service', 'customer_service_head']);
     await callBack(h);
     const final = await h.result();
@@ -147,7 +217,10 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
     expect(deadline(final, 'callback-1')?.status).toBe('met_late');
     const attempts = (await timelineOf(kit, id)).filter((t) => t.action.startsWith('callback_'));
     expect(attempts.map((t) => [t.action, t.detail.attempt])).toEqual([
-      ['callback_not_reached', 1], ['callback_not_reached', 2], ['callback_not_reached', 3], ['callback_satisfied', 4],
+      ['callback_not_reached', 1],
+      ['callback_not_reached', 2],
+      ['callback_not_reached', 3],
+      ['callback_satisfied', 4],
     ]);
   });
 
@@ -155,10 +228,14 @@ describe('C4 callback within 24 h of resolution, C5 close', () => {
     const { h } = await verified();
     await resolve(h);
     await awaitingCallback(h);
-    const noAnswer = await h.executeUpdate(callbackUpdate, { args: [callback({ satisfied: undefined })] }).catch((e) => e);
+    const noAnswer = await h
+      .executeUpdate(callbackUpdate, { args: [callback({ satisfied: undefined })] })
+      .catch((e) => e);
     expect(noAnswer).toBeInstanceOf(WorkflowUpdateFailedError);
     expect(noAnswer.cause?.message).toMatch(/satisfied is required when the customer was reached/);
-    const unreached = await h.executeUpdate(callbackUpdate, { args: [callback({ reached: false, satisfied: true })] }).catch((e) => e);
+    const unreached = await h
+      .executeUpdate(callbackUpdate, { args: [callback({ reached: false, satisfied: true })] })
+      .catch((e) => e);
     expect(unreached.cause?.message).toMatch(/only known when the customer was reached/);
     const again = await h.executeUpdate(resolveUpdate, { args: [resolution()] }).catch((e) => e);
     expect(again.cause?.message).toMatch(/not waiting for a resolution \(stage: awaiting_callback\)/);
@@ -171,7 +248,11 @@ describe('C1 unfounded complaints close the loop too', () => {
     const { h, id } = await verified({ category: 'quality' }, false);
     const s = await stateOf(h);
     expect(s).toMatchObject({ stage: 'awaiting_resolution', verification: { valid: false } });
-    const refund = await h.executeUpdate(resolveUpdate, { args: [resolution({ compensation: { type: 'refund', amount: 10_00, currency: 'CNY' } })] }).catch((e) => e);
+    const refund = await h
+      .executeUpdate(resolveUpdate, {
+        args: [resolution({ compensation: { type: 'refund', amount: 10_00, currency: 'CNY' } })],
+      })
+      .catch((e) => e);
     expect(refund.cause?.message).toMatch(/unfounded complaint gets no refund or reship/);
     const early = await h.executeUpdate(callbackUpdate, { args: [callback()] }).catch((e) => e);
     expect(early.cause?.message).toMatch(/no resolution to call back about yet/);
@@ -190,7 +271,13 @@ describe('C1 unfounded complaints close the loop too', () => {
     const [, resolvedSms] = payloads(await kit.sim.ledger({ action: 'sms.sent', ref: id }));
     expect(String(resolvedSms.text)).toMatch(/not sold by us/);
     expect(await kit.sim.ledger({ action: 'coupon.issued', ref: id })).toEqual([]);
-    expect(await causeRow(id)).toMatchObject({ valid: false, root_cause: 'customer_misunderstanding', compensations: [] });
-    expect((await timelineOf(kit, id)).map((t) => t.action)).toEqual(expect.arrayContaining(['verified_unfounded', 'resolution_decided', 'callback_satisfied', 'complaint_closed']));
+    expect(await causeRow(id)).toMatchObject({
+      valid: false,
+      root_cause: 'customer_misunderstanding',
+      compensations: [],
+    });
+    expect((await timelineOf(kit, id)).map((t) => t.action)).toEqual(
+      expect.arrayContaining(['verified_unfounded', 'resolution_decided', 'callback_satisfied', 'complaint_closed']),
+    );
   });
 });

@@ -3,7 +3,17 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { auditUpdate } from '../../workflows/order/messages';
-import { allChecked, deadline, deadlineOpen, deadlineSettled, newOrder, notifiedRoles, startOrder, stateOf, waitForStage } from '../helpers/orders';
+import {
+  allChecked,
+  deadline,
+  deadlineOpen,
+  deadlineSettled,
+  newOrder,
+  notifiedRoles,
+  startOrder,
+  stateOf,
+  waitForStage,
+} from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -15,7 +25,8 @@ afterAll(() => kit?.close());
 
 const MIN = 60_000;
 const rushOrder = () => newOrder(kit, { note: '加急 please' }); // abnormal (O3)
-const overAutoLimit = () => newOrder(kit, { items: [{ sku: 'TEA-9', name: 'tea gift box', quantity: 1, unitPrice: 600_00 }] }); // normal priority
+const overAutoLimit = () =>
+  newOrder(kit, { items: [{ sku: 'TEA-9', name: 'tea gift box', quantity: 1, unitPrice: 600_00 }] }); // normal priority
 const approve = { decision: 'approve' as const, reviewer: 'lead-wang', checklist: allChecked() };
 
 /** The audit deadline's length, from the server clock when it opened. */
@@ -26,7 +37,10 @@ async function auditWindowMs(h: Parameters<typeof stateOf>[0]): Promise<number> 
 
 const timeline = (orderId: string, action: string) =>
   eventually(async () => {
-    const { rows } = await kit.pool.query(`SELECT detail FROM case_timeline WHERE case_id = $1 AND action = $2`, [`order:${orderId}`, action]);
+    const { rows } = await kit.pool.query(`SELECT detail FROM case_timeline WHERE case_id = $1 AND action = $2`, [
+      `order:${orderId}`,
+      action,
+    ]);
     return rows.length ? rows.map((r) => r.detail) : undefined;
   }, `${action} of ${orderId} on the timeline`);
 
@@ -78,10 +92,14 @@ describe('O4 checklist', () => {
   it('O4: an approval is refused without the checklist or with an item unchecked, and the order keeps waiting', async () => {
     const h = await startOrder(kit, await rushOrder());
     await waitForStage(h, 'awaiting_audit');
-    const without = await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang' }] }).catch((e) => e);
+    const without = await h
+      .executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang' }] })
+      .catch((e) => e);
     expect(without).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((without as WorkflowUpdateFailedError).cause?.message).toMatch(/needs the O4 checklist/);
-    const unchecked = await h.executeUpdate(auditUpdate, { args: [{ ...approve, checklist: allChecked('address') }] }).catch((e) => e);
+    const unchecked = await h
+      .executeUpdate(auditUpdate, { args: [{ ...approve, checklist: allChecked('address') }] })
+      .catch((e) => e);
     expect((unchecked as WorkflowUpdateFailedError).cause?.message).toMatch(/address not checked/);
     expect((await stateOf(h)).stage).toBe('awaiting_audit');
   });
@@ -90,7 +108,10 @@ describe('O4 checklist', () => {
     const req = await rushOrder();
     const h = await startOrder(kit, req);
     await waitForStage(h, 'awaiting_audit');
-    const checklist = { ...allChecked(), address: { checked: true, note: 'street and number confirmed with the buyer' } };
+    const checklist = {
+      ...allChecked(),
+      address: { checked: true, note: 'street and number confirmed with the buyer' },
+    };
     const s = await h.executeUpdate(auditUpdate, { args: [{ ...approve, checklist }] });
     expect(s.audit?.checklist).toEqual(checklist);
     expect(await timeline(req.orderId, 'audit_approved')).toEqual([{ reason: null, checklist }]);
@@ -101,7 +122,9 @@ describe('O4 checklist', () => {
     const h = await startOrder(kit, req);
     await waitForStage(h, 'awaiting_audit');
     const checklist = { ...allChecked('phone'), phone: { checked: false, note: 'number not in service' } };
-    await h.executeUpdate(auditUpdate, { args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'buyer unreachable', checklist }] });
+    await h.executeUpdate(auditUpdate, {
+      args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'buyer unreachable', checklist }],
+    });
     expect(await h.result()).toMatchObject({ stage: 'rejected', audit: { checklist } });
     expect(await timeline(req.orderId, 'audit_rejected')).toEqual([{ reason: 'buyer unreachable', checklist }]);
   });
@@ -116,7 +139,10 @@ describe('O4 checklist', () => {
 });
 
 describe('O8 remote surcharge', () => {
-  const toXinjiang = () => newOrder(kit, { address: { province: '新疆维吾尔自治区', city: '乌鲁木齐市', district: '天山区', street: '解放北路 12 号' } });
+  const toXinjiang = () =>
+    newOrder(kit, {
+      address: { province: '新疆维吾尔自治区', city: '乌鲁木齐市', district: '天山区', street: '解放北路 12 号' },
+    });
 
   async function shippedRemote(policy = DEFAULT_POLICY.order) {
     const req = await toXinjiang();
@@ -129,10 +155,20 @@ describe('O8 remote surcharge', () => {
   it('O8: a remote order shows the 15 CNY surcharge in its amounts, charged to the shop by default, recorded once', async () => {
     const { req, s } = await shippedRemote();
     expect(s.carrier).toMatchObject({ carrier: 'wide_coverage', surchargeFen: 15_00 });
-    expect(s.amount).toEqual({ total: 100_00, currency: 'CNY', remoteSurcharge: { amount: 15_00, currency: 'CNY', payer: 'shop' }, buyerTotal: 100_00 });
-    expect(await timeline(req.orderId, 'carrier_chosen')).toEqual([expect.objectContaining({ surchargeFen: 15_00, surchargePayer: 'shop' })]);
+    expect(s.amount).toEqual({
+      total: 100_00,
+      currency: 'CNY',
+      remoteSurcharge: { amount: 15_00, currency: 'CNY', payer: 'shop' },
+      buyerTotal: 100_00,
+    });
+    expect(await timeline(req.orderId, 'carrier_chosen')).toEqual([
+      expect.objectContaining({ surchargeFen: 15_00, surchargePayer: 'shop' }),
+    ]);
     const row = await eventually(async () => {
-      const { rows } = await kit.pool.query(`SELECT summary FROM cases WHERE case_id = $1 AND summary ? 'remoteSurcharge'`, [`order:${req.orderId}`]);
+      const { rows } = await kit.pool.query(
+        `SELECT summary FROM cases WHERE case_id = $1 AND summary ? 'remoteSurcharge'`,
+        [`order:${req.orderId}`],
+      );
       return rows[0];
     }, 'case row with the surcharge');
     expect(row.summary.remoteSurcharge).toEqual({ amount: 15_00, currency: 'CNY', payer: 'shop' });
@@ -140,7 +176,11 @@ describe('O8 remote surcharge', () => {
 
   it('O8: with the buyer named as payer the surcharge is added to what the buyer is charged; a near order has none', async () => {
     const { s } = await shippedRemote({ ...DEFAULT_POLICY.order, remoteSurchargePayer: 'buyer' });
-    expect(s.amount).toMatchObject({ total: 100_00, remoteSurcharge: { amount: 15_00, payer: 'buyer' }, buyerTotal: 115_00 });
+    expect(s.amount).toMatchObject({
+      total: 100_00,
+      remoteSurcharge: { amount: 15_00, payer: 'buyer' },
+      buyerTotal: 115_00,
+    });
     const near = await waitForStage(await startOrder(kit, await newOrder(kit)), (x) => !!x.carrier);
     expect(near.amount).toEqual({ total: 100_00, currency: 'CNY' });
   });

@@ -2,7 +2,18 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { auditUpdate } from '../../workflows/order/messages';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
-import { allChecked, deadline, deadlineOpen, deadlineSettled, newOrder, notifiedRoles, payloads, startOrder, stateOf, waitForStage } from '../helpers/orders';
+import {
+  allChecked,
+  deadline,
+  deadlineOpen,
+  deadlineSettled,
+  newOrder,
+  notifiedRoles,
+  payloads,
+  startOrder,
+  stateOf,
+  waitForStage,
+} from '../helpers/orders';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -55,16 +66,25 @@ describe('O2-O4 audit', () => {
     const req = await rushOrder();
     const h = await startOrder(kit, req);
     const waiting = await waitForStage(h, 'awaiting_audit');
-    expect(waiting.audit).toMatchObject({ outcome: 'manual', priority: 'abnormal', reasons: ['RUSH_NOTE'], printFirst: true });
+    expect(waiting.audit).toMatchObject({
+      outcome: 'manual',
+      priority: 'abnormal',
+      reasons: ['RUSH_NOTE'],
+      printFirst: true,
+    });
     expect(waiting.pendingActions.map((a) => a.action)).toEqual(['audit']);
     await deadlineOpen(h, 'manual_audit'); // its 15 min (abnormal priority) run from here
     await kit.env.sleep('10 minutes');
-    const approved = await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }] });
+    const approved = await h.executeUpdate(auditUpdate, {
+      args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }],
+    });
     expect(approved.stage).toBe('reserving_stock');
     const s = await waitForStage(h, 'awaiting_waybill');
     expect(deadline(s, 'manual_audit')?.status).toBe('met');
     // awaiting_waybill shows while the shipment request is on its way: wait for it
-    expect(payloads(await kit.sim.ledgerAtLeast({ action: 'wms.shipment_requested', ref: req.orderId }))).toEqual([expect.objectContaining({ printFirst: true })]);
+    expect(payloads(await kit.sim.ledgerAtLeast({ action: 'wms.shipment_requested', ref: req.orderId }))).toEqual([
+      expect.objectContaining({ printFirst: true }),
+    ]);
     expect(await kit.sim.ledger({ action: 'staff.notified', ref: req.orderId })).toEqual([]);
   });
 
@@ -78,7 +98,9 @@ describe('O2-O4 audit', () => {
     expect(deadline(s, 'manual_audit')?.status).toBe('breached');
     expect(s.breaches).toEqual([expect.objectContaining({ rule: 'O4', action: 'escalated to the shift lead' })]);
     expect(await notifiedRoles(kit, req.orderId, 1)).toEqual(['shift_lead']);
-    await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }] });
+    await h.executeUpdate(auditUpdate, {
+      args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }],
+    });
     const after = await waitForStage(h, 'awaiting_waybill');
     expect(deadline(after, 'manual_audit')?.status).toBe('met_late');
   });
@@ -87,23 +109,31 @@ describe('O2-O4 audit', () => {
     const req = await rushOrder();
     const h = await startOrder(kit, req);
     await waitForStage(h, 'awaiting_audit');
-    await h.executeUpdate(auditUpdate, { args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'address unreachable' }] });
+    await h.executeUpdate(auditUpdate, {
+      args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'address unreachable' }],
+    });
     const final = await h.result();
     expect(final).toMatchObject({ stage: 'rejected', status: 'closed' });
     expect(deadline(final, 'ship')?.status).toBe('cancelled');
     const refunds = payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }));
     expect(refunds).toEqual([expect.objectContaining({ amount: 100_00, currency: 'CNY' })]);
-    expect(payloads(await kit.sim.ledger({ action: 'sms.sent', ref: req.orderId })).map((p) => p.template)).toEqual(['order_rejected']);
+    expect(payloads(await kit.sim.ledger({ action: 'sms.sent', ref: req.orderId })).map((p) => p.template)).toEqual([
+      'order_rejected',
+    ]);
     expect(await kit.sim.ledger({ action: 'stock.deducted', ref: req.orderId })).toEqual([]);
   });
 
   it('O4: an audit decision is refused when the order is not waiting for one, or a rejection has no reason', async () => {
     const auto = await startOrder(kit, await newOrder(kit));
     await waitForStage(auto, 'awaiting_waybill');
-    await expect(auto.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'x' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(auto.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'x' }] })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
     const manual = await startOrder(kit, await rushOrder());
     await waitForStage(manual, 'awaiting_audit');
-    const err = await manual.executeUpdate(auditUpdate, { args: [{ decision: 'reject', reviewer: 'x' }] }).catch((e) => e);
+    const err = await manual
+      .executeUpdate(auditUpdate, { args: [{ decision: 'reject', reviewer: 'x' }] })
+      .catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     expect((err as WorkflowUpdateFailedError).cause?.message).toMatch(/needs a reason/);
     expect((await stateOf(manual)).stage).toBe('awaiting_audit');

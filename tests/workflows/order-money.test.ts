@@ -3,7 +3,16 @@
 import { caseDecisionUpdate, returnReceivedUpdate } from '../../workflows/refund/messages';
 import { auditUpdate, resolveExceptionUpdate } from '../../workflows/order/messages';
 import { reconcile } from '../../activities/store/order-money';
-import { callBack, complaintRequest, received, resolve, startComplaint, timelineOf, verify, waitFor } from '../helpers/complaints';
+import {
+  callBack,
+  complaintRequest,
+  received,
+  resolve,
+  startComplaint,
+  timelineOf,
+  verify,
+  waitFor,
+} from '../helpers/complaints';
 import { carrier, newOrder, payloads, shipIt, startOrder, waitForStage, warehouse } from '../helpers/orders';
 import { importedOrder, newRefund, respond, startRefund, waitForRefund } from '../helpers/refunds';
 import { eventually } from '../helpers/sim-control';
@@ -22,7 +31,9 @@ async function refundedFor(orderId: string, on: WorkflowKit = kit): Promise<numb
   const entries = payloads(await on.sim.ledger({ action: 'payment.refunded' })).filter((p) => p.orderId === orderId);
   const sum = entries.reduce((n, p) => n + Number(p.amount), 0);
   const paid = (await reconcile(on.pool, orderId))?.paid?.amount ?? 'unknown';
-  testLog(`R5 ledger | ${expect.getState().currentTestName} | order ${orderId}: paid ${paid} fen, refunded ${sum} fen in ${entries.length} payment(s)`);
+  testLog(
+    `R5 ledger | ${expect.getState().currentTestName} | order ${orderId}: paid ${paid} fen, refunded ${sum} fen in ${entries.length} payment(s)`,
+  );
   return sum;
 }
 const vagueAddress = { province: '浙江省', city: '杭州市', district: '西湖区', street: '公司前台' };
@@ -34,14 +45,24 @@ describe('one money authority per order (R5)', () => {
     const oh = await startOrder(kit, order);
     await waitForStage(oh, 'awaiting_audit');
     const rh = await startRefund(kit, await newRefund(kit, { orderId: order.orderId, amount: TOTAL }));
-    await oh.executeUpdate(auditUpdate, { args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'address cannot be delivered' }] });
-    expect((await oh.result()).compensations).toEqual([expect.objectContaining({ kind: 'refund', amount: TOTAL, rule: 'O4' })]);
+    await oh.executeUpdate(auditUpdate, {
+      args: [{ decision: 'reject', reviewer: 'lead-wang', reason: 'address cannot be delivered' }],
+    });
+    expect((await oh.result()).compensations).toEqual([
+      expect.objectContaining({ kind: 'refund', amount: TOTAL, rule: 'O4' }),
+    ]);
     await respond(rh, 'accept');
     const s = await waitForRefund(rh, 'payment_declined');
     expect(s.payment?.declined).toMatch(/payout refused: .* 0 left, 10000 asked/);
     expect(await refundedFor(order.orderId)).toBe(TOTAL);
-    await eventually(async () => payloads(await kit.sim.ledger({ action: 'staff.notified', ref: s.refundId })).some((p) => p.role === 'finance'), 'finance told');
-    await rh.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'close', agent: 'fin-zhao', reason: 'paid back by the O4 rejection' }] });
+    await eventually(
+      async () =>
+        payloads(await kit.sim.ledger({ action: 'staff.notified', ref: s.refundId })).some((p) => p.role === 'finance'),
+      'finance told',
+    );
+    await rh.executeUpdate(caseDecisionUpdate, {
+      args: [{ decision: 'close', agent: 'fin-zhao', reason: 'paid back by the O4 rejection' }],
+    });
     expect((await rh.result()).stage).toBe('closed_unpaid');
     expect(await refundedFor(order.orderId)).toBe(TOTAL);
   });
@@ -55,13 +76,18 @@ describe('one money authority per order (R5)', () => {
     expect((await rh.result()).stage).toBe('refunded');
     await carrier(oh, 'lost');
     await waitForStage(oh, 'logistics_exception');
-    await oh.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li', note: 'lost by the carrier' }] });
+    await oh.executeUpdate(resolveExceptionUpdate, {
+      args: [{ action: 'refund', agent: 'cs-li', note: 'lost by the carrier' }],
+    });
     const ended = await oh.result();
     expect(ended.compensations).toEqual([expect.objectContaining({ kind: 'refund', amount: 40_00, rule: 'O10' })]);
     expect(await refundedFor(order.orderId)).toBe(TOTAL);
     const money = await reconcile(kit.pool, order.orderId);
     expect(money).toMatchObject({ paid: { amount: TOTAL }, paidOut: TOTAL, reserved: 0, refundable: 0 });
-    expect(money!.payouts.map((p) => [p.source, p.amount, p.status])).toEqual([['refund', 60_00, 'paid'], ['logistics', 40_00, 'paid']]);
+    expect(money!.payouts.map((p) => [p.source, p.amount, p.status])).toEqual([
+      ['refund', 60_00, 'paid'],
+      ['logistics', 40_00, 'paid'],
+    ]);
   });
 
   it('R5/O10/R4: a lost-parcel payback the gateway takes as processing is paid once, when confirmed, with reason not_received', async () => {
@@ -72,13 +98,20 @@ describe('one money authority per order (R5)', () => {
     await carrier(oh, 'lost');
     await waitForStage(oh, 'logistics_exception');
     await oh.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li' }] });
-    await eventually(async () => (await reconcile(kit.pool, order.orderId))?.payouts.some((p) => p.status === 'processing'), 'payout processing');
+    await eventually(
+      async () => (await reconcile(kit.pool, order.orderId))?.payouts.some((p) => p.status === 'processing'),
+      'payout processing',
+    );
     expect(await refundedFor(order.orderId)).toBe(0);
     await kit.sim.configure({ refundStatus: { [order.orderId]: 'succeeded' } });
-    expect((await oh.result()).compensations).toEqual([expect.objectContaining({ kind: 'refund', amount: TOTAL, rule: 'O10' })]);
+    expect((await oh.result()).compensations).toEqual([
+      expect.objectContaining({ kind: 'refund', amount: TOTAL, rule: 'O10' }),
+    ]);
     expect(await refundedFor(order.orderId)).toBe(TOTAL);
     const money = await reconcile(kit.pool, order.orderId);
-    expect(money!.payouts.map((p) => [p.source, p.reasonCode, p.status])).toEqual([['logistics', 'not_received', 'paid']]);
+    expect(money!.payouts.map((p) => [p.source, p.reasonCode, p.status])).toEqual([
+      ['logistics', 'not_received', 'paid'],
+    ]);
   });
 
   it('R5/O10: a full refund already paid leaves the lost parcel nothing to pay back', async () => {
@@ -103,9 +136,18 @@ describe('one money authority per order (R5)', () => {
     await verify(h);
     await resolve(h, { compensation: { type: 'refund', amount: 300_01, currency: 'CNY' } });
     const s = await waitFor(h, (x) => x.stage === 'awaiting_resolution' && x.compensations.length === 1);
-    expect(s.compensations).toEqual([expect.objectContaining({ type: 'refund', status: 'failed', reason: expect.stringMatching(/300 ?00 fen|30000 fen/) })]);
+    expect(s.compensations).toEqual([
+      expect.objectContaining({
+        type: 'refund',
+        status: 'failed',
+        reason: expect.stringMatching(/300 ?00 fen|30000 fen/),
+      }),
+    ]);
     expect(await refundedFor(orderId)).toBe(0);
-    await eventually(async () => (await timelineOf(kit, req.complaintId)).some((t) => t.action === 'compensation_refused'), 'refusal on the timeline');
+    await eventually(
+      async () => (await timelineOf(kit, req.complaintId)).some((t) => t.action === 'compensation_refused'),
+      'refusal on the timeline',
+    );
   });
 
   it('R5/C3: a complaint without an order gets no refund compensation (nothing to pay it against)', async () => {
@@ -126,19 +168,33 @@ describe('one money authority per order (R5)', () => {
 
   it('R5: 20 concurrent refunds of 15.00 against a 100.00 order: exactly the six affordable ones pay', async () => {
     const orderId = await importedOrder(kit, TOTAL);
-    const handles = await Promise.all(Array.from({ length: 20 }, async () => startRefund(kit, await newRefund(kit, { orderId, amount: 15_00 }))));
+    const handles = await Promise.all(
+      Array.from({ length: 20 }, async () => startRefund(kit, await newRefund(kit, { orderId, amount: 15_00 }))),
+    );
     await Promise.all(handles.map((h) => respond(h, 'accept')));
-    const stages = await Promise.all(handles.map((h) => waitForRefund(h, (s) => s.stage === 'refunded' || s.stage === 'payment_declined', 90_000)));
+    const stages = await Promise.all(
+      handles.map((h) => waitForRefund(h, (s) => s.stage === 'refunded' || s.stage === 'payment_declined', 90_000)),
+    );
     expect(stages.filter((s) => s.stage === 'refunded')).toHaveLength(6);
     expect(await refundedFor(orderId)).toBe(90_00);
     expect(await reconcile(kit.pool, orderId)).toMatchObject({ paidOut: 90_00, reserved: 0, refundable: 10_00 });
   }, 180_000);
 
   it('R2/R4: a partial refund before hand-over does not stop the order: it ships and is delivered, the refund paid once, only the returned line restocked', async () => {
-    const order = await newOrder(kit, { items: [{ sku: 'TEA-1', name: 'Longjing tea 250g', quantity: 2, unitPrice: 50_00 }, { sku: 'CUP-1', name: 'Tea cup', quantity: 1, unitPrice: 30_00 }] });
+    const order = await newOrder(kit, {
+      items: [
+        { sku: 'TEA-1', name: 'Longjing tea 250g', quantity: 2, unitPrice: 50_00 },
+        { sku: 'CUP-1', name: 'Tea cup', quantity: 1, unitPrice: 30_00 },
+      ],
+    });
     const oh = await startOrder(kit, order);
     await waitForStage(oh, 'awaiting_waybill');
-    const refund = await newRefund(kit, { orderId: order.orderId, amount: 30_00, kind: 'return_and_refund', items: [{ sku: 'CUP-1', quantity: 1 }] });
+    const refund = await newRefund(kit, {
+      orderId: order.orderId,
+      amount: 30_00,
+      kind: 'return_and_refund',
+      items: [{ sku: 'CUP-1', quantity: 1 }],
+    });
     const rh = await startRefund(kit, refund);
     await respond(rh, 'accept');
     const waiting = await waitForRefund(rh, 'awaiting_return');
@@ -163,7 +219,9 @@ describe('one money authority per order (R5)', () => {
     await respond(rh, 'accept');
     await waitForRefund(rh, 'payment_declined');
     await kit.sim.configure({ declineRefunds: [] });
-    await rh.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'retry_payment', agent: 'fin-zhao', reason: 'buyer updated the card' }] });
+    await rh.executeUpdate(caseDecisionUpdate, {
+      args: [{ decision: 'retry_payment', agent: 'fin-zhao', reason: 'buyer updated the card' }],
+    });
     expect((await rh.result()).stage).toBe('refunded');
     const paid = await kit.sim.ledger({ action: 'payment.refunded', ref: refund.refundId });
     expect(paid.map((e) => e.idempotencyKey)).toEqual([`refund:${refund.refundId}/payout-2`]);
@@ -197,11 +255,17 @@ describe('across a reopening (dev server)', () => {
     await waitFor(h, (x) => x.run === 2 && x.stage === 'awaiting_resolution');
     await resolve(h, { compensation: { type: 'refund', amount: 60_00, currency: 'CNY' }, resolution: 'round 2' });
     const s = await waitFor(h, (x) => x.compensations.some((c) => c.round === 2));
-    expect(s.compensations.filter((c) => c.round === 2)).toEqual([expect.objectContaining({ type: 'refund', status: 'failed' })]);
+    expect(s.compensations.filter((c) => c.round === 2)).toEqual([
+      expect.objectContaining({ type: 'refund', status: 'failed' }),
+    ]);
     expect(await refundedFor(orderId, dev)).toBe(60_00);
     // M7 and R4: the complaint's refund marks the customer and carries its reason.
-    const { rows } = await dev.pool.query('SELECT has_refund FROM customer_activity WHERE customer_id = $1', [req.customer.id]);
+    const { rows } = await dev.pool.query('SELECT has_refund FROM customer_activity WHERE customer_id = $1', [
+      req.customer.id,
+    ]);
     expect(rows).toEqual([{ has_refund: true }]);
-    expect((await reconcile(dev.pool, orderId))!.payouts.filter((p) => p.status === 'paid').map((p) => p.reasonCode)).toEqual(['complaint_quality']);
+    expect(
+      (await reconcile(dev.pool, orderId))!.payouts.filter((p) => p.status === 'paid').map((p) => p.reasonCode),
+    ).toEqual(['complaint_quality']);
   });
 });

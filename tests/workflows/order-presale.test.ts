@@ -6,7 +6,16 @@ import { HOUR } from '../../domain/time';
 import { auditUpdate, presaleChoiceUpdate, stopForRefundUpdate } from '../../workflows/order/messages';
 import type { PresaleChoiceInput } from '../../workflows/order/types';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
-import { allChecked, deadline, newOrder, payloads, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+import {
+  allChecked,
+  deadline,
+  newOrder,
+  payloads,
+  startOrder,
+  stateOf,
+  waitForStage,
+  warehouse,
+} from '../helpers/orders';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -30,7 +39,10 @@ const staffNotices = (orderId: string) => kit.sim.ledger({ action: 'staff.notifi
 
 it('O5: short stock promises the end of the third Shanghai calendar day and asks the buyer to answer within 24 h', async () => {
   const { s } = await shortOrder();
-  expect(s.presale).toMatchObject({ reason: 'stock_short', promisedShipBy: presaleShipBy(s.clearedToShipAt!, 3, 'Asia/Shanghai') });
+  expect(s.presale).toMatchObject({
+    reason: 'stock_short',
+    promisedShipBy: presaleShipBy(s.clearedToShipAt!, 3, 'Asia/Shanghai'),
+  });
   // 24 h from the notice, which follows the audit pass by the stock calls
   expect(Date.parse(s.presale!.answerBy!) - Date.parse(s.clearedToShipAt!)).toBeGreaterThanOrEqual(24 * HOUR);
   expect(Date.parse(s.presale!.answerBy!) - Date.parse(s.clearedToShipAt!)).toBeLessThan(24 * HOUR + 60_000);
@@ -42,7 +54,9 @@ it('O5: the buyer answers "wait" within 24 h; no waybill clock runs until the st
   const { req, h } = await shortOrder();
   await kit.env.sleep('23 hours');
   const waiting = await answer(h, { choice: 'wait' });
-  expect(waiting.decisions).toEqual([expect.objectContaining({ kind: 'presale_choice', decision: 'wait', by: 'order-service' })]);
+  expect(waiting.decisions).toEqual([
+    expect.objectContaining({ kind: 'presale_choice', decision: 'wait', by: 'order-service' }),
+  ]);
   await kit.env.sleep('3 hours'); // a waybill hour from the audit would have escalated by now
   expect((await stateOf(h)).stage).toBe('awaiting_stock');
   expect(await staffNotices(req.orderId)).toEqual([]);
@@ -55,10 +69,15 @@ it('O5: the buyer answers "wait" within 24 h; no waybill clock runs until the st
 it('O5: an order placed as presale waits for its backordered goods: no warehouse escalation an hour after the audit', async () => {
   await kit.sim.setStock({ 'PRE-1': 0 });
   const promisedShipBy = new Date((await kit.env.currentTimeMs()) + 10 * 24 * HOUR).toISOString();
-  const req = await newOrder(kit, { items: [{ sku: 'PRE-1', name: 'new harvest', quantity: 1, unitPrice: 100_00 }], presale: { promisedShipBy } });
+  const req = await newOrder(kit, {
+    items: [{ sku: 'PRE-1', name: 'new harvest', quantity: 1, unitPrice: 100_00 }],
+    presale: { promisedShipBy },
+  });
   const h = await startOrder(kit, req);
   await waitForStage(h, 'awaiting_audit'); // O2: presale is never audited automatically
-  await h.executeUpdate(auditUpdate, { args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }] });
+  await h.executeUpdate(auditUpdate, {
+    args: [{ decision: 'approve', reviewer: 'lead-wang', checklist: allChecked() }],
+  });
   const s = await waitForStage(h, 'awaiting_stock');
   expect(s.pendingActions.map((a) => a.action)).toEqual(['warehouse_event:stock_arrived']); // it was bought as presale: nothing to ask
   await kit.env.sleep('2 hours');
@@ -75,8 +94,13 @@ it('O5: the buyer answers "refund": the backorder is released and the whole amou
   const final = await h.result();
   expect(final).toMatchObject({ stage: 'refunded', status: 'closed' });
   expect(final.compensations).toEqual([expect.objectContaining({ kind: 'refund', amount: 100_00, rule: 'O5' })]);
-  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
-  const { rows } = await kit.pool.query('SELECT source, amount_fen::int AS amount, status FROM payouts WHERE order_id = $1', [req.orderId]);
+  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([
+    expect.objectContaining({ amount: 100_00 }),
+  ]);
+  const { rows } = await kit.pool.query(
+    'SELECT source, amount_fen::int AS amount, status FROM payouts WHERE order_id = $1',
+    [req.orderId],
+  );
   expect(rows).toEqual([{ source: 'presale', amount: 100_00, status: 'paid' }]);
   expect(await kit.sim.ledger({ action: 'stock.released', ref: req.orderId })).toHaveLength(1);
   expect(await kit.sim.ledger({ action: 'wms.shipment_requested', ref: req.orderId })).toEqual([]);

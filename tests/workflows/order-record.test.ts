@@ -16,14 +16,39 @@ it('a delivered order leaves its case row and a timeline of every step, with act
   await shipIt(h);
   await carrier(h, 'delivered');
   await h.result();
-  const { rows: [row] } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [`order:${req.orderId}`]);
-  expect(row).toMatchObject({ case_type: 'order', business_id: req.orderId, status: 'closed', stage: 'delivered', amount_fen: '10000', currency: 'CNY', breached: false });
+  const {
+    rows: [row],
+  } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [`order:${req.orderId}`]);
+  expect(row).toMatchObject({
+    case_type: 'order',
+    business_id: req.orderId,
+    status: 'closed',
+    stage: 'delivered',
+    amount_fen: '10000',
+    currency: 'CNY',
+    breached: false,
+  });
   expect(row.run_id).toBe(h.firstExecutionRunId);
-  const { rows: timeline } = await kit.pool.query('SELECT seq, actor, action, rule, run_id FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`order:${req.orderId}`]);
+  const { rows: timeline } = await kit.pool.query(
+    'SELECT seq, actor, action, rule, run_id FROM case_timeline WHERE case_id = $1 ORDER BY seq',
+    [`order:${req.orderId}`],
+  );
   expect(timeline.map((t) => t.seq)).toEqual(timeline.map((_, i) => i + 1));
   const actions = timeline.map((t) => t.action);
   expect(actions[0]).toBe('order_received');
-  expect(actions).toEqual(expect.arrayContaining(['stock_confirmed', 'audit_passed_automatically', 'stock_deducted', 'carrier_chosen', 'shipment_requested', 'warehouse_waybill_printed', 'warehouse_handed_over', 'buyer_notified_shipped', 'carrier_delivered']));
+  expect(actions).toEqual(
+    expect.arrayContaining([
+      'stock_confirmed',
+      'audit_passed_automatically',
+      'stock_deducted',
+      'carrier_chosen',
+      'shipment_requested',
+      'warehouse_waybill_printed',
+      'warehouse_handed_over',
+      'buyer_notified_shipped',
+      'carrier_delivered',
+    ]),
+  );
   expect(actions[actions.length - 1]).toBe('order_delivered');
   expect(timeline.find((t) => t.action === 'carrier_chosen')).toMatchObject({ actor: 'system', rule: 'O8' });
   expect(timeline.find((t) => t.action === 'warehouse_handed_over')?.actor).toBe('warehouse');
@@ -48,8 +73,18 @@ it('O11: the read model holds masked personal data only', async () => {
 
 describe('timeline writes', () => {
   const snapshot = (caseId: string, version: number, stage: string): CaseSnapshot => ({
-    caseId, caseType: 'order', businessId: caseId, workflowId: caseId, runId: 'run-1', status: 'open', stage,
-    breached: false, summary: {}, version, createdAt: '2026-11-23T00:00:00Z', updatedAt: '2026-11-23T00:00:00Z',
+    caseId,
+    caseType: 'order',
+    businessId: caseId,
+    workflowId: caseId,
+    runId: 'run-1',
+    status: 'open',
+    stage,
+    breached: false,
+    summary: {},
+    version,
+    createdAt: '2026-11-23T00:00:00Z',
+    updatedAt: '2026-11-23T00:00:00Z',
   });
   const entry = (seq: number) => ({ seq, at: '2026-11-23T00:00:00Z', actor: 'system', action: `step_${seq}` });
 
@@ -60,14 +95,18 @@ describe('timeline writes', () => {
     await recordTransition(kit.pool, snapshot(id, 2, 'newer'), entry(2));
     const { rows } = await kit.pool.query('SELECT seq FROM case_timeline WHERE case_id = $1 ORDER BY seq', [id]);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
-    const { rows: [row] } = await kit.pool.query('SELECT stage, version FROM cases WHERE case_id = $1', [id]);
+    const {
+      rows: [row],
+    } = await kit.pool.query('SELECT stage, version FROM cases WHERE case_id = $1', [id]);
     expect(row).toEqual({ stage: 'newer', version: 2 });
   });
 
   it('the timeline is append-only: updates and deletes are refused by the database', async () => {
     const id = `order:append-${Date.now()}`;
     await recordTransition(kit.pool, snapshot(id, 1, 'x'), entry(1));
-    await expect(kit.pool.query("UPDATE case_timeline SET actor = 'mallory' WHERE case_id = $1", [id])).rejects.toThrow(/append-only/);
+    await expect(kit.pool.query("UPDATE case_timeline SET actor = 'mallory' WHERE case_id = $1", [id])).rejects.toThrow(
+      /append-only/,
+    );
     await expect(kit.pool.query('DELETE FROM case_timeline WHERE case_id = $1', [id])).rejects.toThrow(/append-only/);
   });
 });

@@ -1,7 +1,19 @@
 // Shipping deadlines on the time-skipping server: waybill and hand-over (O6), ship deadline
 // with compensation (O7), tracking upload and "shipped" message (O9).
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
-import { deadline, deadlineOpen, deadlineSettled, newOrder, notifiedRoles, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+import {
+  deadline,
+  deadlineOpen,
+  deadlineSettled,
+  newOrder,
+  notifiedRoles,
+  payloads,
+  shipIt,
+  startOrder,
+  stateOf,
+  waitForStage,
+  warehouse,
+} from '../helpers/orders';
 import { addDays, localDate } from '../../domain/calendar';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { HOUR } from '../../domain/time';
@@ -13,14 +25,19 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-const staffRoles = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'staff.notified', ref: orderId })).map((p) => p.role);
+const staffRoles = async (orderId: string) =>
+  payloads(await kit.sim.ledger({ action: 'staff.notified', ref: orderId })).map((p) => p.role);
 const noPromotions = { ...DEFAULT_POLICY.order, promotions: [] };
 /** A calendar whose 双十一 spans the order's paid date (Shanghai), so the test does not depend on today's date. */
 const promotionToday = (paidAt: string) => {
   const day = localDate(paidAt, 'Asia/Shanghai');
-  return { ...DEFAULT_POLICY.order, promotions: [{ name: '双十一', from: addDays(day, -1), to: addDays(day, 1), shipWindowMs: 48 * HOUR }] };
+  return {
+    ...DEFAULT_POLICY.order,
+    promotions: [{ name: '双十一', from: addDays(day, -1), to: addDays(day, 1), shipWindowMs: 48 * HOUR }],
+  };
 };
-const smsTemplates = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'sms.sent', ref: orderId })).map((p) => p.template);
+const smsTemplates = async (orderId: string) =>
+  payloads(await kit.sim.ledger({ action: 'sms.sent', ref: orderId })).map((p) => p.template);
 
 describe('O6 warehouse deadlines', () => {
   it('O6: waybill printed within 1 h and hand-over within 2 h meet both deadlines', async () => {
@@ -123,7 +140,10 @@ describe('O7 ship deadline', () => {
     await warehouse(h, 'waybill_printed');
     await warehouse(h, 'handed_over');
     const s = await waitForStage(h, 'in_transit');
-    expect(deadline(s, 'ship')).toMatchObject({ status: 'met', dueAt: new Date(Date.parse(req.paidAt) + 24 * HOUR).toISOString() });
+    expect(deadline(s, 'ship')).toMatchObject({
+      status: 'met',
+      dueAt: new Date(Date.parse(req.paidAt) + 24 * HOUR).toISOString(),
+    });
     expect(s.compensations).toEqual([]);
     expect(await smsTemplates(req.orderId)).toEqual(['order_shipped']);
   });
@@ -138,7 +158,10 @@ describe('O7 ship deadline', () => {
     await warehouse(h, 'waybill_printed');
     await warehouse(h, 'handed_over');
     const s = await waitForStage(h, 'in_transit');
-    expect(deadline(s, 'ship')).toMatchObject({ status: 'met', dueAt: new Date(Date.parse(req.paidAt) + 48 * HOUR).toISOString() });
+    expect(deadline(s, 'ship')).toMatchObject({
+      status: 'met',
+      dueAt: new Date(Date.parse(req.paidAt) + 48 * HOUR).toISOString(),
+    });
     expect(await kit.sim.ledger({ action: 'coupon.issued', ref: req.orderId })).toEqual([]);
   });
 

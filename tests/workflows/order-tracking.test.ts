@@ -4,7 +4,17 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { resolveExceptionUpdate } from '../../workflows/order/messages';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
-import { carrier, newOrder, notifiedRoles, payloads, shipIt, startOrder, stateOf, waitForStage, warehouse } from '../helpers/orders';
+import {
+  carrier,
+  newOrder,
+  notifiedRoles,
+  payloads,
+  shipIt,
+  startOrder,
+  stateOf,
+  waitForStage,
+  warehouse,
+} from '../helpers/orders';
 import type { OrderState } from '../../workflows/order/types';
 
 let kit: WorkflowKit;
@@ -14,7 +24,8 @@ beforeAll(async () => {
 afterAll(() => kit?.close());
 
 const inquiries = (orderId: string) => kit.sim.ledger({ action: 'carrier.inquiry', ref: orderId });
-const smsTemplates = async (orderId: string) => payloads(await kit.sim.ledger({ action: 'sms.sent', ref: orderId })).map((p) => p.template);
+const smsTemplates = async (orderId: string) =>
+  payloads(await kit.sim.ledger({ action: 'sms.sent', ref: orderId })).map((p) => p.template);
 
 it('O10: no carrier update for 48 h opens a logistics exception: the carrier is contacted and the buyer told', async () => {
   const req = await newOrder(kit);
@@ -27,7 +38,9 @@ it('O10: no carrier update for 48 h opens a logistics exception: the carrier is 
   expect(s.exceptions).toEqual([expect.objectContaining({ reason: 'carrier_silence', needsDecision: false })]);
   expect(s.breaches.map((b) => b.rule)).toEqual(['O10']);
   // the carrier is asked and the buyer told by activities after the exception is opened: wait for both
-  expect(payloads(await kit.sim.ledgerAtLeast({ action: 'carrier.inquiry', ref: req.orderId }))).toEqual([expect.objectContaining({ trackingNumber: 'SF1234567890', reason: 'carrier_silence' })]);
+  expect(payloads(await kit.sim.ledgerAtLeast({ action: 'carrier.inquiry', ref: req.orderId }))).toEqual([
+    expect.objectContaining({ trackingNumber: 'SF1234567890', reason: 'carrier_silence' }),
+  ]);
   await kit.sim.ledgerAtLeast({ action: 'sms.sent', ref: req.orderId }, 2);
   expect(await smsTemplates(req.orderId)).toEqual(['order_shipped', 'logistics_exception']);
   await carrier(h, 'delivered');
@@ -44,7 +57,9 @@ it('O10: each carrier update restarts the 48 h silence clock', async () => {
   await kit.env.sleep('40 hours');
   expect((await stateOf(h)).exceptions).toEqual([]);
   await kit.env.sleep('9 hours');
-  expect((await waitForStage(h, (x) => x.exceptions.length > 0)).exceptions.map((e) => e.reason)).toEqual(['carrier_silence']);
+  expect((await waitForStage(h, (x) => x.exceptions.length > 0)).exceptions.map((e) => e.reason)).toEqual([
+    'carrier_silence',
+  ]);
   expect(await kit.sim.ledgerAtLeast({ action: 'carrier.inquiry', ref: req.orderId })).toHaveLength(1);
 });
 
@@ -56,10 +71,14 @@ it('O10: an abnormal sign-off opens an exception that a person resolves; refund 
   const s = await waitForStage(h, 'logistics_exception');
   expect(s.pendingActions.map((a) => a.action)).toEqual(['resolve_exception']);
   expect(await inquiries(req.orderId)).toHaveLength(1);
-  await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li', note: 'buyer refused a crushed box' }] });
+  await h.executeUpdate(resolveExceptionUpdate, {
+    args: [{ action: 'refund', agent: 'cs-li', note: 'buyer refused a crushed box' }],
+  });
   const final = await h.result();
   expect(final).toMatchObject({ stage: 'refunded', status: 'closed' });
-  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
+  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([
+    expect.objectContaining({ amount: 100_00 }),
+  ]);
   expect(await smsTemplates(req.orderId)).toEqual(['order_shipped', 'logistics_exception', 'order_refunded']);
 });
 
@@ -85,7 +104,9 @@ it('O10: a lost parcel is reshipped as a second shipment and then delivered', as
 it('O10: resolving an exception is refused while none is open', async () => {
   const h = await startOrder(kit, await newOrder(kit));
   await shipIt(h);
-  const err = await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li' }] }).catch((e) => e);
+  const err = await h
+    .executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li' }] })
+    .catch((e) => e);
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   expect(await kit.sim.ledger({ action: 'payment.refunded', ref: (await stateOf(h)).orderId })).toEqual([]);
 });
@@ -105,7 +126,10 @@ it('O10: after a reship, a late event of the lost parcel (here "delivered") is i
   expect(transit.shipment.deliveredAt).toBeUndefined();
   // the note is written by an activity the signal handler starts: wait for the row
   const rows = await eventually(async () => {
-    const { rows: found } = await kit.pool.query("SELECT detail FROM case_timeline WHERE case_id = $1 AND action = 'carrier_event_ignored'", [h.workflowId]);
+    const { rows: found } = await kit.pool.query(
+      "SELECT detail FROM case_timeline WHERE case_id = $1 AND action = 'carrier_event_ignored'",
+      [h.workflowId],
+    );
     return found.length ? found : undefined;
   }, 'the ignored event on the timeline');
   expect(rows).toEqual([{ detail: expect.objectContaining({ trackingNumber: 'SF1234567890', type: 'delivered' }) }]);
@@ -123,9 +147,13 @@ it('O10: a parcel that stays silent for two 48 h windows goes to a person, who r
   const s = await waitForStage(h, 'logistics_exception');
   expect(s.pendingActions.map((a) => a.action)).toEqual(['resolve_exception']);
   expect(s.breaches.map((b) => b.rule)).toEqual(['O10', 'O10']);
-  await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'refund', agent: 'cs-li', note: 'carrier cannot find it' }] });
+  await h.executeUpdate(resolveExceptionUpdate, {
+    args: [{ action: 'refund', agent: 'cs-li', note: 'carrier cannot find it' }],
+  });
   expect((await h.result()).stage).toBe('refunded');
-  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
+  expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([
+    expect.objectContaining({ amount: 100_00 }),
+  ]);
   const { rows } = await kit.pool.query('SELECT breached FROM cases WHERE case_id = $1', [h.workflowId]);
   expect(rows).toEqual([{ breached: true }]); // the case list counts the silence as a breach
 });
@@ -142,7 +170,9 @@ describe('O10 reship or refund after damage, within the decision deadline', () =
     expect(open.exceptions).toEqual([expect.objectContaining({ reason: 'damaged', needsDecision: true })]);
     await kit.env.sleep('23 hours');
     expect(decisionDeadline(await stateOf(h))?.status).toBe('pending');
-    await h.executeUpdate(resolveExceptionUpdate, { args: [{ action: 'reship', agent: 'cs-li', note: 'box crushed' }] });
+    await h.executeUpdate(resolveExceptionUpdate, {
+      args: [{ action: 'reship', agent: 'cs-li', note: 'box crushed' }],
+    });
     const again = await waitForStage(h, (s) => s.stage === 'awaiting_waybill' && s.shipment.round === 2);
     expect(decisionDeadline(again)?.status).toBe('met');
     expect(again.breaches).toEqual([]);
@@ -160,8 +190,13 @@ describe('O10 reship or refund after damage, within the decision deadline', () =
     const final = await h.result();
     expect(final).toMatchObject({ stage: 'refunded', status: 'closed' });
     expect(decisionDeadline(final)?.status).toBe('met');
-    expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([expect.objectContaining({ amount: 100_00 })]);
-    const { rows } = await kit.pool.query("SELECT source, amount_fen::int AS amount, status FROM payouts WHERE order_id = $1", [req.orderId]);
+    expect(payloads(await kit.sim.ledger({ action: 'payment.refunded', ref: req.orderId }))).toEqual([
+      expect.objectContaining({ amount: 100_00 }),
+    ]);
+    const { rows } = await kit.pool.query(
+      'SELECT source, amount_fen::int AS amount, status FROM payouts WHERE order_id = $1',
+      [req.orderId],
+    );
     expect(rows).toEqual([{ source: 'logistics', amount: 100_00, status: 'paid' }]);
   });
 

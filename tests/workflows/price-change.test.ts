@@ -40,7 +40,12 @@ it('M8: an approved price change is applied in the catalog at effectiveAt, not b
   expect(final.deadlines.find((d) => d.key === 'approval')?.status).toBe('met');
   const entries = await applied(req.priceChangeId);
   expect(entries).toHaveLength(1);
-  expect(entries[0].payload).toMatchObject({ sku: req.sku, price: 129_00, currency: 'CNY', effectiveAt: req.effectiveAt });
+  expect(entries[0].payload).toMatchObject({
+    sku: req.sku,
+    price: 129_00,
+    currency: 'CNY',
+    effectiveAt: req.effectiveAt,
+  });
   expect(Date.parse(final.applied!.at)).toBeGreaterThanOrEqual(Date.parse(req.effectiveAt));
   const catalog = await (await fetch(`${kit.sim.url}/catalog/prices/${req.sku}`)).json();
   expect(catalog).toMatchObject({ sku: req.sku, price: 129_00 });
@@ -50,7 +55,9 @@ it('M8: a rejected price change is never applied', async () => {
   const req = await priceChangeRequest(kit, 48 * HOUR);
   const h = await startPriceChange(kit, req);
   await waitStage(h, 'awaiting_approval');
-  const noComment = await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'reject', by: approver }] }).catch((e) => e);
+  const noComment = await h
+    .executeUpdate(priceApprovalUpdate, { args: [{ decision: 'reject', by: approver }] })
+    .catch((e) => e);
   expect(noComment).toBeInstanceOf(WorkflowUpdateFailedError);
   await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'reject', by: approver, comment: 'below cost' }] });
   const final = await h.result();
@@ -58,7 +65,10 @@ it('M8: a rejected price change is never applied', async () => {
   expect(final.deadlines.find((d) => d.key === 'approval')?.status).toBe('cancelled');
   await sleepUntil(kit, Date.parse(req.effectiveAt) + HOUR);
   expect(await applied(req.priceChangeId)).toEqual([]);
-  expect((await staffNotices(kit, req.priceChangeId)).map((n) => n.role)).toEqual(['price_approver', 'price_requester']);
+  expect((await staffNotices(kit, req.priceChangeId)).map((n) => n.role)).toEqual([
+    'price_approver',
+    'price_requester',
+  ]);
 });
 
 it('M8: without approval before effectiveAt the change expires (after a reminder 12 h before) and is never applied', async () => {
@@ -73,10 +83,23 @@ it('M8: without approval before effectiveAt the change expires (after a reminder
   expect(final.deadlines.find((d) => d.key === 'approval')?.status).toBe('breached');
   expect(final.breaches).toEqual([expect.objectContaining({ rule: 'M8', deadlineKey: 'approval' })]);
   expect(await applied(req.priceChangeId)).toEqual([]);
-  expect((await staffNotices(kit, req.priceChangeId)).map((n) => n.role)).toEqual(['price_approver', 'price_approver', 'price_requester']);
-  await expect(h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] })).rejects.toThrow();
-  const { rows } = await kit.pool.query('SELECT action FROM case_timeline WHERE case_id = $1 ORDER BY seq', [`price-change:${req.priceChangeId}`]);
-  expect(rows.map((r) => r.action)).toEqual(['price_change_requested', 'approval_reminder_sent', 'deadline_breached', 'price_change_expired']);
+  expect((await staffNotices(kit, req.priceChangeId)).map((n) => n.role)).toEqual([
+    'price_approver',
+    'price_approver',
+    'price_requester',
+  ]);
+  await expect(
+    h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] }),
+  ).rejects.toThrow();
+  const { rows } = await kit.pool.query('SELECT action FROM case_timeline WHERE case_id = $1 ORDER BY seq', [
+    `price-change:${req.priceChangeId}`,
+  ]);
+  expect(rows.map((r) => r.action)).toEqual([
+    'price_change_requested',
+    'approval_reminder_sent',
+    'deadline_breached',
+    'price_change_expired',
+  ]);
 });
 
 it('M8: a price the catalog refuses ends the change as failed with the reason, the approvers told; nothing applied', async () => {
@@ -94,12 +117,16 @@ it('M8: a price the catalog refuses ends the change as failed with the reason, t
     await kit.sim.configure({ routes: { 'catalog.price': null } });
   }
   expect(await applied(req.priceChangeId)).toEqual([]);
-  await eventually(async () => (await staffNotices(kit, req.priceChangeId)).some((n) => /failed/.test(n.subject)), 'approvers told of the refusal');
+  await eventually(
+    async () => (await staffNotices(kit, req.priceChangeId)).some((n) => /failed/.test(n.subject)),
+    'approvers told of the refusal',
+  );
 });
 
-const refusal = (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause?.message : `not refused: ${String(err)}`);
+const refusal = (err: unknown) =>
+  err instanceof WorkflowUpdateFailedError ? err.cause?.message : `not refused: ${String(err)}`;
 
-it('M8: sent straight through Temporal, an approval by a name outside the policy snapshot\'s approvers is refused; a listed approver\'s is taken', async () => {
+it("M8: sent straight through Temporal, an approval by a name outside the policy snapshot's approvers is refused; a listed approver's is taken", async () => {
   const req = await priceChangeRequest(kit, 30 * HOUR);
   const h = await startPriceChange(kit, req, { ...DEFAULT_POLICY.priceChange, approvers: ['anna-cmo'] });
   await waitStage(h, 'awaiting_approval');
@@ -108,14 +135,18 @@ it('M8: sent straight through Temporal, an approval by a name outside the policy
     expect(refusal(err)).toMatch(new RegExp(`^M8: "${by}" is not a price approver \\(approvers: anna-cmo\\)`));
   }
   expect((await priceState(h)).stage).toBe('awaiting_approval');
-  expect((await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: 'anna-cmo' }] })).stage).toBe('scheduled');
+  expect((await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: 'anna-cmo' }] })).stage).toBe(
+    'scheduled',
+  );
 });
 
 it('M8: a price change started straight in Temporal under 24 h before it takes effect cannot be approved (only rejected)', async () => {
   const req = await priceChangeRequest(kit, 23 * HOUR);
   const h = await startPriceChange(kit, req);
   await waitStage(h, 'awaiting_approval');
-  const err = await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] }).catch((e) => e);
+  const err = await h
+    .executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] })
+    .catch((e) => e);
   expect(refusal(err)).toMatch(/^M8: submitted \d+ min before it takes effect; at least 24 h are required/);
   await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'reject', by: approver, comment: 'too late' }] });
   expect(await h.result()).toMatchObject({ stage: 'rejected', status: 'closed' });

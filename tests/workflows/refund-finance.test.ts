@@ -48,7 +48,9 @@ it('R2: a refund above the finance threshold waits for two different finance pri
   const payout = final.deadlines.find((d) => d.key === 'payout')!;
   expect(payout.status).toBe('met');
   expect(Date.parse(payout.dueAt)).toBeGreaterThanOrEqual(secondAt + DEFAULT_POLICY.refund.payoutMs - 60_000);
-  expect(payloads(await ledger('payment.refunded', req.refundId))).toEqual([expect.objectContaining({ amount: ABOVE + 1 })]);
+  expect(payloads(await ledger('payment.refunded', req.refundId))).toEqual([
+    expect.objectContaining({ amount: ABOVE + 1 }),
+  ]);
   expect(payloads(await ledger('staff.notified', req.refundId)).map((p) => p.role)).toContain('finance');
 });
 

@@ -25,7 +25,12 @@ it('R2/O6: a full refund accepted while the order waits for its waybill stops th
   expect(paid.stage).toBe('refunded');
   expect(paid.orderStop).toEqual({ stopped: true, detail: expect.stringContaining('awaiting_waybill') });
   const ended = await oh.result();
-  expect(ended).toMatchObject({ stage: 'refunded', status: 'closed', stoppedForRefund: { refundId: refund.refundId }, stoppedAtStage: 'awaiting_waybill' });
+  expect(ended).toMatchObject({
+    stage: 'refunded',
+    status: 'closed',
+    stoppedForRefund: { refundId: refund.refundId },
+    stoppedAtStage: 'awaiting_waybill',
+  });
   expect(ended.deadlines.find((d) => d.key === 'ship')?.status).toBe('cancelled');
   expect(await count('stock.released', order.orderId)).toBe(1);
   expect(await count('wms.shipment_cancelled', order.orderId)).toBe(1);
@@ -65,7 +70,9 @@ it('stopping an order is idempotent for the same refund and refused for a second
   const first = await oh.executeUpdate(stopForRefundUpdate, { args: [{ refundId: 'RF-1' }] });
   const again = await oh.executeUpdate(stopForRefundUpdate, { args: [{ refundId: 'RF-1' }] });
   expect(again.stoppedForRefund).toEqual(first.stoppedForRefund);
-  await expect(oh.executeUpdate(stopForRefundUpdate, { args: [{ refundId: 'RF-2' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+  await expect(oh.executeUpdate(stopForRefundUpdate, { args: [{ refundId: 'RF-2' }] })).rejects.toThrow(
+    WorkflowUpdateFailedError,
+  );
   expect((await oh.result()).stage).toBe('refunded');
   expect(await count('stock.released', order.orderId)).toBe(1);
 });
@@ -75,7 +82,12 @@ it('M7: a paid order counts as a purchase and a paid refund marks the customer r
   const order = await newOrder(kit, { customer });
   const oh = await startOrder(kit, order);
   await waitForStage(oh, 'awaiting_waybill');
-  const activity = async () => (await kit.pool.query('SELECT last_purchase_at, has_refund FROM customer_activity WHERE customer_id = $1', [customer.id])).rows[0];
+  const activity = async () =>
+    (
+      await kit.pool.query('SELECT last_purchase_at, has_refund FROM customer_activity WHERE customer_id = $1', [
+        customer.id,
+      ])
+    ).rows[0];
   expect(await activity()).toEqual({ last_purchase_at: new Date(order.paidAt), has_refund: false });
   const rh = await startRefund(kit, await newRefund(kit, { orderId: order.orderId, customer }));
   await respond(rh, 'accept');

@@ -16,7 +16,8 @@ afterAll(() => kit?.close());
 const HOUR = 3_600_000;
 const dl = (s: RefundState, key: string) => s.deadlines.find((d) => d.key === key);
 const ledger = (action: string, ref: string) => kit.sim.ledger({ action, ref });
-const notifiedRoles = async (ref: string, count: number) => payloads(await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref }, count)).map((p) => p.role);
+const notifiedRoles = async (ref: string, count: number) =>
+  payloads(await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref }, count)).map((p) => p.role);
 type RowDeadline = { key: string; status: string; pausedMs?: number };
 const rowDeadlines = (r: { summary: unknown }) => (r.summary as { deadlines: RowDeadline[] }).deadlines;
 
@@ -26,15 +27,30 @@ describe('R1/R3: the clocks stop while the buyer is asked', () => {
     const h = await startRefund(kit, req);
     await respond(h, 'request_info', { note: 'please send a photo' });
     const waiting = await waitForRefund(h, (st) => st.stage === 'awaiting_customer_info' && !!dl(st, 'response-2'));
-    expect(dl(waiting, 'response-2')).toMatchObject({ rule: 'R1', status: 'pending', pausedAt: waiting.infoRequests[0].askedAt });
-    expect(Date.parse(waiting.infoRequests[0].replyBy!) - Date.parse(waiting.infoRequests[0].askedAt)).toBe(DEFAULT_POLICY.refund.customerReplyMs);
+    expect(dl(waiting, 'response-2')).toMatchObject({
+      rule: 'R1',
+      status: 'pending',
+      pausedAt: waiting.infoRequests[0].askedAt,
+    });
+    expect(Date.parse(waiting.infoRequests[0].replyBy!) - Date.parse(waiting.infoRequests[0].askedAt)).toBe(
+      DEFAULT_POLICY.refund.customerReplyMs,
+    );
     await kit.env.sleep('30 hours');
     await h.executeUpdate(customerReplyUpdate, { args: [{ message: 'photo attached' }] });
-    const answered = await waitForRefund(h, (st) => st.stage === 'awaiting_response' && !dl(st, 'response-2')?.pausedAt);
+    const answered = await waitForRefund(
+      h,
+      (st) => st.stage === 'awaiting_response' && !dl(st, 'response-2')?.pausedAt,
+    );
     const next = dl(answered, 'response-2')!;
     expect(next.pausedMs).toBeGreaterThanOrEqual(30 * HOUR);
     expect(Date.parse(next.dueAt)).toBe(Date.parse(answered.infoRequests[0].answeredAt!) + 2 * HOUR);
-    await caseRowWhen<{ summary: unknown }>(kit.pool, `refund:${req.refundId}`, 'summary', (r) => rowDeadlines(r).some((d) => d.key === 'response-2' && d.pausedMs === next.pausedMs), 'pausedMs in the row');
+    await caseRowWhen<{ summary: unknown }>(
+      kit.pool,
+      `refund:${req.refundId}`,
+      'summary',
+      (r) => rowDeadlines(r).some((d) => d.key === 'response-2' && d.pausedMs === next.pausedMs),
+      'pausedMs in the row',
+    );
     await kit.env.sleep('90 minutes');
     await respond(h, 'accept');
     const final = await h.result();
@@ -72,12 +88,17 @@ describe('R1/R3: the clocks stop while the buyer is asked', () => {
     await waitForRefund(h, 'awaiting_customer_info');
     await kit.env.sleep('10 hours');
     await h.executeUpdate(customerReplyUpdate, { args: [{ message: 'no' }] });
-    await waitForRefund(h, (st) => st.stage === 'awaiting_response' && !!dl(st, 'response-2') && !dl(st, 'response-2')!.pausedAt);
+    await waitForRefund(
+      h,
+      (st) => st.stage === 'awaiting_response' && !!dl(st, 'response-2') && !dl(st, 'response-2')!.pausedAt,
+    );
     await respond(h, 'accept');
     const travelling = await waitForRefund(h, (st) => st.stage === 'awaiting_return' && !!dl(st, 'payout')?.pausedAt);
     expect(dl(travelling, 'payout')?.status).toBe('pending');
     await kit.env.sleep('40 hours'); // 50 h after the request: past 48 h, not past 48 h + 10 h
-    await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'ok', notes: 'sealed', inspectedBy: 'wh-chen' }] });
+    await h.executeUpdate(returnReceivedUpdate, {
+      args: [{ inspection: 'ok', notes: 'sealed', inspectedBy: 'wh-chen' }],
+    });
     const final = await h.result();
     expect(final.stage).toBe('refunded');
     expect(dl(final, 'complex_close')?.status).toBe('met');
@@ -126,7 +147,9 @@ describe('R2: from approval to the confirmed arrival of the money', () => {
     const final = await h.result();
     expect(dl(final, 'payout')?.status).toBe('met_late');
     expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
-    const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM money_movements WHERE refund_id = $1', [req.refundId]);
+    const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM money_movements WHERE refund_id = $1', [
+      req.refundId,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 
@@ -142,7 +165,12 @@ describe('R2: from approval to the confirmed arrival of the money', () => {
     expect((await h.result()).stage).toBe('refunded');
     expect(await ledger('payment.refund_failed', req.refundId)).toHaveLength(1);
     expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
-    const { rows } = await kit.pool.query('SELECT attempt, status FROM payouts WHERE case_id = $1 ORDER BY attempt', [`refund:${req.refundId}`]);
-    expect(rows).toEqual([{ attempt: 1, status: 'declined' }, { attempt: 2, status: 'paid' }]);
+    const { rows } = await kit.pool.query('SELECT attempt, status FROM payouts WHERE case_id = $1 ORDER BY attempt', [
+      `refund:${req.refundId}`,
+    ]);
+    expect(rows).toEqual([
+      { attempt: 1, status: 'declined' },
+      { attempt: 2, status: 'paid' },
+    ]);
   });
 });

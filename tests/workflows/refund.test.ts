@@ -12,11 +12,13 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-const deadline = (s: { deadlines: { key: string; status: string }[] }, key: string) => s.deadlines.find((d) => d.key === key)?.status;
+const deadline = (s: { deadlines: { key: string; status: string }[] }, key: string) =>
+  s.deadlines.find((d) => d.key === key)?.status;
 const ledger = (action: string, ref: string) => kit.sim.ledger({ action, ref });
 const templates = async (ref: string) => payloads(await ledger('sms.sent', ref)).map((p) => p.template);
 // A breach or a decline is in the state before the activity that tells the staff has run: wait for the notices.
-const notifiedRoles = async (ref: string, count: number) => payloads(await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref }, count)).map((p) => p.role);
+const notifiedRoles = async (ref: string, count: number) =>
+  payloads(await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref }, count)).map((p) => p.role);
 
 describe('R1 first response within 2 h', () => {
   it('R1/R2: a refund accepted within 2 h is paid once, the buyer told, and both deadlines met', async () => {
@@ -28,9 +30,13 @@ describe('R1 first response within 2 h', () => {
     expect(final).toMatchObject({ stage: 'refunded', status: 'closed', breaches: [] });
     expect(deadline(final, 'response-1')).toBe('met');
     expect(deadline(final, 'payout')).toBe('met');
-    expect(payloads(await ledger('payment.refunded', req.refundId))).toEqual([expect.objectContaining({ amount: 50_00, currency: 'CNY' })]);
+    expect(payloads(await ledger('payment.refunded', req.refundId))).toEqual([
+      expect.objectContaining({ amount: 50_00, currency: 'CNY' }),
+    ]);
     expect(await templates(req.refundId)).toEqual(['refund_paid']);
-    const { rows } = await kit.pool.query('SELECT amount_fen, kind FROM money_movements WHERE refund_id = $1', [req.refundId]);
+    const { rows } = await kit.pool.query('SELECT amount_fen, kind FROM money_movements WHERE refund_id = $1', [
+      req.refundId,
+    ]);
     expect(rows).toEqual([{ amount_fen: '5000', kind: 'refund' }]);
   });
 
@@ -50,7 +56,10 @@ describe('R1 first response within 2 h', () => {
 
   it('R1: a rejection needs a reason; rejected, nothing is paid and the reserved amount is released', async () => {
     const req = await newRefund(kit);
-    await kit.pool.query("INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind) VALUES ($1, $2, 5000, 'CNY', 'quality_issue', 'refund_only')", [req.refundId, req.orderId]);
+    await kit.pool.query(
+      "INSERT INTO refund_claims (refund_id, order_id, amount_fen, currency, reason_code, kind) VALUES ($1, $2, 5000, 'CNY', 'quality_issue', 'refund_only')",
+      [req.refundId, req.orderId],
+    );
     const h = await startRefund(kit, req);
     const err = await respond(h, 'reject').catch((e) => e);
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
@@ -69,13 +78,22 @@ describe('R1 first response within 2 h', () => {
     await respond(h, 'request_info', { note: 'please send a photo of the package' });
     await waitForRefund(h, 'awaiting_customer_info');
     await kit.env.sleep('30 hours');
-    await h.executeUpdate(customerReplyUpdate, { args: [{ message: 'photo attached', evidence: ['https://img.example/1.jpg'] }] });
-    const s = await waitForRefund(h, (st) => st.stage === 'awaiting_response' && !!st.deadlines.find((d) => d.key === 'response-2' && !d.pausedAt));
-    expect(s.infoRequests).toEqual([expect.objectContaining({ question: 'please send a photo of the package', answer: 'photo attached' })]);
+    await h.executeUpdate(customerReplyUpdate, {
+      args: [{ message: 'photo attached', evidence: ['https://img.example/1.jpg'] }],
+    });
+    const s = await waitForRefund(
+      h,
+      (st) => st.stage === 'awaiting_response' && !!st.deadlines.find((d) => d.key === 'response-2' && !d.pausedAt),
+    );
+    expect(s.infoRequests).toEqual([
+      expect.objectContaining({ question: 'please send a photo of the package', answer: 'photo attached' }),
+    ]);
     expect(deadline(s, 'response-2')).toBe('pending');
     expect(s.deadlines.map((d) => d.key)).toEqual(['response-1', 'response-2']); // the buyer's window is no deadline of the shop
     await kit.env.sleep('121 minutes');
-    expect(deadline(await waitForRefund(h, (st) => deadline(st, 'response-2') !== 'pending'), 'response-2')).toBe('breached');
+    expect(deadline(await waitForRefund(h, (st) => deadline(st, 'response-2') !== 'pending'), 'response-2')).toBe(
+      'breached',
+    );
     expect(await templates(req.refundId)).toEqual(['refund_info_request']);
   });
 
@@ -87,11 +105,21 @@ describe('R1 first response within 2 h', () => {
     await kit.env.sleep('49 hours');
     const final = await h.result();
     expect(final).toMatchObject({ stage: 'closed_no_reply', status: 'closed', breaches: [] });
-    expect(final.deadlines.map((d) => [d.key, d.status])).toEqual([['response-1', 'met'], ['response-2', 'cancelled']]);
-    expect(Date.parse(final.infoRequests[0].expiredAt!)).toBeGreaterThanOrEqual(Date.parse(final.infoRequests[0].replyBy!));
+    expect(final.deadlines.map((d) => [d.key, d.status])).toEqual([
+      ['response-1', 'met'],
+      ['response-2', 'cancelled'],
+    ]);
+    expect(Date.parse(final.infoRequests[0].expiredAt!)).toBeGreaterThanOrEqual(
+      Date.parse(final.infoRequests[0].replyBy!),
+    );
     expect(await templates(req.refundId)).toEqual(['refund_info_request', 'refund_closed_no_reply']);
     expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
-    const row = await caseRowWhen<{ status: string; breached: boolean }>(kit.pool, `refund:${req.refundId}`, 'status, breached', (r) => r.status === 'closed');
+    const row = await caseRowWhen<{ status: string; breached: boolean }>(
+      kit.pool,
+      `refund:${req.refundId}`,
+      'status, breached',
+      (r) => r.status === 'closed',
+    );
     expect(row.breached).toBe(false);
   });
 
@@ -144,7 +172,9 @@ describe('R2 payout within 24 h of acceptance', () => {
       const h = await startRefund(kit, req);
       await respond(h, 'accept');
       await waitForRefund(h, 'payment_declined');
-      await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'close', agent: 'fin-zhao', reason: 'account closed; paid by bank transfer' }] });
+      await h.executeUpdate(caseDecisionUpdate, {
+        args: [{ decision: 'close', agent: 'fin-zhao', reason: 'account closed; paid by bank transfer' }],
+      });
       expect(await h.result()).toMatchObject({ stage: 'closed_unpaid', status: 'closed' });
     } finally {
       await kit.sim.configure({ declineRefunds: [] });
@@ -162,7 +192,9 @@ describe('R2 payout within 24 h of acceptance', () => {
       await kit.sim.configure({ routes: { 'payment.refund': null } });
     }
     expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
-    const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM money_movements WHERE refund_id = $1', [req.refundId]);
+    const { rows } = await kit.pool.query('SELECT count(*)::int AS n FROM money_movements WHERE refund_id = $1', [
+      req.refundId,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 });
@@ -178,12 +210,16 @@ describe('R3 complex cases close within 48 h', () => {
     await kit.sim.ledgerAtLeast({ action: 'sms.sent', ref: req.refundId }); // the stage comes first, then the message
     expect(await templates(req.refundId)).toEqual(['return_instructions']);
     await kit.env.sleep('30 hours');
-    await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'ok', notes: 'sealed', inspectedBy: 'wh-chen' }] });
+    await h.executeUpdate(returnReceivedUpdate, {
+      args: [{ inspection: 'ok', notes: 'sealed', inspectedBy: 'wh-chen' }],
+    });
     const final = await h.result();
     expect(final.stage).toBe('refunded');
     expect(deadline(final, 'complex_close')).toBe('met');
     expect(final.notices).toEqual([]);
-    expect(payloads(await ledger('stock.released', req.orderId))).toEqual([expect.objectContaining({ items: [{ sku: 'TEA-1', quantity: 1 }] })]);
+    expect(payloads(await ledger('stock.released', req.orderId))).toEqual([
+      expect.objectContaining({ items: [{ sku: 'TEA-1', quantity: 1 }] }),
+    ]);
     expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
   });
 
@@ -211,8 +247,12 @@ describe('R3 complex cases close within 48 h', () => {
     await waitForRefund(h, 'awaiting_return');
     await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'damaged', notes: 'water damage, not ours' }] });
     await waitForRefund(h, 'awaiting_inspection_decision');
-    await expect(h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'reject', agent: 'cs-li' }] })).rejects.toThrow(WorkflowUpdateFailedError);
-    await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'reject', agent: 'cs-li', reason: 'damage after delivery' }] });
+    await expect(
+      h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'reject', agent: 'cs-li' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await h.executeUpdate(caseDecisionUpdate, {
+      args: [{ decision: 'reject', agent: 'cs-li', reason: 'damage after delivery' }],
+    });
     expect((await h.result()).stage).toBe('rejected');
     expect(await ledger('payment.refunded', req.refundId)).toEqual([]);
     expect(await ledger('stock.released', req.orderId)).toEqual([]);
@@ -226,11 +266,17 @@ describe('R3 complex cases close within 48 h', () => {
     await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'damaged', notes: 'crushed in transit' }] });
     const deciding = await waitForRefund(h, 'awaiting_inspection_decision');
     expect(deciding.pendingActions.map((a) => a.action)).toEqual(['decide']);
-    await expect(h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'retry_payment', agent: 'cs-li' }] })).rejects.toThrow(WorkflowUpdateFailedError);
-    await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'refund', agent: 'cs-li', reason: 'carrier damage, our risk' }] });
+    await expect(
+      h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'retry_payment', agent: 'cs-li' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await h.executeUpdate(caseDecisionUpdate, {
+      args: [{ decision: 'refund', agent: 'cs-li', reason: 'carrier damage, our risk' }],
+    });
     const final = await h.result();
     expect(final).toMatchObject({ stage: 'refunded', inspection: { inspection: 'damaged' } });
-    expect(final.decisions).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'inspection', decision: 'refund', by: 'cs-li' })]));
+    expect(final.decisions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'inspection', decision: 'refund', by: 'cs-li' })]),
+    );
     expect(deadline(final, 'payout')).toBe('met');
     expect(await ledger('payment.refunded', req.refundId)).toHaveLength(1);
     expect(await ledger('stock.released', req.orderId)).toEqual([]);
@@ -242,8 +288,13 @@ describe('R3 complex cases close within 48 h', () => {
     await respond(h, 'accept');
     await waitForRefund(h, 'awaiting_return');
     await h.executeUpdate(returnReceivedUpdate, { args: [{ inspection: 'missing', notes: 'box empty on arrival' }] });
-    expect((await waitForRefund(h, 'awaiting_inspection_decision')).inspection).toMatchObject({ inspection: 'missing', notes: 'box empty on arrival' });
-    await h.executeUpdate(caseDecisionUpdate, { args: [{ decision: 'reject', agent: 'cs-li', reason: 'nothing was returned' }] });
+    expect((await waitForRefund(h, 'awaiting_inspection_decision')).inspection).toMatchObject({
+      inspection: 'missing',
+      notes: 'box empty on arrival',
+    });
+    await h.executeUpdate(caseDecisionUpdate, {
+      args: [{ decision: 'reject', agent: 'cs-li', reason: 'nothing was returned' }],
+    });
     const final = await h.result();
     expect(final.stage).toBe('rejected');
     expect(deadline(final, 'payout')).toBe('cancelled');

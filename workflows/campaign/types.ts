@@ -1,7 +1,17 @@
 import type { FailedStep, StuckStep } from '../common/steps';
 import type { BusinessCalendar } from '../../domain/calendar';
 import type {
-  AlertKind, PhaseAction, CampaignBudget, CampaignGoals, CampaignMetrics, CampaignPlan, CampaignRequest, DerivedMetrics, LeadTimeCheck, PlanWarning, RetrospectiveDraft,
+  AlertKind,
+  PhaseAction,
+  CampaignBudget,
+  CampaignGoals,
+  CampaignMetrics,
+  CampaignPlan,
+  CampaignRequest,
+  DerivedMetrics,
+  LeadTimeCheck,
+  PlanWarning,
+  RetrospectiveDraft,
 } from '../../domain/campaign';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { CampaignPolicy, MessagingPolicy } from '../../domain/policy';
@@ -128,7 +138,14 @@ export type CampaignState = {
   alerts: CampaignAlert[];
   /** M3: the phase actions run so far (absent before the first) */
   actions?: PhaseActionState[];
-  messaging?: { phase: string; audience: 'all' | 'reengagement'; total: number; sent: number; skipped: Partial<Record<PromotionSkipReason, number>>; doneAt?: string };
+  messaging?: {
+    phase: string;
+    audience: 'all' | 'reengagement';
+    total: number;
+    sent: number;
+    skipped: Partial<Record<PromotionSkipReason, number>>;
+    doneAt?: string;
+  };
   retrospective?: { dueAt: string; draft: RetrospectiveDraft; filed?: RetrospectiveInput & { at: string } };
   deadlines: Deadline[];
   breaches: Breach[];

@@ -1,8 +1,30 @@
 // The campaign process (SOP M1-M7): plan -> approval -> phases with monitoring -> retrospective.
-import { ActivityFailure, allHandlersFinished, condition, makeContinueAsNewFunc, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
-  actionProblems, ALERT_KINDS, alertConditions, budgetTotal, checkLeadTime, deriveMetrics, FIRST_ALERT_KINDS, phaseProblems, planWarnings, retrospectiveDueAt,
-  audienceCount, isStoredAudience, type CampaignPlan, type PhaseAction,
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  makeContinueAsNewFunc,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  actionProblems,
+  ALERT_KINDS,
+  alertConditions,
+  budgetTotal,
+  checkLeadTime,
+  deriveMetrics,
+  FIRST_ALERT_KINDS,
+  phaseProblems,
+  planWarnings,
+  retrospectiveDueAt,
+  audienceCount,
+  isStoredAudience,
+  type CampaignPlan,
+  type PhaseAction,
 } from '../../domain/campaign';
 import type { PromotionSkipReason } from '../../domain/promotion';
 import { idempotencyKey } from '../../domain/ids';
@@ -15,14 +37,23 @@ import { DeadlineBook, enforce, expire } from '../common/deadlines';
 import { promote } from '../common/promotions';
 import { Recorder } from '../common/recorder';
 import { campaignApprovalUpdate, campaignStateQuery, fileRetrospectiveUpdate, resubmitPlanUpdate } from './messages';
-import type { CampaignAlert, CampaignStage, CampaignState, CampaignWorkflowInput, PhaseActionState, PhaseState, PlanView } from './types';
+import type {
+  CampaignAlert,
+  CampaignStage,
+  CampaignState,
+  CampaignWorkflowInput,
+  PhaseActionState,
+  PhaseState,
+  PlanView,
+} from './types';
 
 // A pull that keeps failing must not stall the phases: it gives up after its attempts, the case
 // shows it, and the next interval pulls the same sample number again.
-const pullMetrics = (attempts: number) => proxyActivities<Pick<ActivitiesShape, 'pullCampaignMetrics'>>({
-  startToCloseTimeout: '20s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: attempts },
-}).pullCampaignMetrics;
+const pullMetrics = (attempts: number) =>
+  proxyActivities<Pick<ActivitiesShape, 'pullCampaignMetrics'>>({
+    startToCloseTimeout: '20s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: attempts },
+  }).pullCampaignMetrics;
 const METRICS_STEP = 'pullCampaignMetrics';
 /** Alerts kept in the state (and carried across runs): the oldest cleared ones go first. */
 const MAX_ALERTS = 50;
@@ -40,13 +71,27 @@ function planView(plan: CampaignPlan): PlanView {
     budget: plan.budget,
     budgetTotal: budgetTotal(plan.budget),
     currency: plan.currency ?? 'CNY',
-    phases: plan.phases.map((p) => ({ name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, ...(p.actions?.length ? { actions: p.actions } : {}) })),
+    phases: plan.phases.map((p) => ({
+      name: p.name,
+      startsAt: p.startsAt,
+      endsAt: p.endsAt,
+      ...(p.actions?.length ? { actions: p.actions } : {}),
+    })),
     riskPlan: plan.riskPlan,
-    ...(plan.audience ? { audience: { kind: plan.audience.kind, size: audienceCount(plan.audience), phase: plan.audience.phase ?? firstPhase } } : {}),
+    ...(plan.audience
+      ? {
+          audience: {
+            kind: plan.audience.kind,
+            size: audienceCount(plan.audience),
+            phase: plan.audience.phase ?? firstPhase,
+          },
+        }
+      : {}),
   };
 }
 
-const phaseStates = (plan: CampaignPlan): PhaseState[] => plan.phases.map((p) => ({ name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, status: 'scheduled' }));
+const phaseStates = (plan: CampaignPlan): PhaseState[] =>
+  plan.phases.map((p) => ({ name: p.name, startsAt: p.startsAt, endsAt: p.endsAt, status: 'scheduled' }));
 
 export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<CampaignState> {
   const { policy, calendar, request } = input;
@@ -67,7 +112,12 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         revision: 1,
         plan: planView(plan),
         warnings: planWarnings(plan, policy),
-        leadTime: checkLeadTime(plan.phases[0].startsAt, Date.parse(input.submittedAt), calendar, policy.leadWorkingDays),
+        leadTime: checkLeadTime(
+          plan.phases[0].startsAt,
+          Date.parse(input.submittedAt),
+          calendar,
+          policy.leadWorkingDays,
+        ),
         phases: phaseStates(plan),
         currentPhase: null,
         metrics: { samples: 0 },
@@ -84,9 +134,24 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
 
   const view = (): CampaignState => ({ ...s, pendingActions: pendingActions() });
   function pendingActions(): CampaignState['pendingActions'] {
-    if (s.stage === 'awaiting_approval') return [{ action: 'approval', role: 'campaign_approver', description: 'approve, reject or send back the plan before the first phase starts (M1)' }];
-    if (s.stage === 'revising') return [{ action: 'resubmit_plan', role: 'campaign_owner', description: 'revise and resubmit the plan (M1)' }];
-    if (s.stage === 'awaiting_retrospective') return [{ action: 'file_retrospective', role: 'campaign_owner', description: `file the retrospective by ${s.retrospective?.dueAt} (M5)` }];
+    if (s.stage === 'awaiting_approval')
+      return [
+        {
+          action: 'approval',
+          role: 'campaign_approver',
+          description: 'approve, reject or send back the plan before the first phase starts (M1)',
+        },
+      ];
+    if (s.stage === 'revising')
+      return [{ action: 'resubmit_plan', role: 'campaign_owner', description: 'revise and resubmit the plan (M1)' }];
+    if (s.stage === 'awaiting_retrospective')
+      return [
+        {
+          action: 'file_retrospective',
+          role: 'campaign_owner',
+          description: `file the retrospective by ${s.retrospective?.dueAt} (M5)`,
+        },
+      ];
     return [];
   }
 
@@ -122,7 +187,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: campaignId, role, subject, body }));
   const tellApprovers = (step: string, subject: string, body: string) =>
     tellStaff(step, 'campaign_approver', subject, `${body} (approvers: ${policy.approvers.join(', ')})`);
-  const tellOwner = (step: string, subject: string, body: string) => tellStaff(step, 'campaign_owner', subject, `${body} (owner: ${plan.owner})`);
+  const tellOwner = (step: string, subject: string, body: string) =>
+    tellStaff(step, 'campaign_owner', subject, `${body} (owner: ${plan.owner})`);
 
   const breach = (rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>) =>
     recordBreach(s.breaches, record, { rule, deadlineKey, action }, escalate);
@@ -133,20 +199,31 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   setHandler(
     campaignApprovalUpdate,
     (d) => {
-      s.decisions.push({ kind: 'approval', decision: d.decision, by: d.by, ...(d.comment ? { reason: d.comment } : {}), at: nowIso() });
+      s.decisions.push({
+        kind: 'approval',
+        decision: d.decision,
+        by: d.by,
+        ...(d.comment ? { reason: d.comment } : {}),
+        at: nowIso(),
+      });
       s.stage = d.decision === 'approve' ? 'approved' : d.decision === 'reject' ? 'rejected' : 'revising';
       return view();
     },
     {
       validator: (d) => {
-        if (s.stage !== 'awaiting_approval') throw new Error(`campaign ${campaignId} is not waiting for approval (stage: ${s.stage})`);
+        if (s.stage !== 'awaiting_approval')
+          throw new Error(`campaign ${campaignId} is not waiting for approval (stage: ${s.stage})`);
         if (!d.by?.trim()) throw new Error('the approver is required');
         // From the snapshot, so a direct Temporal update or a later policy change cannot bypass M1.
-        if (!policy.approvers.includes(d.by)) throw new Error(`M1: "${d.by}" is not a campaign approver (approvers: ${policy.approvers.join(', ')})`);
+        if (!policy.approvers.includes(d.by))
+          throw new Error(`M1: "${d.by}" is not a campaign approver (approvers: ${policy.approvers.join(', ')})`);
         if (d.decision === 'approve' && !s.leadTime.ok) {
-          throw new Error(`M1: revision ${s.revision} was submitted ${s.leadTime.workingDays} working days before its first phase; ${s.leadTime.required} are required`);
+          throw new Error(
+            `M1: revision ${s.revision} was submitted ${s.leadTime.workingDays} working days before its first phase; ${s.leadTime.required} are required`,
+          );
         }
-        if (d.decision !== 'approve' && !d.comment?.trim()) throw new Error(`a "${d.decision}" decision needs a comment`);
+        if (d.decision !== 'approve' && !d.comment?.trim())
+          throw new Error(`a "${d.decision}" decision needs a comment`);
       },
     },
   );
@@ -166,14 +243,19 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     },
     {
       validator: (r) => {
-        if (s.stage !== 'revising') throw new Error(`campaign ${campaignId} was not sent back for revision (stage: ${s.stage})`);
+        if (s.stage !== 'revising')
+          throw new Error(`campaign ${campaignId} was not sent back for revision (stage: ${s.stage})`);
         if (!r.plan?.phases?.length) throw new Error('the plan needs at least one phase');
         const problems = phaseProblems(r.plan.phases);
-        if (problems.length) throw new Error(`phases: ${problems.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`);
+        if (problems.length)
+          throw new Error(`phases: ${problems.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`);
         const refused = actionProblems(r.plan);
         if (refused.length) throw new Error(`M3: ${refused.map((p) => `${p.path.join('.')} ${p.message}`).join('; ')}`);
         const lead = checkLeadTime(r.plan.phases[0].startsAt, Date.now(), calendar, policy.leadWorkingDays);
-        if (!lead.ok) throw new Error(`M1: the first phase must start on or after ${lead.earliestStartDate} (${policy.leadWorkingDays} working days after ${lead.submittedOn})`);
+        if (!lead.ok)
+          throw new Error(
+            `M1: the first phase must start on or after ${lead.earliestStartDate} (${policy.leadWorkingDays} working days after ${lead.submittedOn})`,
+          );
       },
     },
   );
@@ -186,7 +268,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     },
     {
       validator: (r) => {
-        if (s.stage !== 'awaiting_retrospective') throw new Error(`campaign ${campaignId} has no retrospective due (stage: ${s.stage})`);
+        if (s.stage !== 'awaiting_retrospective')
+          throw new Error(`campaign ${campaignId} has no retrospective due (stage: ${s.stage})`);
         if (!r.filedBy?.trim() || !r.summary?.trim()) throw new Error('filedBy and summary are required');
       },
     },
@@ -204,7 +287,12 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   // M1: approval before the first phase starts, with reminders; "revise" goes back to the owner.
   async function seekApproval(): Promise<'approved' | 'rejected' | 'expired'> {
     // Opened before the first await: an approval may arrive in the very first activation.
-    const approval = deadlines.open('approval', 'M1', 'approve the plan before the first phase starts', plan.phases[0].startsAt);
+    const approval = deadlines.open(
+      'approval',
+      'M1',
+      'approve the plan before the first phase starts',
+      plan.phases[0].startsAt,
+    );
     const settled = () => s.stage === 'approved' || s.stage === 'rejected' || s.stage === 'expired';
     const watch = enforce(approval, {
       done: () => s.stage === 'approved',
@@ -212,26 +300,49 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       onBreach: async () => {
         s.stage = 'expired'; // from here on the validator refuses a late decision
         await breach('M1', 'approval', 'campaign expired; owner and approvers told', async () => {
-          await tellOwner('expired-owner', `Campaign ${plan.name} expired`, 'It was not approved before the first phase; it will not run.');
-          await tellApprovers('expired-approver', `Campaign ${plan.name} expired`, 'It was not approved before the first phase; it will not run.');
+          await tellOwner(
+            'expired-owner',
+            `Campaign ${plan.name} expired`,
+            'It was not approved before the first phase; it will not run.',
+          );
+          await tellApprovers(
+            'expired-approver',
+            `Campaign ${plan.name} expired`,
+            'It was not approved before the first phase; it will not run.',
+          );
         });
       },
     });
     void remindApprovers(settled);
-    await record(plan.owner, 'plan_submitted', { revision: s.revision, warnings: s.warnings.map((w) => w.code), leadTime: s.leadTime }, 'M1');
+    await record(
+      plan.owner,
+      'plan_submitted',
+      { revision: s.revision, warnings: s.warnings.map((w) => w.code), leadTime: s.leadTime },
+      'M1',
+    );
     await askApprovers();
 
     for (;;) {
       await condition(() => s.stage !== 'awaiting_approval');
       if ((s.stage as CampaignStage) === 'expired') break;
       const d = s.decisions[s.decisions.length - 1];
-      await record(d.by, `plan_${d.decision === 'approve' ? 'approved' : d.decision === 'reject' ? 'rejected' : 'sent_back'}`, { revision: s.revision, comment: d.reason ?? null }, 'M1');
+      await record(
+        d.by,
+        `plan_${d.decision === 'approve' ? 'approved' : d.decision === 'reject' ? 'rejected' : 'sent_back'}`,
+        { revision: s.revision, comment: d.reason ?? null },
+        'M1',
+      );
       if (s.stage !== 'revising') break;
       await tellOwner(`revise-r${s.revision}`, `Campaign ${plan.name}: revise the plan`, d.reason ?? '');
       await condition(() => s.stage !== 'revising');
       if ((s.stage as CampaignStage) === 'expired') break;
       approval.dueAt = plan.phases[0].startsAt; // the deadline follows a moved first phase
-      await record(plan.owner, 'plan_resubmitted', { revision: s.revision, warnings: s.warnings.map((w) => w.code), leadTime: s.leadTime }, 'M1');
+      await record(
+        plan.owner,
+        'plan_resubmitted',
+        { revision: s.revision, warnings: s.warnings.map((w) => w.code), leadTime: s.leadTime },
+        'M1',
+      );
       await askApprovers();
     }
     await watch;
@@ -246,8 +357,11 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
 
   function askApprovers() {
     const warnings = s.warnings.length ? ` Warnings: ${s.warnings.map((w) => w.message).join('; ')}.` : '';
-    return tellApprovers(`approval-request-r${s.revision}`, `Campaign ${plan.name}: approval needed`,
-      `Revision ${s.revision}, first phase starts ${plan.phases[0].startsAt}.${warnings}`);
+    return tellApprovers(
+      `approval-request-r${s.revision}`,
+      `Campaign ${plan.name}: approval needed`,
+      `Revision ${s.revision}, first phase starts ${plan.phases[0].startsAt}.${warnings}`,
+    );
   }
 
   /** Reminders at the configured offsets before the (current) first phase, while a decision is due. */
@@ -268,8 +382,11 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       if (await condition(changed, next.at - Date.now())) continue;
       sent.add(next.id);
       if (s.stage !== 'awaiting_approval') continue;
-      await tellApprovers(`approval-reminder-${next.id}`, `Reminder: campaign ${plan.name} needs approval`,
-        `It expires unless approved before ${plan.phases[0].startsAt}.`);
+      await tellApprovers(
+        `approval-reminder-${next.id}`,
+        `Reminder: campaign ${plan.name} needs approval`,
+        `It expires unless approved before ${plan.phases[0].startsAt}.`,
+      );
       s.reminders.push({ to: 'campaign_approver', about: 'approval', at: nowIso() });
       await record(SYSTEM, 'approval_reminder_sent', { revision: rev }, 'M1');
     }
@@ -290,12 +407,14 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     while (Date.now() < Date.parse(phase.endsAt)) {
       await sleep(Math.min(policy.monitorIntervalMs, Date.parse(phase.endsAt) - Date.now()));
       await sample(phase.name);
-      if (s.run.samplesThisRun >= policy.samplesPerRun || workflowInfo().continueAsNewSuggested) await continueMonitoringAsNew();
+      if (s.run.samplesThisRun >= policy.samplesPerRun || workflowInfo().continueAsNewSuggested)
+        await continueMonitoringAsNew();
     }
     phase.status = 'ended';
     phase.endedAt = nowIso();
     const last = s.metrics.latest;
-    if (last) phase.atEnd = { gmv: last.gmv, spendTotal: last.spendTotal, ctr: last.ctr, conversionRate: last.conversionRate };
+    if (last)
+      phase.atEnd = { gmv: last.gmv, spendTotal: last.spendTotal, ctr: last.ctr, conversionRate: last.conversionRate };
     s.currentPhase = null;
     await record(SYSTEM, 'phase_ended', { phase: phase.name, ...(phase.atEnd ?? {}) }, 'M3');
   }
@@ -308,7 +427,12 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       await messageAudience(`promo-${phaseName}`, audience.text, s.messaging);
       const m = s.messaging;
       m.doneAt = nowIso();
-      await record(SYSTEM, 'audience_messaged', { phase: phaseName, audience: audience.kind, total: m.total, sent: m.sent, skipped: m.skipped }, audience.kind === 'reengagement' ? 'M7' : 'M6');
+      await record(
+        SYSTEM,
+        'audience_messaged',
+        { phase: phaseName, audience: audience.kind, total: m.total, sent: m.sent, skipped: m.skipped },
+        audience.kind === 'reengagement' ? 'M7' : 'M6',
+      );
     }
     const actions = plan.phases.find((p) => p.name === phaseName)?.actions ?? [];
     for (const [n, action] of actions.entries()) {
@@ -320,7 +444,11 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       } catch (err) {
         if (!isOutcomeFailure(err)) throw err;
         Object.assign(done, { status: 'refused', reason: failureReason(err) });
-        await tellOwner(`action-refused-${id}`, `Campaign ${plan.name}: ${action.kind} action of ${phaseName} refused`, failureReason(err));
+        await tellOwner(
+          `action-refused-${id}`,
+          `Campaign ${plan.name}: ${action.kind} action of ${phaseName} refused`,
+          failureReason(err),
+        );
       }
       done.at = nowIso();
       (s.actions ??= []).push(done);
@@ -332,34 +460,67 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   async function runAction(id: string, a: PhaseAction): Promise<Partial<PhaseActionState>> {
     const currency = ('currency' in a && a.currency) || s.plan.currency;
     if (a.kind === 'price') {
-      const applied = await act.applyPrice({ key: key(`action-${id}`), ref: campaignId, sku: a.sku, price: a.newPrice, currency, effectiveAt: nowIso() });
+      const applied = await act.applyPrice({
+        key: key(`action-${id}`),
+        ref: campaignId,
+        sku: a.sku,
+        price: a.newPrice,
+        currency,
+        effectiveAt: nowIso(),
+      });
       return { detail: { sku: a.sku, newPrice: a.newPrice, currency, changeId: applied.changeId } };
     }
     if (a.kind === 'ad_budget') {
-      const set = await act.setAdBudget({ key: key(`action-${id}`), ref: campaignId, channel: a.channel, amount: a.amount, currency });
+      const set = await act.setAdBudget({
+        key: key(`action-${id}`),
+        ref: campaignId,
+        channel: a.channel,
+        amount: a.amount,
+        currency,
+      });
       return { detail: { channel: a.channel, amount: a.amount, currency, budgetId: set.budgetId } };
     }
     if (!plan.audience) return { status: 'refused', reason: 'the plan has no audience' };
-    const tally = { total: audienceCount(plan.audience), sent: 0, skipped: {} as NonNullable<CampaignState['messaging']>['skipped'] };
+    const tally = {
+      total: audienceCount(plan.audience),
+      sent: 0,
+      skipped: {} as NonNullable<CampaignState['messaging']>['skipped'],
+    };
     await messageAudience(`promo-${id}`, a.text, tally);
     return { detail: { audience: plan.audience.kind, ...tally } };
   }
 
   /** M6/M7: one message to the whole audience; a stored one is read and sent in batches by an activity. */
-  async function messageAudience(step: string, text: string, m: Pick<NonNullable<CampaignState['messaging']>, 'sent' | 'skipped'>): Promise<void> {
+  async function messageAudience(
+    step: string,
+    text: string,
+    m: Pick<NonNullable<CampaignState['messaging']>, 'sent' | 'skipped'>,
+  ): Promise<void> {
     const audience = plan.audience!;
     const rules = { ...input.messaging, timeZone: calendar.timeZone };
     const message = { ref: campaignId, audience: audience.kind, template: `campaign_${audience.kind}`, text };
     const tally = (o: { sent: number; skipped: Partial<Record<PromotionSkipReason, number>> }) => {
       m.sent += o.sent;
-      for (const [reason, n] of Object.entries(o.skipped) as [PromotionSkipReason, number][]) m.skipped[reason] = (m.skipped[reason] ?? 0) + n;
+      for (const [reason, n] of Object.entries(o.skipped) as [PromotionSkipReason, number][])
+        m.skipped[reason] = (m.skipped[reason] ?? 0) + n;
     };
     if (isStoredAudience(audience)) {
       const starts = Array.from({ length: Math.ceil(audience.size / AUDIENCE_BATCH) }, (_, i) => i * AUDIENCE_BATCH);
       for (let at = 0; at < starts.length; at += BATCHES_AT_ONCE) {
-        const results = await Promise.all(starts.slice(at, at + BATCHES_AT_ONCE).map((after) => act.sendAudienceBatch({
-          ...message, audienceId: audience.audienceId, after, limit: AUDIENCE_BATCH, keyPrefix: key(step), workflowId, at: nowIso(), rules,
-        })));
+        const results = await Promise.all(
+          starts.slice(at, at + BATCHES_AT_ONCE).map((after) =>
+            act.sendAudienceBatch({
+              ...message,
+              audienceId: audience.audienceId,
+              after,
+              limit: AUDIENCE_BATCH,
+              keyPrefix: key(step),
+              workflowId,
+              at: nowIso(),
+              rules,
+            }),
+          ),
+        );
         results.forEach(tally);
       }
       return;
@@ -367,8 +528,11 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     // an inline audience (cases from before stored audiences): one activity per customer, as then
     for (let at = 0; at < audience.customers.length; at += SEND_CONCURRENCY) {
       const chunk = audience.customers.slice(at, at + SEND_CONCURRENCY);
-      const outcomes = await Promise.all(chunk.map((c) => promote(rules, { ...message, step: `${step}-${c.id}`, customerId: c.id, phone: c.phone })));
-      for (const o of outcomes) tally(o.status === 'sent' ? { sent: 1, skipped: {} } : { sent: 0, skipped: { [o.reason]: 1 } });
+      const outcomes = await Promise.all(
+        chunk.map((c) => promote(rules, { ...message, step: `${step}-${c.id}`, customerId: c.id, phone: c.phone })),
+      );
+      for (const o of outcomes)
+        tally(o.status === 'sent' ? { sent: 1, skipped: {} } : { sent: 0, skipped: { [o.reason]: 1 } });
     }
   }
 
@@ -378,11 +542,21 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     const watched = patched('m4-pull-retried-ctr-impressions');
     let m;
     try {
-      m = await pullMetrics(watched ? policy.metricsPullAttempts ?? 3 : 3)({ campaignId, seq, at: nowIso(), phase: phaseName });
+      m = await pullMetrics(watched ? (policy.metricsPullAttempts ?? 3) : 3)({
+        campaignId,
+        seq,
+        at: nowIso(),
+        phase: phaseName,
+      });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       if (watched) metricsStuck(failureReason(err));
-      await record(SYSTEM, 'metrics_unavailable', { phase: phaseName, seq, ...(watched ? { rounds: stuckPull()!.rounds } : {}) }, 'M4');
+      await record(
+        SYSTEM,
+        'metrics_unavailable',
+        { phase: phaseName, seq, ...(watched ? { rounds: stuckPull()!.rounds } : {}) },
+        'M4',
+      );
       return;
     }
     const stuck = stuckPull();
@@ -397,10 +571,24 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       const active = s.alerts.find((a) => a.kind === kind && !a.clearedAt);
       const cond = found.find((c) => c.kind === kind);
       if (cond && !active) {
-        const alert: CampaignAlert = { id: (s.alerts[s.alerts.length - 1]?.id ?? 0) + 1, kind, rule: 'M4', phase: phaseName, raisedAt: nowIso(), value: cond.value, threshold: cond.threshold, message: cond.message };
+        const alert: CampaignAlert = {
+          id: (s.alerts[s.alerts.length - 1]?.id ?? 0) + 1,
+          kind,
+          rule: 'M4',
+          phase: phaseName,
+          raisedAt: nowIso(),
+          value: cond.value,
+          threshold: cond.threshold,
+          message: cond.message,
+        };
         s.alerts.push(alert);
         trimAlerts();
-        await record(SYSTEM, 'alert_raised', { id: alert.id, kind, value: cond.value, threshold: cond.threshold, phase: phaseName }, 'M4');
+        await record(
+          SYSTEM,
+          'alert_raised',
+          { id: alert.id, kind, value: cond.value, threshold: cond.threshold, phase: phaseName },
+          'M4',
+        );
         await tellOwner(`alert-${alert.id}`, `Campaign ${plan.name}: ${kind.replace('_', ' ')}`, cond.message);
       } else if (!cond && active) {
         active.clearedAt = nowIso();
@@ -446,8 +634,17 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     const dueAt = retrospectiveDueAt(last.endsAt, calendar, policy.retrospectiveWorkingDays);
     s.retrospective = { dueAt, draft };
     s.stage = 'awaiting_retrospective';
-    await record(SYSTEM, 'retrospective_drafted', { dueAt, gmv: draft.gmv, roi: draft.roi, ctr: draft.ctr, conversionRate: draft.conversionRate }, 'M5');
-    await tellOwner('retrospective-draft', `Campaign ${plan.name}: retrospective due`, `The draft report is ready; file the retrospective by ${dueAt}.`);
+    await record(
+      SYSTEM,
+      'retrospective_drafted',
+      { dueAt, gmv: draft.gmv, roi: draft.roi, ctr: draft.ctr, conversionRate: draft.conversionRate },
+      'M5',
+    );
+    await tellOwner(
+      'retrospective-draft',
+      `Campaign ${plan.name}: retrospective due`,
+      `The draft report is ready; file the retrospective by ${dueAt}.`,
+    );
     const filed = () => !!s.retrospective?.filed;
     const remindAt = Date.parse(dueAt) - policy.retrospectiveReminderBeforeMs;
     const reminder = (async () => {
@@ -458,8 +655,14 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     })();
     await enforce(deadlines.open('retrospective', 'M5', 'file the retrospective', dueAt), {
       done: filed,
-      onBreach: () => breach('M5', 'retrospective', 'escalated to the approver', () =>
-        tellApprovers('retrospective-escalation', `Campaign ${plan.name}: retrospective overdue`, `The owner ${plan.owner} has not filed it (due ${dueAt}).`)),
+      onBreach: () =>
+        breach('M5', 'retrospective', 'escalated to the approver', () =>
+          tellApprovers(
+            'retrospective-escalation',
+            `Campaign ${plan.name}: retrospective overdue`,
+            `The owner ${plan.owner} has not filed it (due ${dueAt}).`,
+          ),
+        ),
     });
     await reminder;
     const f = s.retrospective.filed!;

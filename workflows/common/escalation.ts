@@ -16,7 +16,15 @@ export async function escalateAndRecord(record: () => Promise<void>, escalate: (
 }
 
 /** A missed deadline: kept in the state's breaches, escalated and written to the timeline. */
-export async function recordBreach(breaches: Breach[], record: Record, b: Omit<Breach, 'at'>, escalate: () => Promise<unknown>): Promise<void> {
+export async function recordBreach(
+  breaches: Breach[],
+  record: Record,
+  b: Omit<Breach, 'at'>,
+  escalate: () => Promise<unknown>,
+): Promise<void> {
   breaches.push({ ...b, at: nowIso() });
-  await escalateAndRecord(() => record(SYSTEM, 'deadline_breached', { deadline: b.deadlineKey, action: b.action }, b.rule), escalate);
+  await escalateAndRecord(
+    () => record(SYSTEM, 'deadline_breached', { deadline: b.deadlineKey, action: b.action }, b.rule),
+    escalate,
+  );
 }

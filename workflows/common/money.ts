@@ -12,7 +12,12 @@ export interface MoneyRefusal {
 export function moneyRefusal(err: unknown): MoneyRefusal | undefined {
   if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)) return undefined;
   const { type, message, details } = err.cause;
-  if (type === 'PayoutRefused') return { type, message, ...(details?.[0] && typeof details[0] === 'object' ? { numbers: details[0] as Record<string, unknown> } : {}) };
+  if (type === 'PayoutRefused')
+    return {
+      type,
+      message,
+      ...(details?.[0] && typeof details[0] === 'object' ? { numbers: details[0] as Record<string, unknown> } : {}),
+    };
   if (type === 'BusinessRejection') return { type, message };
   return undefined;
 }

@@ -7,7 +7,12 @@ import type { ActivitiesShape } from './activities';
 
 const { sendPromotion } = proxyActivities<Pick<ActivitiesShape, 'sendPromotion'>>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: ['BusinessRejection'] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    nonRetryableErrorTypes: ['BusinessRejection'],
+  },
 });
 
 export interface PromotionRules {
@@ -32,5 +37,11 @@ export interface Promotion {
 export function promote(rules: PromotionRules, p: Promotion): ReturnType<ActivitiesShape['sendPromotion']> {
   const { workflowId } = workflowInfo();
   const { step, ...message } = p;
-  return sendPromotion({ ...message, key: idempotencyKey(workflowId, step), workflowId, at: new Date().toISOString(), rules });
+  return sendPromotion({
+    ...message,
+    key: idempotencyKey(workflowId, step),
+    workflowId,
+    at: new Date().toISOString(),
+    rules,
+  });
 }

@@ -31,8 +31,21 @@ export class Recorder {
     this.seq += 1;
     const info = workflowInfo();
     const at = new Date().toISOString();
-    const entry: TimelineEntry = { seq: this.seq, at, actor, action, ...(rule ? { rule } : {}), ...(detail ? { detail } : {}) };
-    const snapshot: CaseSnapshot = { ...this.snapshot(), workflowId: info.workflowId, runId: info.runId, version: this.seq, updatedAt: at };
+    const entry: TimelineEntry = {
+      seq: this.seq,
+      at,
+      actor,
+      action,
+      ...(rule ? { rule } : {}),
+      ...(detail ? { detail } : {}),
+    };
+    const snapshot: CaseSnapshot = {
+      ...this.snapshot(),
+      workflowId: info.workflowId,
+      runId: info.runId,
+      version: this.seq,
+      updatedAt: at,
+    };
     this.updateSearchAttributes(snapshot);
     const write = recordTransition({ snapshot, entry });
     this.writes.push(write);

@@ -8,7 +8,9 @@ const NEXT_DUE_AT = defineSearchAttributeKey('NextDueAt', SearchAttributeType.DA
 const BREACHED = defineSearchAttributeKey('Breached', SearchAttributeType.BOOL);
 
 /** Mirrors the case row into search attributes; only when something changed, to keep history small. */
-export function searchAttributesUpdater(): (snap: Pick<CaseSnapshot, 'caseType' | 'status' | 'nextDueAt' | 'breached'>) => void {
+export function searchAttributesUpdater(): (
+  snap: Pick<CaseSnapshot, 'caseType' | 'status' | 'nextDueAt' | 'breached'>,
+) => void {
   let last = '';
   return (snap) => {
     const now = JSON.stringify([snap.caseType, snap.status, snap.nextDueAt ?? null, snap.breached]);

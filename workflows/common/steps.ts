@@ -104,7 +104,11 @@ export function caseSteps(record: Record, s: StepsState) {
   }
 
   /** Best-effort steps: a failure is recorded and the case goes on (undefined is returned). */
-  async function tryStep<T>(step: string, call: (a: ActivitiesShape) => Promise<T>, rule?: string): Promise<T | undefined> {
+  async function tryStep<T>(
+    step: string,
+    call: (a: ActivitiesShape) => Promise<T>,
+    rule?: string,
+  ): Promise<T | undefined> {
     try {
       return await call(bestEffortActivities);
     } catch (err) {

@@ -1,6 +1,12 @@
 // The complaint workflow's messages. Imported by the workflow and by the API (client side).
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CallbackInput, ComplaintState, ResolutionInput, UnresolvedClosureInput, VerificationInput } from './types';
+import type {
+  CallbackInput,
+  ComplaintState,
+  ResolutionInput,
+  UnresolvedClosureInput,
+  VerificationInput,
+} from './types';
 
 export const complaintStateQuery = defineQuery<ComplaintState>('state');
 /** C3: the first response: facts verified (valid or unfounded), possibly re-routed. */

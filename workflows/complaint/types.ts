@@ -55,7 +55,8 @@ export interface UnresolvedClosureInput {
 }
 
 /** `awaiting_lead`: past the reopening limit (C4), waiting for the department head's unresolved closure. */
-export type ComplaintStage = 'awaiting_verification' | 'awaiting_resolution' | 'resolving' | 'awaiting_callback' | 'awaiting_lead' | 'closed';
+export type ComplaintStage =
+  'awaiting_verification' | 'awaiting_resolution' | 'resolving' | 'awaiting_callback' | 'awaiting_lead' | 'closed';
 
 /** How a case closed: the customer satisfied, never reached (C4 attempts spent), or closed unresolved past the reopening limit. */
 export type ComplaintOutcome = 'satisfied' | 'unreachable' | 'unresolved';
@@ -118,11 +119,30 @@ export type ComplaintState = {
   /** workflow runs so far: a reopening continues as new to keep each history short */
   run: number;
   verification?: VerificationInput & { at: string };
-  resolution?: Omit<ResolutionInput, 'compensation'> & { compensation?: { type: Compensation['type']; amount?: number; currency?: string }; round: number; at: string };
+  resolution?: Omit<ResolutionInput, 'compensation'> & {
+    compensation?: { type: Compensation['type']; amount?: number; currency?: string };
+    round: number;
+    at: string;
+  };
   compensations: CompensationRecord[];
   /** the callback of the current round */
-  callback: { attempts: number; lastAttemptAt?: string; reached?: boolean; satisfied?: boolean; by?: string; note?: string };
-  closure?: { summary: string; rootCause: RootCause; improvementNote: string; closedAt: string; outcome?: ComplaintOutcome; closedBy?: string; reason?: string };
+  callback: {
+    attempts: number;
+    lastAttemptAt?: string;
+    reached?: boolean;
+    satisfied?: boolean;
+    by?: string;
+    note?: string;
+  };
+  closure?: {
+    summary: string;
+    rootCause: RootCause;
+    improvementNote: string;
+    closedAt: string;
+    outcome?: ComplaintOutcome;
+    closedBy?: string;
+    reason?: string;
+  };
   /** set when the case closed (absent on cases closed before outcomes were kept: satisfied) */
   outcome?: ComplaintOutcome;
   /** C5: every round's root cause, oldest first (absent in cases started before) */

@@ -29,6 +29,12 @@ export async function awaitLossDecision(ex: LogisticsException, w: LossDecisionW
     done: () => !!ex.resolution,
     onBreach: () =>
       w.breach('O10', key, 'escalated to the shift lead', () =>
-        w.tellStaff(`${key}-escalation`, 'shift_lead', `Order ${w.orderId}: reship or refund overdue`, `A logistics exception (${ex.reason}) waits for a decision.`)),
+        w.tellStaff(
+          `${key}-escalation`,
+          'shift_lead',
+          `Order ${w.orderId}: reship or refund overdue`,
+          `A logistics exception (${ex.reason}) waits for a decision.`,
+        ),
+      ),
   });
 }

@@ -6,7 +6,8 @@ import type { AuditDecisionInput, OrderState } from './types';
 
 /** The update's validator: a refused decision leaves the order waiting. */
 export function validateAudit(s: OrderState, d: AuditDecisionInput, policy: OrderPolicy): void {
-  if (s.stage !== 'awaiting_audit') throw new Error(`order ${s.orderId} is not waiting for an audit (stage: ${s.stage})`);
+  if (s.stage !== 'awaiting_audit')
+    throw new Error(`order ${s.orderId} is not waiting for an audit (stage: ${s.stage})`);
   if (!d.reviewer?.trim()) throw new Error('reviewer is required');
   if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
   const problem = checklistProblem(d.decision, d.checklist, !!policy.auditChecklistRequired);
@@ -15,10 +16,19 @@ export function validateAudit(s: OrderState, d: AuditDecisionInput, policy: Orde
 
 /** The decision on the state: stage, decision list, and the checklist beside the assessment. */
 export function applyAudit(s: OrderState, d: AuditDecisionInput, at: string): void {
-  s.decisions.push({ kind: 'audit', decision: d.decision, by: d.reviewer, ...(d.reason ? { reason: d.reason } : {}), at });
+  s.decisions.push({
+    kind: 'audit',
+    decision: d.decision,
+    by: d.reviewer,
+    ...(d.reason ? { reason: d.reason } : {}),
+    at,
+  });
   if (d.checklist && s.audit) s.audit.checklist = d.checklist;
   s.stage = d.decision === 'approve' ? 'reserving_stock' : 'rejected';
 }
 
 /** The timeline entry's detail: the reason and what the reviewer checked (O4). */
-export const auditRecordDetail = (s: OrderState, reason: string | undefined) => ({ reason: reason ?? null, ...(s.audit?.checklist ? { checklist: s.audit.checklist } : {}) });
+export const auditRecordDetail = (s: OrderState, reason: string | undefined) => ({
+  reason: reason ?? null,
+  ...(s.audit?.checklist ? { checklist: s.audit.checklist } : {}),
+});

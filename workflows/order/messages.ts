@@ -1,6 +1,14 @@
 // The order workflow's messages. Imported by the workflow and by the API (client side).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AuditDecisionInput, CarrierEvent, ExceptionResolutionInput, OrderState, PresaleChoiceInput, StopForRefundInput, WarehouseEvent } from './types';
+import type {
+  AuditDecisionInput,
+  CarrierEvent,
+  ExceptionResolutionInput,
+  OrderState,
+  PresaleChoiceInput,
+  StopForRefundInput,
+  WarehouseEvent,
+} from './types';
 
 export const orderStateQuery = defineQuery<OrderState>('state');
 /** O4: a person's audit decision; rejected synchronously when the order is not waiting for one. */

@@ -19,12 +19,15 @@ export interface PresaleWait {
 
 /** Why a presale answer cannot be taken now, or undefined when it can. */
 export function presaleChoiceRefusal(s: OrderState, c: PresaleChoiceInput, now: string): string | undefined {
-  if (s.stage !== 'awaiting_stock' || s.presale?.reason !== 'stock_short') return `order ${s.orderId} is not waiting for a presale answer (stage: ${s.stage})`;
+  if (s.stage !== 'awaiting_stock' || s.presale?.reason !== 'stock_short')
+    return `order ${s.orderId} is not waiting for a presale answer (stage: ${s.stage})`;
   if (s.presale.choice) return `order ${s.orderId} already has the answer "${s.presale.choice.choice}"`;
-  if (s.presale.answerWindowClosed || (s.presale.answerBy && now >= s.presale.answerBy)) return `the answer window of order ${s.orderId} closed at ${s.presale.answerBy}; the order waits for stock`;
+  if (s.presale.answerWindowClosed || (s.presale.answerBy && now >= s.presale.answerBy))
+    return `the answer window of order ${s.orderId} closed at ${s.presale.answerBy}; the order waits for stock`;
   if (!c.by?.trim()) return 'by is required';
   if (c.choice === 'exchange' && !c.items?.length) return 'an exchange needs the replacement items';
-  if (c.choice === 'exchange' && orderTotalFen(c.items!) !== s.amount.total) return `an exchange must keep the paid total of ${s.amount.total} fen`;
+  if (c.choice === 'exchange' && orderTotalFen(c.items!) !== s.amount.total)
+    return `an exchange must keep the paid total of ${s.amount.total} fen`;
   if (c.choice !== 'exchange' && c.items?.length) return 'items are only for an exchange';
   return undefined;
 }
@@ -57,7 +60,12 @@ export async function awaitStock(w: PresaleWait, answerMs: number | undefined): 
   const arrived = () => !!presale.stockArrivedAt || w.stopped();
   s.stage = 'awaiting_stock';
   if (answerMs !== undefined) presale.answerBy = new Date(Date.now() + answerMs).toISOString();
-  await record(SYSTEM, 'awaiting_stock', { promisedShipBy: presale.promisedShipBy, answerBy: presale.answerBy ?? null }, 'O5');
+  await record(
+    SYSTEM,
+    'awaiting_stock',
+    { promisedShipBy: presale.promisedShipBy, answerBy: presale.answerBy ?? null },
+    'O5',
+  );
   if (answerMs !== undefined) {
     const answered = await condition(() => !!presale.choice || arrived(), answerMs);
     if (!answered) {
@@ -65,7 +73,12 @@ export async function awaitStock(w: PresaleWait, answerMs: number | undefined): 
       await record(SYSTEM, 'presale_answer_defaulted', { choice: 'wait' }, 'O5');
     } else if (presale.choice) {
       const { choice, by, items } = presale.choice;
-      await record(by, `presale_choice_${choice}`, items ? { items: items.map((i) => ({ sku: i.sku, quantity: i.quantity })) } : {}, 'O5');
+      await record(
+        by,
+        `presale_choice_${choice}`,
+        items ? { items: items.map((i) => ({ sku: i.sku, quantity: i.quantity })) } : {},
+        'O5',
+      );
       if (choice === 'refund') return 'refund';
       if (choice === 'exchange' && (await w.exchange(items!)) === 'deducted') presale.stockArrivedAt ??= nowIso();
     }

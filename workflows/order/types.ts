@@ -16,7 +16,14 @@ export interface OrderWorkflowInput {
 
 /** stock_arrived: goods for a presale order are in (O5); the O6 clocks start then. */
 export const WAREHOUSE_EVENT_TYPES = ['waybill_printed', 'picked', 'packed', 'handed_over', 'stock_arrived'] as const;
-export const CARRIER_EVENT_TYPES = ['in_transit', 'out_for_delivery', 'delivered', 'signed_abnormal', 'lost', 'damaged'] as const;
+export const CARRIER_EVENT_TYPES = [
+  'in_transit',
+  'out_for_delivery',
+  'delivered',
+  'signed_abnormal',
+  'lost',
+  'damaged',
+] as const;
 export type WarehouseEventType = (typeof WAREHOUSE_EVENT_TYPES)[number];
 export type CarrierEventType = (typeof CARRIER_EVENT_TYPES)[number];
 
@@ -120,7 +127,14 @@ export type OrderState = {
   stock?: { available: boolean; lines: { sku: string; requested: number; available: number }[] };
   audit?: AuditAssessment & { decision?: Decision; checklist?: AuditChecklist };
   carrier?: CarrierChoice;
-  shipment: { round: number; shipmentId?: string; trackingNumber?: string; printedAt?: string; handedOverAt?: string; deliveredAt?: string };
+  shipment: {
+    round: number;
+    shipmentId?: string;
+    trackingNumber?: string;
+    printedAt?: string;
+    handedOverAt?: string;
+    deliveredAt?: string;
+  };
   deadlines: Deadline[];
   breaches: Breach[];
   decisions: Decision[];

@@ -10,7 +10,6 @@ import { Recorder } from '../common/recorder';
 import { priceApprovalUpdate, priceChangeStateQuery } from './messages';
 import type { PriceChangeStage, PriceChangeState, PriceChangeWorkflowInput } from './types';
 
-
 export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Promise<PriceChangeState> {
   const { request: r, policy } = input;
   const workflowId = workflowInfo().workflowId;
@@ -36,7 +35,9 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     pendingActions: [],
   };
   const pendingActions = (): PriceChangeState['pendingActions'] =>
-    s.stage === 'awaiting_approval' ? [{ action: 'approval', role: 'price_approver', description: `approve or reject before ${r.effectiveAt} (M8)` }] : [];
+    s.stage === 'awaiting_approval'
+      ? [{ action: 'approval', role: 'price_approver', description: `approve or reject before ${r.effectiveAt} (M8)` }]
+      : [];
   const view = (): PriceChangeState => ({ ...s, pendingActions: pendingActions() });
 
   const recorder = new Recorder(() => ({
@@ -48,32 +49,63 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     amountFen: r.newPrice,
     currency,
     ...dueFields(s.deadlines),
-    summary: { sku: r.sku, effectiveAt: r.effectiveAt, requestedBy: r.requestedBy, ...listSummary(s, pendingActions()) },
+    summary: {
+      sku: r.sku,
+      effectiveAt: r.effectiveAt,
+      requestedBy: r.requestedBy,
+      ...listSummary(s, pendingActions()),
+    },
     createdAt: input.submittedAt,
   }));
   const record = recorder.record.bind(recorder);
   const { act, tryStep } = caseSteps(record, s);
   const tellApprovers = (step: string, subject: string, body: string) =>
-    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_approver', subject, body: `${body} (approvers: ${policy.approvers.join(', ')})` }));
+    tryStep(step, (a) =>
+      a.notifyStaff({
+        key: key(step),
+        ref: r.priceChangeId,
+        role: 'price_approver',
+        subject,
+        body: `${body} (approvers: ${policy.approvers.join(', ')})`,
+      }),
+    );
   const tellRequester = (step: string, subject: string, body: string) =>
-    tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.priceChangeId, role: 'price_requester', subject, body: `${body} (requested by ${r.requestedBy})` }));
+    tryStep(step, (a) =>
+      a.notifyStaff({
+        key: key(step),
+        ref: r.priceChangeId,
+        role: 'price_requester',
+        subject,
+        body: `${body} (requested by ${r.requestedBy})`,
+      }),
+    );
 
   setHandler(priceChangeStateQuery, view);
   setHandler(
     priceApprovalUpdate,
     (d) => {
-      s.decisions.push({ kind: 'approval', decision: d.decision, by: d.by, ...(d.comment ? { reason: d.comment } : {}), at: nowIso() });
+      s.decisions.push({
+        kind: 'approval',
+        decision: d.decision,
+        by: d.by,
+        ...(d.comment ? { reason: d.comment } : {}),
+        at: nowIso(),
+      });
       s.stage = d.decision === 'approve' ? 'scheduled' : 'rejected';
       return view();
     },
     {
       validator: (d) => {
-        if (s.stage !== 'awaiting_approval') throw new Error(`price change ${r.priceChangeId} is not waiting for approval (stage: ${s.stage})`);
+        if (s.stage !== 'awaiting_approval')
+          throw new Error(`price change ${r.priceChangeId} is not waiting for approval (stage: ${s.stage})`);
         if (!d.by?.trim()) throw new Error('the approver is required');
         // From the snapshot, so a direct Temporal update or a later policy change cannot bypass M8.
-        if (!policy.approvers.includes(d.by)) throw new Error(`M8: "${d.by}" is not a price approver (approvers: ${policy.approvers.join(', ')})`);
+        if (!policy.approvers.includes(d.by))
+          throw new Error(`M8: "${d.by}" is not a price approver (approvers: ${policy.approvers.join(', ')})`);
         if (d.decision === 'approve' && noticeMs < policy.minNoticeMs) {
-          throw new Error(`M8: submitted ${Math.round(noticeMs / 60_000)} min before it takes effect; at least ${policy.minNoticeMs / 3_600_000} h are required`);
+          throw new Error(
+            `M8: submitted ${Math.round(noticeMs / 60_000)} min before it takes effect; at least ${policy.minNoticeMs / 3_600_000} h are required`,
+          );
         }
         if (d.decision === 'reject' && !d.comment?.trim()) throw new Error('a rejection needs a comment');
       },
@@ -89,23 +121,48 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     cancelled: () => s.stage === 'rejected' || s.stage === 'expired',
     onBreach: async () => {
       s.stage = 'expired';
-      s.breaches.push({ rule: 'M8', deadlineKey: 'approval', at: nowIso(), action: 'price change expired; requester told' });
+      s.breaches.push({
+        rule: 'M8',
+        deadlineKey: 'approval',
+        at: nowIso(),
+        action: 'price change expired; requester told',
+      });
       await record(SYSTEM, 'deadline_breached', { deadline: 'approval', action: 'price change expired' }, 'M8');
-      await tellRequester('expired', `Price change ${r.sku} expired`, `It was not approved before ${r.effectiveAt}; the price stays as it is.`);
+      await tellRequester(
+        'expired',
+        `Price change ${r.sku} expired`,
+        `It was not approved before ${r.effectiveAt}; the price stays as it is.`,
+      );
     },
   });
   const reminders = (async () => {
-    const times = policy.approvalRemindersBeforeEffectMs.map((before) => Date.parse(r.effectiveAt) - before).filter((t) => t > Date.now()).sort((a, b) => a - b);
+    const times = policy.approvalRemindersBeforeEffectMs
+      .map((before) => Date.parse(r.effectiveAt) - before)
+      .filter((t) => t > Date.now())
+      .sort((a, b) => a - b);
     for (const [i, at] of times.entries()) {
       if (await condition(decided, at - Date.now())) return;
-      await tellApprovers(`approval-reminder-${i}`, `Reminder: price change ${r.sku} needs approval`, `It expires at ${r.effectiveAt}.`);
+      await tellApprovers(
+        `approval-reminder-${i}`,
+        `Reminder: price change ${r.sku} needs approval`,
+        `It expires at ${r.effectiveAt}.`,
+      );
       s.reminders.push({ to: 'price_approver', at: nowIso() });
       await record(SYSTEM, 'approval_reminder_sent', {}, 'M8');
     }
   })();
 
-  await record(r.requestedBy, 'price_change_requested', { sku: r.sku, newPrice: price, effectiveAt: r.effectiveAt, reason: r.reason }, 'M8');
-  await tellApprovers('approval-request', `Price change ${r.sku} -> ${price}: approval needed`, `Takes effect ${r.effectiveAt} if approved before then. Reason: ${r.reason}`);
+  await record(
+    r.requestedBy,
+    'price_change_requested',
+    { sku: r.sku, newPrice: price, effectiveAt: r.effectiveAt, reason: r.reason },
+    'M8',
+  );
+  await tellApprovers(
+    'approval-request',
+    `Price change ${r.sku} -> ${price}: approval needed`,
+    `Takes effect ${r.effectiveAt} if approved before then. Reason: ${r.reason}`,
+  );
   await condition(decided);
   await watch;
   await reminders;
@@ -114,7 +171,12 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
     return finish('price_change_expired');
   }
   const d = s.decisions[s.decisions.length - 1];
-  await record(d.by, d.decision === 'approve' ? 'price_change_approved' : 'price_change_rejected', { comment: d.reason ?? null }, 'M8');
+  await record(
+    d.by,
+    d.decision === 'approve' ? 'price_change_approved' : 'price_change_rejected',
+    { comment: d.reason ?? null },
+    'M8',
+  );
   if (s.stage === 'rejected') {
     await tellRequester('rejected', `Price change ${r.sku} rejected`, d.reason ?? '');
     return finish('price_change_closed');
@@ -124,7 +186,14 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
   const wait = Date.parse(r.effectiveAt) - Date.now();
   if (wait > 0) await sleep(wait);
   try {
-    const applied = await act.applyPrice({ key: key('apply-price'), ref: r.priceChangeId, sku: r.sku, price: r.newPrice, currency, effectiveAt: r.effectiveAt });
+    const applied = await act.applyPrice({
+      key: key('apply-price'),
+      ref: r.priceChangeId,
+      sku: r.sku,
+      price: r.newPrice,
+      currency,
+      effectiveAt: r.effectiveAt,
+    });
     s.applied = { at: nowIso(), changeId: applied.changeId };
     s.stage = 'applied';
     await record('catalog', 'price_applied', { sku: r.sku, newPrice: price, changeId: applied.changeId }, 'M8');

@@ -1,6 +1,13 @@
 // The refund workflow's messages: human actions are updates with validators, read is one query.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseDecisionInput, FinanceApprovalInput, CustomerReplyInput, RefundState, ResponseInput, ReturnReceivedInput } from './types';
+import type {
+  CaseDecisionInput,
+  FinanceApprovalInput,
+  CustomerReplyInput,
+  RefundState,
+  ResponseInput,
+  ReturnReceivedInput,
+} from './types';
 
 export const refundStateQuery = defineQuery<RefundState>('state');
 /** R1: accept, reject with a reason, or ask the buyer for information. */

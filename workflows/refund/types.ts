@@ -76,7 +76,11 @@ export type RefundState = {
   orderStop?: { stopped: boolean; detail: string };
   inspection?: ReturnReceivedInput & { at: string };
   /** R2: present when the amount needs finance approval; `needed` approvals from different principals */
-  finance?: { needed: number; approvals: { by: string; note?: string; at: string }[]; rejected?: { by: string; note: string; at: string } };
+  finance?: {
+    needed: number;
+    approvals: { by: string; note?: string; at: string }[];
+    rejected?: { by: string; note: string; at: string };
+  };
   /** R2: paidAt once the gateway confirmed the money reached the buyer; processingSince while it has not yet */
   payment?: { refundTxId?: string; paidAt?: string; declined?: string; processingSince?: string };
   deadlines: Deadline[];
@@ -84,6 +88,13 @@ export type RefundState = {
   decisions: Decision[];
   notices: { rule: string; share: number; at: string }[];
   /** replyBy: the buyer's window (not a shop deadline: the R1/R3 clocks stop meanwhile); expiredAt: nobody answered */
-  infoRequests: { question: string; askedAt: string; replyBy?: string; answeredAt?: string; answer?: string; expiredAt?: string }[];
+  infoRequests: {
+    question: string;
+    askedAt: string;
+    replyBy?: string;
+    answeredAt?: string;
+    answer?: string;
+    expiredAt?: string;
+  }[];
   pendingActions: { action: string; role: Role; description: string }[];
 };

@@ -15,7 +15,14 @@ import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
 import { moneyRefusal, type MoneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
-import { caseDecisionUpdate, customerReplyUpdate, financeApprovalUpdate, refundStateQuery, respondUpdate, returnReceivedUpdate } from './messages';
+import {
+  caseDecisionUpdate,
+  customerReplyUpdate,
+  financeApprovalUpdate,
+  refundStateQuery,
+  respondUpdate,
+  returnReceivedUpdate,
+} from './messages';
 import type { CaseDecisionInput, RefundStage, RefundState, RefundWorkflowInput, ResponseInput } from './types';
 
 /** R2: approvals needed above the finance threshold, each from a different finance principal. */
@@ -60,11 +67,27 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   let decision: CaseDecisionInput | undefined;
 
   const PENDING: Partial<Record<RefundStage, RefundState['pendingActions'][number]>> = {
-    awaiting_response: { action: 'respond', role: 'support', description: 'accept, reject with a reason, or ask for information (R1)' },
-    awaiting_finance_approval: { action: 'finance_approval', role: 'finance', description: 'two different finance principals approve a refund above the finance threshold (R2)' },
+    awaiting_response: {
+      action: 'respond',
+      role: 'support',
+      description: 'accept, reject with a reason, or ask for information (R1)',
+    },
+    awaiting_finance_approval: {
+      action: 'finance_approval',
+      role: 'finance',
+      description: 'two different finance principals approve a refund above the finance threshold (R2)',
+    },
     awaiting_customer_info: { action: 'customer_reply', role: 'orders', description: 'the buyer answers the question' },
-    awaiting_return: { action: 'return_received', role: 'warehouse', description: 'the warehouse receives and inspects the return (R3)' },
-    awaiting_inspection_decision: { action: 'decide', role: 'support', description: 'refund or reject after a damaged or missing return' },
+    awaiting_return: {
+      action: 'return_received',
+      role: 'warehouse',
+      description: 'the warehouse receives and inspects the return (R3)',
+    },
+    awaiting_inspection_decision: {
+      action: 'decide',
+      role: 'support',
+      description: 'refund or reject after a damaged or missing return',
+    },
     payment_declined: { action: 'decide', role: 'finance', description: 'retry the payment or close unpaid (R2)' },
   };
   const view = (): RefundState => ({ ...s, pendingActions: PENDING[s.stage] ? [PENDING[s.stage]!] : [] });
@@ -92,12 +115,28 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   const record = recorder.record.bind(recorder);
 
   const breach = (rule: string, deadlineKey: string, role: string, what: string) =>
-    recordBreach(s.breaches, record, { rule, deadlineKey, action: `escalated to ${role}` }, () => tellStaff(`escalation-${deadlineKey}`, role, `Refund ${r.refundId}: ${what} overdue`, `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`));
+    recordBreach(s.breaches, record, { rule, deadlineKey, action: `escalated to ${role}` }, () =>
+      tellStaff(
+        `escalation-${deadlineKey}`,
+        role,
+        `Refund ${r.refundId}: ${what} overdue`,
+        `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`,
+      ),
+    );
   const { act, tryStep } = caseSteps(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
     tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.refundId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string) =>
-    tryStep(step, (a) => a.sendSms({ key: key(step), ref: r.refundId, to: r.customer.phone, template, text, params: { refundId: r.refundId } }));
+    tryStep(step, (a) =>
+      a.sendSms({
+        key: key(step),
+        ref: r.refundId,
+        to: r.customer.phone,
+        template,
+        text,
+        params: { refundId: r.refundId },
+      }),
+    );
 
   // --- human actions: validators refuse what the current stage does not accept --------------------
   const requireStage = (stage: RefundStage, what: string) => {
@@ -108,8 +147,21 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     respondUpdate,
     (resp) => {
       response = resp;
-      s.decisions.push({ kind: 'response', decision: resp.action, by: resp.agent, ...(resp.reason ? { reason: resp.reason } : {}), at: nowIso() });
-      s.stage = resp.action === 'accept' ? (needsFinance ? 'awaiting_finance_approval' : 'paying') : resp.action === 'reject' ? 'rejected' : 'awaiting_customer_info';
+      s.decisions.push({
+        kind: 'response',
+        decision: resp.action,
+        by: resp.agent,
+        ...(resp.reason ? { reason: resp.reason } : {}),
+        at: nowIso(),
+      });
+      s.stage =
+        resp.action === 'accept'
+          ? needsFinance
+            ? 'awaiting_finance_approval'
+            : 'paying'
+          : resp.action === 'reject'
+            ? 'rejected'
+            : 'awaiting_customer_info';
       if (s.stage === 'awaiting_finance_approval') s.finance = { needed: FINANCE_APPROVALS, approvals: [] };
       return view();
     },
@@ -134,7 +186,8 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       validator: (a) => {
         requireStage('awaiting_finance_approval', 'a finance approval');
         if (a.decision === 'reject' && !a.note?.trim()) throw new Error('a rejection needs a reason');
-        if (s.finance!.approvals.some((p) => p.by === a.by)) throw new Error(`${a.by} approved already: the next approval must come from a different finance principal`);
+        if (s.finance!.approvals.some((p) => p.by === a.by))
+          throw new Error(`${a.by} approved already: the next approval must come from a different finance principal`);
       },
     },
   );
@@ -160,16 +213,24 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     caseDecisionUpdate,
     (d) => {
       decision = d;
-      s.decisions.push({ kind: s.stage === 'payment_declined' ? 'payment' : 'inspection', decision: d.decision, by: d.agent, ...(d.reason ? { reason: d.reason } : {}), at: nowIso() });
+      s.decisions.push({
+        kind: s.stage === 'payment_declined' ? 'payment' : 'inspection',
+        decision: d.decision,
+        by: d.agent,
+        ...(d.reason ? { reason: d.reason } : {}),
+        at: nowIso(),
+      });
       return view();
     },
     {
       validator: (d) => {
         if (s.stage === 'awaiting_inspection_decision') {
-          if (d.decision !== 'refund' && d.decision !== 'reject') throw new Error('after an inspection the decision is refund or reject');
+          if (d.decision !== 'refund' && d.decision !== 'reject')
+            throw new Error('after an inspection the decision is refund or reject');
           if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
         } else if (s.stage === 'payment_declined') {
-          if (d.decision !== 'retry_payment' && d.decision !== 'close') throw new Error('after a declined payment the decision is retry_payment or close');
+          if (d.decision !== 'retry_payment' && d.decision !== 'close')
+            throw new Error('after a declined payment the decision is retry_payment or close');
         } else {
           throw new Error(`refund ${r.refundId} is not waiting for a decision (stage: ${s.stage})`);
         }
@@ -178,12 +239,29 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   );
 
   // --- the process ---------------------------------------------------------------------------------
-  await record('customer', 'refund_requested', { amount: money(r.amount), reasonCode: r.reason.code, reasonText: r.reason.text ?? null, kind: r.kind, disputed: !!r.disputed, evidence: r.evidence?.length ?? 0 }, 'R4');
+  await record(
+    'customer',
+    'refund_requested',
+    {
+      amount: money(r.amount),
+      reasonCode: r.reason.code,
+      reasonText: r.reason.text ?? null,
+      kind: r.kind,
+      disputed: !!r.disputed,
+      evidence: r.evidence?.length ?? 0,
+    },
+    'R4',
+  );
 
   // R3: complex cases close within 48 h of the request, with notices on the way.
   let closeBy: Deadline | undefined;
   if (s.complex) {
-    closeBy = deadlines.open('complex_close', 'R3', 'close the complex case', addMs(r.requestedAt, policy.complexCloseMs));
+    closeBy = deadlines.open(
+      'complex_close',
+      'R3',
+      'close the complex case',
+      addMs(r.requestedAt, policy.complexCloseMs),
+    );
     void enforce(closeBy, {
       done: () => s.status === 'closed',
       onBreach: () => breach('R3', 'complex_close', 'shift_lead', 'closing the case'),
@@ -197,9 +275,14 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   let nextResponse: Deadline | undefined;
   for (;;) {
     round += 1;
-    const respondBy = nextResponse ?? deadlines.open(`response-${round}`, 'R1', 'respond to the refund request', addMs(respondFrom, policy.responseMs));
+    const respondBy =
+      nextResponse ??
+      deadlines.open(`response-${round}`, 'R1', 'respond to the refund request', addMs(respondFrom, policy.responseMs));
     nextResponse = undefined;
-    await enforce(respondBy, { done: () => !!response, onBreach: () => breach('R1', respondBy.key, 'shift_lead', 'the first response') });
+    await enforce(respondBy, {
+      done: () => !!response,
+      onBreach: () => breach('R1', respondBy.key, 'shift_lead', 'the first response'),
+    });
     const resp = response!;
     response = undefined;
     await record(resp.agent, `response_${resp.action}`, { note: resp.note, reason: resp.reason ?? null }, 'R1');
@@ -210,7 +293,11 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     if (resp.action === 'accept') break;
 
     s.infoRequests.push({ question: resp.note, askedAt: nowIso() });
-    await tellBuyer(`info-request-${round}`, 'refund_info_request', `We need more information for your refund: ${resp.note}`);
+    await tellBuyer(
+      `info-request-${round}`,
+      'refund_info_request',
+      `We need more information for your refund: ${resp.note}`,
+    );
     if (patched(SLA_PAUSE)) {
       nextResponse = await waitForBuyer(round);
       if (!nextResponse) return closeNoReply();
@@ -218,7 +305,12 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       reply = undefined;
       continue;
     }
-    const replyBy = deadlines.open(`customer-reply-${round}`, 'R1', 'the buyer answers the question', addMs(nowIso(), policy.customerReplyMs));
+    const replyBy = deadlines.open(
+      `customer-reply-${round}`,
+      'R1',
+      'the buyer answers the question',
+      addMs(nowIso(), policy.customerReplyMs),
+    );
     if (!(await condition(() => !!reply, Math.max(1, Date.parse(replyBy.dueAt) - Date.now())))) {
       breachDeadline(replyBy);
       return closeNoReply();
@@ -252,21 +344,34 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   if (r.kind === 'return_and_refund' && !stop.stopped) {
     s.stage = 'awaiting_return';
     if (payBy) pauseDeadline(payBy);
-    await tellBuyer('return-instructions', 'return_instructions', `Please send the goods back with refund no. ${r.refundId} on the parcel.`);
+    await tellBuyer(
+      'return-instructions',
+      'return_instructions',
+      `Please send the goods back with refund no. ${r.refundId} on the parcel.`,
+    );
     await record(SYSTEM, 'return_instructions_sent', {}, 'R4');
     await condition(() => !!s.inspection);
     const ins = s.inspection!;
     if (payBy) resumeDeadline(payBy, ins.at);
     await record(ins.inspectedBy ?? 'warehouse', `return_inspected_${ins.inspection}`, { notes: ins.notes }, 'R4');
     if (ins.inspection === 'ok') {
-      if (r.items?.length) await tryStep('restock', (a) => a.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items! }), 'R4');
+      if (r.items?.length)
+        await tryStep(
+          'restock',
+          (a) => a.releaseStock({ key: key('restock'), orderId: r.orderId, items: r.items! }),
+          'R4',
+        );
       await record('inventory', 'stock_restored', { items: r.items ?? [] }, 'R4');
     } else {
       await condition(() => !!decision);
       const d = takeDecision();
       await record(d.agent, `inspection_decision_${d.decision}`, { reason: d.reason ?? null }, 'R4');
       if (d.decision === 'reject') {
-        await tellBuyer('rejected-after-inspection', 'refund_rejected', `Your refund was declined after inspection: ${d.reason}`);
+        await tellBuyer(
+          'rejected-after-inspection',
+          'refund_rejected',
+          `Your refund was declined after inspection: ${d.reason}`,
+        );
         return close('rejected', 'refund_rejected');
       }
     }
@@ -282,8 +387,18 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     if (!refusal) break;
     s.stage = 'payment_declined';
     s.payment = { declined: refusal.message };
-    await record('payment', refusal.type === 'PayoutRefused' ? 'payout_refused' : 'payment_declined', { attempt, detail: refusal.message, ...(refusal.numbers ? { numbers: refusal.numbers } : {}) }, 'R2');
-    await tellStaff(`declined-${attempt}`, 'finance', `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`, `${refusal.message}. Retry or close the refund unpaid.`);
+    await record(
+      'payment',
+      refusal.type === 'PayoutRefused' ? 'payout_refused' : 'payment_declined',
+      { attempt, detail: refusal.message, ...(refusal.numbers ? { numbers: refusal.numbers } : {}) },
+      'R2',
+    );
+    await tellStaff(
+      `declined-${attempt}`,
+      'finance',
+      `Refund ${r.refundId}: payment ${refusal.type === 'PayoutRefused' ? 'refused' : 'declined'}`,
+      `${refusal.message}. Retry or close the refund unpaid.`,
+    );
     await condition(() => !!decision);
     const d = takeDecision();
     await record(d.agent, `payment_decision_${d.decision}`, { reason: d.reason ?? null }, 'R2');
@@ -309,8 +424,18 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     const attemptKey = key(attempt === 1 ? 'payout' : `payout-${attempt}`);
     try {
       const paid = await act.refundPayment({
-        key: attemptKey, payoutId: key('payout'), attempt, ref: r.refundId, orderId: r.orderId, refundId: r.refundId,
-        amount: r.amount, currency: r.currency, source: 'refund', reasonCode: r.reason.code, customerId: r.customer.id, confirmLater: true,
+        key: attemptKey,
+        payoutId: key('payout'),
+        attempt,
+        ref: r.refundId,
+        orderId: r.orderId,
+        refundId: r.refundId,
+        amount: r.amount,
+        currency: r.currency,
+        source: 'refund',
+        reasonCode: r.reason.code,
+        customerId: r.customer.id,
+        confirmLater: true,
       });
       if (paid.status === 'processing') {
         s.payment = { refundTxId: paid.refundTxId ?? '', processingSince: nowIso() };
@@ -342,8 +467,18 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   async function financeApproval(above: number): Promise<string | undefined> {
     s.stage = 'awaiting_finance_approval';
     s.finance ??= { needed: FINANCE_APPROVALS, approvals: [] };
-    await record(SYSTEM, 'finance_approval_requested', { amount: money(r.amount), above: money(above), approvals: FINANCE_APPROVALS }, 'R2');
-    await tellStaff('finance-approval', 'finance', `Refund ${r.refundId}: ${FINANCE_APPROVALS} finance approvals needed`, `${money(r.amount)} for order ${r.orderId} is above ${money(above)}.`);
+    await record(
+      SYSTEM,
+      'finance_approval_requested',
+      { amount: money(r.amount), above: money(above), approvals: FINANCE_APPROVALS },
+      'R2',
+    );
+    await tellStaff(
+      'finance-approval',
+      'finance',
+      `Refund ${r.refundId}: ${FINANCE_APPROVALS} finance approvals needed`,
+      `${money(r.amount)} for order ${r.orderId} is above ${money(above)}.`,
+    );
     const f = s.finance;
     for (let n = 1; n <= FINANCE_APPROVALS; n++) {
       await condition(() => f.approvals.length >= n || !!f.rejected);
@@ -351,7 +486,12 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
         await record(f.rejected.by, 'finance_rejected', { note: f.rejected.note }, 'R2');
         return f.rejected.note;
       }
-      await record(f.approvals[n - 1].by, 'finance_approved', { approval: n, of: FINANCE_APPROVALS, note: f.approvals[n - 1].note ?? null }, 'R2');
+      await record(
+        f.approvals[n - 1].by,
+        'finance_approved',
+        { approval: n, of: FINANCE_APPROVALS, note: f.approvals[n - 1].note ?? null },
+        'R2',
+      );
     }
     s.stage = 'paying';
     return undefined;
@@ -364,7 +504,12 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
    */
   async function waitForBuyer(n: number): Promise<Deadline | undefined> {
     const asked = s.infoRequests[s.infoRequests.length - 1];
-    const next = deadlines.open(`response-${n + 1}`, 'R1', 'respond to the refund request', addMs(asked.askedAt, policy.responseMs));
+    const next = deadlines.open(
+      `response-${n + 1}`,
+      'R1',
+      'respond to the refund request',
+      addMs(asked.askedAt, policy.responseMs),
+    );
     const clocks = closeBy ? [next, closeBy] : [next];
     for (const d of clocks) pauseDeadline(d, asked.askedAt);
     asked.replyBy = addMs(asked.askedAt, policy.customerReplyMs);
@@ -381,7 +526,11 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   }
 
   async function closeNoReply(): Promise<RefundState> {
-    await tellBuyer('no-reply-notice', 'refund_closed_no_reply', 'Your refund request was closed because we did not hear back. You can open a new one at any time.');
+    await tellBuyer(
+      'no-reply-notice',
+      'refund_closed_no_reply',
+      'Your refund request was closed because we did not hear back. You can open a new one at any time.',
+    );
     return close('closed_no_reply', 'refund_closed_no_reply');
   }
 
@@ -399,13 +548,21 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       if (closed()) return;
       const due = closeBy.dueAt;
       const at = Date.parse(due) - (1 - share) * policy.complexCloseMs;
-      const woke = await condition(() => closed() || closeBy.dueAt !== due || !!closeBy.pausedAt, Math.max(1, at - Date.now()));
+      const woke = await condition(
+        () => closed() || closeBy.dueAt !== due || !!closeBy.pausedAt,
+        Math.max(1, at - Date.now()),
+      );
       if (closed()) return;
       if (!woke) break;
     }
     s.notices.push({ rule: 'R3', share, at: nowIso() });
     await record(SYSTEM, 'deadline_notice', { share, closeBy: closeBy.dueAt }, 'R3');
-    await tellStaff(`notice-${share}`, 'support', `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`, `Close by ${closeBy.dueAt}.`);
+    await tellStaff(
+      `notice-${share}`,
+      'support',
+      `Refund ${r.refundId}: ${Math.round(share * 100)}% of the time to close is gone`,
+      `Close by ${closeBy.dueAt}.`,
+    );
   }
 
   async function close(stage: RefundStage, action: string): Promise<RefundState> {
@@ -413,7 +570,10 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     s.status = 'closed';
     // R2 and R3 watchers settle (met or cancelled) as soon as they see the case closed.
     await condition(() => deadlines.pending().length === 0);
-    await act.settleRefundClaim({ refundId: r.refundId, status: stage === 'refunded' ? 'paid' : stage === 'rejected' ? 'rejected' : 'closed' });
+    await act.settleRefundClaim({
+      refundId: r.refundId,
+      status: stage === 'refunded' ? 'paid' : stage === 'rejected' ? 'rejected' : 'closed',
+    });
     await record(SYSTEM, action, {});
     await recorder.flush();
     return view();
