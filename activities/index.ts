@@ -10,7 +10,7 @@ import type { Address } from '../domain/address';
 import { HttpError } from './clients/http';
 import type { Clients, SkuQuantity } from './clients/systems';
 import { marketingActivities } from './marketing';
-import { recordTransition } from './store/cases';
+import { recordTransition } from '../store/cases';
 import {
   declinePayout,
   markPayoutProcessing,
@@ -19,10 +19,10 @@ import {
   settlePayout,
   type PayoutRefusal,
   type PayoutSource,
-} from './store/order-money';
-import { recordMovement, settleClaim } from './store/refunds';
+} from '../store/order-money';
+import { recordMovement, settleClaim } from '../store/refunds';
 import { stopOrderForRefund } from './orders';
-import { recordComplaintCause, type ComplaintCause } from './store/complaints';
+import { recordComplaintCause, type ComplaintCause } from '../store/complaints';
 
 export interface ActivityDeps {
   pool: Pool;

@@ -11,7 +11,7 @@ import {
 import type { PromotionAudience, PromotionSkipReason } from '../domain/promotion';
 import { HttpError } from './clients/http';
 import type { Clients } from './clients/systems';
-import { audienceBatch, recentSamples, sampleCount, storeSample, type MetricsSample } from './store/campaigns';
+import { audienceBatch, recentSamples, sampleCount, storeSample, type MetricsSample } from '../store/campaigns';
 import {
   decidePromotion,
   decidePromotions,
@@ -21,7 +21,7 @@ import {
   recordCustomerActivity,
   type PromotionRequest,
   type PromotionRules,
-} from './store/promotions';
+} from '../store/promotions';
 
 export type PromotionOutcome =
   { status: 'sent'; messageId: string; monthCount: number } | { status: 'skipped'; reason: PromotionSkipReason };

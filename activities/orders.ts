@@ -2,7 +2,7 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { workflowIdFor } from '../domain/ids';
-import { isFullRefund } from './store/order-money';
+import { isFullRefund } from '../store/order-money';
 import { stopForRefundUpdate } from '../workflows/order/messages';
 
 export interface OrderStopResult {

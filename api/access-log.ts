@@ -2,7 +2,7 @@
 // minute, 401s and 429s land as counts (denied-counter.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { appendAccess } from '../activities/store/access-log';
+import { appendAccess } from '../store/access-log';
 import { deniedCounter } from './denied-counter';
 
 /** The case a request is about, as a workflow id, from its route parameters. */

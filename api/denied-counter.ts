@@ -2,7 +2,7 @@
 // sink) one row per request. The first few per source and status in each flush window are written
 // in full (route, case), the rest only counted: one summary row per source and status per flush.
 import type { Pool } from 'pg';
-import { appendAccess } from '../activities/store/access-log';
+import { appendAccess } from '../store/access-log';
 
 /** Full rows per source and status per window; beyond them calls are counted. */
 const FULL_ROWS = 10;

@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { requireRole, type Authenticator } from './auth';
-import { caseGauges } from '../activities/store/case-metrics';
+import { caseGauges } from '../store/case-metrics';
 import { within } from '../runtime/within';
 
 const SCRAPE_TIMEOUT_MS = 2_000;

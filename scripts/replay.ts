@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createPool } from '../db/pool';
-import { listArchivedRuns } from '../activities/store/history-archive';
+import { listArchivedRuns } from '../store/history-archive';
 import { loadConfig, payloadKeysFor } from '../config';
 import { shopDataConverter } from '../runtime/data-converter';
 import { connectionBasics } from '../runtime/temporal-options';

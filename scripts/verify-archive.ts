@@ -4,7 +4,7 @@
  * Prints the head hash: kept somewhere else, it also reveals a later truncation of the chain.
  */
 import { createPool } from '../db/pool';
-import { verifyChain, type ChainReport } from '../activities/store/history-archive';
+import { verifyChain, type ChainReport } from '../store/history-archive';
 
 export function describeReport(r: ChainReport): string {
   if (r.ok) {

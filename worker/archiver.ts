@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { withClient } from '../db/pool';
-import { appendHistory, archivedRunIds } from '../activities/store/history-archive';
+import { appendHistory, archivedRunIds } from '../store/history-archive';
 import { historyFacts } from './history-json';
 import { fetchFromTemporal, type LoadedHistory } from './history-source';
 

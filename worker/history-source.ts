@@ -1,7 +1,7 @@
 // Where an auditor's history comes from: Temporal while it keeps the run, the archive afterwards.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { readArchivedHistory } from '../activities/store/history-archive';
+import { readArchivedHistory } from '../store/history-archive';
 import { historyFacts, historyFromJson, historyToJson, type History, type HistoryJson } from './history-json';
 
 export interface LoadedHistory {

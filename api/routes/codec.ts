@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { appendAccess } from '../../activities/store/access-log';
+import { appendAccess } from '../../store/access-log';
 import { decodePayloadsJson, encodePayloadsJson } from '../../runtime/payload-json';
 import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';

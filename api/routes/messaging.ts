@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { listMessages, recordCustomerActivity, recordUnsubscribe } from '../../activities/store/promotions';
+import { listMessages, recordCustomerActivity, recordUnsubscribe } from '../../store/promotions';
 import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';
 import { errorBody } from '../schemas/common';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
-import { reconcile, recordOrderFunds } from '../../activities/store/order-money';
+import { reconcile, recordOrderFunds } from '../../store/order-money';
 import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';
 import { currency, errorResponses, pastTime, positiveFen } from '../schemas/common';

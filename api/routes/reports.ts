@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Pool } from 'pg';
-import { deadlineOutcomes, refundReasonCounts, type RuleOutcome } from '../../activities/store/reports';
+import { deadlineOutcomes, refundReasonCounts, type RuleOutcome } from '../../store/reports';
 import { toCsv } from '../../console/csv';
 import { requireRole, type Authenticator } from '../auth';
 import { errorResponses as errors } from '../schemas/common';

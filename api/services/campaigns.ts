@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createHash } from 'node:crypto';
-import { recentSamples, storeAudience, type MetricsSample } from '../../activities/store/campaigns';
+import { recentSamples, storeAudience, type MetricsSample } from '../../store/campaigns';
 import {
   checkLeadTime,
   isStoredAudience,

@@ -1,10 +1,10 @@
 // Every case at a glance (PostgreSQL read model) and one case in depth (live query or final record).
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { appendAccess } from '../../activities/store/access-log';
-import { countByStatus, countBreachedByRule, listCases, type CaseListRow } from '../../activities/store/case-list';
-import { getCase, getTimeline } from '../../activities/store/cases';
-import { loadPersonalData } from '../../activities/store/personal-data';
+import { appendAccess } from '../../store/access-log';
+import { countByStatus, countBreachedByRule, listCases, type CaseListRow } from '../../store/case-list';
+import { getCase, getTimeline } from '../../store/cases';
+import { loadPersonalData } from '../../store/personal-data';
 import type { Deadline } from '../../domain/case';
 import { actorOf, hasRole, type Principal } from '../auth';
 import { ApiError, UnavailableError } from '../errors';

@@ -1,8 +1,8 @@
 // Complaint cases in Temporal (start, read, act) and their causes in PostgreSQL (C5).
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { complaintCauseCounts, complaintOutcomeCounts } from '../../activities/store/complaints';
-import { savePersonalData } from '../../activities/store/personal-data';
+import { complaintCauseCounts, complaintOutcomeCounts } from '../../store/complaints';
+import { savePersonalData } from '../../store/personal-data';
 import type { ComplaintRequest } from '../../domain/complaint';
 import { workflowIdFor } from '../../domain/ids';
 import { nameMaskOf, type Policy } from '../../domain/policy';

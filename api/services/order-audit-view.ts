@@ -1,8 +1,8 @@
 // O4: the reviewer checks name, phone and address, so while an order waits for its audit, support
 // reads them unmasked here (and nowhere else); each read is logged as unmasked_read (O11).
 import type { Pool } from 'pg';
-import { appendAccess } from '../../activities/store/access-log';
-import { loadPersonalData } from '../../activities/store/personal-data';
+import { appendAccess } from '../../store/access-log';
+import { loadPersonalData } from '../../store/personal-data';
 import { AUDIT_CHECKS } from '../../domain/audit-checklist';
 import { workflowIdFor } from '../../domain/ids';
 import type { Principal } from '../auth';

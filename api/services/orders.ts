@@ -1,8 +1,8 @@
 // Order cases in Temporal: start (idempotent by business key), read, act, deliver webhooks.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { saveOrderFunds } from '../../activities/store/order-money';
-import { savePersonalData } from '../../activities/store/personal-data';
+import { saveOrderFunds } from '../../store/order-money';
+import { savePersonalData } from '../../store/personal-data';
 import { orderTotalFen } from '../../domain/order';
 import { sumBySku } from '../../domain/refund';
 import type { UpdateDefinition } from '@temporalio/common';

@@ -2,8 +2,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { savePersonalData } from '../../activities/store/personal-data';
-import { confirmClaim, dropClaim, reserveRefund } from '../../activities/store/refunds';
+import { savePersonalData } from '../../store/personal-data';
+import { confirmClaim, dropClaim, reserveRefund } from '../../store/refunds';
 import { workflowIdFor } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
 import type { RefundPolicy } from '../../domain/policy';

@@ -3,8 +3,8 @@
 // auditor with the client's own codecs, and that unmasked read is logged (O11).
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { appendAccess } from '../../activities/store/access-log';
-import { ArchiveIntegrityError } from '../../activities/store/history-archive';
+import { appendAccess } from '../../store/access-log';
+import { ArchiveIntegrityError } from '../../store/history-archive';
 import { decodeJsonTree } from '../../runtime/payload-json';
 import { hasRole, type Principal } from '../auth';
 import { loadHistory, type LoadedHistory } from '../../worker/history-source';

@@ -1,6 +1,6 @@
 // The complaint API over fastify inject, against the real Temporal test server, worker and PostgreSQL.
 import type { FastifyInstance } from 'fastify';
-import { recordComplaintCause } from '../../activities/store/complaints';
+import { recordComplaintCause } from '../../store/complaints';
 import { workflowIdFor } from '../../domain/ids';
 import { auth, buildTestApp } from '../helpers/api';
 import { callback, complaintRequest, newComplaintId, resolution, verification } from '../helpers/complaints';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { appendHistory } from '../../activities/store/history-archive';
+import { appendHistory } from '../../store/history-archive';
 import { buildApp } from '../../api/app';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { historyFromJson, historyToJson } from '../../worker/history-json';

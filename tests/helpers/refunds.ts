@@ -1,6 +1,6 @@
 // Refund fixtures and drivers for workflow tests.
 import type { WorkflowHandle } from '@temporalio/client';
-import { saveOrderFunds } from '../../activities/store/order-money';
+import { saveOrderFunds } from '../../store/order-money';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import type { RefundRequest } from '../../domain/refund';
 import { refundStateQuery, respondUpdate } from '../../workflows/refund/messages';

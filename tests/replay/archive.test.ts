@@ -12,7 +12,7 @@ import {
   GENESIS_HASH,
   readArchivedHistory,
   verifyChain,
-} from '../../activities/store/history-archive';
+} from '../../store/history-archive';
 import { archiveClosedCases, archiveWorkflow } from '../../worker/archiver';
 import { historyToJson } from '../../worker/history-json';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, tamper } from '../helpers/audit';

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { appendHistory } from '../../activities/store/history-archive';
+import { appendHistory } from '../../store/history-archive';
 import { parseArgs, runReplay, UsageError, type ReplayCliDeps } from '../../scripts/replay';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, workflowBundle } from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';

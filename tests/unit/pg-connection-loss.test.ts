@@ -2,7 +2,7 @@
 // the next query on it fails, the broken client is discarded and the pool serves fresh ones.
 import type { Pool } from 'pg';
 import { createPool, withClient } from '../../db/pool';
-import { inTransaction } from '../../activities/store/transaction';
+import { inTransaction } from '../../store/transaction';
 
 let pool: Pool;
 let admin: Pool;

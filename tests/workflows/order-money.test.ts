@@ -2,7 +2,7 @@
 // buyer never gets back more than the order paid. The simulator's payment ledger is the judge.
 import { caseDecisionUpdate, returnReceivedUpdate } from '../../workflows/refund/messages';
 import { auditUpdate, resolveExceptionUpdate } from '../../workflows/order/messages';
-import { reconcile } from '../../activities/store/order-money';
+import { reconcile } from '../../store/order-money';
 import {
   callBack,
   complaintRequest,

@@ -1,5 +1,5 @@
 // Every transition lands in PostgreSQL: the case row and an append-only, idempotent timeline.
-import { recordTransition } from '../../activities/store/cases';
+import { recordTransition } from '../../store/cases';
 import type { CaseSnapshot } from '../../domain/case';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { carrier, newOrder, shipIt, startOrder } from '../helpers/orders';

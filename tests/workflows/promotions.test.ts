@@ -4,7 +4,7 @@
 import { Pool } from 'pg';
 import { marketingActivities } from '../../activities/marketing';
 import { createClients, type SystemUrls } from '../../activities/clients/systems';
-import { recordCustomerActivity, recordUnsubscribe } from '../../activities/store/promotions';
+import { recordCustomerActivity, recordUnsubscribe } from '../../store/promotions';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { DAY, HOUR, MINUTE } from '../../domain/time';
 import { campaignApprovalUpdate } from '../../workflows/campaign/messages';

@@ -1,6 +1,6 @@
 // The read-model figures behind the business gauges on /metrics: one round trip, bounded in time.
 import type { Pool } from 'pg';
-import { withClient } from '../../db/pool';
+import { withClient } from '../db/pool';
 
 export interface CaseGauges {
   open: { type: string; stage: string; n: number }[];

@@ -2,15 +2,15 @@
 // keep the monthly count, record every outcome; plus opt-outs and customer purchase history.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { localMonth } from '../../domain/calendar';
-import { maskPhone } from '../../domain/mask';
+import { localMonth } from '../domain/calendar';
+import { maskPhone } from '../domain/mask';
 import {
   reengagementSkip,
   unsubscribeLink,
   withUnsubscribe,
   type PromotionAudience,
   type PromotionSkipReason,
-} from '../../domain/promotion';
+} from '../domain/promotion';
 import { inTransaction } from './transaction';
 
 export interface PromotionRules {

@@ -1,6 +1,6 @@
 // Refund claims (amounts reserved against an order) and money movements (what was actually paid).
 import type { Pool, PoolClient } from 'pg';
-import { itemProblems, type SkuQuantity } from '../../domain/refund';
+import { itemProblems, type SkuQuantity } from '../domain/refund';
 import { inOrderLock, refundable } from './order-money';
 
 export interface RefundClaim {

@@ -1,6 +1,6 @@
 // PostgreSQL repository for the case read model and its append-only timeline.
 import type { Pool } from 'pg';
-import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
+import type { CaseSnapshot, TimelineEntry } from '../domain/case';
 import { saveOrderFunds } from './order-money';
 import { inTransaction } from './transaction';
 

@@ -1,7 +1,7 @@
 // PostgreSQL repository for campaign metric series (M4) read back for live views and the report (M5),
 // and for campaign audiences, stored at plan time and read in batches by the send activity.
 import type { Pool } from 'pg';
-import type { AudienceMember, CampaignMetrics } from '../../domain/campaign';
+import type { AudienceMember, CampaignMetrics } from '../domain/campaign';
 
 export interface MetricsSample extends CampaignMetrics {
   seq: number;
