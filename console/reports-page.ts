@@ -45,35 +45,31 @@ function shipDelayPanel(t: Labels, s: DeadlineReport['shipDelay']): Html {
           { value: s.target, label: `${t.shipDelayTarget} ${percent(s.target)}` },
         );
   return html`<section class="kpi" id="ship-delay" aria-labelledby="ship-delay-h">
-    <h2 id="ship-delay-h">${t.shipDelay}</h2>
-    ${
-      s.rate === null
-        ? html`<p class="muted" id="ship-delay-rate">${t.noShipData}</p>`
-        : html`<span class="figure ${tone}" id="ship-delay-rate">${percent(s.rate)}</span>
-            <span
-              >${t.shipDelayTarget} ${percent(s.target)}:
-              <strong class="${tone}" id="ship-delay-verdict">${s.onTarget ? t.onTarget : t.offTarget}</strong></span
-            >
-            <span class="muted">${s.late} ${t.lateOf} ${s.total}</span>`
-    }
-    ${chart}
-  </section>`;
+  <h2 id="ship-delay-h">${t.shipDelay}</h2>
+  ${
+    s.rate === null
+      ? html`<p class="muted" id="ship-delay-rate">${t.noShipData}</p>`
+      : html`<span class="figure ${tone}" id="ship-delay-rate">${percent(s.rate)}</span>
+  <span>${t.shipDelayTarget} ${percent(s.target)}: <strong class="${tone}" id="ship-delay-verdict">${s.onTarget ? t.onTarget : t.offTarget}</strong></span>
+  <span class="muted">${s.late} ${t.lateOf} ${s.total}</span>`
+  }
+  ${chart}
+</section>`;
 }
 
 function countBars(title: string, rows: { name: string; count: number }[], t: Labels, id: string): Html {
   const max = Math.max(0, ...rows.map((r) => r.count));
-  return html`<section aria-labelledby="${id}-h">
-    <h2 id="${id}-h">${title}</h2>
-    ${
-      rows.length
-        ? barChart(
-            title,
-            rows.map((r): Bar => ({ label: label(t, r.name), value: r.count, text: String(r.count) })),
-            max,
-          )
-        : html`<p class="muted">${t.nothingInPeriod}</p>`
-    }
-  </section>`;
+  return html`<section aria-labelledby="${id}-h"><h2 id="${id}-h">${title}</h2>
+${
+  rows.length
+    ? barChart(
+        title,
+        rows.map((r): Bar => ({ label: label(t, r.name), value: r.count, text: String(r.count) })),
+        max,
+      )
+    : html`<p class="muted">${t.nothingInPeriod}</p>`
+}
+</section>`;
 }
 
 export function reportsPage(ctx: PageContext, q: Record<string, string | undefined>, data: ReportData): string {
@@ -86,92 +82,63 @@ export function reportsPage(ctx: PageContext, q: Record<string, string | undefin
     t.reports,
     'reports',
     html`<h1>${t.reports}</h1>
-      <form method="get" action="/console/reports" class="filters" aria-label="${t.period}">
-        <label>${t.from} (ISO 8601) <input name="from" value="${shown.from ?? ''}" maxlength="40" size="26" /></label
-        >${fieldError(data.errors, 'from')}
-        <label>${t.to} (ISO 8601) <input name="to" value="${shown.to ?? ''}" maxlength="40" size="26" /></label
-        >${fieldError(data.errors, 'to')}
-        <label>${t.department} <input name="department" value="${shown.department ?? ''}" maxlength="64" /></label
-        >${fieldError(data.errors, 'department')}
-        <button type="submit">${t.apply}</button>
-        <a href="/console/reports">${t.reset}</a>
-      </form>
-      <p class="muted">${t.reportsHelp}</p>
-      ${
-        d
-          ? html`${shipDelayPanel(t, d.shipDelay)}
-              <section aria-labelledby="share-h">
-                <h2 id="share-h">${t.shareMetChart}</h2>
-                ${
-                  d.rules.some((r) => r.total > 0)
-                    ? barChart(
-                        t.shareMetChart,
-                        d.rules
-                          .filter((r) => r.total > 0)
-                          .map((r): Bar => ({
-                            label: ruleName(t, r.rule),
-                            value: r.shareMet ?? 0,
-                            text: `${percent(r.shareMet)} (${r.met}/${r.total})`,
-                            tone: toneOfShare(r.shareMet),
-                          })),
-                        1,
-                      )
-                    : html`<p class="muted">${t.noDeadlines}</p>`
-                }
-                <table id="rules" class="cases">
-                  <thead>
-                    <tr>
-                      <th scope="col">${t.rule}</th>
-                      <th scope="col">${t.settled}</th>
-                      <th scope="col">${t.met}</th>
-                      <th scope="col">${t.metLate}</th>
-                      <th scope="col">${t.breached}</th>
-                      <th scope="col">${t.notSettled}</th>
-                      <th scope="col">${t.shareMet}</th>
-                      <th scope="col">${t.medianToMeet}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${d.rules.map(
-                      (r) =>
-                        html`<tr data-rule="${r.rule}">
-                          <th scope="row">${ruleName(t, r.rule)}</th>
-                          <td>${r.total}</td>
-                          <td>${r.met}</td>
-                          <td>${r.metLate}</td>
-                          <td>${r.breached}</td>
-                          <td>${r.pending}</td>
-                          <td>${percent(r.shareMet)}</td>
-                          <td>${duration(r.medianMsToMeet)}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>
-                <p><a id="export-report" href="/v1/reports/deadlines.csv?${csv.toString()}">${t.exportCsv}</a></p>
-              </section>`
-          : ''
-      }
-      <div class="report-grid">
-        ${
-          data.refundReasons
-            ? countBars(
-                t.refundReasons,
-                data.refundReasons.reasons.map((r) => ({ name: r.reasonCode, count: r.count })),
-                t,
-                'refund-reasons',
-              )
-            : ''
-        }
-        ${
-          data.causes
-            ? countBars(
-                t.complaintCauses,
-                data.causes.byRootCause.map((r) => ({ name: r.rootCause, count: r.count })),
-                t,
-                'complaint-causes',
-              )
-            : ''
-        }
-      </div>`,
+<form method="get" action="/console/reports" class="filters" aria-label="${t.period}">
+  <label>${t.from} (ISO 8601) <input name="from" value="${shown.from ?? ''}" maxlength="40" size="26"></label>${fieldError(data.errors, 'from')}
+  <label>${t.to} (ISO 8601) <input name="to" value="${shown.to ?? ''}" maxlength="40" size="26"></label>${fieldError(data.errors, 'to')}
+  <label>${t.department} <input name="department" value="${shown.department ?? ''}" maxlength="64"></label>${fieldError(data.errors, 'department')}
+  <button type="submit">${t.apply}</button>
+  <a href="/console/reports">${t.reset}</a>
+</form>
+<p class="muted">${t.reportsHelp}</p>
+${
+  d
+    ? html`${shipDelayPanel(t, d.shipDelay)}
+<section aria-labelledby="share-h"><h2 id="share-h">${t.shareMetChart}</h2>
+${
+  d.rules.some((r) => r.total > 0)
+    ? barChart(
+        t.shareMetChart,
+        d.rules
+          .filter((r) => r.total > 0)
+          .map((r): Bar => ({
+            label: ruleName(t, r.rule),
+            value: r.shareMet ?? 0,
+            text: `${percent(r.shareMet)} (${r.met}/${r.total})`,
+            tone: toneOfShare(r.shareMet),
+          })),
+        1,
+      )
+    : html`<p class="muted">${t.noDeadlines}</p>`
+}
+<table id="rules" class="cases">
+  <thead><tr><th scope="col">${t.rule}</th><th scope="col">${t.settled}</th><th scope="col">${t.met}</th><th scope="col">${t.metLate}</th><th scope="col">${t.breached}</th><th scope="col">${t.notSettled}</th><th scope="col">${t.shareMet}</th><th scope="col">${t.medianToMeet}</th></tr></thead>
+  <tbody>${d.rules.map((r) => html`<tr data-rule="${r.rule}"><th scope="row">${ruleName(t, r.rule)}</th><td>${r.total}</td><td>${r.met}</td><td>${r.metLate}</td><td>${r.breached}</td><td>${r.pending}</td><td>${percent(r.shareMet)}</td><td>${duration(r.medianMsToMeet)}</td></tr>`)}</tbody>
+</table>
+<p><a id="export-report" href="/v1/reports/deadlines.csv?${csv.toString()}">${t.exportCsv}</a></p>
+</section>`
+    : ''
+}
+<div class="report-grid">
+${
+  data.refundReasons
+    ? countBars(
+        t.refundReasons,
+        data.refundReasons.reasons.map((r) => ({ name: r.reasonCode, count: r.count })),
+        t,
+        'refund-reasons',
+      )
+    : ''
+}
+${
+  data.causes
+    ? countBars(
+        t.complaintCauses,
+        data.causes.byRootCause.map((r) => ({ name: r.rootCause, count: r.count })),
+        t,
+        'complaint-causes',
+      )
+    : ''
+}
+</div>`,
   );
 }

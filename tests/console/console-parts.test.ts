@@ -28,11 +28,7 @@ it('escapes every interpolated value, in text and in attributes, unless it is al
   expect(html`<p title="${evil}">${evil}</p>`.value).toBe(
     '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;x">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;x</p>',
   );
-  expect(
-    html`<ul>
-      ${['a&b', html`<li>ok</li>`]}
-    </ul>`.value,
-  ).toBe('<ul>a&amp;b<li>ok</li></ul>');
+  expect(html`<ul>${['a&b', html`<li>ok</li>`]}</ul>`.value).toBe('<ul>a&amp;b<li>ok</li></ul>');
 });
 
 it('CSV quotes separators and quotes, and defuses cells a spreadsheet would run as formulas', () => {
