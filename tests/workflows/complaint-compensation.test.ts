@@ -37,7 +37,8 @@ describe('C3 compensation exactly once', () => {
     const worker = restartableWorker(kit, `${kit.taskQueue}-restartable`);
     await worker.start();
     const knobs = (v: object | null) => Object.fromEntries(cases.map(([, route]) => [route, v]));
-    await kit.sim.configure({ routes: knobs({ hangAfterWorkMs: 5_000 }) });
+    // held far longer than the three starts take on a busy machine: no reply may reach the worker before the kill
+    await kit.sim.configure({ routes: knobs({ hangAfterWorkMs: 90_000 }) });
     const replaysBefore = await replays();
     try {
       const runs = await Promise.all(
