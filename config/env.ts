@@ -108,6 +108,14 @@ export const envSchema = z.object({
   ARCHIVE_INTERVAL_MS: optional(duration({ max: 86_400_000 })).default(30_000),
   // the worker's Temporal SDK metrics in Prometheus format (host:port); unset: none
   WORKER_METRICS_ADDRESS: optional(hostPort),
+  // worker tuning (README "Worker tuning"): slots per worker process, sticky cache, its PostgreSQL pool
+  WORKER_WORKFLOW_TASK_SLOTS: optional(count(1, 1_000)).default(40),
+  WORKER_ACTIVITY_SLOTS: optional(count(1, 10_000)).default(100),
+  WORKER_LOCAL_ACTIVITY_SLOTS: optional(count(1, 10_000)).default(100),
+  WORKER_MAX_CACHED_WORKFLOWS: optional(count(0, 1_000_000)).default(1_000),
+  WORKER_PG_POOL_MAX: optional(count(1, 1_000)).default(20),
+  // the worker's prebuilt bundle (npm run build writes dist/worker-bundle.js); unset and absent: bundled at start
+  WORKER_BUNDLE_PATH: optional(name),
   HOST: optional(name).default('127.0.0.1'),
   PORT: optional(port).default(3000),
   API_KEYS: optional(z.string()),

@@ -21,6 +21,17 @@ export const DEV_PAYLOAD_KEYS = 'dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktMzItYnl0ZXMhI
 // Sections and keys are checked against the defaults in mergePolicy; values must keep their type.
 const policyOverrides = z.record(z.string(), z.record(z.string(), z.unknown()));
 
+/** One worker process's capacity (README "Worker tuning"). */
+export interface WorkerTuning {
+  workflowTaskSlots: number;
+  activitySlots: number;
+  localActivitySlots: number;
+  /** sticky cache: workflows kept in memory between tasks; the rest replay from history on their next task */
+  maxCachedWorkflows: number;
+  pgPoolMax: number;
+  bundlePath?: string;
+}
+
 export interface Config {
   production: boolean;
   databaseUrl?: string;
@@ -32,6 +43,7 @@ export interface Config {
   archiveIntervalMs: number;
   /** host:port for the worker's Prometheus endpoint (Temporal SDK metrics), or none */
   workerMetricsAddress?: string;
+  worker: WorkerTuning;
   logLevel: string;
   workflowBundlePath?: string;
   policy: Policy;
@@ -106,6 +118,14 @@ export function loadConfig(raw: NodeJS.ProcessEnv = process.env): Config {
     httpTimeoutMs: env.HTTP_TIMEOUT_MS,
     archiveIntervalMs: env.ARCHIVE_INTERVAL_MS,
     workerMetricsAddress: env.WORKER_METRICS_ADDRESS,
+    worker: {
+      workflowTaskSlots: env.WORKER_WORKFLOW_TASK_SLOTS,
+      activitySlots: env.WORKER_ACTIVITY_SLOTS,
+      localActivitySlots: env.WORKER_LOCAL_ACTIVITY_SLOTS,
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      pgPoolMax: env.WORKER_PG_POOL_MAX,
+      bundlePath: env.WORKER_BUNDLE_PATH,
+    },
     logLevel: env.LOG_LEVEL,
     workflowBundlePath: env.WORKFLOW_BUNDLE_PATH,
     policy: withMarketingEnv(mergePolicy(DEFAULT_POLICY, overrides as Parameters<typeof mergePolicy>[1]), env),

@@ -8,6 +8,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { untilAvailable } from '../runtime/until-available';
 import { startArchiver } from './archiver';
+import { prebuiltWorkerBundle } from './bundle';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
@@ -18,12 +19,16 @@ async function main(): Promise<void> {
   }
   const dataConverter = shopDataConverter(payloadKeysFor(config));
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
-  const pool = createPool(config.databaseUrl, { name: 'worker', max: 10 });
+  // one connection per activity or local activity running at once would be too many for PostgreSQL:
+  // writes are short, so a pool well under the slot count keeps up (README "Worker tuning")
+  const pool = createPool(config.databaseUrl, { name: 'worker', max: config.worker.pgPoolMax });
   await untilAvailable('PostgreSQL', () => migrate(pool));
   const basics = connectionBasics(config.temporal.connect);
   const connection = await untilAvailable('Temporal', () => NativeConnection.connect(basics));
   const clientConnection = await untilAvailable('Temporal', () => Connection.connect(basics));
   const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace, dataConverter });
+  const prebuilt = prebuiltWorkerBundle(config.worker.bundlePath);
+  console.log(`workflow code: ${prebuilt.why}`);
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -33,6 +38,8 @@ async function main(): Promise<void> {
     systems: config.systems,
     httpTimeoutMs: config.httpTimeoutMs,
     dataConverter,
+    tuning: config.worker,
+    ...(prebuilt.bundle ? { workflowBundle: prebuilt.bundle } : {}),
   });
   // The SDK shuts the worker down gracefully on SIGINT/SIGTERM; run() then resolves.
   const running = worker.run();
@@ -43,7 +50,12 @@ async function main(): Promise<void> {
       ? startArchiver({ client: temporal, pool, intervalMs: archiveMs, log: (line) => console.log(line) })
       : undefined;
   const metrics = config.workerMetricsAddress ? `, metrics http://${config.workerMetricsAddress}/metrics` : '';
-  console.log(`worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address}${metrics})`);
+  const t = config.worker;
+  console.log(
+    `worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address}${metrics}; ` +
+      `slots ${t.workflowTaskSlots} workflow / ${t.activitySlots} activity / ${t.localActivitySlots} local, ` +
+      `cache ${t.maxCachedWorkflows}, pg pool ${t.pgPoolMax})`,
+  );
   await running;
   await archiver?.stop();
   await connection.close();

@@ -5,6 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import { createClients, type SystemUrls } from '../activities/clients/systems';
+import type { WorkerTuning } from '../config';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -17,8 +18,10 @@ export interface WorkerDeps {
   httpTimeoutMs?: number;
   /** encrypted payloads (runtime/data-converter.ts); a prebuilt workflowBundle must carry its failureConverterPath */
   dataConverter?: DataConverter;
-  /** tests bundle once and share; production bundles at start */
+  /** tests bundle once and share; production reads the one npm run build wrote (worker/bundle.ts) */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** slots and sticky cache (config WorkerTuning); unset: the SDK's defaults */
+  tuning?: Pick<WorkerTuning, 'workflowTaskSlots' | 'activitySlots' | 'localActivitySlots' | 'maxCachedWorkflows'>;
 }
 
 export function workflowsPath(): string {
@@ -37,6 +40,14 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     activities,
     ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
+    ...(deps.tuning
+      ? {
+          maxConcurrentWorkflowTaskExecutions: deps.tuning.workflowTaskSlots,
+          maxConcurrentActivityTaskExecutions: deps.tuning.activitySlots,
+          maxConcurrentLocalActivityExecutions: deps.tuning.localActivitySlots,
+          maxCachedWorkflows: deps.tuning.maxCachedWorkflows,
+        }
+      : {}),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: workflowsPath() }),
   });
 }

@@ -35,6 +35,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [variable]: value })).toThrow(message);
   });
 
+  it('reads the worker tuning (slots, sticky cache, pg pool, bundle path) with defaults, refusing a bad count', () => {
+    expect(loadConfig({}).worker).toEqual({
+      workflowTaskSlots: 40,
+      activitySlots: 100,
+      localActivitySlots: 100,
+      maxCachedWorkflows: 1000,
+      pgPoolMax: 20,
+      bundlePath: undefined,
+    });
+    expect(
+      loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '0', WORKER_PG_POOL_MAX: '5', WORKER_BUNDLE_PATH: '/b.js' }).worker,
+    ).toMatchObject({ maxCachedWorkflows: 0, pgPoolMax: 5, bundlePath: '/b.js' });
+    expect(() => loadConfig({ WORKER_ACTIVITY_SLOTS: '0' })).toThrow(/WORKER_ACTIVITY_SLOTS: at least 1/);
+  });
+
   it('names every bad variable at once, and never echoes a URL (it may carry a password)', () => {
     try {
       loadConfig({ PORT: 'x', HTTP_TIMEOUT_MS: 'y', DATABASE_URL: 'mysql://u:secret@db' });

@@ -3,6 +3,7 @@ import { recordTransition } from '../../store/cases';
 import type { CaseSnapshot } from '../../domain/case';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { carrier, newOrder, shipIt, startOrder } from '../helpers/orders';
+import { testLog } from '../helpers/test-log';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -53,6 +54,33 @@ it('a delivered order leaves its case row and a timeline of every step, with act
   expect(timeline.find((t) => t.action === 'carrier_chosen')).toMatchObject({ actor: 'system', rule: 'O8' });
   expect(timeline.find((t) => t.action === 'warehouse_handed_over')?.actor).toBe('warehouse');
   expect(new Set(timeline.map((t) => t.run_id))).toEqual(new Set([h.firstExecutionRunId]));
+});
+
+it('a delivered order writes each transition through a local activity (no server round trip) and upserts search attributes only when one changed', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await carrier(h, 'delivered');
+  await h.result();
+  const events = (await h.fetchHistory()).events ?? [];
+  const scheduled = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+  expect(scheduled).not.toContain('recordTransition');
+  const { rows: timeline } = await kit.pool.query('SELECT seq FROM case_timeline WHERE case_id = $1', [
+    `order:${req.orderId}`,
+  ]);
+  const localMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  expect(localMarkers).toHaveLength(timeline.length);
+  const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+  testLog(`delivered order: ${events.length} events, ${tasks} workflow tasks, ${scheduled.length} activities`);
+  // an upsert only when a mirrored value changed: never the same values twice in a row
+  const upserts = events.flatMap((e) => {
+    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    return fields
+      ? [JSON.stringify(Object.entries(fields).map(([k, p]) => [k, Buffer.from(p.data ?? []).toString('base64')]))]
+      : [];
+  });
+  expect(upserts.length).toBeGreaterThan(1);
+  upserts.slice(1).forEach((u, i) => expect(u).not.toBe(upserts[i]));
 });
 
 it('O11: the read model holds masked personal data only', async () => {

@@ -1,18 +1,35 @@
-// Writes each transition (case row + timeline entry) through an activity. Sequence numbers
-// are assigned in workflow code, so retried writes are idempotent and replays agree.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+// Writes each transition (case row + timeline entry). Sequence numbers are assigned in workflow code,
+// so retried writes are idempotent, replays agree, and rows stay in order whichever write lands first
+// (the case row only moves to a higher version; timeline entries are keyed by seq).
+import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
 import type { ActivitiesShape } from './activities';
 import { searchAttributesUpdater } from './search-attributes';
 
-const { recordTransition } = proxyActivities<Pick<ActivitiesShape, 'recordTransition'>>({
+type Recording = Pick<ActivitiesShape, 'recordTransition'>;
+
+/** Histories from before write every transition through a server-side activity. */
+export const RECORD_LOCALLY = 'record-transition-local';
+
+const { recordTransition } = proxyActivities<Recording>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+// A local activity runs in the worker and lands as a marker in the next task completion: no server
+// round trip. It holds the workflow task while it runs, so its retries are bounded to a few seconds;
+// past that (PostgreSQL down) the write goes to the server-side activity above, which retries without
+// growing the history or holding the workflow: an outage delays an escalation beside it by ~7 s at most.
+const { recordTransition: recordLocally } = proxyLocalActivities<Recording>({
+  // attempts bound it, not scheduleToClose: core went on retrying a refused write past that (seen here)
+  startToCloseTimeout: '2s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 export class Recorder {
   private seq: number;
   private readonly writes: Promise<void>[] = [];
+  private retrying = 0;
   private readonly updateSearchAttributes = searchAttributesUpdater();
 
   constructor(
@@ -26,7 +43,11 @@ export class Recorder {
     return this.seq;
   }
 
-  /** Appends an entry and refreshes the case row; returns when both are stored. */
+  /**
+   * Appends an entry and refreshes the case row. Returns when both are stored, or, when PostgreSQL does
+   * not answer within the local bound (or an earlier write is still retrying), once the write is handed
+   * to the retrying activity: flush() waits for those.
+   */
   record(actor: string, action: string, detail?: Record<string, unknown>, rule?: string): Promise<void> {
     this.seq += 1;
     const info = workflowInfo();
@@ -47,13 +68,34 @@ export class Recorder {
       updatedAt: at,
     };
     this.updateSearchAttributes(snapshot);
-    const write = recordTransition({ snapshot, entry });
-    this.writes.push(write);
-    return write;
+    if (!patched(RECORD_LOCALLY)) {
+      const write = recordTransition({ snapshot, entry });
+      this.writes.push(write);
+      return write;
+    }
+    // while a handed-over write is still retrying, PostgreSQL is down: hand this one over at once too
+    if (this.retrying > 0) {
+      this.handOver(snapshot, entry);
+      return Promise.resolve();
+    }
+    const local = recordLocally({ snapshot, entry }).catch(() => this.handOver(snapshot, entry));
+    this.writes.push(local);
+    return local;
   }
 
-  /** Before the workflow ends: nothing it decided may be left unwritten. */
+  private handOver(snapshot: CaseSnapshot, entry: TimelineEntry): void {
+    this.retrying += 1;
+    const write = recordTransition({ snapshot, entry }).finally(() => {
+      this.retrying -= 1;
+    });
+    this.writes.push(write);
+  }
+
+  /** Before the workflow ends: nothing it decided may be left unwritten (a fallback write included). */
   async flush(): Promise<void> {
-    await Promise.all(this.writes);
+    for (let n = 0; n !== this.writes.length;) {
+      n = this.writes.length;
+      await Promise.all(this.writes);
+    }
   }
 }
