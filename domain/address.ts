@@ -1,11 +1,7 @@
 // Provinces are matched by a canonical code so "新疆", "新疆维吾尔自治区" and "Xinjiang" agree.
-export interface Address {
-  province: string;
-  city: string;
-  district: string;
-  street: string;
-  detail?: string;
-}
+import type { Address } from './messages/common';
+
+export type { Address } from './messages/common';
 
 const PROVINCE_ALIASES: Record<string, string[]> = {
   beijing: ['北京', 'beijing'],

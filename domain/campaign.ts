@@ -9,47 +9,15 @@ import {
 } from './calendar';
 import type { Currency } from './money';
 import type { CampaignPolicy } from './policy';
+import type { CampaignAudience, CampaignGoals, CampaignPhase } from './messages/campaign';
 
-export interface CampaignGoals {
-  /** fen */
-  gmvTarget: number;
-  /** 0..1: share of orders from first-time customers */
-  newCustomerShare: number;
-  followerGrowth: number;
-}
+// The plan's parts are zod schemas in messages/campaign.ts; their types are inferred there.
+export type { AudienceMember, CampaignAudience, CampaignGoals, CampaignPhase, PhaseAction } from './messages/campaign';
 
 export const BUDGET_CATEGORIES = ['promotion', 'subsidy', 'materials', 'reserve'] as const;
 export type BudgetCategory = (typeof BUDGET_CATEGORIES)[number];
 /** fen per category */
 export type CampaignBudget = Record<BudgetCategory, number>;
-
-/** M3: what a phase does at its start, each once: a message to the audience, a catalog price, an ad budget. */
-export type PhaseAction =
-  | { kind: 'message'; text: string }
-  | { kind: 'price'; sku: string; newPrice: number; currency?: Currency }
-  | { kind: 'ad_budget'; channel: string; amount: number; currency?: Currency };
-
-export interface CampaignPhase {
-  name: string;
-  startsAt: string;
-  endsAt: string;
-  actions?: PhaseAction[];
-}
-
-export interface AudienceMember {
-  id: string;
-  phone: string;
-}
-
-/** Who gets the campaign's promotional message, and when (default: the start of the first phase). */
-export interface CampaignAudience {
-  /** reengagement: only customers without a recent purchase and without a refunded order (M7) */
-  kind: 'all' | 'reengagement';
-  customers: AudienceMember[];
-  /** a message to everyone at the start of `phase` (the first form; phases may now carry message actions instead) */
-  text?: string;
-  phase?: string;
-}
 
 /** The audience as a workflow gets it: stored in PostgreSQL (campaign_audiences), named by id, read in batches. */
 export type StoredAudience = Omit<CampaignAudience, 'customers'> & { audienceId: string; size: number };

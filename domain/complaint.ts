@@ -1,8 +1,5 @@
 // Complaint process vocabulary (SOP C1-C5): what a complaint is, where it goes, why it happened.
-import type { Address } from './address';
 import { maskPhone } from './mask';
-import type { Currency } from './money';
-import type { Customer } from './order';
 
 export const COMPLAINT_CHANNELS = ['chat', 'phone', 'email', 'review', 'social', 'platform', 'other'] as const;
 export const COMPLAINT_CATEGORIES = ['logistics', 'quality', 'service', 'billing', 'other'] as const;
@@ -28,27 +25,8 @@ export type ComplaintCategory = (typeof COMPLAINT_CATEGORIES)[number];
 export type ComplaintSeverity = (typeof COMPLAINT_SEVERITIES)[number];
 export type RootCause = (typeof ROOT_CAUSES)[number];
 
-/** What a service (chat, call centre, review monitor) sends us (POST /v1/complaints). */
-export interface ComplaintRequest {
-  complaintId: string;
-  customer: Customer;
-  orderId?: string;
-  channel: ComplaintChannel;
-  category: ComplaintCategory;
-  description: string;
-  severity?: ComplaintSeverity;
-}
-
-/** Money amounts are integer fen; a coupon without an amount uses the policy default. */
-export type Compensation =
-  | { type: 'coupon'; amount?: number; currency: Currency }
-  | { type: 'refund'; amount: number; currency: Currency }
-  | { type: 'reship'; items: { sku: string; quantity: number; bulky?: boolean }[]; address: Address };
-
-export interface Improvement {
-  rootCause: RootCause;
-  note: string;
-}
+// The messages' schemas are in messages/complaint.ts; their types are inferred there.
+export type { Compensation, ComplaintRequest, Improvement } from './messages/complaint';
 
 /** C2: category -> responsible department, from the routing table in the policy. */
 export function routeComplaint(

@@ -1,35 +1,10 @@
-import type { Address } from './address';
-import type { Currency } from './money';
+import type { OrderItem } from './messages/order';
 
-export interface Customer {
-  id: string;
-  name: string;
-  phone: string;
-}
+// The order messages are zod schemas in messages/order.ts; their types are inferred there.
+export type { Customer } from './messages/common';
+export type { OrderItem, OrderRequest } from './messages/order';
 
-export interface OrderItem {
-  sku: string;
-  name: string;
-  quantity: number;
-  /** integer fen */
-  unitPrice: number;
-  /** bulky goods (gift sets) go by postal service (O8) */
-  bulky?: boolean;
-}
-
-/** What the order service sends us (POST /v1/orders). */
-export interface OrderRequest {
-  orderId: string;
-  customer: Customer;
-  address: Address;
-  items: OrderItem[];
-  currency: Currency;
-  paidAt: string;
-  presale?: { promisedShipBy: string };
-  promotion?: string;
-  note?: string;
-}
-
+/** The order total in fen: the one place it is computed (API schema, audit, workflow, exchange). */
 export function orderTotalFen(items: Pick<OrderItem, 'quantity' | 'unitPrice'>[]): number {
   return items.reduce((sum, i) => sum + i.quantity * i.unitPrice, 0);
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { lineText } from '../../domain/primitives';
 
 // Every schema is built from the limits in domain/primitives.ts (documented in the README's API section).
 export {
@@ -15,20 +14,8 @@ export {
   positiveFen,
 } from '../../domain/primitives';
 
-/** Business ids end up in workflow ids and idempotency keys: keep them plain. */
-export const businessId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use 1-64 letters, digits, ".", "_" or "-"');
-/** One line of text (names, codes); `freeText` for notes and descriptions. */
-export const text = lineText;
-export const phone = z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/, 'a phone number of 6-20 digits');
-export const customer = z
-  .object({
-    id: text(64),
-    name: text(100),
-    phone,
-  })
-  .strict();
+// The message fragments live in domain/messages (the workflows' validators use them too).
+export { address, businessId, customer, ignoredActor, money, phone, text } from '../../domain/messages/common';
 
 export const errorBody = z.object({
   error: z.string(),
@@ -93,6 +80,3 @@ export function caseActionSchema<P extends z.ZodType, S extends z.ZodType>(tags:
     response: { 200: state, ...errorResponses },
   });
 }
-
-/** Older callers named the actor in the body; it is accepted and ignored: the actor is the key's principal. */
-export const ignoredActor = text(100).optional().describe('ignored: the actor is always the authenticated principal');

@@ -1,37 +1,10 @@
 import { z } from 'zod';
-import {
-  businessId,
-  currency,
-  errorBody,
-  freeText,
-  noteText,
-  plannedTime,
-  positiveFen,
-  text,
-  ignoredActor,
-} from './common';
+import { businessId, errorBody } from './common';
 
-export const priceChangeBody = z
-  .object({
-    priceChangeId: businessId.describe('the business key: the workflow is price-change:<priceChangeId>'),
-    sku: text(64),
-    newPrice: positiveFen.describe('fen'),
-    currency: currency.optional(),
-    effectiveAt: plannedTime.describe('at least 24 h after submission (M8), within 730 days'),
-    requestedBy: ignoredActor,
-    reason: freeText(2000),
-  })
-  .strict();
+// The messages are defined once in domain/messages/price-change.ts; the API and the workflow share them.
+export { priceApprovalBody, priceChangeBody } from '../../domain/messages/price-change';
 
 export const priceChangeParams = z.object({ priceChangeId: businessId }).strict();
-
-export const priceApprovalBody = z
-  .object({ decision: z.enum(['approve', 'reject']), comment: noteText(2000).optional() })
-  .strict()
-  .refine((a) => a.decision === 'approve' || !!a.comment, {
-    path: ['comment'],
-    message: 'a rejection needs a comment',
-  });
 
 export const startedPriceChange = z.object({
   priceChangeId: z.string(),

@@ -16,6 +16,7 @@ import type {
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { CampaignPolicy, MessagingPolicy } from '../../domain/policy';
 import type { PromotionSkipReason } from '../../domain/promotion';
+import type { RetrospectiveInput } from '../../domain/messages/campaign';
 
 export interface CampaignWorkflowInput {
   request: CampaignRequest;
@@ -38,23 +39,13 @@ export interface CarriedCampaign {
   lastSeq: number;
 }
 
-export interface ApprovalInput {
-  decision: 'approve' | 'reject' | 'revise';
-  /** the approver's principal name (checked against the approver list by the API) */
-  by: string;
-  comment?: string;
-}
-
 export interface ResubmitInput {
   plan: CampaignPlan;
   by: string;
 }
 
-export interface RetrospectiveInput {
-  filedBy: string;
-  summary: string;
-  improvements?: string;
-}
+// The updates' inputs are zod schemas in domain/messages/campaign.ts, types inferred there.
+export type { ApprovalInput, RetrospectiveInput } from '../../domain/messages/campaign';
 
 export type CampaignStage =
   | 'awaiting_approval'

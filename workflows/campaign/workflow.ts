@@ -28,6 +28,8 @@ import {
 } from '../../domain/campaign';
 import type { PromotionSkipReason } from '../../domain/promotion';
 import { idempotencyKey } from '../../domain/ids';
+import { campaignDecisionRule } from '../../domain/messages/campaign';
+import { refuseUnless } from '../../domain/messages/rules';
 import type { ActivitiesShape } from '../common/activities';
 import { failureReason, isOutcomeFailure, nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
@@ -222,8 +224,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
             `M1: revision ${s.revision} was submitted ${s.leadTime.workingDays} working days before its first phase; ${s.leadTime.required} are required`,
           );
         }
-        if (d.decision !== 'approve' && !d.comment?.trim())
-          throw new Error(`a "${d.decision}" decision needs a comment`);
+        refuseUnless(campaignDecisionRule, d);
       },
     },
   );

@@ -7,10 +7,18 @@ import type {
   ComplaintChannel,
   ComplaintRequest,
   ComplaintSeverity,
-  Improvement,
   RootCause,
 } from '../../domain/complaint';
 import type { ComplaintPolicy, OrderPolicy } from '../../domain/policy';
+import type { ResolutionInput, VerificationInput } from '../../domain/messages/complaint';
+
+// The updates' inputs are zod schemas in domain/messages/complaint.ts, types inferred there.
+export type {
+  CallbackInput,
+  ResolutionInput,
+  UnresolvedClosureInput,
+  VerificationInput,
+} from '../../domain/messages/complaint';
 
 export interface ComplaintWorkflowInput {
   request: ComplaintRequest;
@@ -20,38 +28,6 @@ export interface ComplaintWorkflowInput {
   carrierPolicy: Pick<OrderPolicy, 'remoteProvinces' | 'nextDayProvinces' | 'remoteSurchargeFen'>;
   /** Set by continue-as-new after a reopening: the case so far, the recorder's last seq, and a compensation not yet carried out. */
   carry?: { state: ComplaintState; seq: number; pending?: Compensation };
-}
-
-export interface VerificationInput {
-  verifiedBy: string;
-  valid: boolean;
-  finding: string;
-  /** re-routes the case when the facts show another department is responsible */
-  responsibleDept?: string;
-}
-
-export interface ResolutionInput {
-  resolvedBy: string;
-  /** what was done, or for an unfounded complaint the explanation given to the customer */
-  resolution: string;
-  compensation?: Compensation;
-  /** C5: kept when the case closes */
-  summary: string;
-  improvement: Improvement;
-}
-
-export interface CallbackInput {
-  calledBy: string;
-  reached: boolean;
-  /** required when reached */
-  satisfied?: boolean;
-  note: string;
-}
-
-/** C4: the person past the reopening limit closes the case as unresolved, with the reason. */
-export interface UnresolvedClosureInput {
-  closedBy: string;
-  reason: string;
 }
 
 /** `awaiting_lead`: past the reopening limit (C4), waiting for the department head's unresolved closure. */

@@ -23,6 +23,8 @@ import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { addMs } from '../../domain/time';
+import { callbackOutcomeRule } from '../../domain/messages/complaint';
+import { refuseUnless } from '../../domain/messages/rules';
 import { nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
@@ -351,10 +353,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
           throw new Error(`complaint ${c.complaintId} is not waiting for a callback (stage: ${s.stage})`);
         if (!cb.calledBy?.trim()) throw new Error('calledBy is required');
         if (!cb.note?.trim()) throw new Error('note is required');
-        if (cb.reached && typeof cb.satisfied !== 'boolean')
-          throw new Error('satisfied is required when the customer was reached');
-        if (!cb.reached && cb.satisfied !== undefined)
-          throw new Error('satisfied is only known when the customer was reached');
+        refuseUnless(callbackOutcomeRule, cb);
       },
     },
   );

@@ -1,6 +1,7 @@
 // O3/O4 inside the order workflow: the reviewer's decision checked, recorded with its checklist,
 // and what the reviewer may see while the order waits (the API's audit view).
-import { checklistProblem } from '../../domain/audit-checklist';
+import { auditDecisionRule } from '../../domain/messages/order';
+import { refuseUnless } from '../../domain/messages/rules';
 import type { OrderPolicy } from '../../domain/policy';
 import type { AuditDecisionInput, OrderState } from './types';
 
@@ -9,9 +10,8 @@ export function validateAudit(s: OrderState, d: AuditDecisionInput, policy: Orde
   if (s.stage !== 'awaiting_audit')
     throw new Error(`order ${s.orderId} is not waiting for an audit (stage: ${s.stage})`);
   if (!d.reviewer?.trim()) throw new Error('reviewer is required');
-  if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
-  const problem = checklistProblem(d.decision, d.checklist, !!policy.auditChecklistRequired);
-  if (problem) throw new Error(problem.reason);
+  // the API's auditBody rule; older policies may not require the checklist
+  refuseUnless(auditDecisionRule(!!policy.auditChecklistRequired), d);
 }
 
 /** The decision on the state: stage, decision list, and the checklist beside the assessment. */

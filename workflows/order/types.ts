@@ -5,6 +5,7 @@ import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { CarrierChoice, RemoteSurcharge } from '../../domain/carrier';
 import type { AuditChecklist } from '../../domain/audit-checklist';
 import type { OrderItem, OrderRequest } from '../../domain/order';
+import type { CARRIER_EVENT_TYPES, ExceptionResolutionInput, WAREHOUSE_EVENT_TYPES } from '../../domain/messages/order';
 import type { PresaleChoice } from '../../domain/presale';
 import type { OrderPolicy } from '../../domain/policy';
 
@@ -14,62 +15,22 @@ export interface OrderWorkflowInput {
   policy: OrderPolicy;
 }
 
-/** stock_arrived: goods for a presale order are in (O5); the O6 clocks start then. */
-export const WAREHOUSE_EVENT_TYPES = ['waybill_printed', 'picked', 'packed', 'handed_over', 'stock_arrived'] as const;
-export const CARRIER_EVENT_TYPES = [
-  'in_transit',
-  'out_for_delivery',
-  'delivered',
-  'signed_abnormal',
-  'lost',
-  'damaged',
-] as const;
-export type WarehouseEventType = (typeof WAREHOUSE_EVENT_TYPES)[number];
-export type CarrierEventType = (typeof CARRIER_EVENT_TYPES)[number];
-
-export interface WarehouseEvent {
-  eventId: string;
-  type: WarehouseEventType;
-  at: string;
-  trackingNumber?: string;
-  carrier?: string;
-  note?: string;
-}
-
-export interface CarrierEvent {
-  eventId: string;
-  type: CarrierEventType;
-  at: string;
-  trackingNumber: string;
-  description?: string;
-}
-
-export interface AuditDecisionInput {
-  decision: 'approve' | 'reject';
-  reviewer: string;
-  reason?: string;
-  /** O4: name, phone, address, stock and notes checked; an approval needs every item true */
-  checklist?: AuditChecklist;
-}
-
-export interface ExceptionResolutionInput {
-  action: 'reship' | 'refund';
-  agent: string;
-  note?: string;
-}
-
-/** O5: the buyer's answer to a presale notice, relayed by the order service or CRM. */
-export interface PresaleChoiceInput {
-  choice: PresaleChoice;
-  /** exchange: the replacement lines, at the same total as paid */
-  items?: OrderItem[];
-  /** the principal that relayed it */
-  by: string;
-}
+// The messages (request, updates, webhooks) are zod schemas in domain/messages/order.ts, types inferred there.
+export { CARRIER_EVENT_TYPES, WAREHOUSE_EVENT_TYPES } from '../../domain/messages/order';
+export type {
+  AuditDecisionInput,
+  CarrierEvent,
+  ExceptionResolutionInput,
+  PresaleChoiceInput,
+  WarehouseEvent,
+} from '../../domain/messages/order';
 
 export interface StopForRefundInput {
   refundId: string;
 }
+
+export type WarehouseEventType = (typeof WAREHOUSE_EVENT_TYPES)[number];
+export type CarrierEventType = (typeof CARRIER_EVENT_TYPES)[number];
 
 export type OrderStage =
   | 'confirming_stock'

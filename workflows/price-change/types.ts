@@ -1,31 +1,16 @@
 import type { FailedStep, StuckStep } from '../common/steps';
 import type { Breach, Deadline, Decision } from '../../domain/case';
-import type { Currency } from '../../domain/money';
 import type { PriceChangePolicy } from '../../domain/policy';
+import type { PriceChangeRequest } from '../../domain/messages/price-change';
 
-export interface PriceChangeRequest {
-  priceChangeId: string;
-  sku: string;
-  /** fen */
-  newPrice: number;
-  currency?: Currency;
-  effectiveAt: string;
-  requestedBy: string;
-  reason: string;
-}
+// The request and the approval are zod schemas in domain/messages/price-change.ts, types inferred there.
+export type { PriceApprovalInput, PriceChangeRequest } from '../../domain/messages/price-change';
 
 export interface PriceChangeWorkflowInput {
   request: PriceChangeRequest;
   policy: PriceChangePolicy;
   /** when the API accepted the request (M8's 24 h were checked against it) */
   submittedAt: string;
-}
-
-export interface PriceApprovalInput {
-  decision: 'approve' | 'reject';
-  /** principal name, checked against the approver list by the API */
-  by: string;
-  comment?: string;
 }
 
 export type PriceChangeStage = 'awaiting_approval' | 'scheduled' | 'applied' | 'rejected' | 'expired' | 'failed';

@@ -2,6 +2,8 @@
 import { condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { idempotencyKey } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
+import { priceDecisionRule } from '../../domain/messages/price-change';
+import { refuseUnless } from '../../domain/messages/rules';
 import { failureReason, isOutcomeFailure, nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
 import { caseSteps } from '../common/steps';
@@ -107,7 +109,7 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
             `M8: submitted ${Math.round(noticeMs / 60_000)} min before it takes effect; at least ${policy.minNoticeMs / 3_600_000} h are required`,
           );
         }
-        if (d.decision === 'reject' && !d.comment?.trim()) throw new Error('a rejection needs a comment');
+        refuseUnless(priceDecisionRule, d);
       },
     },
   );

@@ -3,43 +3,20 @@ import type { FailedStep, StuckStep } from '../common/steps';
 import type { Breach, Deadline, Decision } from '../../domain/case';
 import type { RefundPolicy } from '../../domain/policy';
 import type { RefundRequest } from '../../domain/refund';
+import type { ReturnReceivedInput } from '../../domain/messages/refund';
+
+// The updates' inputs are zod schemas in domain/messages/refund.ts, types inferred there.
+export type {
+  CaseDecisionInput,
+  CustomerReplyInput,
+  FinanceApprovalInput,
+  ResponseInput,
+  ReturnReceivedInput,
+} from '../../domain/messages/refund';
 
 export interface RefundWorkflowInput {
   request: RefundRequest;
   policy: RefundPolicy;
-}
-
-export interface ResponseInput {
-  action: 'accept' | 'reject' | 'request_info';
-  agent: string;
-  note: string;
-  /** required for reject */
-  reason?: string;
-}
-
-export interface CustomerReplyInput {
-  message: string;
-  evidence?: string[];
-}
-
-export interface ReturnReceivedInput {
-  inspection: 'ok' | 'damaged' | 'missing';
-  notes: string;
-  inspectedBy?: string;
-}
-
-/** After a damaged or missing return, or a declined payment, a person decides. */
-export interface CaseDecisionInput {
-  decision: 'refund' | 'reject' | 'retry_payment' | 'close';
-  agent: string;
-  reason?: string;
-}
-
-/** R2: a large refund needs two finance approvals from different principals. */
-export interface FinanceApprovalInput {
-  decision: 'approve' | 'reject';
-  by: string;
-  note?: string;
 }
 
 export type RefundStage =

@@ -7,6 +7,8 @@ import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
 import { isComplex } from '../../domain/refund';
+import { financeDecisionRule, inspectionDecisionRule, responseDecisionRule } from '../../domain/messages/refund';
+import { refuseUnless } from '../../domain/messages/rules';
 import { addMs } from '../../domain/time';
 import { recordBreach } from '../common/escalation';
 import { breachDeadline, DeadlineBook, enforce, meet, pauseDeadline, resumeDeadline } from '../common/deadlines';
@@ -168,7 +170,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     {
       validator: (resp) => {
         requireStage('awaiting_response', 'a response');
-        if (resp.action === 'reject' && !resp.reason?.trim()) throw new Error('a rejection needs a reason');
+        refuseUnless(responseDecisionRule, resp);
       },
     },
   );
@@ -185,7 +187,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     {
       validator: (a) => {
         requireStage('awaiting_finance_approval', 'a finance approval');
-        if (a.decision === 'reject' && !a.note?.trim()) throw new Error('a rejection needs a reason');
+        refuseUnless(financeDecisionRule, a);
         if (s.finance!.approvals.some((p) => p.by === a.by))
           throw new Error(`${a.by} approved already: the next approval must come from a different finance principal`);
       },
@@ -227,7 +229,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
         if (s.stage === 'awaiting_inspection_decision') {
           if (d.decision !== 'refund' && d.decision !== 'reject')
             throw new Error('after an inspection the decision is refund or reject');
-          if (d.decision === 'reject' && !d.reason?.trim()) throw new Error('a rejection needs a reason');
+          refuseUnless(inspectionDecisionRule, d);
         } else if (s.stage === 'payment_declined') {
           if (d.decision !== 'retry_payment' && d.decision !== 'close')
             throw new Error('after a declined payment the decision is retry_payment or close');
