@@ -5,6 +5,7 @@ import { caseDecisionUpdate, customerReplyUpdate, returnReceivedUpdate } from '.
 import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { newRefund, refundState, respond, startRefund, waitForRefund } from '../helpers/refunds';
 import { payloads } from '../helpers/orders';
+import { deadlineOf } from '../helpers/wait-for-state';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -12,8 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-const deadline = (s: { deadlines: { key: string; status: string }[] }, key: string) =>
-  s.deadlines.find((d) => d.key === key)?.status;
+const deadline = (s: { deadlines: { key: string; status: string }[] }, key: string) => deadlineOf(s, key)?.status;
 const ledger = (action: string, ref: string) => kit.sim.ledger({ action, ref });
 const templates = async (ref: string) => payloads(await ledger('sms.sent', ref)).map((p) => p.template);
 // A breach or a decline is in the state before the activity that tells the staff has run: wait for the notices.
