@@ -21,7 +21,7 @@ module.exports = {
   // Servers start per file; two cores, so two files at a time.
   maxWorkers: 2,
   // Sized for a loaded 2-core machine: every wait inside a test has its own bound (tests/helpers/sim-control.ts
-  // eventually: 45 s by default), so a test that hangs fails with what it waited for well before this.
+  // eventually: 90 s by default), so a test that hangs fails with what it waited for well before this.
   testTimeout: 240_000,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/', '<rootDir>/.data/', '<rootDir>/.test-logs/'],
 };

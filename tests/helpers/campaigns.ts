@@ -12,8 +12,10 @@ import { campaignWorkflow } from '../../workflows/campaign/workflow';
 import { priceChangeStateQuery } from '../../workflows/price-change/messages';
 import type { PriceChangeRequest, PriceChangeState } from '../../workflows/price-change/types';
 import { priceChangeWorkflow } from '../../workflows/price-change/workflow';
-import { eventually, simAdmin } from './sim-control';
-import type { WorkflowKit } from './workflow-kit';
+import { simAdmin } from './sim-control';
+import { stateWaiter, waitForState } from './wait-for-state';
+import { workflowIdFor } from '../../domain/ids';
+import type { OnServer, WorkflowKit } from './workflow-kit';
 
 export const uid = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 export const CAL = DEFAULT_POLICY.calendar;
@@ -66,12 +68,12 @@ export async function startCampaign(
 
 /** Starts with the audience inline in the input, as cases from before stored audiences were. */
 export async function startCampaignInline(
-  kit: WorkflowKit,
+  kit: OnServer,
   request: CampaignRequest,
   policy: CampaignPolicy = testCampaignPolicy(),
 ) {
   return kit.env.client.workflow.start(campaignWorkflow, {
-    workflowId: `campaign:${request.campaignId}`,
+    workflowId: workflowIdFor('campaign', request.campaignId),
     taskQueue: kit.taskQueue,
     args: [
       {
@@ -87,24 +89,18 @@ export async function startCampaignInline(
 
 export const campaignState = (h: WorkflowHandle): Promise<CampaignState> => h.query(campaignStateQuery);
 
-export function waitForCampaign(
+export const waitForCampaign = (
   h: WorkflowHandle,
   ok: (s: CampaignState) => boolean,
   what = 'campaign state',
   timeoutMs?: number,
-): Promise<CampaignState> {
-  return eventually(
-    async () => {
-      const s = await campaignState(h);
-      return ok(s) ? s : undefined;
-    },
-    what,
-    timeoutMs,
-  );
-}
+): Promise<CampaignState> => waitForState(h, campaignStateQuery, ok, { what, timeoutMs });
+
+/** A price change once it reaches `until` (a stage or a predicate). */
+export const waitForPriceChange = stateWaiter(priceChangeStateQuery);
 
 /** Sleeps on the test server until `atMs` (its clock), if that is still ahead. */
-export async function sleepUntil(kit: WorkflowKit, atMs: number): Promise<void> {
+export async function sleepUntil(kit: OnServer, atMs: number): Promise<void> {
   const ms = atMs - (await kit.env.currentTimeMs());
   if (ms > 0) await kit.env.sleep(ms);
 }
@@ -154,7 +150,7 @@ export async function startPriceChange(
   policy = DEFAULT_POLICY.priceChange,
 ) {
   return kit.env.client.workflow.start(priceChangeWorkflow, {
-    workflowId: `price-change:${request.priceChangeId}`,
+    workflowId: workflowIdFor('price-change', request.priceChangeId),
     taskQueue: kit.taskQueue,
     args: [{ request, policy, submittedAt: new Date(await kit.env.currentTimeMs()).toISOString() }],
   });

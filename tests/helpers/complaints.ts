@@ -12,7 +12,9 @@ import type {
 } from '../../workflows/complaint/types';
 import { complaintWorkflow } from '../../workflows/complaint/workflow';
 import { eventually } from './sim-control';
-import type { WorkflowKit } from './workflow-kit';
+import { deadlineOf, stateWaiter } from './wait-for-state';
+import { parseWorkflowId, workflowIdFor } from '../../domain/ids';
+import type { OnServer, WorkflowKit } from './workflow-kit';
 
 export const newComplaintId = (prefix = 'CP') => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -37,12 +39,12 @@ export const complaintInput = (request: ComplaintRequest, policy: ComplaintPolic
 });
 
 export function startComplaint(
-  kit: WorkflowKit,
+  kit: OnServer,
   request: ComplaintRequest,
   opts: { policy?: ComplaintPolicy; taskQueue?: string } = {},
 ) {
   return kit.env.client.workflow.start(complaintWorkflow, {
-    workflowId: `complaint:${request.complaintId}`,
+    workflowId: workflowIdFor('complaint', request.complaintId),
     taskQueue: opts.taskQueue ?? kit.taskQueue,
     args: [complaintInput(request, opts.policy)],
   });
@@ -50,21 +52,7 @@ export function startComplaint(
 
 export const stateOf = (h: WorkflowHandle) => h.query(complaintStateQuery);
 
-export function waitFor(
-  h: WorkflowHandle,
-  stage: ComplaintState['stage'] | ((s: ComplaintState) => boolean),
-  timeoutMs?: number,
-): Promise<ComplaintState> {
-  const ok = typeof stage === 'function' ? stage : (s: ComplaintState) => s.stage === stage;
-  return eventually(
-    async () => {
-      const s = await stateOf(h);
-      return ok(s) ? s : undefined;
-    },
-    `complaint state ${typeof stage === 'string' ? stage : 'predicate'}`,
-    timeoutMs,
-  );
-}
+export const waitFor = stateWaiter(complaintStateQuery);
 
 export const verification = (o: Partial<VerificationInput> = {}): VerificationInput => ({
   verifiedBy: 'agent-li',
@@ -98,7 +86,7 @@ export const resolve = (h: WorkflowHandle, o?: Partial<ResolutionInput>) =>
 export const callBack = (h: WorkflowHandle, o?: Partial<CallbackInput>) =>
   h.executeUpdate(callbackUpdate, { args: [callback(o)] });
 
-export const deadline = (s: ComplaintState, key: string) => s.deadlines.find((d) => d.key === key);
+export const deadline = deadlineOf<ComplaintState['deadlines'][number]>;
 
 /** The timeline of one complaint from PostgreSQL, in write order. */
 export async function timelineOf(kit: WorkflowKit, complaintId: string) {
@@ -110,7 +98,7 @@ export async function timelineOf(kit: WorkflowKit, complaintId: string) {
     run_id: string;
     detail: Record<string, unknown>;
   }>('SELECT seq, actor, action, rule, run_id, detail FROM case_timeline WHERE case_id = $1 ORDER BY seq', [
-    `complaint:${complaintId}`,
+    workflowIdFor('complaint', complaintId),
   ]);
   return rows;
 }
@@ -141,7 +129,7 @@ export const awaitingCallback = (h: WorkflowHandle, timeoutMs?: number) =>
 
 /** Waits until receipt is done (recorded, acknowledged, routed: C2) and returns the state. */
 export async function received(kit: WorkflowKit, h: WorkflowHandle): Promise<ComplaintState> {
-  const id = h.workflowId.slice('complaint:'.length);
+  const id = parseWorkflowId(h.workflowId)!.businessId;
   await eventually(
     async () => (await timelineOf(kit, id)).some((t) => t.action === 'routed'),
     `complaint ${id} routed`,

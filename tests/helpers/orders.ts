@@ -6,7 +6,8 @@ import type { OrderRequest } from '../../domain/order';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { carrierEventSignal, orderStateQuery, warehouseEventSignal } from '../../workflows/order/messages';
 import type { CarrierEventType, OrderState, WarehouseEventType } from '../../workflows/order/types';
-import { eventually } from './sim-control';
+import { deadlineOf, stateWaiter } from './wait-for-state';
+import { workflowIdFor } from '../../domain/ids';
 
 export const newOrderId = (prefix = 'T') => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -31,21 +32,7 @@ export const orderInput = (request: OrderRequest, policy = DEFAULT_POLICY.order)
 
 export const stateOf = (h: WorkflowHandle) => h.query(orderStateQuery);
 
-export function waitForStage(
-  h: WorkflowHandle,
-  stage: OrderState['stage'] | ((s: OrderState) => boolean),
-  timeoutMs?: number,
-): Promise<OrderState> {
-  const ok = typeof stage === 'function' ? stage : (s: OrderState) => s.stage === stage;
-  return eventually(
-    async () => {
-      const s = await stateOf(h);
-      return ok(s) ? s : undefined;
-    },
-    `order state ${typeof stage === 'string' ? stage : 'predicate'}`,
-    timeoutMs,
-  );
-}
+export const waitForStage = stateWaiter(orderStateQuery);
 
 let eventSeq = 0;
 export async function warehouse(
@@ -73,7 +60,7 @@ export async function carrier(
   });
 }
 
-export const deadline = (s: OrderState, key: string) => s.deadlines.find((d) => d.key === key);
+export const deadline = deadlineOf<OrderState['deadlines'][number]>;
 
 /**
  * Waits until a deadline is open (its timer runs). A stage shows before the activities that enter it are
@@ -85,18 +72,18 @@ export const deadlineOpen = (h: WorkflowHandle, key: string) => waitForStage(h, 
 export const deadlineSettled = (h: WorkflowHandle, key: string) =>
   waitForStage(h, (s) => (deadline(s, key)?.status ?? 'pending') !== 'pending');
 
-import type { WorkflowKit } from './workflow-kit';
+import type { OnServer, WorkflowKit } from './workflow-kit';
 import { orderWorkflow } from '../../workflows/order/workflow';
 
 /** An order paid "now" on the test server's clock, which runs ahead of the wall clock once time is skipped. */
-export async function newOrder(kit: WorkflowKit, overrides: Partial<OrderRequest> = {}): Promise<OrderRequest> {
+export async function newOrder(kit: OnServer, overrides: Partial<OrderRequest> = {}): Promise<OrderRequest> {
   return orderRequest(overrides, new Date(await kit.env.currentTimeMs()));
 }
 
 /** Starts an order workflow on the kit's worker, as the API would. */
-export function startOrder(kit: WorkflowKit, request: OrderRequest, policy = DEFAULT_POLICY.order) {
+export function startOrder(kit: OnServer, request: OrderRequest, policy = DEFAULT_POLICY.order) {
   return kit.env.client.workflow.start(orderWorkflow, {
-    workflowId: `order:${request.orderId}`,
+    workflowId: workflowIdFor('order', request.orderId),
     taskQueue: kit.taskQueue,
     args: [orderInput(request, policy)],
   });

@@ -4,16 +4,20 @@ import { saveOrderFunds } from '../../store/order-money';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import type { RefundRequest } from '../../domain/refund';
 import { refundStateQuery, respondUpdate } from '../../workflows/refund/messages';
-import type { RefundState, ResponseInput } from '../../workflows/refund/types';
+import type { ResponseInput } from '../../workflows/refund/types';
 import { refundWorkflow } from '../../workflows/refund/workflow';
 import { newOrderId } from './orders';
-import { eventually } from './sim-control';
-import type { WorkflowKit } from './workflow-kit';
+import { stateWaiter } from './wait-for-state';
+import { workflowIdFor } from '../../domain/ids';
+import type { OnServer, WorkflowKit } from './workflow-kit';
 
 /** A 50.00 CNY refund-only request made "now" on the test server's clock. */
-export async function newRefund(kit: WorkflowKit, overrides: Partial<RefundRequest> = {}): Promise<RefundRequest> {
+export async function newRefund(
+  kit: OnServer & Partial<Pick<WorkflowKit, 'pool'>>,
+  overrides: Partial<RefundRequest> = {},
+): Promise<RefundRequest> {
   // No order named: the refund is for an order from before the system, with an imported paid amount.
-  if (!overrides.orderId) overrides = { ...overrides, orderId: await importedOrder(kit) };
+  if (!overrides.orderId) overrides = { ...overrides, orderId: await importedOrder(kit as WorkflowKit) };
   return {
     refundId: newOrderId('R'),
     orderId: newOrderId('O'),
@@ -34,9 +38,9 @@ export async function importedOrder(kit: WorkflowKit, paidFen = 1_000_00): Promi
   return orderId;
 }
 
-export function startRefund(kit: WorkflowKit, request: RefundRequest, policy = DEFAULT_POLICY.refund) {
+export function startRefund(kit: OnServer, request: RefundRequest, policy = DEFAULT_POLICY.refund) {
   return kit.env.client.workflow.start(refundWorkflow, {
-    workflowId: `refund:${request.refundId}`,
+    workflowId: workflowIdFor('refund', request.refundId),
     taskQueue: kit.taskQueue,
     args: [{ request, policy }],
   });
@@ -44,21 +48,7 @@ export function startRefund(kit: WorkflowKit, request: RefundRequest, policy = D
 
 export const refundState = (h: WorkflowHandle) => h.query(refundStateQuery);
 
-export function waitForRefund(
-  h: WorkflowHandle,
-  ok: RefundState['stage'] | ((s: RefundState) => boolean),
-  timeoutMs?: number,
-): Promise<RefundState> {
-  const test = typeof ok === 'function' ? ok : (s: RefundState) => s.stage === ok;
-  return eventually(
-    async () => {
-      const s = await refundState(h);
-      return test(s) ? s : undefined;
-    },
-    `refund ${typeof ok === 'string' ? ok : 'predicate'}`,
-    timeoutMs,
-  );
-}
+export const waitForRefund = stateWaiter(refundStateQuery);
 
 export const respond = (h: WorkflowHandle, action: ResponseInput['action'], extra: Partial<ResponseInput> = {}) =>
   h.executeUpdate(respondUpdate, { args: [{ action, agent: 'cs-li', note: `${action} by cs-li`, ...extra }] });

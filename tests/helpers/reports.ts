@@ -1,6 +1,7 @@
 // Case rows with known deadline outcomes, written straight into the read model, for the report tests.
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { workflowIdFor, type CaseType } from '../../domain/ids';
 
 const MIN = 60_000;
 
@@ -18,7 +19,7 @@ export interface SeededDeadline {
 
 export async function seedCase(
   pool: Pool,
-  c: { type: string; openedAt: number; department?: string; deadlines: SeededDeadline[] },
+  c: { type: CaseType; openedAt: number; department?: string; deadlines: SeededDeadline[] },
 ): Promise<string> {
   const id = `RPT-${randomUUID().slice(0, 12)}`;
   const iso = (m: number) => new Date(c.openedAt + m * MIN).toISOString();
@@ -34,9 +35,9 @@ export async function seedCase(
   await pool.query(
     `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, summary, version, created_at, updated_at, department)
      VALUES ($1, $2, $3, $1, 'run', 'closed', 'done', $4, 1, $5, $5, $6)`,
-    [`${c.type}:${id}`, c.type, id, JSON.stringify({ deadlines }), iso(0), c.department ?? null],
+    [workflowIdFor(c.type, id), c.type, id, JSON.stringify({ deadlines }), iso(0), c.department ?? null],
   );
-  return `${c.type}:${id}`;
+  return workflowIdFor(c.type, id);
 }
 
 export async function seedRefundClaim(pool: Pool, reasonCode: string, at: number): Promise<void> {
@@ -61,7 +62,7 @@ export async function seedOrderPayout(
   await pool.query(
     `INSERT INTO payouts (attempt_key, payout_id, attempt, order_id, case_id, source, reason_code, amount_fen, currency, status, created_at)
      VALUES ($1, $1, 1, $2, $3, $4, $5, 100, 'CNY', 'paid', $6)`,
-    [`${orderId}/pay`, orderId, `order:${orderId}`, source, reasonCode, new Date(at).toISOString()],
+    [`${orderId}/pay`, orderId, workflowIdFor('order', orderId), source, reasonCode, new Date(at).toISOString()],
   );
 }
 

@@ -45,7 +45,7 @@ export function simControl(baseUrl: string, adminKey = DEV_SIM_ADMIN_KEY) {
 export type SimControl = ReturnType<typeof simControl>;
 
 /** Default bound of a wait: generous for a loaded 2-core machine; a wait that runs out fails with what it waited for. */
-export const WAIT_MS = 45_000;
+export const WAIT_MS = 90_000;
 
 let stopped = false;
 const active = new Set<Promise<unknown>>();

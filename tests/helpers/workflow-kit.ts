@@ -22,6 +22,9 @@ export interface WorkflowKit {
   close(): Promise<void>;
 }
 
+/** What starting a case needs: a server and the task queue its worker polls (a WorkflowKit or the fast tier's kit). */
+export type OnServer = Pick<WorkflowKit, 'env' | 'taskQueue'>;
+
 /**
  * Under jest, tests/setup/capture-logs.ts sets the Runtime's options (the SDK logs to the test file's
  * log), and this does nothing; outside it, the SDK is kept to errors.
@@ -89,7 +92,7 @@ export async function startServer(
 }
 
 /** Cases mirror their row into search attributes; the test server, like any server, must know them. */
-async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
     Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
     Datetime: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,

@@ -3,8 +3,8 @@
 // failed best-effort step can be run again. GET /v1/cases?attention=true lists both.
 import type { FastifyInstance } from 'fastify';
 import { auth, buildTestApp } from '../helpers/api';
-import { complaintRequest, startComplaint, stateOf as complaintState } from '../helpers/complaints';
-import { newOrder, startOrder, stateOf, waitForStage } from '../helpers/orders';
+import { complaintRequest, startComplaint, waitFor as waitForComplaint } from '../helpers/complaints';
+import { newOrder, startOrder, waitForStage } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -50,13 +50,11 @@ it('O5: a stock deduction still failing after its bounded retries waits visibly 
   const h = await startOrder(kit, req);
   try {
     await kit.env.sleep('70 minutes'); // the bounded retries (an hour) run out
-    const stuck = await eventually(
-      async () => {
-        const s = await stateOf(h);
-        return s.stuckSteps?.length ? s : undefined;
-      },
-      'the deduction stuck after its retries',
+    const stuck = await waitForStage(
+      h,
+      (s) => !!s.stuckSteps?.length,
       120_000,
+      'the deduction stuck after its retries',
     );
     expect(stuck.stuckSteps).toEqual([
       expect.objectContaining({ step: 'deductStock', reason: expect.stringMatching(/503/), rounds: 1 }),
@@ -95,7 +93,7 @@ it('O5: a stuck step tries again by itself after 30 minutes when nobody retries 
   const h = await startOrder(kit, req);
   try {
     await kit.env.sleep('70 minutes');
-    await eventually(async () => ((await stateOf(h)).stuckSteps?.length ? true : undefined), 'stuck', 120_000);
+    await waitForStage(h, (s) => !!s.stuckSteps?.length, 120_000, 'stuck');
   } finally {
     await route('inventory.deduct', null);
   }
@@ -114,10 +112,7 @@ it('C2: a refused acknowledgement SMS runs again on a support retry: sent once, 
   try {
     const h = await startComplaint(kit, req);
     caseId = h.workflowId;
-    await eventually(
-      async () => ((await complaintState(h)).failedSteps?.length ? true : undefined),
-      'the SMS refusal recorded',
-    );
+    await waitForComplaint(h, (s) => !!s.failedSteps?.length, undefined, 'the SMS refusal recorded');
     await caseRowWhen(kit.pool, caseId, 'attention', (r) => r.attention === true, 'the row needs attention');
     const listed = (await attentionList()).find((c) => c.caseId === caseId);
     expect(listed?.attentionSteps).toEqual([

@@ -2,7 +2,7 @@
 // the timeline (step_failed) and the case row (attention), and the process goes on to its end.
 import { priceApprovalUpdate } from '../../workflows/price-change/messages';
 import { HOUR } from '../../domain/time';
-import { priceChangeRequest, priceState, sleepUntil, startPriceChange } from '../helpers/campaigns';
+import { priceChangeRequest, sleepUntil, startPriceChange, waitForPriceChange } from '../helpers/campaigns';
 import { callBack, complaintRequest, resolve, startComplaint, verify, waitFor } from '../helpers/complaints';
 import { carrier, newOrder, shipIt, startOrder } from '../helpers/orders';
 import { newRefund, respond, startRefund } from '../helpers/refunds';
@@ -79,10 +79,7 @@ it('M8: refused notices to the approvers do not stop a price change from being a
   await refusing(['messaging.staff'], 400, async () => {
     const req = await priceChangeRequest(kit, 30 * HOUR);
     const h = await startPriceChange(kit, req);
-    await eventually(
-      async () => ((await priceState(h)).stage === 'awaiting_approval' ? true : undefined),
-      'awaiting approval',
-    );
+    await waitForPriceChange(h, 'awaiting_approval');
     await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: 'head-of-marketing' }] });
     await sleepUntil(kit, Date.parse(req.effectiveAt) + HOUR);
     expect((await h.result()).stage).toBe('applied');

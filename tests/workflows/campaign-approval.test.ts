@@ -15,6 +15,7 @@ import {
   waitForCampaign,
 } from '../helpers/campaigns';
 import { eventually } from '../helpers/sim-control';
+import { deadlineOf } from '../helpers/wait-for-state';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -25,8 +26,7 @@ afterAll(() => kit?.close());
 
 const approver = 'head-of-marketing';
 const approve = { decision: 'approve' as const, by: approver };
-const deadline = (s: { deadlines: { key: string; status: string; dueAt: string }[] }, key: string) =>
-  s.deadlines.find((d) => d.key === key);
+const deadline = deadlineOf;
 
 it('M1: a plan nobody approves gets reminders 3 days and 1 day before the first phase, then expires at its start and never runs', async () => {
   const start = earliestStart(await kit.env.currentTimeMs());
@@ -44,9 +44,9 @@ it('M1: a plan nobody approves gets reminders 3 days and 1 day before the first 
   await sleepUntil(kit, start - 3 * DAY - MINUTE);
   expect((await campaignState(h)).reminders).toEqual([]);
   await sleepUntil(kit, start - 3 * DAY + MINUTE);
-  await eventually(async () => (await campaignState(h)).reminders.length === 1, 'first reminder');
+  await waitForCampaign(h, (s) => s.reminders.length === 1, 'first reminder');
   await sleepUntil(kit, start - DAY + MINUTE);
-  await eventually(async () => (await campaignState(h)).reminders.length === 2, 'second reminder');
+  await waitForCampaign(h, (s) => s.reminders.length === 2, 'second reminder');
   expect((await campaignState(h)).stage).toBe('awaiting_approval');
 
   await sleepUntil(kit, start + MINUTE);
@@ -122,8 +122,9 @@ it('M1/M2: "revise" sends the plan back to the owner; a resubmission short of 10
     'promotion',
     'subsidy',
   ]);
-  await eventually(
-    async () => deadline(await campaignState(h), 'approval')?.dueAt === revised.phases[0].startsAt,
+  await waitForCampaign(
+    h,
+    (s) => deadline(s, 'approval')?.dueAt === revised.phases[0].startsAt,
     'approval deadline moved with the first phase',
   );
   await eventually(

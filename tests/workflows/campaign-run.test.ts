@@ -19,6 +19,7 @@ import { campaignApprovalUpdate, fileRetrospectiveUpdate } from '../../workflows
 import type { CampaignState } from '../../workflows/campaign/types';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { eventually } from '../helpers/sim-control';
+import { deadlineOf } from '../helpers/wait-for-state';
 import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
@@ -27,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-const deadline = (s: CampaignState, key: string) => s.deadlines.find((d) => d.key === key);
+const deadline = deadlineOf<CampaignState['deadlines'][number]>;
 const approve = (h: WorkflowHandle) =>
   h.executeUpdate(campaignApprovalUpdate, { args: [{ decision: 'approve', by: 'head-of-marketing' }] });
 const samplesAt = (h: WorkflowHandle, n: number) => waitForCampaign(h, (s) => s.metrics.samples >= n, `${n} samples`);
@@ -182,10 +183,7 @@ it('M3/M4/M5: a 3-phase campaign over 10+ days runs each phase on time, messages
 
   // reminder a day before it is due, then filed in time
   await sleepUntil(kit, Date.parse(dueAt) - DAY + MINUTE);
-  await eventually(
-    async () => (await campaignState(h)).reminders.some((r) => r.about === 'retrospective'),
-    'retrospective reminder',
-  );
+  await waitForCampaign(h, (s) => s.reminders.some((r) => r.about === 'retrospective'), 'retrospective reminder');
   await h.executeUpdate(fileRetrospectiveUpdate, {
     args: [{ filedBy: 'li-marketing', summary: 'GMV 120% of target', improvements: 'Start subsidies later' }],
   });

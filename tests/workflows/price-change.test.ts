@@ -4,7 +4,14 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { HOUR, MINUTE } from '../../domain/time';
 import { priceApprovalUpdate } from '../../workflows/price-change/messages';
-import { priceChangeRequest, priceState, sleepUntil, startPriceChange, staffNotices } from '../helpers/campaigns';
+import {
+  priceChangeRequest,
+  priceState,
+  sleepUntil,
+  startPriceChange,
+  staffNotices,
+  waitForPriceChange,
+} from '../helpers/campaigns';
 import { eventually } from '../helpers/sim-control';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
@@ -16,13 +23,11 @@ afterAll(() => kit?.close());
 
 const approver = 'head-of-marketing';
 const applied = (ref: string) => kit.sim.ledger({ action: 'catalog.price_changed', ref });
-const waitStage = (h: Parameters<typeof priceState>[0], stage: string) =>
-  eventually(async () => ((await priceState(h)).stage === stage ? priceState(h) : undefined), `price change ${stage}`);
 
 it('M8: an approved price change is applied in the catalog at effectiveAt, not before, exactly once', async () => {
   const req = await priceChangeRequest(kit, 30 * HOUR);
   const h = await startPriceChange(kit, req);
-  await waitStage(h, 'awaiting_approval');
+  await waitForPriceChange(h, 'awaiting_approval');
   await kit.sim.configure({ routes: { 'catalog.price': { failAfterWork: true } } }); // the first reply gets lost after the work
   try {
     const approved = await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] });
@@ -54,7 +59,7 @@ it('M8: an approved price change is applied in the catalog at effectiveAt, not b
 it('M8: a rejected price change is never applied', async () => {
   const req = await priceChangeRequest(kit, 48 * HOUR);
   const h = await startPriceChange(kit, req);
-  await waitStage(h, 'awaiting_approval');
+  await waitForPriceChange(h, 'awaiting_approval');
   const noComment = await h
     .executeUpdate(priceApprovalUpdate, { args: [{ decision: 'reject', by: approver }] })
     .catch((e) => e);
@@ -74,9 +79,9 @@ it('M8: a rejected price change is never applied', async () => {
 it('M8: without approval before effectiveAt the change expires (after a reminder 12 h before) and is never applied', async () => {
   const req = await priceChangeRequest(kit, 25 * HOUR);
   const h = await startPriceChange(kit, req);
-  await waitStage(h, 'awaiting_approval');
+  await waitForPriceChange(h, 'awaiting_approval');
   await sleepUntil(kit, Date.parse(req.effectiveAt) - 12 * HOUR + MINUTE);
-  await eventually(async () => (await priceState(h)).reminders.length === 1, 'reminder');
+  await waitForPriceChange(h, (s) => s.reminders.length === 1, undefined, 'reminder');
   await sleepUntil(kit, Date.parse(req.effectiveAt) + MINUTE);
   const final = await h.result();
   expect(final).toMatchObject({ stage: 'expired', status: 'closed' });
@@ -105,7 +110,7 @@ it('M8: without approval before effectiveAt the change expires (after a reminder
 it('M8: a price the catalog refuses ends the change as failed with the reason, the approvers told; nothing applied', async () => {
   const req = await priceChangeRequest(kit, 30 * HOUR);
   const h = await startPriceChange(kit, req);
-  await waitStage(h, 'awaiting_approval');
+  await waitForPriceChange(h, 'awaiting_approval');
   await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] });
   await kit.sim.configure({ routes: { 'catalog.price': { refuseWith: 422 } } });
   try {
@@ -129,7 +134,7 @@ const refusal = (err: unknown) =>
 it("M8: sent straight through Temporal, an approval by a name outside the policy snapshot's approvers is refused; a listed approver's is taken", async () => {
   const req = await priceChangeRequest(kit, 30 * HOUR);
   const h = await startPriceChange(kit, req, { ...DEFAULT_POLICY.priceChange, approvers: ['anna-cmo'] });
-  await waitStage(h, 'awaiting_approval');
+  await waitForPriceChange(h, 'awaiting_approval');
   for (const by of [approver, 'mallory']) {
     const err = await h.executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by }] }).catch((e) => e);
     expect(refusal(err)).toMatch(new RegExp(`^M8: "${by}" is not a price approver \\(approvers: anna-cmo\\)`));
@@ -143,7 +148,7 @@ it("M8: sent straight through Temporal, an approval by a name outside the policy
 it('M8: a price change started straight in Temporal under 24 h before it takes effect cannot be approved (only rejected)', async () => {
   const req = await priceChangeRequest(kit, 23 * HOUR);
   const h = await startPriceChange(kit, req);
-  await waitStage(h, 'awaiting_approval');
+  await waitForPriceChange(h, 'awaiting_approval');
   const err = await h
     .executeUpdate(priceApprovalUpdate, { args: [{ decision: 'approve', by: approver }] })
     .catch((e) => e);

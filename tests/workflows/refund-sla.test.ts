@@ -6,6 +6,7 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { newRefund, respond, startRefund, waitForRefund } from '../helpers/refunds';
 import { payloads } from '../helpers/orders';
+import { deadlineOf } from '../helpers/wait-for-state';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -14,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => kit?.close());
 
 const HOUR = 3_600_000;
-const dl = (s: RefundState, key: string) => s.deadlines.find((d) => d.key === key);
+const dl = deadlineOf<RefundState['deadlines'][number]>;
 const ledger = (action: string, ref: string) => kit.sim.ledger({ action, ref });
 const notifiedRoles = async (ref: string, count: number) =>
   payloads(await kit.sim.ledgerAtLeast({ action: 'staff.notified', ref }, count)).map((p) => p.role);
