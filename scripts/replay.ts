@@ -9,7 +9,7 @@
  * visibility. Exit code 0 when every run replays, 1 on any mismatch or missing history, 2 on bad usage.
  * Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the other TEMPORAL_* connection variables,
  * PAYLOAD_KEYS / PAYLOAD_KEY_ID (to decrypt the histories), DATABASE_URL (needed for --all and the
- * archive), WORKFLOW_BUNDLE_PATH (optional prebuilt bundle).
+ * archive), WORKFLOW_BUNDLE_PATH (optional prebuilt bundle; --bundle <file> overrides it).
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
@@ -20,14 +20,23 @@ import { loadConfig, payloadKeysFor } from '../config';
 import { shopDataConverter } from '../runtime/data-converter';
 import { connectionBasics } from '../runtime/temporal-options';
 import { loadHistory, type LoadedHistory } from '../worker/history-source';
-import { bundleLoader, replayHistories, type Verdict } from '../worker/replay';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleLoader, replayInLanes, type BundleSource, type Verdict } from '../worker/replay';
 
-export const USAGE = `usage: npm run replay -- <workflowId> [--run-id <runId>]
-       npm run replay -- --all --since <date> [--until <date>]
+/** Histories fetched ahead of the replay, and replay workers side by side (measured: README Auditing). */
+const FETCH_AHEAD = 32;
+const REPLAY_LANES = 2;
+
+export const USAGE = `usage: npm run replay -- <workflowId> [--run-id <runId>] [--bundle <file>]
+       npm run replay -- --all --since <date> [--until <date>] [--bundle <file>]
 Replays histories against the current workflow code; exit 1 on any mismatch.`;
 
+/** bundle: a prebuilt workflow bundle to replay against (else see bundleFor) */
 export type ReplayArgs =
-  { mode: 'one'; workflowId: string; runId?: string } | { mode: 'all'; since: Date; until?: Date } | { mode: 'help' };
+  | { mode: 'one'; workflowId: string; runId?: string; bundle?: string }
+  | { mode: 'all'; since: Date; until?: Date; bundle?: string }
+  | { mode: 'help' };
 
 export function parseArgs(argv: string[]): ReplayArgs {
   const flags = new Map<string, string | true>();
@@ -36,7 +45,7 @@ export function parseArgs(argv: string[]): ReplayArgs {
     const a = argv[i];
     if (a === '--help' || a === '-h') return { mode: 'help' };
     if (a === '--all') flags.set('all', true);
-    else if (a === '--since' || a === '--until' || a === '--run-id') {
+    else if (a === '--since' || a === '--until' || a === '--run-id' || a === '--bundle') {
       const v = argv[++i];
       if (!v || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
       flags.set(a.slice(2), v);
@@ -51,16 +60,18 @@ export function parseArgs(argv: string[]): ReplayArgs {
       throw new UsageError(`--${name} needs a date like 2026-11-01 or 2026-11-01T08:00:00Z, got "${v}"`);
     return d;
   };
+  const bundlePath = flags.get('bundle');
+  const bundle = typeof bundlePath === 'string' ? { bundle: bundlePath } : {};
   if (flags.get('all')) {
     if (positional.length) throw new UsageError('--all takes no workflow id');
     const since = date('since');
     if (!since) throw new UsageError('--all needs --since <date>');
     const until = date('until');
-    return { mode: 'all', since, ...(until ? { until } : {}) };
+    return { mode: 'all', since, ...(until ? { until } : {}), ...bundle };
   }
   if (positional.length !== 1) throw new UsageError('name one workflow id, or --all --since <date>');
   const runId = flags.get('run-id');
-  return { mode: 'one', workflowId: positional[0], ...(typeof runId === 'string' ? { runId } : {}) };
+  return { mode: 'one', workflowId: positional[0], ...(typeof runId === 'string' ? { runId } : {}), ...bundle };
 }
 
 export class UsageError extends Error {}
@@ -83,6 +94,8 @@ export interface ReplayCliDeps {
   write: (text: string) => void;
   /** a progress bar on a terminal, plain progress lines otherwise */
   tty: boolean;
+  /** replay workers side by side (default REPLAY_LANES) */
+  lanes?: number;
 }
 
 interface Target {
@@ -114,40 +127,39 @@ export async function runReplay(
       ? [{ workflowId: args.workflowId, runId: args.runId }]
       : await listTargets(deps.pool!, args.since, args.until);
   const seen = new Set(queue.filter((t) => t.runId).map((t) => `${t.workflowId}/${t.runId}`));
-  const rows: ReplayRow[] = [];
+  // rows keep the queue's order (a continued run after the targets), whichever replay finishes first
+  const rows: { at: number; row: ReplayRow }[] = [];
   const progress = progressReporter(deps, () => queue.length);
+  const failed = (at: number, t: Target, result: string, status: string) => {
+    const row = { workflowId: t.workflowId, runId: t.runId ?? '-', type: '-', events: null, source: '-', result };
+    rows.push({ at, row: { ...row, ok: false } });
+    progress(t.workflowId, status);
+  };
 
-  // Loads each target; a run that continued another one brings that run into the queue too.
-  async function* loaded(): AsyncGenerator<LoadedHistory & { workflowId: string }> {
-    for (let i = 0; i < queue.length; i++) {
-      const t = queue[i];
+  // Loads up to FETCH_AHEAD targets at once, handed on in queue order; a run that continued another
+  // one brings that run into the queue too.
+  async function* loaded(): AsyncGenerator<LoadedHistory & { at: number }> {
+    const window: { at: number; t: Target; h: Promise<LoadedHistory | undefined> }[] = [];
+    let next = 0;
+    const fill = () => {
+      for (; window.length < FETCH_AHEAD && next < queue.length; next++) {
+        const t = queue[next];
+        const h = loadHistory(deps.client, deps.pool, t.workflowId, t.runId);
+        h.catch(() => undefined); // awaited below, in order
+        window.push({ at: next, t, h });
+      }
+    };
+    for (fill(); window.length; fill()) {
+      const { at, t, h: pending } = window.shift()!;
       let h: LoadedHistory | undefined;
       try {
-        h = await loadHistory(deps.client, deps.pool, t.workflowId, t.runId);
+        h = await pending;
       } catch (err) {
-        rows.push({
-          workflowId: t.workflowId,
-          runId: t.runId ?? '-',
-          type: '-',
-          events: null,
-          source: '-',
-          result: `ERROR ${(err as Error).message}`,
-          ok: false,
-        });
-        progress(t.workflowId, 'error');
+        failed(at, t, `ERROR ${(err as Error).message}`, 'error');
         continue;
       }
       if (!h) {
-        rows.push({
-          workflowId: t.workflowId,
-          runId: t.runId ?? '-',
-          type: '-',
-          events: null,
-          source: '-',
-          result: 'NOT FOUND in Temporal or the archive',
-          ok: false,
-        });
-        progress(t.workflowId, 'not found');
+        failed(at, t, 'NOT FOUND in Temporal or the archive', 'not found');
         continue;
       }
       seen.add(`${h.workflowId}/${h.runId}`);
@@ -155,12 +167,18 @@ export async function runReplay(
         seen.add(`${h.workflowId}/${h.continuedFromRunId}`);
         queue.push({ workflowId: h.workflowId, runId: h.continuedFromRunId });
       }
-      yield h;
+      yield Object.assign(h, { at });
     }
   }
 
-  for await (const { item, verdict } of replayHistories(deps.bundle, loaded(), deps.client.options.dataConverter)) {
-    rows.push({
+  const dataConverter = deps.client.options.dataConverter;
+  for await (const { item, verdict } of replayInLanes(
+    deps.bundle,
+    loaded(),
+    dataConverter,
+    deps.lanes ?? REPLAY_LANES,
+  )) {
+    const row = {
       workflowId: item.workflowId,
       runId: item.runId,
       type: item.workflowType,
@@ -168,16 +186,18 @@ export async function runReplay(
       source: item.source,
       result: resultText(verdict),
       ok: verdict.deterministic,
-    });
+    };
+    rows.push({ at: item.at, row });
     progress(item.workflowId, verdict.deterministic ? 'ok' : 'MISMATCH');
   }
   progress.done();
-  deps.write(summaryTable(rows));
-  const bad = rows.filter((r) => !r.ok).length;
+  const ordered = rows.sort((x, y) => x.at - y.at).map((r) => r.row);
+  deps.write(summaryTable(ordered));
+  const bad = ordered.filter((r) => !r.ok).length;
   deps.write(
-    `${rows.length - bad} of ${rows.length} run(s) replayed deterministically${bad ? `; ${bad} did not` : ''}\n`,
+    `${ordered.length - bad} of ${ordered.length} run(s) replayed deterministically${bad ? `; ${bad} did not` : ''}\n`,
   );
-  return { exitCode: bad ? 1 : 0, rows };
+  return { exitCode: bad ? 1 : 0, rows: ordered };
 }
 
 function resultText(v: Verdict): string {
@@ -228,6 +248,15 @@ export function summaryTable(rows: ReplayRow[]): string {
   );
 }
 
+/** --bundle, else WORKFLOW_BUNDLE_PATH, else dist/workflow-bundle.js once the build makes it, else
+ * workflows/ bundled once for this run (bundleLoader). */
+function bundleFor(flag?: string): BundleSource | undefined {
+  if (flag) return { codePath: flag };
+  if (process.env.WORKFLOW_BUNDLE_PATH) return undefined;
+  const built = join(__dirname, '../workflow-bundle.js');
+  return existsSync(built) ? { codePath: built } : undefined;
+}
+
 async function main(): Promise<number> {
   let args: ReplayArgs;
   try {
@@ -251,7 +280,7 @@ async function main(): Promise<number> {
   });
   const pool = config.databaseUrl ? createPool(config.databaseUrl, { name: 'replay', max: 2 }) : undefined;
   try {
-    const bundle = await bundleLoader()();
+    const bundle = await bundleLoader(bundleFor(args.bundle))();
     const { exitCode } = await runReplay(args, {
       client,
       pool,

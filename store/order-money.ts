@@ -14,22 +14,16 @@ export interface OrderFunds {
   paidAt?: string;
   /** what the order bought, when this system ran it (imported orders have none): R4 checks returns against it */
   lines?: { sku: string; quantity: number }[];
+  /** the API start request that wrote the row (see claimOrderFunds, dropOrderFunds) */
+  startToken?: string;
 }
 
 /** Records what an order paid; the first record wins (true when this one did). */
 export async function saveOrderFunds(db: Pool | PoolClient, f: OrderFunds): Promise<boolean> {
   const res = await db.query(
-    `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id) DO NOTHING`,
-    [
-      f.orderId,
-      f.paidFen,
-      f.currency,
-      f.source,
-      f.workflowId ?? null,
-      f.paidAt ?? null,
-      f.lines ? JSON.stringify(f.lines) : null,
-    ],
+    `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines, start_token)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING`,
+    fundsValues(f),
   );
   // the order workflow's first record may have written the row first, without the lines: fill them in
   if (res.rowCount !== 1 && f.lines)
@@ -38,6 +32,40 @@ export async function saveOrderFunds(db: Pool | PoolClient, f: OrderFunds): Prom
       JSON.stringify(f.lines),
     ]);
   return res.rowCount === 1;
+}
+
+const fundsValues = (f: OrderFunds) => [
+  f.orderId,
+  f.paidFen,
+  f.currency,
+  f.source,
+  f.workflowId ?? null,
+  f.paidAt ?? null,
+  f.lines ? JSON.stringify(f.lines) : null,
+  f.startToken ?? null,
+];
+
+/** The order is this start request's: its figures replace a row another request (or, without the
+ * lines, the workflow's first record) wrote first. An imported amount is never replaced. */
+export async function claimOrderFunds(db: Pool | PoolClient, f: OrderFunds & { startToken: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines, start_token)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (order_id) DO UPDATE SET paid_fen = excluded.paid_fen, currency = excluded.currency,
+       workflow_id = excluded.workflow_id, paid_at = excluded.paid_at, lines = excluded.lines,
+       start_token = excluded.start_token
+     WHERE order_funds.source = 'order' AND order_funds.start_token IS DISTINCT FROM excluded.start_token`,
+    fundsValues(f),
+  );
+}
+
+/** The order is not this start request's: remove the row it wrote, unless money already moved against it. */
+export async function dropOrderFunds(db: Pool | PoolClient, orderId: string, startToken: string): Promise<void> {
+  await db.query(
+    `DELETE FROM order_funds f WHERE order_id = $1 AND start_token = $2
+     AND NOT EXISTS (SELECT 1 FROM payouts p WHERE p.order_id = f.order_id)`,
+    [orderId, startToken],
+  );
 }
 
 /** saveOrderFunds, then the row that is stored (the first record's, if there was one). */

@@ -20,16 +20,17 @@ export function isNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || (err as { code?: number })?.code === 5;
 }
 
-/** One run's history from Temporal; undefined when Temporal does not know it (never started, or retention dropped it). */
+/** One run's history from Temporal; undefined when Temporal does not know it (never started, or retention dropped it).
+ * With a run id there is nothing to resolve: the history is fetched straight away (one call, not two). */
 export async function fetchFromTemporal(
   client: Client,
   workflowId: string,
   runId?: string,
 ): Promise<LoadedHistory | undefined> {
   try {
-    const described = await client.workflow.getHandle(workflowId, runId).describe();
-    const history = await client.workflow.getHandle(workflowId, described.runId).fetchHistory();
-    return loaded(workflowId, described.runId, 'temporal', history, historyToJson(history));
+    const resolved = runId ?? (await client.workflow.getHandle(workflowId).describe()).runId;
+    const history = await client.workflow.getHandle(workflowId, resolved).fetchHistory();
+    return loaded(workflowId, resolved, 'temporal', history, () => historyToJson(history));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
@@ -48,17 +49,19 @@ export async function loadHistory(
   const archived = await readArchivedHistory(pool, workflowId, runId);
   if (!archived) return undefined;
   const json = JSON.parse(archived.historyJson) as HistoryJson;
-  return loaded(workflowId, archived.entry.runId, 'archive', historyFromJson(json), json);
+  return loaded(workflowId, archived.entry.runId, 'archive', historyFromJson(json), () => json);
 }
 
+/** `json` is made on first read: a bulk replay needs it only to describe a mismatch. */
 function loaded(
   workflowId: string,
   runId: string,
   source: LoadedHistory['source'],
   history: History,
-  json: HistoryJson,
+  toJson: () => HistoryJson,
 ): LoadedHistory {
   const facts = historyFacts(history);
+  let json: HistoryJson | undefined;
   return {
     workflowId,
     runId,
@@ -66,7 +69,9 @@ function loaded(
     source,
     events: facts.events,
     history,
-    json,
+    get json() {
+      return (json ??= toJson());
+    },
     ...(facts.continuedFromRunId ? { continuedFromRunId: facts.continuedFromRunId } : {}),
   };
 }

@@ -73,6 +73,7 @@ export async function replayHistory(
 export interface ReplayItem {
   workflowId: string;
   history: History;
+  /** read only to describe a mismatch */
   json: HistoryJson;
 }
 
@@ -100,6 +101,44 @@ export async function* replayHistories<T extends ReplayItem>(
         ? { deterministic: false, mismatch: describeMismatch(result.error, item.json) }
         : { deterministic: true },
     };
+  }
+}
+
+/**
+ * Many histories through `lanes` replay workers at once (each replays one workflow at a time), so
+ * one lane's history decoding and activation round trips overlap another's replay. Verdicts come
+ * as they finish, not in input order.
+ */
+export async function* replayInLanes<T extends ReplayItem>(
+  bundle: WorkflowBundle,
+  items: AsyncIterable<T>,
+  dataConverter: DataConverter | undefined,
+  lanes: number,
+): AsyncGenerator<{ item: T; verdict: Verdict }> {
+  const source = items[Symbol.asyncIterator]();
+  // async generators queue concurrent next() calls, so the lanes share one source safely
+  const lane = (): AsyncIterable<T> => ({ [Symbol.asyncIterator]: () => ({ next: () => source.next() }) });
+  yield* merge(Array.from({ length: Math.max(1, lanes) }, () => replayHistories(bundle, lane(), dataConverter)));
+}
+
+/** Values of several async generators as each produces them. */
+async function* merge<V>(gens: AsyncGenerator<V>[]): AsyncGenerator<V> {
+  const pending = new Map(gens.map((g) => [g, g.next().then((r) => ({ g, r }))]));
+  try {
+    while (pending.size) {
+      const { g, r } = await Promise.race(pending.values());
+      if (r.done) {
+        pending.delete(g);
+        continue;
+      }
+      pending.set(
+        g,
+        g.next().then((next) => ({ g, r: next })),
+      );
+      yield r.value;
+    }
+  } finally {
+    await Promise.allSettled([...pending.keys()].map((g) => g.return(undefined)));
   }
 }
 

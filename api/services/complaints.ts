@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { complaintCauseCounts, complaintOutcomeCounts } from '../../store/complaints';
-import { savePersonalData } from '../../store/personal-data';
+import { personalDataRows } from './start-rows';
 import type { ComplaintRequest } from '../../domain/complaint';
 import { workflowIdFor } from '../../domain/ids';
 import { nameMaskOf, type Policy } from '../../domain/policy';
@@ -57,7 +57,7 @@ export function complaintService(client: Client, taskQueue: string, policy: () =
         label: `complaint ${request.complaintId}`,
         body: request,
         args: [input(request)],
-        onCreated: () => savePersonalData(pool, workflowId, { customer: request.customer }),
+        rows: personalDataRows(pool, workflowId, { customer: request.customer }),
       });
       return { complaintId: request.complaintId, ...started };
     },

@@ -1,8 +1,8 @@
 // Order cases in Temporal: start (idempotent by business key), read, act, deliver webhooks.
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { saveOrderFunds } from '../../store/order-money';
-import { savePersonalData } from '../../store/personal-data';
+import type { OrderFunds } from '../../store/order-money';
+import { allRows, orderFundsRows, personalDataRows } from './start-rows';
 import { orderTotalFen } from '../../domain/order';
 import { sumBySku } from '../../domain/refund';
 import type { UpdateDefinition } from '@temporalio/common';
@@ -51,18 +51,10 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
   return {
     async start(request: OrderRequest): Promise<StartedOrder> {
       const workflowId = workflowIdFor('order', request.orderId);
-      const started = await startOnce<typeof orderWorkflow>(client, {
-        workflowType: 'orderWorkflow',
-        workflowId,
-        taskQueue,
-        label: `order ${request.orderId}`,
-        body: request,
-        args: [{ request, policy: policy() }],
-        onCreated: () => savePersonalData(pool, workflowId, { customer: request.customer, address: request.address }),
-      });
+      const personal = { customer: request.customer, address: request.address };
       // The money authority knows the order before the caller hears 201, so a refund filed right
       // after is checked against it (the workflow's first record writes the same row, for crashes here).
-      await saveOrderFunds(pool, {
+      const funds: OrderFunds = {
         orderId: request.orderId,
         paidFen: orderTotalFen(request.items),
         currency: request.currency,
@@ -70,6 +62,15 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
         workflowId,
         paidAt: request.paidAt,
         lines: sumBySku(request.items),
+      };
+      const started = await startOnce<typeof orderWorkflow>(client, {
+        workflowType: 'orderWorkflow',
+        workflowId,
+        taskQueue,
+        label: `order ${request.orderId}`,
+        body: request,
+        args: [{ request, policy: policy() }],
+        rows: allRows(personalDataRows(pool, workflowId, personal), orderFundsRows(pool, funds)),
       });
       return { orderId: request.orderId, ...started };
     },

@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { savePersonalData } from '../../store/personal-data';
+import { personalDataRows } from './start-rows';
 import { confirmClaim, dropClaim, reserveRefund } from '../../store/refunds';
 import { workflowIdFor } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
@@ -126,7 +127,7 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
         label: `refund ${body.refundId}`,
         body,
         args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
-        onCreated: () => savePersonalData(pool, workflowId, { customer: body.customer }),
+        rows: personalDataRows(pool, workflowId, { customer: body.customer }),
       }).catch(async (err) => {
         await dropClaim(pool, body.refundId).catch(() => undefined); // not started: the amount is free again
         throw err;

@@ -7,7 +7,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ApiError, UnavailableError } from '../errors';
 import { queryFailureReason } from '../../runtime/unavailable';
 
@@ -86,15 +86,29 @@ export async function signalCase(handle: WorkflowHandle, label: string, send: ()
   }
 }
 
+/** What a start writes beside the workflow (personal data, an order's funds), in parallel with
+ * workflow.start. Each row carries the request's token, so the first write wins and can be undone. */
+export interface StartRows {
+  /** first write wins: true when this request wrote every row */
+  save(token: string): Promise<boolean>;
+  /** the case is this body's but another request wrote first: make the rows this request's */
+  claim(token: string): Promise<void>;
+  /** the case is not this request's (another body, or no start): remove only what it wrote */
+  undo(token: string): Promise<void>;
+}
+
 /** Starts a case workflow once per business key: the same body again finds the existing case, a
- * different body is a conflict. `onCreated` (idempotent) runs for the request that started it and
- * again for every retry with the same body, so a failure after the start is repaired by a retry. */
+ * different body is a conflict. `rows` are written while the start is in flight, not after it: kept
+ * for the request that started the case and for every retry with the same body (a failed write is
+ * repaired by a retry), removed for a request that did not get the case. */
 export interface Started {
   workflowId: string;
   runId: string;
   status: 'open' | 'closed';
   created: boolean;
 }
+
+type Settled = { ok: true; inserted: boolean } | { ok: false; err: unknown };
 
 export async function startOnce<W extends Workflow>(
   client: Client,
@@ -105,12 +119,33 @@ export async function startOnce<W extends Workflow>(
     label: string;
     body: unknown;
     args: Parameters<W>;
-    onCreated?: () => Promise<void>;
+    rows?: StartRows;
   },
 ): Promise<Started> {
   const hash = requestHash(opts.body);
+  const token = randomUUID();
+  const rows = opts.rows;
+  const saving: Promise<Settled> = rows
+    ? rows.save(token).then(
+        (inserted) => ({ ok: true, inserted }),
+        (err: unknown) => ({ ok: false, err }),
+      )
+    : Promise.resolve({ ok: true, inserted: true });
+  /** ours (or the same body's): a failed write fails the request (the retry repairs it) */
+  const keep = async () => {
+    const saved = await saving;
+    if (!saved.ok) throw saved.err;
+    if (!saved.inserted) await rows?.claim(token);
+  };
+  /** not ours: the error that decided it wins over a failed undo (nothing of ours is left or it was never written) */
+  const undo = async (reason: unknown): Promise<never> => {
+    const saved = await saving;
+    if (saved.ok && rows) await rows.undo(token).catch(() => undefined);
+    throw reason;
+  };
+  let handle;
   try {
-    const handle = await client.workflow.start(opts.workflowType, {
+    handle = await client.workflow.start(opts.workflowType, {
       workflowId: opts.workflowId,
       taskQueue: opts.taskQueue,
       args: opts.args as unknown[],
@@ -118,14 +153,15 @@ export async function startOnce<W extends Workflow>(
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     });
-    await opts.onCreated?.();
-    return { workflowId: opts.workflowId, runId: handle.firstExecutionRunId, status: 'open', created: true };
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    const existing = await client.workflow.getHandle(opts.workflowId).describe();
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) return undo(err);
+    const existing = await client.workflow
+      .getHandle(opts.workflowId)
+      .describe()
+      .catch((e: unknown) => undo(e));
     if (existing.memo?.requestHash !== hash)
-      throw new ApiError(409, 'conflict', `${opts.label} already exists with a different body`);
-    await opts.onCreated?.();
+      return undo(new ApiError(409, 'conflict', `${opts.label} already exists with a different body`));
+    await keep();
     return {
       workflowId: opts.workflowId,
       runId: existing.runId,
@@ -133,4 +169,6 @@ export async function startOnce<W extends Workflow>(
       created: false,
     };
   }
+  await keep();
+  return { workflowId: opts.workflowId, runId: handle.firstExecutionRunId, status: 'open', created: true };
 }
