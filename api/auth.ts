@@ -2,6 +2,7 @@
 // configuration never holds the key itself), or JWTs from the shop's identity provider (api/jwt.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { apiKeyEntries } from '../config/api-keys';
 import { isRole, ROLES, type Role } from '../domain/roles';
 import { ApiError } from './errors';
 
@@ -36,13 +37,8 @@ interface StoredKey {
 export function parseApiKeys(spec: string): StoredKey[] {
   const stored: StoredKey[] = [];
   const byName = new Map<string, Role[]>();
-  for (const entry of spec
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean)) {
-    const [secret = '', roleList = '', name = '', ...rest] = entry.split(':');
-    const shown = `"${secret.startsWith('sha256=') ? secret.slice(0, 13) : secret.slice(0, 3)}…:${roleList}:${name}"`;
-    const roles = roleList.split('+').filter(Boolean);
+  for (const { secret, roles, name, extra: rest } of apiKeyEntries(spec)) {
+    const shown = `"${secret.startsWith('sha256=') ? secret.slice(0, 13) : secret.slice(0, 3)}…:${roles.join('+')}:${name}"`;
     const fail = (why: string) => new Error(`API_KEYS entry ${shown} ${why}`);
     if (rest.length || !name.trim())
       throw fail('needs the form key:role[+role]:name (the name is who acts with the key)');

@@ -19,6 +19,28 @@ export const DEV_API_KEYS = [
   'dev-auditor-key-local:auditor:auditor',
 ].join(',');
 
+/** One entry of API_KEYS, as written: "key:role[+role]:name" (or "sha256=<hex>:role:name"). */
+export interface ApiKeyEntry {
+  /** the key, or "sha256=<hex>" */
+  secret: string;
+  roles: string[];
+  name: string;
+  /** anything after a third colon: a malformed entry */
+  extra: string[];
+}
+
+/** The one parser of API_KEYS: entries split, nothing validated (api/auth.ts validates what it accepts). */
+export function apiKeyEntries(spec: string): ApiKeyEntry[] {
+  return spec
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [secret = '', roleList = '', name = '', ...extra] = entry.split(':');
+      return { secret, roles: roleList.split('+').filter(Boolean), name, extra };
+    });
+}
+
 export interface PlainKey {
   key: string;
   roles: string[];
@@ -27,11 +49,9 @@ export interface PlainKey {
 
 /** Entries with the key in clear (digest entries are skipped: nobody can call with them). */
 export function plainKeys(spec: string): PlainKey[] {
-  return spec
-    .split(',')
-    .map((e) => e.trim().split(':'))
-    .filter(([key, roles, name]) => key && roles && name && !key.startsWith('sha256='))
-    .map(([key, roles, name]) => ({ key, roles: roles.split('+'), name }));
+  return apiKeyEntries(spec)
+    .filter((e) => e.secret && e.roles.length && e.name && !e.secret.startsWith('sha256='))
+    .map((e) => ({ key: e.secret, roles: e.roles, name: e.name }));
 }
 
 /** The first key holding each role, e.g. keysByRole(spec).support. */

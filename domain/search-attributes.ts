@@ -1,5 +1,5 @@
 // Temporal search attributes every case sets as it moves, so the Temporal Web UI can filter
-// cases the way the support view does. The server must have them registered (scripts/stack.ts).
+// cases the way the support view does. The server must have them registered (scripts/stack/).
 export const CASE_SEARCH_ATTRIBUTES = {
   CaseType: 'Keyword',
   CaseStatus: 'Keyword',

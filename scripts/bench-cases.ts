@@ -12,7 +12,7 @@ import type { Pool } from 'pg';
 import { createPool } from '../db/pool';
 import { buildApp } from '../api/app';
 import { DEV_API_KEYS } from '../config';
-import { resolveDatabase } from '../db/embedded';
+import { resolveDatabase } from './stack/postgres';
 import { migrate } from '../db/migrate';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { freePort } from './stack';

@@ -51,6 +51,7 @@ async function target(args: LoadArgs): Promise<Target> {
     stack = await startStack({
       dataDir,
       ports: await freePorts(),
+      temporalMode: args.temporalMode,
       simStepDelayMs: 0,
       simAutoProgress: true,
       persistentDb: false,

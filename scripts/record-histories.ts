@@ -16,9 +16,9 @@ import { join, resolve } from 'node:path';
 import { PROCESS_SCENARIOS } from './scenarios';
 import { TEST_PAYLOAD_KEYS } from './scenarios/payload-keys';
 import type { ApiCaller, Role } from './scenarios/types';
-import { DEFAULT_API_KEYS, freePorts, startStack, type Stack } from './stack';
+import { freePorts, startStack, type Stack } from './stack';
 import { projectRoot } from './temporal-bin';
-import { keyNamed, keysByRole } from '../config';
+import { DEV_API_KEYS, keyNamed, keysByRole } from '../config';
 
 const OUT_DIR = join(projectRoot(), 'tests', 'replay', 'histories');
 const CLOSED = /EVENT_TYPE_WORKFLOW_EXECUTION_(COMPLETED|FAILED|TIMED_OUT|CANCELED|TERMINATED|CONTINUED_AS_NEW)/;
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
   try {
     let api: ApiCaller;
     if (opt('--api')) {
-      api = caller(opt('--api')!, keysFor(process.env.API_KEYS ?? DEFAULT_API_KEYS), tag);
+      api = caller(opt('--api')!, keysFor(process.env.API_KEYS ?? DEV_API_KEYS), tag);
     } else {
       dataDir = mkdtempSync(join(tmpdir(), 'record-histories-'));
       chmodSync(dataDir, 0o755);

@@ -52,7 +52,9 @@ function banner(stack: Stack, dataDir: string): string {
     `  API              ${urls.api}`,
     `  OpenAPI docs     ${urls.api}/docs`,
     `  Console          ${urls.api}/console   sign in with a support, finance or auditor key below`,
-    `  Temporal Web UI  ${urls.temporalUi}`,
+    stack.temporalMode === 'cluster'
+      ? '  Temporal         full server on PostgreSQL, 4 history shards (no Web UI: `temporal workflow list` works)'
+      : `  Temporal Web UI  ${urls.temporalUi}`,
     `  Temporal gRPC    ${urls.temporalGrpc}`,
     `  Simulator        ${urls.simulator}   ledger: ${urls.simulator}/sim/ledger (Bearer ${process.env.SIM_ADMIN_KEY ? '$SIM_ADMIN_KEY' : DEV_SIM_ADMIN_KEY})`,
     `  PostgreSQL       ${urls.databaseUrl}`,

@@ -76,7 +76,7 @@ export async function ensureTemporalTestServer(): Promise<string> {
   return ensureBinary(TEST_SERVER);
 }
 
-function isExecutableFile(p: string): boolean {
+export function isExecutableFile(p: string): boolean {
   try {
     const st = fs.statSync(p);
     if (!st.isFile()) return false;
@@ -136,11 +136,11 @@ interface RunResult {
   spawnError?: Error;
 }
 
-function run(cmd: string, args: string[]): Promise<RunResult> {
+export function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<RunResult> {
   return new Promise((resolve) => {
     let output = '';
     let settled = false;
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', (err) => {
@@ -157,7 +157,7 @@ function run(cmd: string, args: string[]): Promise<RunResult> {
 }
 
 /** Serialises concurrent installs (e.g. parallel jest workers) with an exclusive lock file. */
-async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(lockFile: string, fn: () => Promise<T>): Promise<T> {
   const staleMs = 10 * 60_000;
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {

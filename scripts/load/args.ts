@@ -13,10 +13,13 @@ export interface LoadArgs {
   sim?: string;
   temporal?: string;
   namespace: string;
+  /** the stack this run starts: the dev server (default) or the full server on PostgreSQL */
+  temporalMode: 'dev' | 'cluster';
 }
 
 export const USAGE = `usage: npm run load -- [--n 100] [--concurrency 10] [--audit-share 0.2] [--refund-share 0.2] [--complaint-share 0.2]
-       [--timeout 10m] [--baseline-calls N] [--api URL --sim URL --temporal HOST:PORT [--namespace default]]`;
+       [--timeout 10m] [--baseline-calls N] [--temporal-mode dev|cluster]
+       [--api URL --sim URL --temporal HOST:PORT [--namespace default]]`;
 
 function duration(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v);
@@ -33,6 +36,7 @@ export function parseArgs(argv: string[]): LoadArgs {
     complaintShare: 0.2,
     timeoutMs: 600_000,
     namespace: 'default',
+    temporalMode: 'dev',
   };
   const int = (flag: string, v: string, min: number) => {
     const n = Number(v);
@@ -82,12 +86,17 @@ export function parseArgs(argv: string[]): LoadArgs {
       case '--namespace':
         out.namespace = v;
         break;
+      case '--temporal-mode':
+        if (v !== 'dev' && v !== 'cluster') throw new Error(`--temporal-mode: dev or cluster, got "${v}"`);
+        out.temporalMode = v;
+        break;
       default:
         throw new Error(`unknown flag ${flag}\n${USAGE}`);
     }
   }
   const given = [out.api, out.sim, out.temporal].filter(Boolean).length;
   if (given !== 0 && given !== 3) throw new Error(`--api, --sim and --temporal go together\n${USAGE}`);
+  if (given && out.temporalMode === 'cluster') throw new Error('--temporal-mode starts a stack: not with --api');
   if (out.refundShare + out.complaintShare > 1)
     throw new Error('--refund-share and --complaint-share add up to more than 1');
   return out;

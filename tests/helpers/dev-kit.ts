@@ -3,7 +3,7 @@
 // and for continue-as-new right after an update, which the time-skipping test server gets wrong on a
 // loaded machine (the update's answer, then every workflow on that server, stalls for minutes).
 //
-// Started by the project's own launcher (scripts/stack.ts, as `npm start` does): it waits up to 90 s for
+// Started by the project's own launcher (scripts/stack/, as `npm start` does): it waits up to 90 s for
 // the server (the SDK's launcher gives it 5 s) and its output goes to the test file's log.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CASE_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';

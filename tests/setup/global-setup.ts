@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { resolveDatabase } from '../../db/embedded';
+import { resolveDatabase } from '../../scripts/stack/postgres';
 import { migrate } from '../../db/migrate';
 import { freePort } from '../../scripts/stack';
 import { ensureTemporalCli, ensureTemporalTestServer } from '../../scripts/temporal-bin';
