@@ -122,8 +122,6 @@ export const campaignBody = z
   .superRefine(planRefinement);
 export type CampaignBody = z.infer<typeof campaignBody>;
 
-export const campaignParams = z.object({ campaignId: businessId }).strict();
-
 export const approvalBody = z
   .object({ decision: z.enum(['approve', 'reject', 'revise']), comment: noteText(2000).optional() })
   .strict()
@@ -146,16 +144,13 @@ const leadTime = z.object({
   earliestStartAt: z.string(),
 });
 
-export const startedCampaign = z.object({
-  campaignId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
+/** What a campaign's start answers beyond the case (M1, M2). */
+export const startedCampaignFields = {
   warnings: z
     .array(z.looseObject({ code: z.string(), rule: z.string(), message: z.string() }))
     .describe('M2 warnings the approver sees'),
   leadTime,
-});
+};
 
 /** M1: 422 names the earliest allowed start. */
 export const tooLateBody = errorBody.extend({

@@ -14,8 +14,6 @@ export const complaintBody = z
   })
   .strict();
 
-export const complaintParams = z.object({ complaintId: businessId }).strict();
-
 const department = z
   .string()
   .regex(/^[a-z][a-z0-9_]{1,39}$/, 'a department code: 2-40 lower-case letters, digits or "_"');
@@ -115,13 +113,6 @@ export const causesQuery = z
     path: ['to'],
     message: 'must be after from',
   });
-
-export const startedComplaint = z.object({
-  complaintId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
-});
 
 export const causesReport = z
   .object({

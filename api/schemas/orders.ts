@@ -14,6 +14,7 @@ import {
   plannedTime,
   text,
   ignoredActor,
+  idParams,
 } from './common';
 
 const orderLine = z
@@ -67,7 +68,7 @@ export const orderBody = z
   });
 export type OrderBody = z.infer<typeof orderBody>;
 
-export const orderParams = z.object({ orderId: businessId }).strict();
+export const orderParams = idParams('orderId');
 
 const checkItem = z.object({ checked: z.boolean(), note: noteText(500).optional() }).strict();
 const checklist = z
@@ -170,10 +171,3 @@ export const carrierEventBody = z
     description: noteText(500).optional(),
   })
   .strict();
-
-export const startedOrder = z.object({
-  orderId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
-});

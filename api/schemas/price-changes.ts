@@ -23,8 +23,6 @@ export const priceChangeBody = z
   })
   .strict();
 
-export const priceChangeParams = z.object({ priceChangeId: businessId }).strict();
-
 export const priceApprovalBody = z
   .object({ decision: z.enum(['approve', 'reject']), comment: noteText(2000).optional() })
   .strict()
@@ -32,13 +30,6 @@ export const priceApprovalBody = z
     path: ['comment'],
     message: 'a rejection needs a comment',
   });
-
-export const startedPriceChange = z.object({
-  priceChangeId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
-});
 
 /** M8: 422 names the earliest allowed effective time. */
 export const tooSoonBody = errorBody.extend({ rule: z.literal('M8'), earliestEffectiveAt: z.string() });

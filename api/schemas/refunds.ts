@@ -46,8 +46,6 @@ export const refundBody = z
   });
 export type RefundBody = z.infer<typeof refundBody>;
 
-export const refundParams = z.object({ refundId: businessId }).strict();
-
 export const responseBody = z
   .object({
     action: z.enum(['accept', 'reject', 'request_info']),
@@ -80,10 +78,3 @@ export const financeApprovalBody = z
   .object({ decision: z.enum(['approve', 'reject']), note: noteText(500).optional() })
   .strict()
   .refine((b) => b.decision !== 'reject' || !!b.note, { path: ['note'], message: 'a rejection needs a reason' });
-
-export const startedRefund = z.object({
-  refundId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
-});

@@ -96,6 +96,9 @@ export interface Started {
   created: boolean;
 }
 
+/** What a start answers: the business id under its own name, the case, and what a process adds. */
+export type StartedCase<K extends string, Extra = object> = Started & Record<K, string> & Extra;
+
 export async function startOnce<W extends Workflow>(
   client: Client,
   opts: {
