@@ -51,10 +51,15 @@ it('the OpenAPI document names every declared case route by a unique operationId
       Object.entries(ops).map(([method, op]) => [`${method.toUpperCase()} ${path}`, op.operationId]),
     ),
   );
-  const declared = RESOURCES.flatMap((r) => caseRoutesOf(r)).map((route) => [
-    `${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`,
-    route.operationId,
-  ]);
+  const declared = [
+    caseRoutesOf(orderResource),
+    caseRoutesOf(refundResource),
+    caseRoutesOf(complaintResource),
+    caseRoutesOf(campaignResource),
+    caseRoutesOf(priceChangeResource),
+  ]
+    .flat()
+    .map((route) => [`${route.method} ${route.url.replace(/:(\w+)/g, '{$1}')}`, route.operationId]);
   expect(declared.length).toBeGreaterThan(20);
   expect(Object.fromEntries(declared.map(([k]) => [k, documented[k]]))).toEqual(Object.fromEntries(declared));
   const ids = Object.values(documented).filter(Boolean);
