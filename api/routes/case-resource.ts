@@ -128,6 +128,9 @@ export function caseResource<S extends CaseService>(d: CaseResourceDeclaration<S
     value === undefined ? schema : schema.meta({ examples: [value] });
 
   return async (app) => {
+    // first, as before: a static path such as /causes is listed ahead of /:id in app.routeRoles
+    d.more?.(app, service);
+
     app.post(
       '',
       {
@@ -201,8 +204,6 @@ export function caseResource<S extends CaseService>(d: CaseResourceDeclaration<S
         },
       );
     }
-
-    d.more?.(app, service);
   };
 }
 
