@@ -5,25 +5,26 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
-import { nameMaskOf, type Policy } from '../domain/policy';
+import type { Policy } from '../domain/policy';
 import { setInputClock } from '../domain/primitives';
 import { installAccessLog } from './access-log';
-import { firstOf, keyAuthenticator, parseApiKeys, type RoleGuard, type Role } from './auth';
+import { authorize, firstOf, keyAuthenticator, parseApiKeys, type Role } from './auth';
 import { jwtAuthenticator, type JwtOptions } from './jwt';
 import { installErrorHandler } from './errors';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../config/traffic';
 import { installTraffic, serverTimeouts } from './traffic';
 import { installWebhookSignatures } from './webhook-signature';
-import { complaintRoutes } from './routes/complaints';
-import { marketingRoutes } from './routes/marketing';
-import { orderRoutes } from './routes/orders';
+import { registerCaseResource } from './routes/case-resource';
+import { campaignResource } from './routes/campaigns';
+import { complaintResource } from './routes/complaints';
+import { messagingRoutes } from './routes/messaging';
+import { orderResource } from './routes/orders';
 import { orderAuditRoutes } from './routes/order-audit';
 import { orderAuditViewService } from './services/order-audit-view';
 import { orderMoneyRoutes } from './routes/order-money';
-import { complaintService } from './services/complaints';
-import { orderService } from './services/orders';
-import { refundRoutes } from './routes/refunds';
-import { refundService } from './services/refunds';
+import { priceChangeResource } from './routes/price-changes';
+import { refundResource } from './routes/refunds';
+import { caseServices } from './services';
 import { auditRoutes } from './routes/audit';
 import { healthRoutes } from './routes/health';
 import { caseRoutes } from './routes/cases';
@@ -57,7 +58,7 @@ export interface AppDeps {
   traffic?: Partial<TrafficOptions>;
 }
 
-/** Who may call what: collected from the routes' role guards (README's table and tests check it). */
+/** Who may call what: collected from the routes' `config.roles` (README's table and tests check it). */
 export interface RouteRoles {
   method: string;
   url: string;
@@ -93,12 +94,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await installTraffic(app, traffic);
   installWebhookSignatures(app, traffic);
   app.decorate('routeRoles', [] as RouteRoles[]);
+  const guard = authorize(keys);
   app.addHook('onRoute', (route) => {
-    const guards = [route.onRequest].flat().filter((h): h is RoleGuard => !!h && 'roles' in (h as object));
-    if (route.url.startsWith('/v1/') && !guards.length)
-      throw new Error(`${route.method} ${route.url} has no requireRole guard on onRequest`);
-    if (guards.length && route.method !== 'HEAD')
-      app.routeRoles.push({ method: String(route.method), url: route.url, roles: guards[0].roles });
+    const roles = route.config?.roles;
+    if (route.url.startsWith('/v1/') && !roles) throw new Error(`${route.method} ${route.url} has no config.roles`);
+    if (!roles) return;
+    // last of the route's own onRequest hooks, where each route's guard used to stand (codec's CORS runs first)
+    const hooks = [route.onRequest ?? []].flat();
+    if (!hooks.includes(guard)) route.onRequest = [...hooks, guard];
+    if (route.method !== 'HEAD') app.routeRoles.push({ method: String(route.method), url: route.url, roles });
   });
 
   await app.register(swagger, {
@@ -123,34 +127,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeZone: deps.timeZone ?? 'Asia/Shanghai',
   });
   healthRoutes(app, { client: deps.client, pool: deps.pool });
-  metricsRoutes(app, { register: metrics, pool: deps.pool, auth: keys });
-  const orders = orderService(deps.client, deps.pool, deps.taskQueue, () => ({
-    ...deps.policy().order,
-    nameMask: nameMaskOf(deps.policy()),
-  }));
-  orderRoutes(app, { orders, keys });
-  orderAuditRoutes(app, { auditView: orderAuditViewService(orders, deps.pool), keys });
-  orderMoneyRoutes(app, { pool: deps.pool, keys });
-  refundRoutes(app, {
-    refunds: refundService(deps.client, deps.pool, deps.taskQueue, () => ({
-      ...deps.policy().refund,
-      nameMask: nameMaskOf(deps.policy()),
-    })),
-    keys,
-  });
-  complaintRoutes(app, { complaints: complaintService(deps.client, deps.taskQueue, deps.policy, deps.pool), keys });
-  caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai'), keys });
-  auditRoutes(app, { pool: deps.pool, keys });
-  reportRoutes(app, { pool: deps.pool, keys });
-  marketingRoutes(app, { client: deps.client, pool: deps.pool, taskQueue: deps.taskQueue, policy: deps.policy, keys });
+  metricsRoutes(app, { register: metrics, pool: deps.pool });
+  const services = caseServices(deps);
+  await registerCaseResource(app, orderResource, services.order);
+  orderAuditRoutes(app, { auditView: orderAuditViewService(services.order, deps.pool) });
+  orderMoneyRoutes(app, { pool: deps.pool });
+  await registerCaseResource(app, refundResource, services.refund);
+  await registerCaseResource(app, complaintResource, services.complaint);
+  caseRoutes(app, { cases: caseService(deps.client, deps.pool, deps.timeZone ?? 'Asia/Shanghai') });
+  auditRoutes(app, { pool: deps.pool });
+  reportRoutes(app, { pool: deps.pool });
+  await registerCaseResource(app, campaignResource, services.campaign);
+  await registerCaseResource(app, priceChangeResource, services.priceChange);
+  messagingRoutes(app, { pool: deps.pool });
   workflowRoutes(app, {
     audit: workflowAuditService(deps.client, deps.pool, deps.workflowBundle, traffic.replayConcurrency),
-    keys,
   });
   codecRoutes(app, {
     codecs: deps.client.options.dataConverter.payloadCodecs ?? [],
     namespace: deps.client.options.namespace,
-    keys,
     pool: deps.pool,
     corsOrigins: deps.codecCorsOrigins ?? ['http://localhost:8233', 'http://127.0.0.1:8233'],
   });

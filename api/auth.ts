@@ -95,19 +95,25 @@ declare module 'fastify' {
   }
 }
 
-export type RoleGuard = ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) & { roles: Role[] };
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** who may call the route: read by the one role guard (authorize), listed in app.routeRoles */
+    roles?: Role[];
+  }
+}
 
 /** The token of an "Authorization: Bearer <token>" header, if the request has one. */
 export const bearerToken = (req: FastifyRequest): string | undefined =>
   /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
 
 /**
- * onRequest hook: 401 without a valid key, token or console session, 403 when none of its roles may call the route. It
- * runs before body validation, so nobody learns anything about a route without a key. `roles` lets the
- * app list who may call what.
+ * The one role guard, an onRequest hook of every route with `config.roles`: 401 without a valid key, token or
+ * console session, 403 when none of its roles may call the route. It runs before body validation, so nobody
+ * learns anything about a route without a key.
  */
-export function requireRole(auth: Authenticator, ...allowed: Role[]): RoleGuard {
-  const guard = async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+export function authorize(auth: Authenticator) {
+  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const allowed = req.routeOptions.config.roles ?? [];
     const token = bearerToken(req);
     // a bearer header decides alone; without one, a console session (CSRF-checked by its hook) may
     const principal = token
@@ -125,7 +131,6 @@ export function requireRole(auth: Authenticator, ...allowed: Role[]): RoleGuard 
       );
     }
   };
-  return Object.assign(guard, { roles: allowed });
 }
 
 /** The actor of a human decision: always the authenticated principal, never a name from the body. */

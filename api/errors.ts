@@ -1,5 +1,5 @@
-// One error handler: 400 with field paths for bad input, 404/409 for business answers, 503 with
-// Retry-After while a dependency is away, and never internal error text on a 5xx.
+// One error handler: 400 with field paths for bad input, 404/409 for business answers, 422 for a
+// business refusal, 503 with Retry-After while a dependency is away, and never internal error text on a 5xx.
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DEPENDENCY_NAMES, unavailableDependency } from '../runtime/unavailable';
@@ -15,8 +15,17 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: FieldProblem[],
+    /** more top-level fields of the error body (a refusal's rule and the limit it names) */
+    readonly fields?: Record<string, unknown>,
   ) {
     super(message);
+  }
+}
+
+/** 422: the request is well formed but the SOP refuses it (over-refund, too late, too soon, ...). */
+export class BusinessRefusal extends ApiError {
+  constructor(code: string, message: string, details?: FieldProblem[], fields?: Record<string, unknown>) {
+    super(422, code, message, details, fields);
   }
 }
 
@@ -59,9 +68,12 @@ export function installErrorHandler(app: FastifyInstance): void {
         .send({ error: err.code, message: err.message });
     if (err instanceof ApiError) {
       if (err instanceof BusyError) reply.header('retry-after', String(err.retryAfterS));
-      return reply
-        .status(err.statusCode)
-        .send({ error: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      return reply.status(err.statusCode).send({
+        error: err.code,
+        message: err.message,
+        ...err.fields,
+        ...(err.details ? { details: err.details } : {}),
+      });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';

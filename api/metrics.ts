@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { requireRole, type Authenticator } from './auth';
 import { caseGauges } from '../store/case-metrics';
 import { within } from '../runtime/within';
 
@@ -43,10 +42,7 @@ export function installRequestMetrics(app: FastifyInstance): Registry {
 }
 
 /** GET /metrics: the register's series plus the business gauges, read from the case list at each scrape. */
-export function metricsRoutes(
-  app: FastifyInstance,
-  deps: { register: Registry; pool: Pool; auth: Authenticator },
-): void {
+export function metricsRoutes(app: FastifyInstance, deps: { register: Registry; pool: Pool }): void {
   const { register } = deps;
   const scrapeErrors = new Counter({
     name: 'shop_metrics_read_model_errors_total',
@@ -80,7 +76,7 @@ export function metricsRoutes(
 
   app.get(
     '/metrics',
-    { onRequest: requireRole(deps.auth, 'monitoring'), schema: { hide: true, querystring: z.object({}).strict() } },
+    { config: { roles: ['monitoring'] }, schema: { hide: true, querystring: z.object({}).strict() } },
     async (_req, reply) => {
       try {
         const g = await within(SCRAPE_TIMEOUT_MS, caseGauges(deps.pool, SCRAPE_TIMEOUT_MS), 'the read model');

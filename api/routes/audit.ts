@@ -5,16 +5,15 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { readAccess } from '../../store/access-log';
 import { archivedRunIds, verifyChain } from '../../store/history-archive';
-import { requireRole, type Authenticator } from '../auth';
 import { accessLogQuery } from '../schemas/cases';
 import { errorResponses as errors, text } from '../schemas/common';
 
-export function auditRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {
+export function auditRoutes(app: FastifyInstance, deps: { pool: Pool }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/audit/access-log',
     {
-      onRequest: requireRole(deps.keys, 'auditor'),
+      config: { roles: ['auditor'] },
       schema: {
         tags: ['audit'],
         summary: 'Every API call: principal, role, key id, route, case, outcome, time, source address (newest first)',
@@ -38,7 +37,7 @@ export function auditRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Auth
   r.get(
     '/v1/audit/archive',
     {
-      onRequest: requireRole(deps.keys, 'auditor'),
+      config: { roles: ['auditor'] },
       schema: {
         tags: ['audit'],
         summary:

@@ -2,7 +2,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireRole, type Authenticator } from '../auth';
 import {
   caseListQuery,
   caseListResponse,
@@ -14,15 +13,15 @@ import {
 import { errorResponses as errors } from '../schemas/common';
 import type { CaseService } from '../services/cases';
 
-export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; keys: Authenticator }): void {
+export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { cases, keys } = deps;
+  const { cases } = deps;
   const tags = ['cases'];
 
   r.get(
     '/v1/cases',
     {
-      onRequest: requireRole(keys, 'support', 'finance', 'auditor'),
+      config: { roles: ['support', 'finance', 'auditor'] },
       schema: {
         tags,
         summary: 'All cases, most urgent first; filters, cursor pages, totals per status',
@@ -36,7 +35,7 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
   r.get(
     '/v1/cases/:caseId',
     {
-      onRequest: requireRole(keys, 'support', 'finance', 'auditor'),
+      config: { roles: ['support', 'finance', 'auditor'] },
       schema: {
         tags,
         summary:
@@ -64,7 +63,7 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
   r.get(
     '/v1/cases/:caseId/timeline',
     {
-      onRequest: requireRole(keys, 'support', 'auditor'),
+      config: { roles: ['support', 'auditor'] },
       schema: {
         tags,
         summary: 'Who did what and when; personal data masked except for auditors (each unmasked read is logged)',
@@ -78,7 +77,7 @@ export function caseRoutes(app: FastifyInstance, deps: { cases: CaseService; key
   r.post(
     '/v1/cases/:caseId/retry',
     {
-      onRequest: requireRole(keys, 'support'),
+      config: { roles: ['support'] },
       schema: {
         tags,
         summary:

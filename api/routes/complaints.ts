@@ -2,152 +2,111 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { actorOf, requireRole, type Authenticator } from '../auth';
-import { breachSchema, caseActionSchema, deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
+import { errorResponses } from '../schemas/common';
 import {
   callbackBody,
   causesQuery,
   causesReport,
   complaintBody,
-  complaintParams,
   resolutionBody,
-  startedComplaint,
   unresolvedClosureBody,
   verificationBody,
 } from '../schemas/complaints';
 import type { ComplaintService } from '../services/complaints';
+import { operationIdOf, type CaseResourceDeclaration } from './case-resource';
 
-const stateSchema = z
-  .looseObject({
-    complaintId: z.string(),
-    stage: z.enum([
-      'awaiting_verification',
-      'awaiting_resolution',
-      'resolving',
-      'awaiting_callback',
-      'awaiting_lead',
-      'closed',
-    ]),
-    status: z.enum(['open', 'closed']),
-    department: z.string(),
-    promisedBy: z.string(),
-    round: z.number().int(),
-    reopenCount: z.number().int(),
-    deadlines: z.array(deadlineSchema),
-    breaches: z.array(breachSchema),
-    pendingActions: z.array(pendingActionSchema),
-  })
-  .describe(
-    'the complaint workflow state: stage, department, deadlines, breaches, escalations, reopen count, decisions (personal data masked, O11)',
-  );
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  413: errorBody,
-  415: errorBody,
-  503: errorBody,
-};
-
-export function complaintRoutes(
-  app: FastifyInstance,
-  deps: { complaints: ComplaintService; keys: Authenticator },
-): void {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const { complaints, keys } = deps;
-  const tags = ['complaints'];
-  const act = caseActionSchema(tags, complaintParams, stateSchema);
-
-  r.post(
-    '/v1/complaints',
+/** C5: the causes report, from the read model. A static segment wins over /:complaintId in fastify's router. */
+function causesRoute(app: FastifyInstance, complaints: ComplaintService): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/causes',
     {
-      onRequest: requireRole(keys, 'crm'),
+      config: { roles: ['support', 'auditor'] },
       schema: {
-        tags,
-        summary:
-          'Report a complaint: recorded, acknowledged with a promised time, routed (C2); idempotent by complaintId',
-        body: complaintBody,
-        response: { 200: startedComplaint, 201: startedComplaint, ...errors },
-      },
-    },
-    async (req, reply) => {
-      const { created, ...started } = await complaints.start(req.body);
-      return reply.status(created ? 201 : 200).send(started);
-    },
-  );
-
-  // Registered before /:complaintId; a static segment wins over a parameter in fastify's router.
-  r.get(
-    '/v1/complaints/causes',
-    {
-      onRequest: requireRole(keys, 'support', 'auditor'),
-      schema: {
-        tags,
+        tags: ['complaints'],
+        operationId: operationIdOf('complaint', 'causes'),
         summary:
           'Resolution rounds ended in [from, to) by category, root cause and outcome; every round counts its cause (C5)',
         querystring: causesQuery,
-        response: { 200: causesReport, ...errors },
+        response: { 200: causesReport, ...errorResponses },
       },
     },
     async (req) => complaints.causes(req.query),
   );
-
-  r.get(
-    '/v1/complaints/:complaintId',
-    {
-      onRequest: requireRole(keys, 'crm', 'support', 'auditor'),
-      schema: {
-        tags,
-        summary: 'Live state of a complaint',
-        params: complaintParams,
-        response: { 200: stateSchema, ...errors },
-      },
-    },
-    async (req) => complaints.state(req.params.complaintId),
-  );
-
-  r.post(
-    '/v1/complaints/:complaintId/verification',
-    {
-      onRequest: requireRole(keys, 'support'),
-      schema: act('First response: verify the facts, valid or unfounded (C3, 24 h)', verificationBody),
-    },
-    async (req) => complaints.verify(req.params.complaintId, { ...req.body, verifiedBy: actorOf(req.principal!) }),
-  );
-
-  r.post(
-    '/v1/complaints/:complaintId/resolution',
-    {
-      onRequest: requireRole(keys, 'support'),
-      schema: act('Resolve with optional compensation, summary and improvement note (C3 48 h, C5)', resolutionBody),
-    },
-    async (req) => complaints.resolve(req.params.complaintId, { ...req.body, resolvedBy: actorOf(req.principal!) }),
-  );
-
-  r.post(
-    '/v1/complaints/:complaintId/callback',
-    {
-      onRequest: requireRole(keys, 'support'),
-      schema: act(
-        'Callback attempt: not reached (the clock stops until the next; the last allowed closes as unreachable), satisfied (closes) or not (reopens, or past the limit goes to the department head) (C4, 24 h)',
-        callbackBody,
-      ),
-    },
-    async (req) => complaints.callback(req.params.complaintId, { ...req.body, calledBy: actorOf(req.principal!) }),
-  );
-
-  r.post(
-    '/v1/complaints/:complaintId/unresolved-closure',
-    {
-      onRequest: requireRole(keys, 'support'),
-      schema: act(
-        'Past the reopening limit: the department head closes the case as unresolved, with the reason (C4)',
-        unresolvedClosureBody,
-      ),
-    },
-    async (req) =>
-      complaints.closeUnresolved(req.params.complaintId, { ...req.body, closedBy: actorOf(req.principal!) }),
-  );
 }
+
+export const complaintResource: CaseResourceDeclaration<ComplaintService> = {
+  type: 'complaint',
+  prefix: '/v1/complaints',
+  tag: 'complaints',
+  id: 'complaintId',
+  start: {
+    roles: ['crm'],
+    summary: 'Report a complaint: recorded, acknowledged with a promised time, routed (C2); idempotent by complaintId',
+    body: complaintBody,
+    example: {
+      complaintId: 'K3001',
+      customer: { id: 'C-1', name: '张三', phone: '13812341234' },
+      orderId: 'A1001',
+      channel: 'phone',
+      category: 'logistics',
+      description: 'the parcel is three days late',
+    },
+  },
+  state: {
+    roles: ['crm', 'support', 'auditor'],
+    summary: 'Live state of a complaint',
+    description:
+      'the complaint workflow state: stage, department, deadlines, breaches, escalations, reopen count, decisions (personal data masked, O11)',
+    fields: {
+      stage: z.enum([
+        'awaiting_verification',
+        'awaiting_resolution',
+        'resolving',
+        'awaiting_callback',
+        'awaiting_lead',
+        'closed',
+      ]),
+      department: z.string(),
+      promisedBy: z.string(),
+      round: z.number().int(),
+      reopenCount: z.number().int(),
+    },
+  },
+  actions: {
+    verification: {
+      path: 'verification',
+      roles: ['support'],
+      summary: 'First response: verify the facts, valid or unfounded (C3, 24 h)',
+      body: verificationBody,
+      update: 'verify',
+      actor: 'verifiedBy',
+      example: { valid: true, finding: 'the carrier held the parcel at the hub for two days' },
+    },
+    resolution: {
+      path: 'resolution',
+      roles: ['support'],
+      summary: 'Resolve with optional compensation, summary and improvement note (C3 48 h, C5)',
+      body: resolutionBody,
+      update: 'resolve',
+      actor: 'resolvedBy',
+    },
+    callback: {
+      path: 'callback',
+      roles: ['support'],
+      summary:
+        'Callback attempt: not reached (the clock stops until the next; the last allowed closes as unreachable), satisfied (closes) or not (reopens, or past the limit goes to the department head) (C4, 24 h)',
+      body: callbackBody,
+      update: 'callback',
+      actor: 'calledBy',
+    },
+    unresolvedClosure: {
+      path: 'unresolved-closure',
+      roles: ['support'],
+      summary: 'Past the reopening limit: the department head closes the case as unresolved, with the reason (C4)',
+      body: unresolvedClosureBody,
+      update: 'closeUnresolved',
+      actor: 'closedBy',
+    },
+  },
+  more: causesRoute,
+};

@@ -4,7 +4,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { listMessages, recordCustomerActivity, recordUnsubscribe } from '../../store/promotions';
-import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';
 import { errorBody } from '../schemas/common';
 import { customerActivityBody, messageLogQuery, unsubscribeBody } from '../schemas/messaging';
@@ -37,15 +36,15 @@ const errors = {
   503: errorBody,
 };
 
-export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {
+export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { pool, keys } = deps;
+  const { pool } = deps;
   const tags = ['messaging'];
 
   r.post(
     '/v1/messaging/unsubscribe',
     {
-      onRequest: requireRole(keys, 'messaging-gateway'),
+      config: { roles: ['messaging-gateway'] },
       schema: {
         tags,
         summary: 'Gateway callback: the customer opted out of promotional messages (M6; repeats are harmless)',
@@ -67,7 +66,7 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
   r.post(
     '/v1/messaging/customer-activity',
     {
-      onRequest: requireRole(keys, 'orders', 'payments'),
+      config: { roles: ['orders', 'payments'] },
       schema: {
         tags,
         summary: 'Order/refund facts for the re-engagement filter (M7)',
@@ -84,7 +83,7 @@ export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool; keys: 
   r.get(
     '/v1/messaging/log',
     {
-      onRequest: requireRole(keys, 'marketing', 'support', 'auditor'),
+      config: { roles: ['marketing', 'support', 'auditor'] },
       schema: {
         tags,
         summary: 'Every promotional send or skip with its reason (M6/M7)',

@@ -1,19 +1,18 @@
 // GET /v1/orders/:orderId/audit-view: what the O4 reviewer checks, unmasked, only while the order awaits audit.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireRole, type Authenticator } from '../auth';
 import { errorResponses as errors } from '../schemas/common';
 import { auditView, orderParams } from '../schemas/orders';
 import type { orderAuditViewService } from '../services/order-audit-view';
 
 export function orderAuditRoutes(
   app: FastifyInstance,
-  deps: { auditView: ReturnType<typeof orderAuditViewService>; keys: Authenticator },
+  deps: { auditView: ReturnType<typeof orderAuditViewService> },
 ): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/orders/:orderId/audit-view',
     {
-      onRequest: requireRole(deps.keys, 'support'),
+      config: { roles: ['support'] },
       schema: {
         tags: ['orders'],
         summary:

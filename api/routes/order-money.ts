@@ -5,7 +5,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { reconcile, recordOrderFunds } from '../../store/order-money';
-import { requireRole, type Authenticator } from '../auth';
 import { ApiError } from '../errors';
 import { currency, errorResponses, pastTime, positiveFen } from '../schemas/common';
 import { orderParams } from '../schemas/orders';
@@ -46,14 +45,14 @@ const reconciliation = z
   })
   .describe('per order: what was paid, reserved and refunded, by which case and gateway attempt (R5)');
 
-export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys: Authenticator }): void {
+export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['orders'];
 
   r.get(
     '/v1/orders/:orderId/reconciliation',
     {
-      onRequest: requireRole(deps.keys, 'finance', 'auditor'),
+      config: { roles: ['finance', 'auditor'] },
       schema: {
         tags,
         summary: 'Money reconciliation of one order: paid, reserved, refunded, every payout attempt (R5)',
@@ -71,7 +70,7 @@ export function orderMoneyRoutes(app: FastifyInstance, deps: { pool: Pool; keys:
   r.put(
     '/v1/orders/:orderId/imported-payment',
     {
-      onRequest: requireRole(deps.keys, 'orders', 'payments'),
+      config: { roles: ['orders', 'payments'] },
       schema: {
         tags,
         summary:

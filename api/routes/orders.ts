@@ -1,123 +1,80 @@
 // /v1/orders: the order service starts orders, support audits them, WMS and carrier report events.
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { actorOf, requireRole, type Authenticator, type Role } from '../auth';
-import { caseActionSchema, caseState, errorResponses } from '../schemas/common';
 import {
   auditBody,
   carrierEventBody,
   exceptionResolutionBody,
   orderBody,
-  orderParams,
   presaleChoiceBody,
-  startedOrder,
   warehouseEventBody,
 } from '../schemas/orders';
 import type { OrderService } from '../services/orders';
+import type { CaseResourceDeclaration } from './case-resource';
 
-const accepted = z.object({ accepted: z.literal(true) });
-const errors = errorResponses;
-const stateSchema = caseState(
-  'orderId',
-  'the order workflow state: stage, deadlines with due times, breaches, decisions, pending actions (personal data masked, O11)',
-);
-
-export function orderRoutes(app: FastifyInstance, deps: { orders: OrderService; keys: Authenticator }): void {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const { orders, keys } = deps;
-  const tags = ['orders'];
-  const act = caseActionSchema(tags, orderParams, stateSchema);
-
-  r.post(
-    '/v1/orders',
-    {
-      onRequest: requireRole(keys, 'orders'),
-      schema: {
-        tags,
-        summary: 'Start an order (idempotent by orderId)',
-        body: orderBody,
-        response: { 200: startedOrder, 201: startedOrder, ...errors },
-      },
+export const orderResource: CaseResourceDeclaration<OrderService> = {
+  type: 'order',
+  prefix: '/v1/orders',
+  tag: 'orders',
+  id: 'orderId',
+  start: {
+    roles: ['orders'],
+    summary: 'Start an order (idempotent by orderId)',
+    body: orderBody,
+    example: {
+      orderId: 'A1001',
+      customer: { id: 'C-1', name: '张三', phone: '13812341234' },
+      address: { province: '浙江省', city: '杭州市', district: '西湖区', street: '文三路 88 号', detail: '3 幢 201' },
+      items: [{ sku: 'TEA-1', name: 'Longjing tea 250g', quantity: 2, unitPrice: 5000 }],
+      currency: 'CNY',
+      paidAt: '2026-11-11T10:00:00+08:00',
     },
-    async (req, reply) => {
-      const { created, ...started } = await orders.start(req.body);
-      return reply.status(created ? 201 : 200).send(started);
+  },
+  state: {
+    roles: ['orders', 'support', 'finance', 'auditor'],
+    summary: 'Live state of an order',
+    description:
+      'the order workflow state: stage, deadlines with due times, breaches, decisions, pending actions (personal data masked, O11)',
+  },
+  actions: {
+    audit: {
+      path: 'audit',
+      roles: ['support'],
+      summary: 'Manual audit decision (O4)',
+      body: auditBody,
+      update: 'audit',
+      actor: 'reviewer',
     },
-  );
-
-  r.get(
-    '/v1/orders/:orderId',
-    {
-      onRequest: requireRole(keys, 'orders', 'support', 'finance', 'auditor'),
-      schema: {
-        tags,
-        summary: 'Live state of an order',
-        params: orderParams,
-        response: { 200: stateSchema, ...errors },
-      },
+    exceptionResolution: {
+      path: 'logistics-exception/resolution',
+      roles: ['support'],
+      summary: 'Reship or refund after loss or damage (O10)',
+      body: exceptionResolutionBody,
+      update: 'resolveException',
+      actor: 'agent',
     },
-    async (req) => orders.state(req.params.orderId),
-  );
-
-  r.post(
-    '/v1/orders/:orderId/audit',
-    {
-      onRequest: requireRole(keys, 'support'),
-      schema: act('Manual audit decision (O4)', auditBody),
+    presaleChoice: {
+      path: 'presale-choice',
+      roles: ['orders', 'crm'],
+      summary: "The buyer's answer to a presale notice: wait, exchange or refund (O5)",
+      body: presaleChoiceBody,
+      update: 'presaleChoice',
+      actor: 'by',
     },
-    async (req) => orders.audit(req.params.orderId, { ...req.body, reviewer: actorOf(req.principal!) }),
-  );
-
-  r.post(
-    '/v1/orders/:orderId/logistics-exception/resolution',
-    {
-      onRequest: requireRole(keys, 'support'),
-      schema: act('Reship or refund after loss or damage (O10)', exceptionResolutionBody),
+  },
+  // answered 202 once the event is durably with the workflow; duplicates are ignored by eventId
+  webhooks: {
+    warehouseEvents: {
+      path: 'warehouse-events',
+      role: 'warehouse',
+      summary: 'WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)',
+      body: warehouseEventBody,
+      signal: 'warehouseEvent',
     },
-    async (req) => orders.resolveException(req.params.orderId, { ...req.body, agent: actorOf(req.principal!) }),
-  );
-
-  r.post(
-    '/v1/orders/:orderId/presale-choice',
-    {
-      onRequest: requireRole(keys, 'orders', 'crm'),
-      schema: act("The buyer's answer to a presale notice: wait, exchange or refund (O5)", presaleChoiceBody),
+    carrierEvents: {
+      path: 'carrier-events',
+      role: 'carrier',
+      summary: 'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)',
+      body: carrierEventBody,
+      signal: 'carrierEvent',
     },
-    async (req) => orders.presaleChoice(req.params.orderId, { ...req.body, by: actorOf(req.principal!) }),
-  );
-
-  // Webhooks answer 202 once the event is durably with the workflow; duplicates are ignored by eventId.
-  const webhook = <B extends z.ZodType>(
-    path: string,
-    role: Role,
-    summary: string,
-    body: B,
-    deliver: (orderId: string, ev: z.infer<B>) => Promise<void>,
-  ) =>
-    r.post(
-      `/v1/orders/:orderId/${path}`,
-      {
-        onRequest: requireRole(keys, role),
-        schema: { tags, summary, params: orderParams, body, response: { 202: accepted, ...errors } },
-      },
-      async (req, reply) => {
-        await deliver(req.params.orderId, req.body as z.infer<B>);
-        return reply.status(202).send({ accepted: true });
-      },
-    );
-  webhook(
-    'warehouse-events',
-    'warehouse',
-    'WMS webhook: waybill_printed, picked, packed, handed_over (duplicates ignored by eventId)',
-    warehouseEventBody,
-    orders.warehouseEvent,
-  );
-  webhook(
-    'carrier-events',
-    'carrier',
-    'Carrier webhook: tracking events until delivery (duplicates ignored by eventId)',
-    carrierEventBody,
-    orders.carrierEvent,
-  );
-}
+  },
+};

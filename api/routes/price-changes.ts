@@ -1,108 +1,42 @@
 // /v1/price-changes: a price change needs approval at least 24 h before it takes effect (M8).
-import type { FastifyInstance } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { actorOf, requireRole, type Authenticator } from '../auth';
-import { deadlineSchema, errorBody, pendingActionSchema } from '../schemas/common';
-import {
-  priceApprovalBody,
-  priceChangeBody,
-  priceChangeParams,
-  startedPriceChange,
-  tooSoonBody,
-} from '../schemas/price-changes';
-import { forbiddenApprover } from '../services/campaigns';
-import { TooSoonError, type PriceChangeService } from '../services/price-changes';
+// What is special: M8's notice (422 with the earliest effective time) and the configured approvers (approvedBy).
+import { priceApprovalBody, priceChangeBody, tooSoonBody } from '../schemas/price-changes';
+import type { PriceChangeService } from '../services/price-changes';
+import type { CaseResourceDeclaration } from './case-resource';
+import { approvedBy } from './campaigns';
 
-const stateSchema = z
-  .looseObject({
-    priceChangeId: z.string(),
-    stage: z.string(),
-    status: z.enum(['open', 'closed']),
-    deadlines: z.array(deadlineSchema),
-    pendingActions: z.array(pendingActionSchema),
-  })
-  .describe('the price-change workflow state');
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  413: errorBody,
-  415: errorBody,
-  503: errorBody,
+export const priceChangeResource: CaseResourceDeclaration<PriceChangeService> = {
+  type: 'price-change',
+  prefix: '/v1/price-changes',
+  tag: 'price-changes',
+  id: 'priceChangeId',
+  start: {
+    roles: ['marketing'],
+    summary: 'Request a price change (M8: at least 24 h ahead; idempotent by priceChangeId)',
+    body: priceChangeBody,
+    actor: 'requestedBy',
+    refusal: tooSoonBody,
+    example: {
+      priceChangeId: 'P4001',
+      sku: 'TEA-1',
+      newPrice: 4500,
+      effectiveAt: '2027-11-11T00:00:00+08:00',
+      reason: 'Double 11 price',
+    },
+  },
+  state: {
+    roles: ['marketing', 'support', 'auditor'],
+    summary: 'Live state of a price change',
+    description: 'the price-change workflow state',
+    breaches: false,
+  },
+  actions: {
+    approval: {
+      path: 'approval',
+      roles: ['marketing'],
+      summary: 'Approve or reject before it takes effect (M8; configured approvers only)',
+      body: priceApprovalBody,
+      call: approvedBy('price changes'),
+    },
+  },
 };
-
-export function priceChangeRoutes(
-  app: FastifyInstance,
-  deps: { priceChanges: PriceChangeService; keys: Authenticator },
-): void {
-  const r = app.withTypeProvider<ZodTypeProvider>();
-  const { priceChanges, keys } = deps;
-  const tags = ['price-changes'];
-
-  r.post(
-    '/v1/price-changes',
-    {
-      onRequest: requireRole(keys, 'marketing'),
-      schema: {
-        tags,
-        summary: 'Request a price change (M8: at least 24 h ahead; idempotent by priceChangeId)',
-        body: priceChangeBody,
-        response: { 200: startedPriceChange, 201: startedPriceChange, 422: tooSoonBody, ...errors },
-      },
-    },
-    async (req, reply) => {
-      try {
-        const { created, ...started } = await priceChanges.start({ ...req.body, requestedBy: actorOf(req.principal!) });
-        return reply.status(created ? 201 : 200).send(started);
-      } catch (err) {
-        if (!(err instanceof TooSoonError)) throw err;
-        return reply.status(422).send({
-          error: 'too_soon',
-          message: err.message,
-          rule: 'M8' as const,
-          earliestEffectiveAt: err.earliestEffectiveAt,
-        });
-      }
-    },
-  );
-
-  r.get(
-    '/v1/price-changes/:priceChangeId',
-    {
-      onRequest: requireRole(keys, 'marketing', 'support', 'auditor'),
-      schema: {
-        tags,
-        summary: 'Live state of a price change',
-        params: priceChangeParams,
-        response: { 200: stateSchema, ...errors },
-      },
-    },
-    async (req) => priceChanges.state(req.params.priceChangeId),
-  );
-
-  r.post(
-    '/v1/price-changes/:priceChangeId/approval',
-    {
-      onRequest: requireRole(keys, 'marketing'),
-      schema: {
-        tags,
-        summary: 'Approve or reject before it takes effect (M8; configured approvers only)',
-        params: priceChangeParams,
-        body: priceApprovalBody,
-        response: { 200: stateSchema, ...errors },
-      },
-    },
-    async (req) => {
-      const name = actorOf(req.principal!);
-      if (!priceChanges.isApprover(name)) throw forbiddenApprover(name, 'price changes');
-      return priceChanges.approve(req.params.priceChangeId, {
-        decision: req.body.decision,
-        by: name,
-        ...(req.body.comment ? { comment: req.body.comment } : {}),
-      });
-    },
-  );
-}

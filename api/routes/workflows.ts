@@ -1,7 +1,6 @@
 // /v1/workflows/:workflowId: auditors read any case's full event history and replay it against the current code.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { requireRole, type Authenticator } from '../auth';
 import { errorBody } from '../schemas/common';
 import {
   historyQuery,
@@ -25,15 +24,15 @@ const errors = {
   503: errorBody,
 };
 
-export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService; keys: Authenticator }): void {
+export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { audit, keys } = deps;
+  const { audit } = deps;
   const tags = ['audit'];
 
   r.get(
     '/v1/workflows/:workflowId/history',
     {
-      onRequest: requireRole(keys, 'auditor'),
+      config: { roles: ['auditor'] },
       schema: {
         tags,
         summary:
@@ -54,7 +53,7 @@ export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAudi
   r.post(
     '/v1/workflows/:workflowId/replay',
     {
-      onRequest: requireRole(keys, 'auditor'),
+      config: { roles: ['auditor'] },
       schema: {
         tags,
         summary: 'Replay the history against the workflow code deployed now: deterministic, or where it parts',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessId, errorBody } from './common';
+import { errorBody } from './common';
 
 // The messages are defined once in domain/messages/campaign.ts; the API and the campaign workflow share them.
 export {
@@ -9,8 +9,6 @@ export {
   retrospectiveBody,
   type CampaignBody,
 } from '../../domain/messages/campaign';
-
-export const campaignParams = z.object({ campaignId: businessId }).strict();
 
 const leadTime = z.object({
   ok: z.boolean(),
@@ -22,16 +20,13 @@ const leadTime = z.object({
   earliestStartAt: z.string(),
 });
 
-export const startedCampaign = z.object({
-  campaignId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
+/** What a campaign's start answers beyond the case (M1, M2). */
+export const startedCampaignFields = {
   warnings: z
     .array(z.looseObject({ code: z.string(), rule: z.string(), message: z.string() }))
     .describe('M2 warnings the approver sees'),
   leadTime,
-});
+};
 
 /** M1: 422 names the earliest allowed start. */
 export const tooLateBody = errorBody.extend({

@@ -16,6 +16,7 @@ export {
 
 // The message fragments live in domain/messages (the workflows' validators use them too).
 export { address, businessId, customer, ignoredActor, money, phone, text } from '../../domain/messages/common';
+import { businessId } from '../../domain/messages/common';
 
 export const errorBody = z.object({
   error: z.string(),
@@ -56,27 +57,40 @@ export const deadlineSchema = z.object({
 export const pendingActionSchema = z.object({ action: z.string(), role: z.string(), description: z.string() });
 export const breachSchema = z.object({ rule: z.string(), deadlineKey: z.string(), at: z.string(), action: z.string() });
 
-export function caseState<K extends string>(idField: K, description: string) {
-  const id = { [idField]: z.string() } as Record<K, z.ZodString>;
+/** The shape of every process's `state` answer; `fields` adds or narrows, `breaches: false` where a process has none. */
+export function caseState<K extends string>(
+  idField: K,
+  description: string,
+  fields: z.ZodRawShape = {},
+  opts: { breaches?: boolean } = {},
+) {
   return z
     .looseObject({
-      ...id,
+      ...idShape(idField, z.string()),
       stage: z.string(),
       status: z.enum(['open', 'closed']),
       deadlines: z.array(deadlineSchema),
-      breaches: z.array(breachSchema),
+      ...(opts.breaches === false ? {} : { breaches: z.array(breachSchema) }),
       pendingActions: z.array(pendingActionSchema),
+      ...fields,
     })
     .describe(description);
 }
 
-/** Schema of a human action on one case: params, a body, and the case's new state back (or an error). */
-export function caseActionSchema<P extends z.ZodType, S extends z.ZodType>(tags: string[], params: P, state: S) {
-  return <B extends z.ZodType>(summary: string, body: B) => ({
-    tags,
-    summary,
-    params,
-    body,
-    response: { 200: state, ...errorResponses },
+const idShape = <K extends string, T extends z.ZodType>(idField: K, type: T) => ({ [idField]: type }) as Record<K, T>;
+
+/** The path parameter naming one case by its business id. */
+export const idParams = <K extends string>(idField: K) => z.object(idShape(idField, businessId)).strict();
+
+/** What a start answers (201 new, 200 the same body again); `fields` are what a process adds. */
+export const startedCase = <K extends string, F extends z.ZodRawShape = Record<never, never>>(
+  idField: K,
+  fields: F = {} as F,
+) =>
+  z.object({
+    ...idShape(idField, z.string()),
+    workflowId: z.string(),
+    runId: z.string(),
+    status: z.enum(['open', 'closed']),
+    ...fields,
   });
-}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { businessId, isoTime } from './common';
+import { isoTime } from './common';
 
 // The messages are defined once in domain/messages/complaint.ts; the API and the complaint workflow share them.
 export {
@@ -9,8 +9,6 @@ export {
   unresolvedClosureBody,
   verificationBody,
 } from '../../domain/messages/complaint';
-
-export const complaintParams = z.object({ complaintId: businessId }).strict();
 
 export const causesQuery = z
   .object({
@@ -22,13 +20,6 @@ export const causesQuery = z
     path: ['to'],
     message: 'must be after from',
   });
-
-export const startedComplaint = z.object({
-  complaintId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
-});
 
 export const causesReport = z
   .object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AUDIT_CHECKS } from '../../domain/audit-checklist';
-import { businessId } from './common';
+import { idParams } from './common';
 
 // The messages are defined once in domain/messages/order.ts; the API and the order workflow share them.
 export {
@@ -13,7 +13,7 @@ export {
   type OrderBody,
 } from '../../domain/messages/order';
 
-export const orderParams = z.object({ orderId: businessId }).strict();
+export const orderParams = idParams('orderId');
 
 /** O4: what the reviewer needs to check, unmasked, while the order waits for the audit. */
 export const auditView = z.object({
@@ -35,11 +35,4 @@ export const auditView = z.object({
   note: z.string().nullable(),
   stock: z.unknown().optional(),
   checks: z.array(z.enum(AUDIT_CHECKS)),
-});
-
-export const startedOrder = z.object({
-  orderId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
 });

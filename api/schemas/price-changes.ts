@@ -1,17 +1,8 @@
 import { z } from 'zod';
-import { businessId, errorBody } from './common';
+import { errorBody } from './common';
 
 // The messages are defined once in domain/messages/price-change.ts; the API and the workflow share them.
 export { priceApprovalBody, priceChangeBody } from '../../domain/messages/price-change';
-
-export const priceChangeParams = z.object({ priceChangeId: businessId }).strict();
-
-export const startedPriceChange = z.object({
-  priceChangeId: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.enum(['open', 'closed']),
-});
 
 /** M8: 422 names the earliest allowed effective time. */
 export const tooSoonBody = errorBody.extend({ rule: z.literal('M8'), earliestEffectiveAt: z.string() });

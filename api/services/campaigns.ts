@@ -1,6 +1,5 @@
 // Campaign cases in Temporal: start (M1 lead time checked here), read with the stored metric
 // series, approve, resubmit, file the retrospective.
-import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createHash } from 'node:crypto';
 import { recentSamples, storeAudience, type MetricsSample } from '../../store/campaigns';
@@ -13,7 +12,6 @@ import {
   type PlanWarning,
 } from '../../domain/campaign';
 import { workflowIdFor } from '../../domain/ids';
-import type { Policy } from '../../domain/policy';
 import {
   campaignApprovalUpdate,
   campaignStateQuery,
@@ -22,28 +20,25 @@ import {
 } from '../../workflows/campaign/messages';
 import type { ApprovalInput, CampaignState, RetrospectiveInput } from '../../workflows/campaign/types';
 import type { campaignWorkflow } from '../../workflows/campaign/workflow';
-import { ApiError } from '../errors';
-import { onCase, queryCase, startOnce } from './temporal';
+import { ApiError, BusinessRefusal } from '../errors';
+import type { CaseServiceDeps } from '.';
+import { onCase, type StartedCase, queryCase, startOnce } from './temporal';
 
-/** M1: the plan came too late; the route answers 422 with the earliest allowed start. */
-export class TooLateError extends Error {
+/** M1: the plan came too late; 422 names the earliest allowed start. */
+export class TooLateError extends BusinessRefusal {
   constructor(readonly check: LeadTimeCheck) {
+    const { earliestStartDate, earliestStartAt, workingDays, required } = check;
     super(
+      'too_late',
       `M1: a campaign must be submitted at least ${check.required} working days before its first phase; ` +
         `submitted ${check.submittedOn}, starting ${check.startsOn} leaves ${check.workingDays}; the earliest allowed start is ${check.earliestStartDate}`,
+      undefined,
+      { rule: 'M1', earliestStartDate, earliestStartAt, workingDays, required },
     );
   }
 }
 
-export interface StartedCampaign {
-  campaignId: string;
-  workflowId: string;
-  runId: string;
-  status: 'open' | 'closed';
-  created: boolean;
-  warnings: PlanWarning[];
-  leadTime: LeadTimeCheck;
-}
+export type StartedCampaign = StartedCase<'campaignId', { warnings: PlanWarning[]; leadTime: LeadTimeCheck }>;
 
 /**
  * M3/M6: the audience goes to PostgreSQL, the workflow gets its id and size: no payload, history or
@@ -59,13 +54,7 @@ export async function withStoredAudience<P extends CampaignPlan>(pool: Pool, cam
   return { ...plan, audience: { ...rest, audienceId, size: customers.length } };
 }
 
-export function campaignService(deps: {
-  client: Client;
-  pool: Pool;
-  taskQueue: string;
-  policy: () => Policy;
-  now?: () => number;
-}) {
+export function campaignService(deps: CaseServiceDeps) {
   const { client, pool, taskQueue } = deps;
   const now = deps.now ?? Date.now;
   const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('campaign', id));

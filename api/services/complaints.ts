@@ -1,11 +1,9 @@
 // Complaint cases in Temporal (start, read, act) and their causes in PostgreSQL (C5).
-import type { Client } from '@temporalio/client';
-import type { Pool } from 'pg';
 import { complaintCauseCounts, complaintOutcomeCounts } from '../../store/complaints';
 import { personalDataRows } from './start-rows';
 import type { ComplaintRequest } from '../../domain/complaint';
 import { workflowIdFor } from '../../domain/ids';
-import { nameMaskOf, type Policy } from '../../domain/policy';
+import { nameMaskOf } from '../../domain/policy';
 import { DAY } from '../../domain/time';
 import {
   callbackUpdate,
@@ -23,17 +21,13 @@ import type {
   VerificationInput,
 } from '../../workflows/complaint/types';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
-import { onCase, queryCase, startOnce } from './temporal';
+import type { CaseServiceDeps } from '.';
+import { onCase, type StartedCase, queryCase, startOnce } from './temporal';
 
-export interface StartedComplaint {
-  complaintId: string;
-  workflowId: string;
-  runId: string;
-  status: 'open' | 'closed';
-  created: boolean;
-}
+export type StartedComplaint = StartedCase<'complaintId'>;
 
-export function complaintService(client: Client, taskQueue: string, policy: () => Policy, pool: Pool) {
+export function complaintService(deps: CaseServiceDeps) {
+  const { client, taskQueue, pool, policy } = deps;
   const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('complaint', id));
   const label = (id: string) => `complaint ${id}`;
   const actOn = (id: string, call: () => Promise<ComplaintState>) => onCase(label(id), call, handleFor(id));

@@ -1,13 +1,11 @@
 // Order cases in Temporal: start (idempotent by business key), read, act, deliver webhooks.
-import type { Client } from '@temporalio/client';
-import type { Pool } from 'pg';
 import type { OrderFunds } from '../../store/order-money';
 import { allRows, orderFundsRows, personalDataRows } from './start-rows';
 import { orderTotalFen } from '../../domain/order';
 import { sumBySku } from '../../domain/refund';
 import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
-import type { OrderPolicy } from '../../domain/policy';
+import { nameMaskOf, type OrderPolicy } from '../../domain/policy';
 import type { OrderRequest } from '../../domain/order';
 import {
   auditUpdate,
@@ -25,19 +23,16 @@ import type {
   PresaleChoiceInput,
   WarehouseEvent,
 } from '../../workflows/order/types';
-import { ApiError } from '../errors';
+import { BusinessRefusal } from '../errors';
 import type { orderWorkflow } from '../../workflows/order/workflow';
-import { onCase, queryCase, signalCase, startOnce } from './temporal';
+import type { CaseServiceDeps } from '.';
+import { onCase, type StartedCase, queryCase, signalCase, startOnce } from './temporal';
 
-export interface StartedOrder {
-  orderId: string;
-  workflowId: string;
-  runId: string;
-  status: 'open' | 'closed';
-  created: boolean;
-}
+export type StartedOrder = StartedCase<'orderId'>;
 
-export function orderService(client: Client, pool: Pool, taskQueue: string, policy: () => OrderPolicy) {
+export function orderService(deps: CaseServiceDeps) {
+  const { client, pool, taskQueue } = deps;
+  const policy = (): OrderPolicy => ({ ...deps.policy().order, nameMask: nameMaskOf(deps.policy()) });
   const handleFor = (orderId: string) => client.workflow.getHandle(workflowIdFor('order', orderId));
   /** Updates answer 409 for a closed case, even where the server says "not found". */
   const update = <R, A>(id: string, def: UpdateDefinition<R, [A]>, input: A): Promise<R> => {
@@ -91,8 +86,7 @@ export function orderService(client: Client, pool: Pool, taskQueue: string, poli
         const total = orderTotalFen(choice.items);
         // an order not waiting for an answer gets its 409 from the workflow, whatever the lines
         if (now.stage === 'awaiting_stock' && total !== paid.total) {
-          throw new ApiError(
-            422,
+          throw new BusinessRefusal(
             'exchange_total_differs',
             `an exchange must keep the paid total of ${paid.total} fen`,
             [{ field: 'body.items', reason: `total ${total} fen, paid ${paid.total} fen` }],

@@ -1,30 +1,28 @@
 // Price-change cases in Temporal (M8): start (24 h notice checked here), read, approve.
-import type { Client } from '@temporalio/client';
 import { workflowIdFor } from '../../domain/ids';
-import type { Policy } from '../../domain/policy';
 import { priceApprovalUpdate, priceChangeStateQuery } from '../../workflows/price-change/messages';
 import type { PriceApprovalInput, PriceChangeRequest, PriceChangeState } from '../../workflows/price-change/types';
 import type { priceChangeWorkflow } from '../../workflows/price-change/workflow';
+import type { CaseServiceDeps } from '.';
+import { BusinessRefusal } from '../errors';
 import { onCase, queryCase, startOnce } from './temporal';
 
-/** M8: effectiveAt is too close; the route answers 422 with the earliest allowed time. */
-export class TooSoonError extends Error {
+/** M8: effectiveAt is too close; 422 names the earliest allowed time. */
+export class TooSoonError extends BusinessRefusal {
   constructor(
     readonly earliestEffectiveAt: string,
     minNoticeMs: number,
   ) {
     super(
+      'too_soon',
       `M8: a price change must be submitted at least ${minNoticeMs / 3_600_000} h before it takes effect; the earliest allowed effectiveAt is ${earliestEffectiveAt}`,
+      undefined,
+      { rule: 'M8', earliestEffectiveAt },
     );
   }
 }
 
-export function priceChangeService(deps: {
-  client: Client;
-  taskQueue: string;
-  policy: () => Policy;
-  now?: () => number;
-}) {
+export function priceChangeService(deps: CaseServiceDeps) {
   const { client, taskQueue } = deps;
   const now = deps.now ?? Date.now;
   const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('price-change', id));

@@ -1,13 +1,12 @@
 // Refund cases: reserve the amount against the order, start idempotently, act through updates.
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Pool } from 'pg';
 import { savePersonalData } from '../../store/personal-data';
 import { personalDataRows } from './start-rows';
 import { confirmClaim, dropClaim, reserveRefund } from '../../store/refunds';
 import { workflowIdFor } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
-import type { RefundPolicy } from '../../domain/policy';
+import { nameMaskOf, type RefundPolicy } from '../../domain/policy';
 import {
   caseDecisionUpdate,
   customerReplyUpdate,
@@ -25,19 +24,16 @@ import type {
   ReturnReceivedInput,
 } from '../../workflows/refund/types';
 import type { refundWorkflow } from '../../workflows/refund/workflow';
-import { ApiError } from '../errors';
+import { ApiError, BusinessRefusal } from '../errors';
 import type { RefundBody } from '../schemas/refunds';
-import { onCase, queryCase, requestHash, startOnce } from './temporal';
+import type { CaseServiceDeps } from '.';
+import { onCase, type StartedCase, queryCase, requestHash, startOnce } from './temporal';
 
-export interface StartedRefund {
-  refundId: string;
-  workflowId: string;
-  runId: string;
-  status: 'open' | 'closed';
-  created: boolean;
-}
+export type StartedRefund = StartedCase<'refundId'>;
 
-export function refundService(client: Client, pool: Pool, taskQueue: string, policy: () => RefundPolicy) {
+export function refundService(deps: CaseServiceDeps) {
+  const { client, pool, taskQueue } = deps;
+  const policy = (): RefundPolicy => ({ ...deps.policy().refund, nameMask: nameMaskOf(deps.policy()) });
   const handleFor = (refundId: string) => client.workflow.getHandle(workflowIdFor('refund', refundId));
   /** Updates answer 409 for a closed case, even where the server says "not found". */
   const update = <R, A>(id: string, def: UpdateDefinition<R, [A]>, input: A): Promise<R> => {
@@ -84,30 +80,27 @@ export function refundService(client: Client, pool: Pool, taskQueue: string, pol
         ...(body.items ? { items: body.items } : {}),
       });
       if (!reserved.ok && reserved.reason === 'items_not_on_order') {
-        throw new ApiError(
-          422,
+        throw new BusinessRefusal(
           'items_not_on_order',
           `the goods named are not all refundable on order ${body.orderId}`,
           reserved.problems,
         );
       }
       if (!reserved.ok && reserved.reason === 'unknown_order') {
-        throw new ApiError(
-          422,
+        throw new BusinessRefusal(
           'unknown_order',
           `order ${body.orderId} is not known here: nothing to check the refund against (post the order, or import its paid amount)`,
           [{ field: 'body.orderId', reason: 'no order with this id was paid through this system or imported' }],
         );
       }
       if (!reserved.ok && reserved.reason === 'currency_mismatch') {
-        throw new ApiError(422, 'currency_mismatch', `order ${body.orderId} was paid in ${reserved.orderCurrency}`, [
+        throw new BusinessRefusal('currency_mismatch', `order ${body.orderId} was paid in ${reserved.orderCurrency}`, [
           { field: 'body.currency', reason: `must be ${reserved.orderCurrency}` },
         ]);
       }
       if (!reserved.ok) {
         const f = (n: number) => formatMoney({ amount: n, currency: body.currency });
-        throw new ApiError(
-          422,
+        throw new BusinessRefusal(
           'over_refund',
           `order ${body.orderId} was paid ${f(reserved.paid)} and has ${f(reserved.alreadyRefunded)} refunded or requested; at most ${f(reserved.refundable)} can be refunded`,
           [

@@ -110,6 +110,9 @@ export interface Started {
 
 type Settled = { ok: true; inserted: boolean } | { ok: false; err: unknown };
 
+/** What a start answers: the business id under its own name, the case, and what a process adds. */
+export type StartedCase<K extends string, Extra = object> = Started & Record<K, string> & Extra;
+
 export async function startOnce<W extends Workflow>(
   client: Client,
   opts: {

@@ -2,6 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { caseRoutesOf } from '../../api/routes/case-resource';
+import { campaignResource } from '../../api/routes/campaigns';
+import { complaintResource } from '../../api/routes/complaints';
+import { orderResource } from '../../api/routes/orders';
+import { priceChangeResource } from '../../api/routes/price-changes';
+import { refundResource } from '../../api/routes/refunds';
 import { DEV_API_KEYS, plainKeys } from '../../config';
 import { ROLES } from '../../domain/roles';
 import { buildTestApp, KEYS } from '../helpers/api';
@@ -47,6 +53,21 @@ it('the README documents every route with exactly the roles the code enforces', 
   const docs = new Map([...readmeTable()].map(([k, v]) => [k, [...v].sort()]));
   expect(code.size).toBeGreaterThan(30);
   expect(Object.fromEntries(docs)).toEqual(Object.fromEntries(code));
+});
+
+it('every case resource route enforces exactly the roles its declaration names', () => {
+  const enforced = new Map(app.routeRoles.map((r) => [`${r.method} ${r.url}`, [...r.roles].sort()]));
+  const declared = [
+    caseRoutesOf(orderResource),
+    caseRoutesOf(refundResource),
+    caseRoutesOf(complaintResource),
+    caseRoutesOf(campaignResource),
+    caseRoutesOf(priceChangeResource),
+  ]
+    .flat()
+    .map((r) => [`${r.method} ${r.url}`, [...r.roles].sort()] as const);
+  expect(declared.length).toBeGreaterThan(20);
+  expect(Object.fromEntries(declared.map(([k]) => [k, enforced.get(k)]))).toEqual(Object.fromEntries(declared));
 });
 
 it('every route answers 401 without a key, 403 to a role not allowed, and lets allowed roles through', async () => {

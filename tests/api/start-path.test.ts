@@ -78,7 +78,7 @@ it('a start Temporal does not take leaves no personal data and no funds behind',
       },
     },
   } as unknown as Client;
-  const service = orderService(client, kit.pool, kit.taskQueue, () => DEFAULT_POLICY.order);
+  const service = orderService({ client, pool: kit.pool, taskQueue: kit.taskQueue, policy: () => DEFAULT_POLICY });
   await expect(service.start(req)).rejects.toBe(unavailable);
   expect(await personal(req.orderId)).toEqual([]);
   expect(await funds(req.orderId)).toEqual([]);
