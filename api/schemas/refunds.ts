@@ -1,4 +1,3 @@
-
 // The messages are defined once in domain/messages/refund.ts; the API and the refund workflow share them.
 export {
   customerReplyBody,
