@@ -1,4 +1,6 @@
 // The shapes every process's `state` query and case row share.
+import type { CaseSummary } from './case-summary';
+
 export type DeadlineStatus = 'pending' | 'met' | 'breached' | 'met_late' | 'cancelled';
 
 export interface Deadline {
@@ -66,7 +68,8 @@ export interface CaseSnapshot {
   currency?: string;
   nextDueAt?: string;
   breached: boolean;
-  summary: Record<string, unknown>;
+  /** one type per process (case-summary.ts) */
+  summary: CaseSummary;
   version: number;
   createdAt: string;
   updatedAt: string;

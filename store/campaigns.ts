@@ -2,6 +2,7 @@
 // and for campaign audiences, stored at plan time and read in batches by the send activity.
 import type { Pool } from 'pg';
 import type { AudienceMember, CampaignMetrics } from '../domain/campaign';
+import { withTransaction } from './transaction';
 
 export interface MetricsSample extends CampaignMetrics {
   seq: number;
@@ -79,18 +80,23 @@ export async function sampleCount(pool: Pool, campaignId: string): Promise<numbe
   return Number(rows[0].n);
 }
 
-/** Stores an audience once under its id (a repeat is a no-op); rows go in slices to keep each statement small. */
-export async function storeAudience(pool: Pool, audienceId: string, customers: AudienceMember[]): Promise<void> {
+/**
+ * Stores an audience once under its id (a repeat is a no-op); rows go in slices to keep each statement
+ * small, in one transaction so no reader sees half an audience.
+ */
+export function storeAudience(pool: Pool, audienceId: string, customers: AudienceMember[]): Promise<void> {
   const SLICE = 5_000;
-  for (let at = 0; at < customers.length; at += SLICE) {
-    const slice = customers.slice(at, at + SLICE);
-    await pool.query(
-      `INSERT INTO campaign_audiences (audience_id, position, customer_id, phone)
+  return withTransaction(pool, async (db) => {
+    for (let at = 0; at < customers.length; at += SLICE) {
+      const slice = customers.slice(at, at + SLICE);
+      await db.query(
+        `INSERT INTO campaign_audiences (audience_id, position, customer_id, phone)
        SELECT $1, p, c, ph FROM unnest($2::int[], $3::text[], $4::text[]) AS t(p, c, ph)
        ON CONFLICT DO NOTHING`,
-      [audienceId, slice.map((_, i) => at + i + 1), slice.map((c) => c.id), slice.map((c) => c.phone)],
-    );
-  }
+        [audienceId, slice.map((_, i) => at + i + 1), slice.map((c) => c.id), slice.map((c) => c.phone)],
+      );
+    }
+  });
 }
 
 /** The members after position `after`, in list order; `next` is the cursor for the following batch (null at the end). */

@@ -1,6 +1,7 @@
 // The support view's list: filters, keyset pagination on (next_due_at, queue_rank, case_id), totals per status.
 // queue_rank puts high-priority audits (O3) first among cases due at the same time.
 import type { Pool } from 'pg';
+import type { StoredSummary } from '../domain/case-summary';
 
 export interface CaseFilter {
   type?: string;
@@ -11,7 +12,7 @@ export interface CaseFilter {
   /** only cases due before this time */
   dueBefore?: string;
   department?: string;
-  /** how a complaint closed (summary.outcome) */
+  /** how a complaint closed (the `outcome` column, from summary.outcome) */
   outcome?: string;
   customerId?: string;
   createdFrom?: string;
@@ -40,13 +41,13 @@ export interface CaseListRow {
   amount_fen: string | null;
   currency: string | null;
   department: string | null;
-  summary: Record<string, unknown>;
+  summary: StoredSummary;
   created_at: Date;
   updated_at: Date;
 }
 
 /** O3: an abnormal order waiting for its audit ranks 0, everything else 1 (computed: workflows write nothing new). */
-const QUEUE_RANK = `(CASE WHEN stage = 'awaiting_audit' AND summary->>'priority' = 'abnormal' THEN 0 ELSE 1 END)`;
+const QUEUE_RANK = `(CASE WHEN stage = 'awaiting_audit' AND priority = 'abnormal' THEN 0 ELSE 1 END)`;
 
 function where(f: CaseFilter, withStatus: boolean): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -61,7 +62,7 @@ function where(f: CaseFilter, withStatus: boolean): { sql: string; params: unkno
   if (f.attention !== undefined) parts.push(f.attention ? 'attention' : 'NOT attention');
   if (f.dueBefore) add((p) => `next_due_at <= ${p}`, f.dueBefore);
   if (f.department) add((p) => `department = ${p}`, f.department);
-  if (f.outcome) add((p) => `summary->>'outcome' = ${p}`, f.outcome);
+  if (f.outcome) add((p) => `outcome = ${p}`, f.outcome);
   if (f.customerId) add((p) => `customer_id = ${p}`, f.customerId);
   if (f.createdFrom) add((p) => `created_at >= ${p}`, f.createdFrom);
   if (f.createdTo) add((p) => `created_at < ${p}`, f.createdTo);

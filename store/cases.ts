@@ -1,11 +1,12 @@
 // PostgreSQL repository for the case read model and its append-only timeline.
 import type { Pool } from 'pg';
 import type { CaseSnapshot, TimelineEntry } from '../domain/case';
-import { saveOrderFunds } from './order-money';
-import { inTransaction } from './transaction';
+import { departmentOf, type StoredSummary } from '../domain/case-summary';
+import { writeOrderFunds } from './order-money';
+import { withTransaction } from './transaction';
 
 export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: TimelineEntry): Promise<void> {
-  await inTransaction(pool, async (client) => {
+  await withTransaction(pool, async (client) => {
     await client.query(
       `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, customer_id, customer_masked,
                           amount_fen, currency, next_due_at, breached, summary, version, created_at, updated_at, department)
@@ -34,7 +35,7 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
         snap.version,
         snap.createdAt,
         snap.updatedAt,
-        typeof snap.summary.department === 'string' ? snap.summary.department : null,
+        departmentOf(snap.summary),
       ],
     );
     await client.query(
@@ -55,7 +56,7 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
     );
     // The order's paid amount, from the workflow's own total: the money authority's base (R5).
     if (snap.caseType === 'order' && snap.amountFen != null && snap.currency) {
-      await saveOrderFunds(client, {
+      await writeOrderFunds(client, {
         orderId: snap.businessId,
         paidFen: snap.amountFen,
         currency: snap.currency,
@@ -74,7 +75,7 @@ export interface CaseRow {
   stage: string;
   breached: boolean;
   next_due_at: Date | null;
-  summary: Record<string, unknown>;
+  summary: StoredSummary;
   customer_masked: { name: string; phone: string } | null;
   amount_fen: string | null;
   currency: string | null;

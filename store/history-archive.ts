@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from './transaction';
+import { withTransaction } from './transaction';
 
 /** Serialises appends (and so the chain) across every worker process. */
 const ARCHIVE_LOCK = 7_233_006;
@@ -70,7 +70,7 @@ const toEntry = (r: Row): ArchiveEntry => ({
 
 /** Appends one run; a run archived before is left as it is (idempotent). */
 export function appendHistory(pool: Pool, input: ArchiveInput): Promise<{ entry: ArchiveEntry; appended: boolean }> {
-  return inTransaction(pool, async (client) => {
+  return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [ARCHIVE_LOCK]);
     const existing = await selectOne(client, 'workflow_id = $1 AND run_id = $2', [input.workflowId, input.runId]);
     if (existing) return { entry: existing, appended: false };

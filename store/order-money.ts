@@ -1,7 +1,7 @@
 // The money authority per order: what it paid (order_funds) and every payout against it
 // (payouts). Every path that pays a buyer goes through reservePayout -> gateway -> settle.
 import type { Pool, PoolClient } from 'pg';
-import { inTransaction } from './transaction';
+import { withTransaction } from './transaction';
 
 export type PayoutSource = 'refund' | 'order_rejected' | 'logistics' | 'complaint' | 'presale';
 
@@ -19,7 +19,12 @@ export interface OrderFunds {
 }
 
 /** Records what an order paid; the first record wins (true when this one did). */
-export async function saveOrderFunds(db: Pool | PoolClient, f: OrderFunds): Promise<boolean> {
+export function saveOrderFunds(pool: Pool, f: OrderFunds): Promise<boolean> {
+  return withTransaction(pool, (db) => writeOrderFunds(db, f));
+}
+
+/** saveOrderFunds inside a transaction the caller holds (two statements: the row, then its lines). */
+export async function writeOrderFunds(db: PoolClient, f: OrderFunds): Promise<boolean> {
   const res = await db.query(
     `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines, start_token)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING`,
@@ -69,12 +74,11 @@ export async function dropOrderFunds(db: Pool | PoolClient, orderId: string, sta
 }
 
 /** saveOrderFunds, then the row that is stored (the first record's, if there was one). */
-export async function recordOrderFunds(
-  db: Pool | PoolClient,
-  f: OrderFunds,
-): Promise<{ funds: OrderFunds; created: boolean }> {
-  const created = await saveOrderFunds(db, f);
-  return { funds: (await readFunds(db, f.orderId))!, created };
+export function recordOrderFunds(pool: Pool, f: OrderFunds): Promise<{ funds: OrderFunds; created: boolean }> {
+  return withTransaction(pool, async (db) => {
+    const created = await writeOrderFunds(db, f);
+    return { funds: (await readFunds(db, f.orderId))!, created };
+  });
 }
 
 export async function readFunds(db: Pool | PoolClient, orderId: string): Promise<OrderFunds | undefined> {
@@ -215,7 +219,7 @@ export async function settlePayout(
   pool: Pool,
   s: { attemptKey: string; externalId: string; refundId?: string; customerId?: string },
 ): Promise<void> {
-  await inTransaction(pool, async (db) => {
+  await withTransaction(pool, async (db) => {
     const { rows } = await db.query<{ order_id: string; case_id: string; amount_fen: string; currency: string }>(
       `UPDATE payouts SET status = 'paid', external_id = $2, settled_at = now() WHERE attempt_key = $1 AND status <> 'declined'
        RETURNING order_id, case_id, amount_fen, currency`,
@@ -382,7 +386,7 @@ export async function reconcile(pool: Pool, orderId: string): Promise<Reconcilia
 
 /** A transaction holding the order's money lock: payouts and claims of one order never interleave. */
 export function inOrderLock<T>(pool: Pool, orderId: string, work: (db: PoolClient) => Promise<T>): Promise<T> {
-  return inTransaction(pool, async (db) => {
+  return withTransaction(pool, async (db) => {
     await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`order-money:${orderId}`]);
     return work(db);
   });

@@ -11,7 +11,7 @@ import {
   type PromotionAudience,
   type PromotionSkipReason,
 } from '../domain/promotion';
-import { inTransaction } from './transaction';
+import { withTransaction } from './transaction';
 
 export interface PromotionRules {
   monthlyCap: number;
@@ -69,7 +69,7 @@ function asDecision(row: LogRow, rules: PromotionRules): PromotionDecision {
  */
 export function decidePromotion(pool: Pool, r: PromotionRequest): Promise<PromotionDecision> {
   const month = localMonth(r.at, r.rules.timeZone);
-  return inTransaction(pool, async (c) => {
+  return withTransaction(pool, async (c) => {
     const inserted = await c.query<{ id: string }>(
       `INSERT INTO message_log (idempotency_key, ref, workflow_id, customer_id, phone_masked, audience, template, month, status, requested_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'sending',$9) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
@@ -136,7 +136,7 @@ export async function decidePromotions(pool: Pool, rs: PromotionRequest[]): Prom
   }
   const sorted = [...rs].sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0)); // one lock order for concurrent batches
   const months = sorted.map((r) => localMonth(r.at, r.rules.timeZone));
-  const byKey = await inTransaction(pool, async (c) => {
+  const byKey = await withTransaction(pool, async (c) => {
     const decided = new Map<string, PromotionDecision>();
     const inserted = await c.query<{ id: string; idempotency_key: string }>(
       `INSERT INTO message_log (idempotency_key, ref, workflow_id, customer_id, phone_masked, audience, template, month, status, requested_at)
@@ -266,7 +266,7 @@ export async function markPromotionSent(pool: Pool, logId: string, messageId: st
 
 /** The gateway refused the message: nothing went out, so the month's count is given back. */
 export function markPromotionRejected(pool: Pool, logId: string): Promise<void> {
-  return inTransaction(pool, async (c) => {
+  return withTransaction(pool, async (c) => {
     const { rows } = await c.query<{ customer_id: string; month: string }>(
       `UPDATE message_log SET status = 'skipped', reason = 'rejected_by_gateway' WHERE id = $1 AND status = 'sending' RETURNING customer_id, month`,
       [logId],

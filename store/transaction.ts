@@ -1,8 +1,9 @@
-// One transaction on one pooled client: committed when `work` returns, rolled back when it throws.
+// One transaction on one pooled client: committed when `work` returns, rolled back when it throws. Every
+// store function that writes more than one statement goes through it.
 import type { Pool, PoolClient } from 'pg';
 import { withClient } from '../db/pool';
 
-export function inTransaction<T>(pool: Pool, work: (db: PoolClient) => Promise<T>): Promise<T> {
+export function withTransaction<T>(pool: Pool, work: (db: PoolClient) => Promise<T>): Promise<T> {
   return withClient(pool, async (client) => {
     await client.query('BEGIN');
     try {

@@ -5,11 +5,10 @@ import { appendAccess } from '../../store/access-log';
 import { countByStatus, countBreachedByRule, listCases, type CaseListRow } from '../../store/case-list';
 import { getCase, getTimeline } from '../../store/cases';
 import { loadPersonalData } from '../../store/personal-data';
-import type { Deadline } from '../../domain/case';
 import { actorOf, hasRole, type Principal } from '../auth';
 import { ApiError, UnavailableError } from '../errors';
 import { encodeCursor, type CaseListQuery } from '../schemas/cases';
-import { retryStepsUpdate } from '../../workflows/common/messages';
+import { caseStateQuery, retryStepsUpdate, type CaseState } from '../../workflows/common/messages';
 import { onCase, queryCase } from './temporal';
 import { describeEntry } from './timeline-text';
 
@@ -25,36 +24,24 @@ function item(r: CaseListRow, now: number) {
     dueInMs: due === null ? null : due - now,
     overdue: r.breached,
     attention: r.attention,
-    attentionSteps: Array.isArray(r.summary.attentionSteps)
-      ? (r.summary.attentionSteps as { step: string; reason: string; stuck: boolean }[])
-      : [],
+    attentionSteps: r.summary.attentionSteps ?? [],
     customerId: r.customer_id,
     customer: r.customer_masked,
     amount:
       r.amount_fen === null
         ? null
-        : { value: Number(r.amount_fen), currency: r.currency ?? 'CNY', ...surchargeOf(r.summary) },
-    priority:
-      r.summary.priority === 'abnormal' || r.summary.priority === 'normal'
-        ? (r.summary.priority as 'abnormal' | 'normal')
-        : null,
+        : {
+            value: Number(r.amount_fen),
+            currency: r.currency ?? 'CNY',
+            ...(r.summary.remoteSurcharge ? { remoteSurcharge: r.summary.remoteSurcharge } : {}),
+          },
+    priority: r.summary.priority ?? null,
     department: r.department,
-    pendingActions: Array.isArray(r.summary.pendingActions) ? (r.summary.pendingActions as string[]) : [],
+    pendingActions: r.summary.pendingActions ?? [],
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
   };
 }
-
-/** O8: the surcharge an order row carries in its summary. */
-function surchargeOf(summary: Record<string, unknown>) {
-  const sc = summary.remoteSurcharge as { amount: number; currency: string; payer: 'shop' | 'buyer' } | undefined;
-  return sc ? { remoteSurcharge: sc } : {};
-}
-
-type LiveState = {
-  deadlines?: Deadline[];
-  pendingActions?: { action: string; role: string; description: string }[];
-} & Record<string, unknown>;
 
 export function caseService(client: Client, pool: Pool, timeZone: string) {
   return {
@@ -89,12 +76,12 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
     async get(caseId: string, principal: Principal) {
       const row = await getCase(pool, caseId);
       const now = Date.now();
-      let state: LiveState | undefined;
+      let state: (CaseState & Record<string, unknown>) | undefined;
       let stale: string | undefined;
       if (!row || row.status === 'open') {
         try {
           state = await queryCase(client, `case ${caseId}`, () =>
-            client.workflow.getHandle(caseId).query<LiveState>('state'),
+            client.workflow.getHandle(caseId).query(caseStateQuery),
           );
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
@@ -103,7 +90,7 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
           else if (err.statusCode !== 404 || row === undefined) throw err;
         }
       }
-      const deadlines = (state?.deadlines ?? (row?.summary.deadlines as Deadline[] | undefined) ?? []).map((d) => ({
+      const deadlines = (state?.deadlines ?? row?.summary.deadlines ?? []).map((d) => ({
         ...d,
         ...(d.status === 'pending' || d.status === 'breached' ? { remainingMs: Date.parse(d.dueAt) - now } : {}),
       }));
@@ -112,8 +99,8 @@ export function caseService(client: Client, pool: Pool, timeZone: string) {
         caseId,
         source: state ? ('live' as const) : ('record' as const),
         ...(stale ? { stale: true, staleReason: stale } : {}),
-        status: (state?.status as string | undefined) ?? row!.status,
-        stage: (state?.stage as string | undefined) ?? row!.stage,
+        status: state?.status ?? row!.status,
+        stage: state?.stage ?? row!.stage,
         deadlines,
         nextActions: pending.filter((a) => (principal.roles as string[]).includes(a.role)),
         ...(state

@@ -1,5 +1,6 @@
 // The order API over fastify inject, against the real Temporal test server, worker and PostgreSQL.
 import type { FastifyInstance } from 'fastify';
+import { orderStateQuery } from '../../workflows/order/messages';
 import { apiKeysFor, loadConfig } from '../../config';
 import { workflowIdFor } from '../../domain/ids';
 import { auth, buildTestApp } from '../helpers/api';
@@ -251,7 +252,7 @@ describe('reading and acting on an order', () => {
         })
       ).statusCode,
     ).toBe(404);
-    expect(((await h.query('state')) as { warehouseEvents: unknown[] }).warehouseEvents).toHaveLength(1);
+    expect((await h.query(orderStateQuery)).warehouseEvents).toHaveLength(1);
   });
 
   it('serves the OpenAPI document with the order routes', async () => {

@@ -1,6 +1,7 @@
 // Issue 11: the console in real Chromium against the real API on a real port, the time-skipping
 // Temporal server and PostgreSQL: sign-in, the queue, a case and its actions, the auditor's pages.
 import { randomUUID } from 'node:crypto';
+import { orderStateQuery } from '../../workflows/order/messages';
 import type { Page } from 'playwright-core';
 import { auth, buildTestApp, KEYS } from '../helpers/api';
 import { screenshot, signIn as signInAt } from '../helpers/browser';
@@ -102,7 +103,7 @@ it('O4: a support lead signs in, sees the breached order first, approves its aud
   expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true); // no reload
   await page.locator('#timeline li', { hasText: 'support-lead' }).first().waitFor();
   await screenshot(page, 'case');
-  expect((await late.handle.query<{ stage: string }>('state')).stage).not.toBe('awaiting_audit');
+  expect((await late.handle.query(orderStateQuery)).stage).not.toBe('awaiting_audit');
 });
 
 it('an auditor opens a closed case, replays its history against the deployed code and sees "deterministic"', async () => {

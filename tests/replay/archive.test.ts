@@ -41,7 +41,7 @@ const count = async () => Number((await pool.query('SELECT count(*) AS n FROM hi
 /** The read model lives in the shared database; the archiver under test reads it from this one. */
 async function copyCase(workflowId: string, patch: { status?: string } = {}): Promise<void> {
   const {
-    rows: [{ attention: _generated, ...row }],
+    rows: [{ attention: _attention, outcome: _outcome, priority: _priority, ...row }], // generated columns (008, 014)
   } = await kit.pool.query('SELECT * FROM cases WHERE case_id = $1', [workflowId]);
   const r = {
     ...row,

@@ -2,7 +2,7 @@
 // the next query on it fails, the broken client is discarded and the pool serves fresh ones.
 import type { Pool } from 'pg';
 import { createPool, withClient } from '../../db/pool';
-import { inTransaction } from '../../store/transaction';
+import { withTransaction } from '../../store/transaction';
 
 let pool: Pool;
 let admin: Pool;
@@ -36,7 +36,7 @@ it('a connection killed between two queries of a checked-out client fails the ne
 });
 
 it('a transaction whose connection is killed mid-way rejects and the pool goes on', async () => {
-  const done = inTransaction(pool, async (db) => {
+  const done = withTransaction(pool, async (db) => {
     const pid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     await terminate(pid);
     await new Promise((r) => setTimeout(r, 500));

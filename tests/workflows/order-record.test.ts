@@ -109,7 +109,7 @@ describe('timeline writes', () => {
     status: 'open',
     stage,
     breached: false,
-    summary: {},
+    summary: {} as CaseSnapshot['summary'], // not what this test checks
     version,
     createdAt: '2026-11-23T00:00:00Z',
     updatedAt: '2026-11-23T00:00:00Z',

@@ -2,7 +2,7 @@
 // cap under concurrency and across a month boundary, opt-outs, the re-engagement filter, and a
 // campaign workflow sending through it.
 import { Pool } from 'pg';
-import { marketingActivities } from '../../activities/marketing';
+import { promotionActivities } from '../../activities/promotions';
 import { createClients, type SystemUrls } from '../../activities/clients/systems';
 import { recordCustomerActivity, recordUnsubscribe } from '../../store/promotions';
 import { DEFAULT_POLICY } from '../../domain/policy';
@@ -20,7 +20,7 @@ import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 
 let kit: WorkflowKit;
 let pool: Pool;
-let acts: ReturnType<typeof marketingActivities>;
+let acts: ReturnType<typeof promotionActivities>;
 beforeAll(async () => {
   kit = await startWorkflowKit('promotions');
   // enough connections for 20 senders to really race in PostgreSQL
@@ -36,7 +36,7 @@ beforeAll(async () => {
     analytics: url,
     catalog: url,
   };
-  acts = marketingActivities({ pool, clients: createClients(urls) });
+  acts = promotionActivities({ pool, clients: createClients(urls) });
 });
 afterAll(async () => {
   await pool?.end();

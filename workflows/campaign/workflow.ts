@@ -30,9 +30,10 @@ import type { PromotionSkipReason } from '../../domain/promotion';
 import { idempotencyKey } from '../../domain/ids';
 import { campaignDecisionRule } from '../../domain/messages/campaign';
 import { refuseUnless } from '../../domain/messages/rules';
-import type { ActivitiesShape } from '../common/activities';
+import type { CampaignWorkflowActivities } from '../common/activities';
 import { failureReason, isOutcomeFailure, nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
+import type { CampaignSummary } from '../../domain/case-summary';
 import { caseSteps } from '../common/steps';
 import { recordBreach } from '../common/escalation';
 import { DeadlineBook, enforce, expire } from '../common/deadlines';
@@ -52,7 +53,7 @@ import type {
 // A pull that keeps failing must not stall the phases: it gives up after its attempts, the case
 // shows it, and the next interval pulls the same sample number again.
 const pullMetrics = (attempts: number) =>
-  proxyActivities<Pick<ActivitiesShape, 'pullCampaignMetrics'>>({
+  proxyActivities<Pick<CampaignWorkflowActivities, 'pullCampaignMetrics'>>({
     startToCloseTimeout: '20s',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: attempts },
   }).pullCampaignMetrics;
@@ -177,14 +178,14 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         samples: s.metrics.samples,
         activeAlerts: s.alerts.filter((a) => !a.clearedAt).map((a) => a.kind),
         ...listSummary(s, pendingActions()),
-      },
+      } satisfies CampaignSummary,
       createdAt: input.submittedAt,
     }),
     input.carried?.lastSeq ?? 0,
   );
   const record = recorder.record.bind(recorder);
 
-  const { act, tryStep } = caseSteps(record, s);
+  const { act, tryStep } = caseSteps<CampaignWorkflowActivities>(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
     tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: campaignId, role, subject, body }));
   const tellApprovers = (step: string, subject: string, body: string) =>

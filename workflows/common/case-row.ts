@@ -1,6 +1,7 @@
 // The parts of a case row every process computes the same way: when it is next due, whether it is
 // breached, and the summary keys the case list and the reports read (pending actions, attention, deadlines).
 import { nextDue, type Deadline } from '../../domain/case';
+import type { ListSummary } from '../../domain/case-summary';
 import { attentionSummary, type StepsState } from './steps';
 
 /** `breachedWithoutDeadline`: a breach no deadline carries (O10 silence) still marks the row. */
@@ -17,7 +18,7 @@ const pauseFields = (d: Deadline) => ({
   ...(d.pausedAt ? { pausedAt: d.pausedAt } : {}),
 });
 
-export function listSummary(s: StepsState & { deadlines: Deadline[] }, pending: { action: string }[]) {
+export function listSummary(s: StepsState & { deadlines: Deadline[] }, pending: { action: string }[]): ListSummary {
   return {
     pendingActions: pending.map((a) => a.action),
     ...attentionSummary(s),

@@ -1,6 +1,5 @@
 // What every process shares: the system actor, the clock, and one set of activity options.
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { ActivitiesShape } from './activities';
 
 export const SYSTEM = 'system';
 export const nowIso = () => new Date().toISOString();
@@ -21,22 +20,25 @@ const RETRY = {
  * delays the case.
  */
 export const OUTCOME_STEP_BOUND = '1h';
-export const activities = proxyActivities<ActivitiesShape>({
-  startToCloseTimeout: '20s',
-  scheduleToCloseTimeout: OUTCOME_STEP_BOUND,
-  retry: RETRY,
-});
+/** A workflow's outcome steps, typed with its own activity group (common/activities.ts). */
+export const outcomeActivities = <A extends object>() =>
+  proxyActivities<A>({
+    startToCloseTimeout: '20s',
+    scheduleToCloseTimeout: OUTCOME_STEP_BOUND,
+    retry: RETRY,
+  });
 
 /**
  * Best-effort steps (messages, notices, uploads) keep trying for a day: a message held up by a
  * gateway outage still goes out when it recovers (O9); after that it is recorded as failed.
  */
 export const BEST_EFFORT_BOUND = '24h';
-export const bestEffortActivities = proxyActivities<ActivitiesShape>({
-  startToCloseTimeout: '20s',
-  scheduleToCloseTimeout: BEST_EFFORT_BOUND,
-  retry: RETRY,
-});
+export const bestEffortActivities = <A extends object>() =>
+  proxyActivities<A>({
+    startToCloseTimeout: '20s',
+    scheduleToCloseTimeout: BEST_EFFORT_BOUND,
+    retry: RETRY,
+  });
 
 /** The business said no (a 4xx from an external system, a refused payout). */
 export function isOutcomeFailure(err: unknown): boolean {

@@ -3,9 +3,9 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import { idempotencyKey } from '../../domain/ids';
 import type { PromotionAudience } from '../../domain/promotion';
-import type { ActivitiesShape } from './activities';
+import type { PromotionActivities } from '../../activities/promotions';
 
-const { sendPromotion } = proxyActivities<Pick<ActivitiesShape, 'sendPromotion'>>({
+const { sendPromotion } = proxyActivities<Pick<PromotionActivities, 'sendPromotion'>>({
   startToCloseTimeout: '30s',
   retry: {
     initialInterval: '1s',
@@ -34,7 +34,7 @@ export interface Promotion {
   text: string;
 }
 
-export function promote(rules: PromotionRules, p: Promotion): ReturnType<ActivitiesShape['sendPromotion']> {
+export function promote(rules: PromotionRules, p: Promotion): ReturnType<PromotionActivities['sendPromotion']> {
   const { workflowId } = workflowInfo();
   const { step, ...message } = p;
   return sendPromotion({

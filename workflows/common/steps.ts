@@ -6,9 +6,8 @@
 // - best-effort steps (`tryStep`: messages, staff notices, tracking upload, stock release, shipment
 //   cancel, a goodwill coupon): a refusal, or a fault lasting a day, is kept in `failedSteps` with a `step_failed` entry and the
 //   case goes on. A retry runs the step again while this run is open, or acknowledges it otherwise.
-import { ActivityFailure, condition, setHandler } from '@temporalio/workflow';
-import type { ActivitiesShape } from './activities';
-import { activities, bestEffortActivities, failureReason, isOutcomeFailure, nowIso, SYSTEM } from './kit';
+import { ActivityFailure, condition, setHandler, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { bestEffortActivities, failureReason, isOutcomeFailure, nowIso, outcomeActivities, SYSTEM } from './kit';
 import { retryStepsUpdate } from './messages';
 
 export interface FailedStep {
@@ -59,7 +58,10 @@ export function attentionSummary(s: StepsState) {
   return { attention: steps.length > 0, attentionSteps: steps.slice(0, LISTED) };
 }
 
-export function caseSteps(record: Record, s: StepsState) {
+/** `A`: the workflow's own activity group (common/activities.ts). */
+export function caseSteps<A extends object>(record: Record, s: StepsState) {
+  const activities = outcomeActivities<A>();
+  const bestEffort = bestEffortActivities<A>();
   /** best-effort steps that failed in this run and can run again */
   const again = new Map<string, () => Promise<unknown>>();
   const retryAsked = new Set<StuckStep>();
@@ -89,10 +91,10 @@ export function caseSteps(record: Record, s: StepsState) {
   }
 
   /** Outcome steps: only a business refusal reaches the workflow; faults wait for a retry. */
-  const act = new Proxy({} as ActivitiesShape, {
+  const act = new Proxy({} as ActivityInterfaceFor<A>, {
     get: (_target, name) => {
       if (typeof name !== 'string') return undefined;
-      const call = activities[name as keyof ActivitiesShape] as (...a: unknown[]) => Promise<unknown>;
+      const call = activities[name as keyof A] as unknown as (...a: unknown[]) => Promise<unknown>;
       return (...args: unknown[]) => must(name, () => call(...args));
     },
   });
@@ -106,16 +108,16 @@ export function caseSteps(record: Record, s: StepsState) {
   /** Best-effort steps: a failure is recorded and the case goes on (undefined is returned). */
   async function tryStep<T>(
     step: string,
-    call: (a: ActivitiesShape) => Promise<T>,
+    call: (a: ActivityInterfaceFor<A>) => Promise<T>,
     rule?: string,
   ): Promise<T | undefined> {
     try {
-      return await call(bestEffortActivities);
+      return await call(bestEffort);
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       again.set(step, async () => {
         try {
-          await call(bestEffortActivities);
+          await call(bestEffort);
           s.failedSteps = (s.failedSteps ?? []).filter((x) => x.step !== step);
           await record(SYSTEM, 'step_retried', { step, outcome: 'succeeded' }, rule);
         } catch (e) {

@@ -1,5 +1,6 @@
 // The complaint workflow's messages. Imported by the workflow and by the API (client side).
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineUpdate } from '@temporalio/workflow';
+import { defineStateQuery } from '../common/messages';
 import type {
   CallbackInput,
   ComplaintState,
@@ -8,7 +9,7 @@ import type {
   VerificationInput,
 } from './types';
 
-export const complaintStateQuery = defineQuery<ComplaintState>('state');
+export const complaintStateQuery = defineStateQuery<ComplaintState>();
 /** C3: the first response: facts verified (valid or unfounded), possibly re-routed. */
 export const verifyUpdate = defineUpdate<ComplaintState, [VerificationInput]>('verify');
 /** C3: the resolution, with an optional compensation and the C5 summary and improvement note. */

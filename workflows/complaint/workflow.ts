@@ -27,6 +27,8 @@ import { callbackOutcomeRule } from '../../domain/messages/complaint';
 import { refuseUnless } from '../../domain/messages/rules';
 import { nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
+import type { ComplaintSummary } from '../../domain/case-summary';
+import type { ComplaintWorkflowActivities } from '../common/activities';
 import { caseSteps } from '../common/steps';
 import { escalateAndRecord } from '../common/escalation';
 import { DeadlineBook, enforce, pauseDeadline, resumeDeadline } from '../common/deadlines';
@@ -149,14 +151,14 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
         compensations: s.compensations.filter((x) => x.status === 'done').map((x) => x.type),
         ...listSummary(s, pendingActions()),
-      },
+      } satisfies ComplaintSummary,
       createdAt: s.receivedAt,
     }),
     input.carry?.seq ?? 0,
   );
   const record = recorder.record.bind(recorder);
 
-  const { act, tryStep } = caseSteps(record, s);
+  const { act, tryStep } = caseSteps<ComplaintWorkflowActivities>(record, s);
   const tellCustomer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>
     tryStep(step, (a) =>
       a.sendSms({ key: key(step), ref: c.complaintId, to: c.customer.phone, template, text, params }),

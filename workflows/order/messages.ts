@@ -1,5 +1,6 @@
 // The order workflow's messages. Imported by the workflow and by the API (client side).
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineStateQuery } from '../common/messages';
 import type {
   AuditDecisionInput,
   CarrierEvent,
@@ -10,7 +11,7 @@ import type {
   WarehouseEvent,
 } from './types';
 
-export const orderStateQuery = defineQuery<OrderState>('state');
+export const orderStateQuery = defineStateQuery<OrderState>();
 /** O4: a person's audit decision; rejected synchronously when the order is not waiting for one. */
 export const auditUpdate = defineUpdate<OrderState, [AuditDecisionInput]>('audit');
 /** O10: reship or refund after loss or damage. */

@@ -15,6 +15,8 @@ import { recordBreach } from '../common/escalation';
 import { DeadlineBook, enforce } from '../common/deadlines';
 import { nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
+import type { OrderSummary } from '../../domain/case-summary';
+import type { OrderWorkflowActivities } from '../common/activities';
 import { caseSteps } from '../common/steps';
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
@@ -144,7 +146,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       carrier: s.carrier?.carrier ?? null,
       trackingNumber: s.shipment.trackingNumber ?? null,
       ...listSummary(s, pendingActions()),
-    },
+    } satisfies OrderSummary,
     createdAt: order.paidAt,
   }));
   const record = recorder.record.bind(recorder);
@@ -152,7 +154,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   const breach = (rule: string, deadlineKey: string, action: string, escalate: () => Promise<unknown>) =>
     recordBreach(s.breaches, record, { rule, deadlineKey, action }, escalate);
 
-  const { act, tryStep } = caseSteps(record, s);
+  const { act, tryStep } = caseSteps<OrderWorkflowActivities>(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
     tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: order.orderId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string, params: Record<string, unknown> = {}) =>

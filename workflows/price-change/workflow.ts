@@ -6,6 +6,8 @@ import { priceDecisionRule } from '../../domain/messages/price-change';
 import { refuseUnless } from '../../domain/messages/rules';
 import { failureReason, isOutcomeFailure, nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
+import type { PriceChangeSummary } from '../../domain/case-summary';
+import type { PriceChangeWorkflowActivities } from '../common/activities';
 import { caseSteps } from '../common/steps';
 import { DeadlineBook, enforce, expire } from '../common/deadlines';
 import { Recorder } from '../common/recorder';
@@ -56,11 +58,11 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
       effectiveAt: r.effectiveAt,
       requestedBy: r.requestedBy,
       ...listSummary(s, pendingActions()),
-    },
+    } satisfies PriceChangeSummary,
     createdAt: input.submittedAt,
   }));
   const record = recorder.record.bind(recorder);
-  const { act, tryStep } = caseSteps(record, s);
+  const { act, tryStep } = caseSteps<PriceChangeWorkflowActivities>(record, s);
   const tellApprovers = (step: string, subject: string, body: string) =>
     tryStep(step, (a) =>
       a.notifyStaff({

@@ -1,5 +1,6 @@
 // The refund workflow's messages: human actions are updates with validators, read is one query.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineUpdate } from '@temporalio/workflow';
+import { defineStateQuery } from '../common/messages';
 import type {
   CaseDecisionInput,
   FinanceApprovalInput,
@@ -9,7 +10,7 @@ import type {
   ReturnReceivedInput,
 } from './types';
 
-export const refundStateQuery = defineQuery<RefundState>('state');
+export const refundStateQuery = defineStateQuery<RefundState>();
 /** R1: accept, reject with a reason, or ask the buyer for information. */
 export const respondUpdate = defineUpdate<RefundState, [ResponseInput]>('respond');
 export const customerReplyUpdate = defineUpdate<RefundState, [CustomerReplyInput]>('customerReply');

@@ -14,6 +14,8 @@ import { recordBreach } from '../common/escalation';
 import { breachDeadline, DeadlineBook, enforce, meet, pauseDeadline, resumeDeadline } from '../common/deadlines';
 import { nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';
+import type { RefundSummary } from '../../domain/case-summary';
+import type { RefundWorkflowActivities } from '../common/activities';
 import { caseSteps } from '../common/steps';
 import { moneyRefusal, type MoneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
@@ -111,7 +113,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       complex: s.complex,
       reasonCode: r.reason.code,
       ...listSummary(s, view().pendingActions),
-    },
+    } satisfies RefundSummary,
     createdAt: r.requestedAt,
   }));
   const record = recorder.record.bind(recorder);
@@ -125,7 +127,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
         `Order ${r.orderId}, ${money(r.amount)}, reason ${r.reason.code}.`,
       ),
     );
-  const { act, tryStep } = caseSteps(record, s);
+  const { act, tryStep } = caseSteps<RefundWorkflowActivities>(record, s);
   const tellStaff = (step: string, role: string, subject: string, body: string) =>
     tryStep(step, (a) => a.notifyStaff({ key: key(step), ref: r.refundId, role, subject, body }));
   const tellBuyer = (step: string, template: string, text: string) =>

@@ -1,6 +1,4 @@
-// Activities of the marketing processes: campaign metrics (M4), the draft report (M5), the one
-// path every promotional message takes (M6/M7), customer history (M7) and catalog prices (M8).
-import { ApplicationFailure } from '@temporalio/common';
+// The campaign's activities: metrics (M4), the draft report (M5), audience batches (M3/M6) and ad budgets (M3).
 import type { Pool } from 'pg';
 import {
   draftRetrospective,
@@ -11,20 +9,9 @@ import {
 import type { PromotionAudience, PromotionSkipReason } from '../domain/promotion';
 import { HttpError } from './clients/http';
 import type { Clients } from './clients/systems';
+import { external } from './common';
 import { audienceBatch, recentSamples, sampleCount, storeSample, type MetricsSample } from '../store/campaigns';
-import {
-  decidePromotion,
-  decidePromotions,
-  markPromotionRejected,
-  markPromotionSent,
-  markPromotionsSent,
-  recordCustomerActivity,
-  type PromotionRequest,
-  type PromotionRules,
-} from '../store/promotions';
-
-export type PromotionOutcome =
-  { status: 'sent'; messageId: string; monthCount: number } | { status: 'skipped'; reason: PromotionSkipReason };
+import { decidePromotions, markPromotionRejected, markPromotionsSent, type PromotionRules } from '../store/promotions';
 
 /** One message to a stored audience, sent a batch at a time: the batch names its members by cursor. */
 export interface AudienceBatchRequest {
@@ -51,36 +38,7 @@ export interface AudienceBatchResult {
 /** Members of a batch are sent this many at a time. */
 const BATCH_CONCURRENCY = 20;
 
-export function marketingActivities({ pool, clients }: { pool: Pool; clients: Clients }) {
-  /**
-   * M6/M7: the only way a promotional message leaves the shop. Opt-outs, the re-engagement
-   * filter and the monthly cap are decided atomically in PostgreSQL; every send or skip is logged.
-   */
-  async function sendPromotion(input: PromotionRequest): Promise<PromotionOutcome> {
-    const decision = await decidePromotion(pool, input);
-    if (decision.status === 'skipped') return { status: 'skipped', reason: decision.reason };
-    if (decision.status === 'sent')
-      return { status: 'sent', messageId: decision.messageId, monthCount: decision.monthCount };
-    try {
-      // Same key on every attempt: the gateway sends one message however often we retry.
-      const { messageId } = await clients.messaging.sms(input.key, {
-        ref: input.ref,
-        to: input.phone,
-        template: input.template,
-        text: decision.text,
-        params: { unsubscribeUrl: decision.unsubscribeUrl, customerId: input.customerId, promotional: true },
-      });
-      await markPromotionSent(pool, decision.logId, messageId);
-      return { status: 'sent', messageId, monthCount: decision.monthCount };
-    } catch (err) {
-      if (err instanceof HttpError && !err.retryable) {
-        await markPromotionRejected(pool, decision.logId);
-        return { status: 'skipped', reason: 'rejected_by_gateway' };
-      }
-      throw err;
-    }
-  }
-
+export function campaignActivities({ pool, clients }: { pool: Pool; clients: Clients }) {
   return {
     /** M4: pulls the cumulative numbers and stores them as sample `seq` (stored once, whatever the retries). */
     async pullCampaignMetrics(input: {
@@ -113,8 +71,6 @@ export function marketingActivities({ pool, clients }: { pool: Pool; clients: Cl
       const [latest] = await recentSamples(pool, input.campaignId, 1);
       return draftRetrospective(input, latest, await sampleCount(pool, input.campaignId));
     },
-
-    sendPromotion,
 
     /** M3/M6: one batch of a stored audience through the same rules as every promotional message, decided in one transaction. */
     async sendAudienceBatch(input: AudienceBatchRequest): Promise<AudienceBatchResult> {
@@ -160,58 +116,17 @@ export function marketingActivities({ pool, clients }: { pool: Pool; clients: Cl
       return result;
     },
 
-    /** M7: feeds the purchase history the re-engagement filter reads. */
-    recordCustomerActivity: (input: { customerId: string; purchasedAt?: string; refunded?: boolean }) =>
-      recordCustomerActivity(pool, input),
-
     /** M3: a phase's ad budget goes to the ad platform; the key makes it happen once. */
-    async setAdBudget(input: { key: string; ref: string; channel: string; amount: number; currency: string }) {
-      try {
-        return await clients.ads.setBudget(input.key, {
+    setAdBudget: (input: { key: string; ref: string; channel: string; amount: number; currency: string }) =>
+      external(() =>
+        clients.ads.setBudget(input.key, {
           ref: input.ref,
           channel: input.channel,
           amount: input.amount,
           currency: input.currency,
-        });
-      } catch (err) {
-        if (err instanceof HttpError && !err.retryable) {
-          throw ApplicationFailure.nonRetryable(err.message, 'BusinessRejection', {
-            system: err.system,
-            status: err.status,
-            body: err.body,
-          });
-        }
-        throw err;
-      }
-    },
-
-    /** M8: the catalog takes the new price; the key makes it happen once. */
-    async applyPrice(input: {
-      key: string;
-      ref: string;
-      sku: string;
-      price: number;
-      currency: string;
-      effectiveAt: string;
-    }) {
-      try {
-        return await clients.catalog.setPrice(input.key, {
-          ref: input.ref,
-          sku: input.sku,
-          price: input.price,
-          currency: input.currency,
-          effectiveAt: input.effectiveAt,
-        });
-      } catch (err) {
-        if (err instanceof HttpError && !err.retryable) {
-          throw ApplicationFailure.nonRetryable(err.message, 'BusinessRejection', {
-            system: err.system,
-            status: err.status,
-            body: err.body,
-          });
-        }
-        throw err;
-      }
-    },
+        }),
+      ),
   };
 }
+
+export type CampaignActivities = ReturnType<typeof campaignActivities>;

@@ -1,8 +1,9 @@
-// Messages from one process to an order's workflow, over the Temporal client.
+// The refund's own activities: its claim settled (R5) and, for a full refund, its order stopped.
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { workflowIdFor } from '../domain/ids';
 import { isFullRefund } from '../store/order-money';
+import { settleClaim } from '../store/refunds';
 import { stopForRefundUpdate } from '../workflows/order/messages';
 
 export interface OrderStopResult {
@@ -42,3 +43,15 @@ export async function stopOrderForRefund(
     throw err;
   }
 }
+
+export function refundActivities({ pool, temporal }: { pool: Pool; temporal: Client }) {
+  return {
+    settleRefundClaim: (input: { refundId: string; status: 'paid' | 'rejected' | 'closed' }) =>
+      settleClaim(pool, input.refundId, input.status),
+
+    stopOrderForRefund: (input: { orderId: string; refundId: string; amount?: number }) =>
+      stopOrderForRefund(temporal, pool, input),
+  };
+}
+
+export type RefundActivities = ReturnType<typeof refundActivities>;
