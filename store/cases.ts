@@ -7,6 +7,8 @@ import { withTransaction } from './transaction';
 
 export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: TimelineEntry): Promise<void> {
   await withTransaction(pool, async (client) => {
+    // a locked row fails the write fast (it is retried) instead of holding a connection and the workflow task
+    await client.query(`SET LOCAL lock_timeout = '1s'`);
     await client.query(
       `INSERT INTO cases (case_id, case_type, business_id, workflow_id, run_id, status, stage, customer_id, customer_masked,
                           amount_fen, currency, next_due_at, breached, summary, version, created_at, updated_at, department)
