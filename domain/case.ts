@@ -34,6 +34,17 @@ export interface Decision {
   at: string;
 }
 
+/** One decision row, the reason only when one was given: every process records decisions this way. */
+export function decisionOf(
+  kind: string,
+  decision: string,
+  by: string,
+  reason: string | undefined,
+  at: string,
+): Decision {
+  return { kind, decision, by, ...(reason ? { reason } : {}), at };
+}
+
 export interface TimelineEntry {
   /** per-workflow sequence number: retried writes of the same entry are ignored */
   seq: number;

@@ -79,7 +79,7 @@ const camel = (s: string) => s.replace(/-(\w)/g, (_, c: string) => c.toUpperCase
 /** `orderStart`, `refundResponse`, `priceChangeApproval`: unique, stable, from the declaration. */
 export const operationIdOf = (type: string, key: string) =>
   camel(type) + key.charAt(0).toUpperCase() + camel(key.slice(1));
-const responses = (ok: Record<number, z.ZodType>, refusal?: z.ZodType) => ({
+const responses = (ok: Record<number, z.ZodType>, refusal?: z.ZodType): Record<number, z.ZodType> => ({
   ...ok,
   ...errorResponses,
   ...(refusal ? { 422: refusal } : {}),

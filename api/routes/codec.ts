@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { appendAccess } from '../../store/access-log';
 import { decodePayloadsJson, encodePayloadsJson } from '../../runtime/payload-json';
 import { ApiError } from '../errors';
-import { errorBody } from '../schemas/common';
+import { errorsFor } from '../schemas/common';
 
 const base64 = z
   .string()
@@ -17,7 +17,7 @@ const base64 = z
   .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64');
 const payload = z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }).strict();
 const payloadsBody = z.object({ payloads: z.array(payload).max(1000) }).strict();
-const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 413: errorBody, 415: errorBody };
+const errors = errorsFor(400, 401, 403, 413, 415);
 
 export interface CodecDeps {
   codecs: PayloadCodec[];

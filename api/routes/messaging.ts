@@ -5,7 +5,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { listMessages, recordCustomerActivity, recordUnsubscribe } from '../../store/promotions';
 import { ApiError } from '../errors';
-import { errorBody } from '../schemas/common';
+import { errorsFor } from '../schemas/common';
 import { customerActivityBody, messageLogQuery, unsubscribeBody } from '../schemas/messaging';
 
 const logEntry = z.object({
@@ -26,15 +26,7 @@ const logEntry = z.object({
   requestedAt: z.string(),
   sentAt: z.string().nullable(),
 });
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  413: errorBody,
-  415: errorBody,
-  503: errorBody,
-};
+const errors = errorsFor(400, 401, 403, 404, 413, 415, 503);
 
 export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

@@ -1,7 +1,7 @@
 // /v1/workflows/:workflowId: auditors read any case's full event history and replay it against the current code.
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { errorBody } from '../schemas/common';
+import { errorsFor } from '../schemas/common';
 import {
   historyQuery,
   historyResponse,
@@ -12,17 +12,7 @@ import {
 } from '../schemas/workflows';
 import type { WorkflowAuditService } from '../services/workflows';
 
-const errors = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  413: errorBody,
-  415: errorBody,
-  429: errorBody,
-  503: errorBody,
-};
+const errors = errorsFor(400, 401, 403, 404, 409, 413, 415, 429, 503);
 
 export function workflowRoutes(app: FastifyInstance, deps: { audit: WorkflowAuditService }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

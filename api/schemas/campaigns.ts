@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { errorBody } from './common';
 
 // The messages are defined once in domain/messages/campaign.ts; the API and the campaign workflow share them.
-export {
-  approvalBody,
-  campaignBody,
-  campaignPlanBody,
-  retrospectiveBody,
-  type CampaignBody,
-} from '../../domain/messages/campaign';
+export * from '../../domain/messages/campaign';
 
 const leadTime = z.object({
   ok: z.boolean(),

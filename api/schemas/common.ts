@@ -25,17 +25,12 @@ export const errorBody = z.object({
 });
 
 /** 413 body over 64 KiB, 415 not JSON; 503 (with Retry-After) while PostgreSQL or Temporal is away, or a workflow cannot answer now. */
-export const errorResponses = {
-  400: errorBody,
-  401: errorBody,
-  403: errorBody,
-  404: errorBody,
-  409: errorBody,
-  413: errorBody,
-  415: errorBody,
-  422: errorBody,
-  503: errorBody,
-};
+export const errorResponses = errorsFor(400, 401, 403, 404, 409, 413, 415, 422, 503);
+
+/** A route's error answers, each in the one error body. */
+export function errorsFor<C extends number>(...codes: C[]): Record<C, typeof errorBody> {
+  return Object.fromEntries(codes.map((c) => [c, errorBody])) as Record<C, typeof errorBody>;
+}
 
 /** One SOP deadline as every state query reports it. */
 export const deadlineSchema = z.object({

@@ -2,13 +2,7 @@ import { z } from 'zod';
 import { isoTime } from './common';
 
 // The messages are defined once in domain/messages/complaint.ts; the API and the complaint workflow share them.
-export {
-  callbackBody,
-  complaintBody,
-  resolutionBody,
-  unresolvedClosureBody,
-  verificationBody,
-} from '../../domain/messages/complaint';
+export * from '../../domain/messages/complaint';
 
 export const causesQuery = z
   .object({

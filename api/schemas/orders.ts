@@ -3,15 +3,7 @@ import { AUDIT_CHECKS } from '../../domain/audit-checklist';
 import { idParams } from './common';
 
 // The messages are defined once in domain/messages/order.ts; the API and the order workflow share them.
-export {
-  auditBody,
-  carrierEventBody,
-  exceptionResolutionBody,
-  orderBody,
-  presaleChoiceBody,
-  warehouseEventBody,
-  type OrderBody,
-} from '../../domain/messages/order';
+export * from '../../domain/messages/order';
 
 export const orderParams = idParams('orderId');
 

@@ -11,7 +11,6 @@ import {
   type LeadTimeCheck,
   type PlanWarning,
 } from '../../domain/campaign';
-import { workflowIdFor } from '../../domain/ids';
 import {
   campaignApprovalUpdate,
   campaignStateQuery,
@@ -22,7 +21,7 @@ import type { ApprovalInput, CampaignState, RetrospectiveInput } from '../../wor
 import type { campaignWorkflow } from '../../workflows/campaign/workflow';
 import { ApiError, BusinessRefusal } from '../errors';
 import type { CaseServiceDeps } from '.';
-import { onCase, type StartedCase, queryCase, startOnce } from './temporal';
+import { caseCalls, type StartedCase } from './temporal';
 
 /** M1: the plan came too late; 422 names the earliest allowed start. */
 export class TooLateError extends BusinessRefusal {
@@ -55,12 +54,10 @@ export async function withStoredAudience<P extends CampaignPlan>(pool: Pool, cam
 }
 
 export function campaignService(deps: CaseServiceDeps) {
-  const { client, pool, taskQueue } = deps;
+  const { pool } = deps;
   const now = deps.now ?? Date.now;
-  const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('campaign', id));
-  const label = (id: string) => `campaign ${id}`;
-  const act = <T>(id: string, call: () => Promise<T>) =>
-    onCase(label(id), call, client.workflow.getHandle(workflowIdFor('campaign', id)));
+  const cases = caseCalls(deps, 'campaign');
+  const { update } = cases;
   const leadTimeOf = (plan: Pick<CampaignPlan, 'phases'>) => {
     const p = deps.policy();
     return checkLeadTime(plan.phases[0].startsAt, now(), p.calendar, p.campaign.leadWorkingDays);
@@ -70,23 +67,10 @@ export function campaignService(deps: CaseServiceDeps) {
     async start(request: CampaignRequest): Promise<StartedCampaign> {
       const policy = deps.policy();
       const leadTime = leadTimeOf(request);
-      const workflowId = workflowIdFor('campaign', request.campaignId);
       // A repeated POST of an accepted plan is answered from the existing case, even once it is late.
-      if (
-        !leadTime.ok &&
-        !(await handleFor(request.campaignId)
-          .describe()
-          .then(
-            () => true,
-            () => false,
-          ))
-      )
-        throw new TooLateError(leadTime);
-      const started = await startOnce<typeof campaignWorkflow>(client, {
+      if (!leadTime.ok && !(await cases.exists(request.campaignId))) throw new TooLateError(leadTime);
+      const started = await cases.start<typeof campaignWorkflow>(request.campaignId, {
         workflowType: 'campaignWorkflow',
-        workflowId,
-        taskQueue,
-        label: label(request.campaignId),
         body: request,
         args: [
           {
@@ -103,28 +87,27 @@ export function campaignService(deps: CaseServiceDeps) {
     },
 
     async state(id: string): Promise<CampaignState & { series: MetricsSample[] }> {
-      const state = await queryCase(client, label(id), () => handleFor(id).query(campaignStateQuery));
+      const state = await cases.query(id, campaignStateQuery);
       return { ...state, series: await recentSamples(pool, id, 100) };
     },
 
     isApprover: (name: string | undefined) => !!name && deps.policy().campaign.approvers.includes(name),
 
-    approve: (id: string, input: ApprovalInput): Promise<CampaignState> =>
-      act(id, () => handleFor(id).executeUpdate(campaignApprovalUpdate, { args: [input] })),
+    approve: (id: string, input: ApprovalInput): Promise<CampaignState> => update(id, campaignApprovalUpdate, input),
 
     async resubmit(id: string, plan: CampaignPlan, by: string): Promise<CampaignState> {
       const leadTime = leadTimeOf(plan);
       if (!leadTime.ok) {
-        await onCase(label(id), () => handleFor(id).describe()); // 404 before 422
+        await cases.describe(id); // 404 before 422
         throw new TooLateError(leadTime);
       }
-      await onCase(label(id), () => handleFor(id).describe()); // 404 before storing anything
+      await cases.describe(id); // 404 before storing anything
       const stored = await withStoredAudience(pool, id, plan);
-      return act(id, () => handleFor(id).executeUpdate(resubmitPlanUpdate, { args: [{ plan: stored, by }] }));
+      return update(id, resubmitPlanUpdate, { plan: stored, by });
     },
 
     fileRetrospective: (id: string, input: RetrospectiveInput): Promise<CampaignState> =>
-      act(id, () => handleFor(id).executeUpdate(fileRetrospectiveUpdate, { args: [input] })),
+      update(id, fileRetrospectiveUpdate, input),
   };
 }
 export type CampaignService = ReturnType<typeof campaignService>;

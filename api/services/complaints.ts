@@ -22,15 +22,14 @@ import type {
 } from '../../workflows/complaint/types';
 import type { complaintWorkflow } from '../../workflows/complaint/workflow';
 import type { CaseServiceDeps } from '.';
-import { onCase, type StartedCase, queryCase, startOnce } from './temporal';
+import { caseCalls, type StartedCase } from './temporal';
 
 export type StartedComplaint = StartedCase<'complaintId'>;
 
 export function complaintService(deps: CaseServiceDeps) {
-  const { client, taskQueue, pool, policy } = deps;
-  const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor('complaint', id));
-  const label = (id: string) => `complaint ${id}`;
-  const actOn = (id: string, call: () => Promise<ComplaintState>) => onCase(label(id), call, handleFor(id));
+  const { pool, policy } = deps;
+  const cases = caseCalls(deps, 'complaint');
+  const { update } = cases;
   const input = (request: ComplaintRequest): ComplaintWorkflowInput => {
     const p = policy();
     const { remoteProvinces, nextDayProvinces, remoteSurchargeFen } = p.order;
@@ -44,11 +43,8 @@ export function complaintService(deps: CaseServiceDeps) {
   return {
     async start(request: ComplaintRequest): Promise<StartedComplaint> {
       const workflowId = workflowIdFor('complaint', request.complaintId);
-      const started = await startOnce<typeof complaintWorkflow>(client, {
+      const started = await cases.start<typeof complaintWorkflow>(request.complaintId, {
         workflowType: 'complaintWorkflow',
-        workflowId,
-        taskQueue,
-        label: `complaint ${request.complaintId}`,
         body: request,
         args: [input(request)],
         rows: personalDataRows(pool, workflowId, { customer: request.customer }),
@@ -56,20 +52,16 @@ export function complaintService(deps: CaseServiceDeps) {
       return { complaintId: request.complaintId, ...started };
     },
 
-    state: (id: string): Promise<ComplaintState> =>
-      queryCase(client, label(id), () => handleFor(id).query(complaintStateQuery)),
+    state: (id: string): Promise<ComplaintState> => cases.query(id, complaintStateQuery),
 
-    verify: (id: string, v: VerificationInput): Promise<ComplaintState> =>
-      actOn(id, () => handleFor(id).executeUpdate(verifyUpdate, { args: [v] })),
+    verify: (id: string, v: VerificationInput): Promise<ComplaintState> => update(id, verifyUpdate, v),
 
-    resolve: (id: string, r: ResolutionInput): Promise<ComplaintState> =>
-      actOn(id, () => handleFor(id).executeUpdate(resolveUpdate, { args: [r] })),
+    resolve: (id: string, r: ResolutionInput): Promise<ComplaintState> => update(id, resolveUpdate, r),
 
-    callback: (id: string, cb: CallbackInput): Promise<ComplaintState> =>
-      actOn(id, () => handleFor(id).executeUpdate(callbackUpdate, { args: [cb] })),
+    callback: (id: string, cb: CallbackInput): Promise<ComplaintState> => update(id, callbackUpdate, cb),
 
     closeUnresolved: (id: string, u: UnresolvedClosureInput): Promise<ComplaintState> =>
-      actOn(id, () => handleFor(id).executeUpdate(closeUnresolvedUpdate, { args: [u] })),
+      update(id, closeUnresolvedUpdate, u),
 
     /** C5: closed complaints in [from, to) by category and root cause, from the read model. */
     async causes(q: { from?: string; to?: string }) {

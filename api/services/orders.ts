@@ -3,7 +3,6 @@ import type { OrderFunds } from '../../store/order-money';
 import { allRows, orderFundsRows, personalDataRows } from './start-rows';
 import { orderTotalFen } from '../../domain/order';
 import { sumBySku } from '../../domain/refund';
-import type { UpdateDefinition } from '@temporalio/common';
 import { workflowIdFor } from '../../domain/ids';
 import { nameMaskOf, type OrderPolicy } from '../../domain/policy';
 import type { OrderRequest } from '../../domain/order';
@@ -26,22 +25,16 @@ import type {
 import { BusinessRefusal } from '../errors';
 import type { orderWorkflow } from '../../workflows/order/workflow';
 import type { CaseServiceDeps } from '.';
-import { onCase, type StartedCase, queryCase, signalCase, startOnce } from './temporal';
+import { caseCalls, type StartedCase } from './temporal';
 
 export type StartedOrder = StartedCase<'orderId'>;
 
 export function orderService(deps: CaseServiceDeps) {
-  const { client, pool, taskQueue } = deps;
+  const { pool } = deps;
   const policy = (): OrderPolicy => ({ ...deps.policy().order, nameMask: nameMaskOf(deps.policy()) });
-  const handleFor = (orderId: string) => client.workflow.getHandle(workflowIdFor('order', orderId));
-  /** Updates answer 409 for a closed case, even where the server says "not found". */
-  const update = <R, A>(id: string, def: UpdateDefinition<R, [A]>, input: A): Promise<R> => {
-    const handle = handleFor(id);
-    return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
-  };
-  const label = (orderId: string) => `order ${orderId}`;
-  const state = (orderId: string): Promise<OrderState> =>
-    queryCase(client, label(orderId), () => handleFor(orderId).query(orderStateQuery));
+  const cases = caseCalls(deps, 'order');
+  const { update } = cases;
+  const state = (orderId: string): Promise<OrderState> => cases.query(orderId, orderStateQuery);
 
   return {
     async start(request: OrderRequest): Promise<StartedOrder> {
@@ -58,11 +51,8 @@ export function orderService(deps: CaseServiceDeps) {
         paidAt: request.paidAt,
         lines: sumBySku(request.items),
       };
-      const started = await startOnce<typeof orderWorkflow>(client, {
+      const started = await cases.start<typeof orderWorkflow>(request.orderId, {
         workflowType: 'orderWorkflow',
-        workflowId,
-        taskQueue,
-        label: `order ${request.orderId}`,
         body: request,
         args: [{ request, policy: policy() }],
         rows: allRows(personalDataRows(pool, workflowId, personal), orderFundsRows(pool, funds)),
@@ -96,11 +86,9 @@ export function orderService(deps: CaseServiceDeps) {
       return update(orderId, presaleChoiceUpdate, choice);
     },
 
-    warehouseEvent: (orderId: string, ev: WarehouseEvent) =>
-      signalCase(handleFor(orderId), label(orderId), () => handleFor(orderId).signal(warehouseEventSignal, ev)),
+    warehouseEvent: (orderId: string, ev: WarehouseEvent) => cases.signal(orderId, warehouseEventSignal, ev),
 
-    carrierEvent: (orderId: string, ev: CarrierEvent) =>
-      signalCase(handleFor(orderId), label(orderId), () => handleFor(orderId).signal(carrierEventSignal, ev)),
+    carrierEvent: (orderId: string, ev: CarrierEvent) => cases.signal(orderId, carrierEventSignal, ev),
   };
 }
 export type OrderService = ReturnType<typeof orderService>;

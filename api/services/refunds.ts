@@ -1,6 +1,5 @@
 // Refund cases: reserve the amount against the order, start idempotently, act through updates.
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
 import { savePersonalData } from '../../store/personal-data';
 import { personalDataRows } from './start-rows';
 import { confirmClaim, dropClaim, reserveRefund } from '../../store/refunds';
@@ -27,24 +26,20 @@ import type { refundWorkflow } from '../../workflows/refund/workflow';
 import { ApiError, BusinessRefusal } from '../errors';
 import type { RefundBody } from '../schemas/refunds';
 import type { CaseServiceDeps } from '.';
-import { onCase, type StartedCase, queryCase, requestHash, startOnce } from './temporal';
+import { caseCalls, requestHash, type StartedCase } from './temporal';
 
 export type StartedRefund = StartedCase<'refundId'>;
 
 export function refundService(deps: CaseServiceDeps) {
-  const { client, pool, taskQueue } = deps;
+  const { pool } = deps;
   const policy = (): RefundPolicy => ({ ...deps.policy().refund, nameMask: nameMaskOf(deps.policy()) });
-  const handleFor = (refundId: string) => client.workflow.getHandle(workflowIdFor('refund', refundId));
-  /** Updates answer 409 for a closed case, even where the server says "not found". */
-  const update = <R, A>(id: string, def: UpdateDefinition<R, [A]>, input: A): Promise<R> => {
-    const handle = handleFor(id);
-    return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
-  };
-  const label = (refundId: string) => `refund ${refundId}`;
+  const cases = caseCalls(deps, 'refund');
+  const { update } = cases;
 
   /** The same refund again: 200 with the existing case when the body matches, 409 when it does not. */
   async function existing(body: RefundBody, hash: string): Promise<StartedRefund | undefined> {
-    const found = await handleFor(body.refundId)
+    const found = await cases
+      .handleFor(body.refundId)
       .describe()
       .catch((err: unknown) => {
         if (err instanceof WorkflowNotFoundError) return undefined;
@@ -113,24 +108,22 @@ export function refundService(deps: CaseServiceDeps) {
       }
 
       const workflowId = workflowIdFor('refund', body.refundId);
-      const started = await startOnce<typeof refundWorkflow>(client, {
-        workflowType: 'refundWorkflow',
-        workflowId,
-        taskQueue,
-        label: `refund ${body.refundId}`,
-        body,
-        args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
-        rows: personalDataRows(pool, workflowId, { customer: body.customer }),
-      }).catch(async (err) => {
-        await dropClaim(pool, body.refundId).catch(() => undefined); // not started: the amount is free again
-        throw err;
-      });
+      const started = await cases
+        .start<typeof refundWorkflow>(body.refundId, {
+          workflowType: 'refundWorkflow',
+          body,
+          args: [{ request: { ...body, requestedAt: body.requestedAt ?? new Date().toISOString() }, policy: policy() }],
+          rows: personalDataRows(pool, workflowId, { customer: body.customer }),
+        })
+        .catch(async (err) => {
+          await dropClaim(pool, body.refundId).catch(() => undefined); // not started: the amount is free again
+          throw err;
+        });
       await confirmClaim(pool, body.refundId);
       return { refundId: body.refundId, ...started };
     },
 
-    state: (refundId: string): Promise<RefundState> =>
-      queryCase(client, label(refundId), () => handleFor(refundId).query(refundStateQuery)),
+    state: (refundId: string): Promise<RefundState> => cases.query(refundId, refundStateQuery),
     respond: (refundId: string, input: ResponseInput) => update(refundId, respondUpdate, input),
     customerReply: (refundId: string, input: CustomerReplyInput) => update(refundId, customerReplyUpdate, input),
     returnReceived: (refundId: string, input: ReturnReceivedInput) => update(refundId, returnReceivedUpdate, input),

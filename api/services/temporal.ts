@@ -6,7 +6,15 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Workflow } from '@temporalio/common';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type QueryDefinition,
+  type SignalDefinition,
+  type UpdateDefinition,
+  type Workflow,
+} from '@temporalio/common';
+import { workflowIdFor, type CaseType } from '../../domain/ids';
 import { createHash, randomUUID } from 'node:crypto';
 import { ApiError, UnavailableError } from '../errors';
 import { queryFailureReason } from '../../runtime/unavailable';
@@ -174,4 +182,42 @@ export async function startOnce<W extends Workflow>(
   }
   await keep();
   return { workflowId: opts.workflowId, runId: handle.firstExecutionRunId, status: 'open', created: true };
+}
+
+const LABELS: Record<CaseType, string> = {
+  order: 'order',
+  refund: 'refund',
+  complaint: 'complaint',
+  campaign: 'campaign',
+  'price-change': 'price change',
+};
+
+/** One process's cases as the API reaches them: by business id, with the API's answers for a
+ * missing (404), closed or refusing (409) or silent (503) workflow. Every case service is built on it. */
+export function caseCalls(deps: { client: Client; taskQueue: string }, type: CaseType) {
+  const { client, taskQueue } = deps;
+  const handleFor = (id: string) => client.workflow.getHandle(workflowIdFor(type, id));
+  const label = (id: string) => `${LABELS[type]} ${id}`;
+  return {
+    handleFor,
+    label,
+    exists: (id: string) => exists(handleFor(id)),
+    /** 404 when there is no such case */
+    describe: (id: string) => onCase(label(id), () => handleFor(id).describe()),
+    query: <R>(id: string, def: QueryDefinition<R>): Promise<R> =>
+      queryCase(client, label(id), () => handleFor(id).query(def)),
+    update<R, A>(id: string, def: UpdateDefinition<R, [A]>, input: A): Promise<R> {
+      const handle = handleFor(id);
+      return onCase(label(id), () => handle.executeUpdate(def, { args: [input] }), handle);
+    },
+    signal<A>(id: string, def: SignalDefinition<[A]>, input: A): Promise<void> {
+      const handle = handleFor(id);
+      return signalCase(handle, label(id), () => handle.signal(def, input));
+    },
+    start: <W extends Workflow>(
+      id: string,
+      opts: { workflowType: string; body: unknown; args: Parameters<W>; rows?: StartRows },
+    ): Promise<Started> =>
+      startOnce<W>(client, { ...opts, workflowId: workflowIdFor(type, id), taskQueue, label: label(id) }),
+  };
 }

@@ -1,4 +1,5 @@
 // The campaign process (SOP M1-M7): plan -> approval -> phases with monitoring -> retrospective.
+import { decisionOf } from '../../domain/case';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -202,13 +203,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   setHandler(
     campaignApprovalUpdate,
     (d) => {
-      s.decisions.push({
-        kind: 'approval',
-        decision: d.decision,
-        by: d.by,
-        ...(d.comment ? { reason: d.comment } : {}),
-        at: nowIso(),
-      });
+      s.decisions.push(decisionOf('approval', d.decision, d.by, d.comment, nowIso()));
       s.stage = d.decision === 'approve' ? 'approved' : d.decision === 'reject' ? 'rejected' : 'revising';
       return view();
     },
@@ -239,7 +234,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       s.warnings = planWarnings(plan, policy);
       s.leadTime = checkLeadTime(plan.phases[0].startsAt, Date.now(), calendar, policy.leadWorkingDays);
       s.phases = phaseStates(plan);
-      s.decisions.push({ kind: 'resubmission', decision: 'resubmitted', by: r.by, at: nowIso() });
+      s.decisions.push(decisionOf('resubmission', 'resubmitted', r.by, undefined, nowIso()));
       s.stage = 'awaiting_approval';
       return view();
     },

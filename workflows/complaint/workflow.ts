@@ -35,7 +35,7 @@ import { DeadlineBook, enforce, pauseDeadline, resumeDeadline } from '../common/
 import { moneyRefusal } from '../common/money';
 import { Recorder } from '../common/recorder';
 import { callbackUpdate, closeUnresolvedUpdate, complaintStateQuery, resolveUpdate, verifyUpdate } from './messages';
-import type { Deadline } from '../../domain/case';
+import { decisionOf, type Deadline } from '../../domain/case';
 import type {
   CallbackInput,
   ComplaintOutcome,
@@ -211,13 +211,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         ...(v.responsibleDept ? { responsibleDept: v.responsibleDept } : {}),
         at,
       };
-      s.decisions.push({
-        kind: 'verification',
-        decision: v.valid ? 'valid' : 'unfounded',
-        by: v.verifiedBy,
-        reason: s.verification.finding,
-        at,
-      });
+      s.decisions.push(
+        decisionOf('verification', v.valid ? 'valid' : 'unfounded', v.verifiedBy, s.verification.finding, at),
+      );
       s.stage = 'awaiting_resolution';
       return view();
     },
@@ -256,13 +252,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         at,
       };
       pendingCompensation = comp;
-      s.decisions.push({
-        kind: 'resolution',
-        decision: comp?.type ?? 'explanation_only',
-        by: r.resolvedBy,
-        reason: r.resolution,
-        at,
-      });
+      s.decisions.push(decisionOf('resolution', comp?.type ?? 'explanation_only', r.resolvedBy, r.resolution, at));
       s.stage = 'resolving';
       return view();
     },
@@ -315,7 +305,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       if (cb.reached) s.callback.satisfied = cb.satisfied;
       callbacks.push({ ...cb, note: redactPhones(cb.note), attempt: s.callback.attempts });
       const outcome = !cb.reached ? 'not_reached' : cb.satisfied ? 'satisfied' : 'unsatisfied';
-      s.decisions.push({ kind: 'callback', decision: outcome, by: cb.calledBy, reason: s.callback.note, at });
+      s.decisions.push(decisionOf('callback', outcome, cb.calledBy, s.callback.note, at));
       if (outcome === 'satisfied') {
         closeCase('satisfied', at);
       } else if (
@@ -365,7 +355,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     (u) => {
       const at = nowIso();
       const reason = redactPhones(u.reason);
-      s.decisions.push({ kind: 'unresolved_closure', decision: 'unresolved', by: u.closedBy, reason, at });
+      s.decisions.push(decisionOf('unresolved_closure', 'unresolved', u.closedBy, reason, at));
       closeCase('unresolved', at, u.closedBy, reason);
       return view();
     },

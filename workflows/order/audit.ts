@@ -1,5 +1,6 @@
 // O3/O4 inside the order workflow: the reviewer's decision checked, recorded with its checklist,
 // and what the reviewer may see while the order waits (the API's audit view).
+import { decisionOf } from '../../domain/case';
 import { auditDecisionRule } from '../../domain/messages/order';
 import { refuseUnless } from '../../domain/messages/rules';
 import type { OrderPolicy } from '../../domain/policy';
@@ -16,13 +17,7 @@ export function validateAudit(s: OrderState, d: AuditDecisionInput, policy: Orde
 
 /** The decision on the state: stage, decision list, and the checklist beside the assessment. */
 export function applyAudit(s: OrderState, d: AuditDecisionInput, at: string): void {
-  s.decisions.push({
-    kind: 'audit',
-    decision: d.decision,
-    by: d.reviewer,
-    ...(d.reason ? { reason: d.reason } : {}),
-    at,
-  });
+  s.decisions.push(decisionOf('audit', d.decision, d.reviewer, d.reason, at));
   if (d.checklist && s.audit) s.audit.checklist = d.checklist;
   s.stage = d.decision === 'approve' ? 'reserving_stock' : 'rejected';
 }

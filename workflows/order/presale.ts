@@ -1,6 +1,7 @@
 // O5: a presale order waits for its goods before the warehouse clocks (O6) start. A buyer whose
 // order became presale because stock was short may answer wait, exchange or refund within the
 // answer window; silence means wait, as the notice said.
+import { decisionOf } from '../../domain/case';
 import { condition, setHandler } from '@temporalio/workflow';
 import { orderTotalFen, type OrderItem } from '../../domain/order';
 import { nowIso, SYSTEM } from '../common/kit';
@@ -38,7 +39,7 @@ export function handlePresaleChoice(s: OrderState, view: () => OrderState): void
     (c) => {
       const at = nowIso();
       s.presale!.choice = { choice: c.choice, by: c.by, at, ...(c.items ? { items: c.items } : {}) };
-      s.decisions.push({ kind: 'presale_choice', decision: c.choice, by: c.by, at });
+      s.decisions.push(decisionOf('presale_choice', c.choice, c.by, undefined, at));
       return view();
     },
     {

@@ -1,4 +1,5 @@
 // The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
+import { decisionOf } from '../../domain/case';
 import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { assessOrder, auditDueMs } from '../../domain/audit';
 import { chooseCarrier, remoteSurcharge } from '../../domain/carrier';
@@ -181,13 +182,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     (r) => {
       const open = exception()!;
       open.resolution = { ...r, at: nowIso() };
-      s.decisions.push({
-        kind: 'logistics_exception',
-        decision: r.action,
-        by: r.agent,
-        ...(r.note ? { reason: r.note } : {}),
-        at: nowIso(),
-      });
+      s.decisions.push(decisionOf('logistics_exception', r.action, r.agent, r.note, nowIso()));
       return view();
     },
     {
@@ -314,36 +309,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     onBreach: () =>
       breach('O7', 'ship', 'buyer notified and compensated with a coupon', async () => {
         if (couponWithNotice) return (lateShipCompensation = compensateLateShip());
-        await tellBuyer(
-          'late-ship-notice',
-          'ship_delayed',
-          'Sorry, your order is taking longer than promised to ship. A coupon has been added to your account.',
-          {
-            coupon: policy.lateShipCouponFen,
-          },
-        );
-        const coupon = await tryStep(
-          'late-ship-coupon',
-          (a) =>
-            a.issueCoupon({
-              key: key('late-ship-coupon'),
-              ref: order.orderId,
-              customerId: order.customer.id,
-              amount: policy.lateShipCouponFen,
-              currency: order.currency,
-              reason: 'O7 late shipment',
-            }),
-          'O7',
-        );
-        if (!coupon) return;
-        s.compensations.push({
-          kind: 'coupon',
-          amount: policy.lateShipCouponFen,
-          currency: order.currency,
-          rule: 'O7',
-          at: nowIso(),
-        });
-        await record(SYSTEM, 'compensation_issued', { kind: 'coupon', amount: policy.lateShipCouponFen }, 'O7');
+        // before 'o7-coupon-with-notice': the notice went out first, even when no coupon followed
+        await tellLateShip();
+        if (await issueLateShipCoupon()) await recordLateShipCoupon();
       }),
   });
 
@@ -804,6 +772,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
   /** O7: the coupon first; the buyer hears of it only once it is issued, and not after a refund stopped the order. */
   async function compensateLateShip(): Promise<void> {
     if (stopped()) return;
+    if (!(await issueLateShipCoupon())) return;
+    await tellLateShip();
+    await recordLateShipCoupon();
+  }
+
+  /** O7's coupon, kept in the compensations once issued; false when the step gave up. */
+  async function issueLateShipCoupon(): Promise<boolean> {
     const coupon = await tryStep(
       'late-ship-coupon',
       (a) =>
@@ -817,7 +792,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
         }),
       'O7',
     );
-    if (!coupon) return;
+    if (!coupon) return false;
     s.compensations.push({
       kind: 'coupon',
       amount: policy.lateShipCouponFen,
@@ -825,12 +800,19 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       rule: 'O7',
       at: nowIso(),
     });
+    return true;
+  }
+
+  async function tellLateShip(): Promise<void> {
     await tellBuyer(
       'late-ship-notice',
       'ship_delayed',
       'Sorry, your order is taking longer than promised to ship. A coupon has been added to your account.',
       { coupon: policy.lateShipCouponFen },
     );
+  }
+
+  async function recordLateShipCoupon(): Promise<void> {
     await record(SYSTEM, 'compensation_issued', { kind: 'coupon', amount: policy.lateShipCouponFen }, 'O7');
   }
 

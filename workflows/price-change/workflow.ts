@@ -1,4 +1,5 @@
 // The price-change process (SOP M8): approval before it takes effect, then applied once, on time.
+import { decisionOf } from '../../domain/case';
 import { condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { idempotencyKey } from '../../domain/ids';
 import { formatMoney } from '../../domain/money';
@@ -88,13 +89,7 @@ export async function priceChangeWorkflow(input: PriceChangeWorkflowInput): Prom
   setHandler(
     priceApprovalUpdate,
     (d) => {
-      s.decisions.push({
-        kind: 'approval',
-        decision: d.decision,
-        by: d.by,
-        ...(d.comment ? { reason: d.comment } : {}),
-        at: nowIso(),
-      });
+      s.decisions.push(decisionOf('approval', d.decision, d.by, d.comment, nowIso()));
       s.stage = d.decision === 'approve' ? 'scheduled' : 'rejected';
       return view();
     },

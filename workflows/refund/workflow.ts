@@ -2,7 +2,7 @@
 // cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
 import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { DEFAULT_POLICY } from '../../domain/policy';
-import type { Deadline } from '../../domain/case';
+import { decisionOf, type Deadline } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
 import { maskCustomer } from '../../domain/mask';
 import { formatMoney } from '../../domain/money';
@@ -151,13 +151,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     respondUpdate,
     (resp) => {
       response = resp;
-      s.decisions.push({
-        kind: 'response',
-        decision: resp.action,
-        by: resp.agent,
-        ...(resp.reason ? { reason: resp.reason } : {}),
-        at: nowIso(),
-      });
+      s.decisions.push(decisionOf('response', resp.action, resp.agent, resp.reason, nowIso()));
       s.stage =
         resp.action === 'accept'
           ? needsFinance
@@ -183,7 +177,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       const at = nowIso();
       if (a.decision === 'reject') f.rejected = { by: a.by, note: a.note!, at };
       else f.approvals.push({ by: a.by, ...(a.note ? { note: a.note } : {}), at });
-      s.decisions.push({ kind: 'finance', decision: a.decision, by: a.by, ...(a.note ? { reason: a.note } : {}), at });
+      s.decisions.push(decisionOf('finance', a.decision, a.by, a.note, at));
       return view();
     },
     {
@@ -217,13 +211,8 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     caseDecisionUpdate,
     (d) => {
       decision = d;
-      s.decisions.push({
-        kind: s.stage === 'payment_declined' ? 'payment' : 'inspection',
-        decision: d.decision,
-        by: d.agent,
-        ...(d.reason ? { reason: d.reason } : {}),
-        at: nowIso(),
-      });
+      const kind = s.stage === 'payment_declined' ? 'payment' : 'inspection';
+      s.decisions.push(decisionOf(kind, d.decision, d.agent, d.reason, nowIso()));
       return view();
     },
     {
