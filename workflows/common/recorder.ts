@@ -10,6 +10,13 @@ type Recording = Pick<ActivitiesShape, 'recordTransition'>;
 
 /** Histories from before write every transition through a server-side activity. */
 export const RECORD_LOCALLY = 'record-transition-local';
+/**
+ * Histories from before wait for each local write. Live, core sometimes hands a write's result to the
+ * workflow one task later than the task that holds its marker, while a replay hands it over in that task:
+ * code that went on after the write (a timer cancelled, a step taken) then replayed in the wrong task and
+ * a sound history read as nondeterministic. Not waiting (flush() does, before the end) takes the timing out.
+ */
+export const RECORD_WITHOUT_WAIT = 'record-without-wait';
 
 const { recordTransition } = proxyActivities<Recording>({
   startToCloseTimeout: '15s',
@@ -44,9 +51,10 @@ export class Recorder {
   }
 
   /**
-   * Appends an entry and refreshes the case row. Returns when both are stored, or, when PostgreSQL does
-   * not answer within the local bound (or an earlier write is still retrying), once the write is handed
-   * to the retrying activity: flush() waits for those.
+   * Appends an entry and refreshes the case row. Returns at once (RECORD_WITHOUT_WAIT): the task that
+   * schedules the write completes only once it is stored, or, when PostgreSQL does not answer within the
+   * local bound (or an earlier write is still retrying), handed to the retrying activity. flush() waits
+   * for every write.
    */
   record(actor: string, action: string, detail?: Record<string, unknown>, rule?: string): Promise<void> {
     this.seq += 1;
@@ -80,7 +88,7 @@ export class Recorder {
     }
     const local = recordLocally({ snapshot, entry }).catch(() => this.handOver(snapshot, entry));
     this.writes.push(local);
-    return local;
+    return patched(RECORD_WITHOUT_WAIT) ? Promise.resolve() : local;
   }
 
   private handOver(snapshot: CaseSnapshot, entry: TimelineEntry): void {
