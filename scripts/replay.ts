@@ -26,9 +26,9 @@ import { bundleLoader, replayInLanes, type BundleSource, type Verdict } from '..
 
 /** Histories fetched ahead of the replay, and replay workers side by side (measured: README Auditing). */
 const FETCH_AHEAD = 32;
-// One lane: two replay workers side by side in this process once reported a nondeterminism the same
-// history did not show alone (CI run 35, a continued-as-new complaint); prefetching alone is kept.
-const REPLAY_LANES = 1;
+// The nondeterminism once blamed on two lanes (CI run 35) shows with one too: a live history whose
+// local write's result came a task late (fixed in the recorder, 'record-without-wait').
+const REPLAY_LANES = 2;
 
 export const USAGE = `usage: npm run replay -- <workflowId> [--run-id <runId>] [--bundle <file>]
        npm run replay -- --all --since <date> [--until <date>] [--bundle <file>]
