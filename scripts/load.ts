@@ -31,6 +31,8 @@ interface Target {
   sim: string;
   temporal: string;
   keys: Record<string, string>;
+  /** what `npm run replay` and the console need to reach the stack this run started */
+  env?: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,11 @@ async function target(args: LoadArgs): Promise<Target> {
     sim: stack.urls.simulator,
     temporal: stack.urls.temporalGrpc,
     keys: stack.apiKeys,
+    env: {
+      TEMPORAL_ADDRESS: stack.urls.temporalGrpc,
+      DATABASE_URL: stack.env.DATABASE_URL,
+      PAYLOAD_KEYS: stack.env.PAYLOAD_KEYS,
+    },
     async stop() {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -89,8 +96,22 @@ async function countCalls(
   return calls;
 }
 
+/** --keep: the stack stays up for a bulk replay of the run (or a look in the console) until Ctrl-C. */
+async function keepUntilInterrupted(t: Target, startedAt: Date): Promise<void> {
+  const vars = Object.entries(t.env ?? {})
+    .map(([k, v]) => `${k}='${v}'`)
+    .join(' ');
+  err(`stack kept: API ${t.api}; Ctrl-C stops it. Replay the run with:`);
+  err(`  ${vars} npm run replay -- --all --since ${startedAt.toISOString()}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
+  const startedAt = new Date();
   const t = await target(args);
   const connection = await Connection.connect({ address: t.temporal });
   let failures = 0;
@@ -197,6 +218,7 @@ export async function main(argv: string[]): Promise<number> {
       '',
     ];
     process.stdout.write(out.join('\n'));
+    if (args.keep) await keepUntilInterrupted(t, startedAt);
     return failures === 0 ? 0 : 1;
   } finally {
     await connection.close();

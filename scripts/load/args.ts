@@ -15,10 +15,12 @@ export interface LoadArgs {
   namespace: string;
   /** the stack this run starts: the dev server (default) or the full server on PostgreSQL */
   temporalMode: 'dev' | 'cluster';
+  /** leave the stack it started running after the table (for a bulk replay or a look), until Ctrl-C */
+  keep: boolean;
 }
 
 export const USAGE = `usage: npm run load -- [--n 100] [--concurrency 10] [--audit-share 0.2] [--refund-share 0.2] [--complaint-share 0.2]
-       [--timeout 10m] [--baseline-calls N] [--temporal-mode dev|cluster]
+       [--timeout 10m] [--baseline-calls N] [--temporal-mode dev|cluster] [--keep true]
        [--api URL --sim URL --temporal HOST:PORT [--namespace default]]`;
 
 function duration(v: string): number {
@@ -36,6 +38,7 @@ export function parseArgs(argv: string[]): LoadArgs {
     complaintShare: 0.2,
     timeoutMs: 600_000,
     namespace: 'default',
+    keep: false,
     temporalMode: 'dev',
   };
   const int = (flag: string, v: string, min: number) => {
@@ -86,6 +89,10 @@ export function parseArgs(argv: string[]): LoadArgs {
       case '--namespace':
         out.namespace = v;
         break;
+      case '--keep':
+        if (v !== 'true' && v !== 'false') throw new Error(`--keep: true or false, got "${v}"`);
+        out.keep = v === 'true';
+        break;
       case '--temporal-mode':
         if (v !== 'dev' && v !== 'cluster') throw new Error(`--temporal-mode: dev or cluster, got "${v}"`);
         out.temporalMode = v;
@@ -97,6 +104,7 @@ export function parseArgs(argv: string[]): LoadArgs {
   const given = [out.api, out.sim, out.temporal].filter(Boolean).length;
   if (given !== 0 && given !== 3) throw new Error(`--api, --sim and --temporal go together\n${USAGE}`);
   if (given && out.temporalMode === 'cluster') throw new Error('--temporal-mode starts a stack: not with --api');
+  if (given && out.keep) throw new Error('--keep keeps the stack this run starts: not with --api');
   if (out.refundShare + out.complaintShare > 1)
     throw new Error('--refund-share and --complaint-share add up to more than 1');
   return out;
