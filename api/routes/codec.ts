@@ -17,7 +17,7 @@ const base64 = z
   .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64');
 const payload = z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }).strict();
 const payloadsBody = z.object({ payloads: z.array(payload).max(1000) }).strict();
-const errors = errorsFor(400, 401, 403, 413, 415);
+const errors = errorsFor(400, 401, 403, 413, 415, 429);
 
 export interface CodecDeps {
   codecs: PayloadCodec[];

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Pool } from 'pg';
 import { z } from 'zod';
 import { RETRY_AFTER_S } from '../errors';
+import { errorBody } from '../schemas/common';
 import { within } from '../../runtime/within';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -34,7 +35,7 @@ export function healthRoutes(app: FastifyInstance, deps: { client: Client; pool:
         tags,
         summary: 'PostgreSQL and Temporal answer (no auth); 503 names the one that does not',
         security: [],
-        response: { 200: readiness, 503: readiness },
+        response: { 200: readiness, 503: readiness, 429: errorBody },
       },
     },
     async (_req, reply) => {

@@ -26,7 +26,7 @@ const logEntry = z.object({
   requestedAt: z.string(),
   sentAt: z.string().nullable(),
 });
-const errors = errorsFor(400, 401, 403, 404, 413, 415, 503);
+const errors = errorsFor(400, 401, 403, 404, 413, 415, 429, 503);
 
 export function messagingRoutes(app: FastifyInstance, deps: { pool: Pool }): void {
   const r = app.withTypeProvider<ZodTypeProvider>();

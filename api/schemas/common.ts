@@ -24,8 +24,8 @@ export const errorBody = z.object({
   details: z.array(z.object({ field: z.string(), reason: z.string() })).optional(),
 });
 
-/** 413 body over 64 KiB, 415 not JSON; 503 (with Retry-After) while PostgreSQL or Temporal is away, or a workflow cannot answer now. */
-export const errorResponses = errorsFor(400, 401, 403, 404, 409, 413, 415, 422, 503);
+/** 413 body over 64 KiB, 415 not JSON, 429 rate limited (api/traffic.ts, every route but /health); 503 (with Retry-After) while PostgreSQL or Temporal is away, or a workflow cannot answer now. */
+export const errorResponses = errorsFor(400, 401, 403, 404, 409, 413, 415, 422, 429, 503);
 
 /** A route's error answers, each in the one error body. */
 export function errorsFor<C extends number>(...codes: C[]): Record<C, typeof errorBody> {

@@ -136,6 +136,20 @@ describe('rate limits', () => {
     expect((await call('other-key')).statusCode).toBe(401);
   });
 
+  it('every operation but /health documents its 429 in the OpenAPI, as clients and fuzzers see it', async () => {
+    const app = await appWith({ perIpMax: 1_000_000, authFailuresPerIp: 1_000_000, windowMs: 60_000 });
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as {
+      paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+    };
+    const missing = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.responses && path !== '/health' && !op.responses['429'])
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(Object.keys(doc.paths).length).toBeGreaterThan(20);
+    expect(missing).toEqual([]);
+  });
+
   it('/health is never limited, so probes do not restart a busy API', async () => {
     const app = await appWith({ perIpMax: 1 });
     const ip = freshIp();
