@@ -112,8 +112,11 @@ export async function listTargets(pool: Pool, since: Date, until?: Date): Promis
     [since, until ?? null],
   );
   const targets: Target[] = rows.map((r) => ({ workflowId: r.workflow_id, runId: r.run_id }));
+  // a closed case is in both: its row and its archived history name the same run, replayed once
+  const listed = new Set(targets.map((t) => `${t.workflowId}/${t.runId}`));
   for (const a of await listArchivedRuns(pool, since)) {
-    if (!until || a.startedAt < until) targets.push({ workflowId: a.workflowId, runId: a.runId });
+    if (until && a.startedAt >= until) continue;
+    if (!listed.has(`${a.workflowId}/${a.runId}`)) targets.push({ workflowId: a.workflowId, runId: a.runId });
   }
   return targets;
 }

@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { appendHistory } from '../../store/history-archive';
+import { historyToJson } from '../../worker/history-json';
 import { parseArgs, runReplay, UsageError, type ReplayCliDeps } from '../../scripts/replay';
 import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, workflowBundle } from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
@@ -139,6 +140,19 @@ describe('--all --since', () => {
       startedAt: new Date('2026-06-04T00:00:00Z'),
       closedAt: new Date('2026-06-04T01:00:00Z'),
       historyJson: JSON.stringify(r.json),
+    });
+
+    // the closed order is archived too: the same run, listed once
+    const orderRun = await kit.env.client.workflow.getHandle(order).describe();
+    const orderHistory = await kit.env.client.workflow.getHandle(order).fetchHistory();
+    await appendHistory(db.pool, {
+      workflowId: order,
+      runId: orderRun.runId,
+      workflowType: 'orderWorkflow',
+      eventCount: orderHistory.events!.length,
+      startedAt: new Date('2026-06-02T00:00:00Z'),
+      closedAt: new Date('2026-06-02T01:00:00Z'),
+      historyJson: JSON.stringify(historyToJson(orderHistory)),
     });
 
     const { deps, output } = cli({ pool: db.pool });
