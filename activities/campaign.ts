@@ -10,6 +10,7 @@ import type { PromotionAudience, PromotionSkipReason } from '../domain/promotion
 import { HttpError } from './clients/http';
 import type { Clients } from './clients/systems';
 import { external } from './common';
+import { sendPromotionalSms } from './promotions';
 import { audienceBatch, recentSamples, sampleCount, storeSample, type MetricsSample } from '../store/campaigns';
 import { decidePromotions, markPromotionRejected, markPromotionsSent, type PromotionRules } from '../store/promotions';
 
@@ -95,13 +96,7 @@ export function campaignActivities({ pool, clients }: { pool: Pool; clients: Cli
             if (d.status === 'skipped') return skipped(d.reason);
             if (d.status === 'sent') return void (result.sent += 1);
             try {
-              const { messageId } = await clients.messaging.sms(r.key, {
-                ref: r.ref,
-                to: r.phone,
-                template: r.template,
-                text: d.text,
-                params: { unsubscribeUrl: d.unsubscribeUrl, customerId: r.customerId, promotional: true },
-              });
+              const { messageId } = await sendPromotionalSms(clients, r, d);
               delivered.push({ logId: d.logId, messageId });
               result.sent += 1;
             } catch (err) {

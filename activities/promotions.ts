@@ -14,6 +14,22 @@ import {
 export type PromotionOutcome =
   { status: 'sent'; messageId: string; monthCount: number } | { status: 'skipped'; reason: PromotionSkipReason };
 
+/** Sends one promotional message a decision let through; the same key on every attempt, so the gateway
+ * sends it once however often we retry. Single sends and campaign batches both go out here. */
+export function sendPromotionalSms(
+  clients: Clients,
+  r: Pick<PromotionRequest, 'key' | 'ref' | 'phone' | 'template' | 'customerId'>,
+  d: { text: string; unsubscribeUrl: string },
+): Promise<{ messageId: string }> {
+  return clients.messaging.sms(r.key, {
+    ref: r.ref,
+    to: r.phone,
+    template: r.template,
+    text: d.text,
+    params: { unsubscribeUrl: d.unsubscribeUrl, customerId: r.customerId, promotional: true },
+  });
+}
+
 export function promotionActivities({ pool, clients }: { pool: Pool; clients: Clients }) {
   /**
    * M6/M7: the only way a promotional message leaves the shop. Opt-outs, the re-engagement
@@ -25,14 +41,7 @@ export function promotionActivities({ pool, clients }: { pool: Pool; clients: Cl
     if (decision.status === 'sent')
       return { status: 'sent', messageId: decision.messageId, monthCount: decision.monthCount };
     try {
-      // Same key on every attempt: the gateway sends one message however often we retry.
-      const { messageId } = await clients.messaging.sms(input.key, {
-        ref: input.ref,
-        to: input.phone,
-        template: input.template,
-        text: decision.text,
-        params: { unsubscribeUrl: decision.unsubscribeUrl, customerId: input.customerId, promotional: true },
-      });
+      const { messageId } = await sendPromotionalSms(clients, input, decision);
       await markPromotionSent(pool, decision.logId, messageId);
       return { status: 'sent', messageId, monthCount: decision.monthCount };
     } catch (err) {
