@@ -4,7 +4,7 @@ import { actionProblems, budgetTotal, phaseProblems } from '../campaign';
 import { currency, fen, freeText, noteText, plannedTime, positiveFen, sumProblems } from '../primitives';
 import { PROMOTION_AUDIENCES } from '../promotion';
 import { businessId, ignoredActor, phone, text, type WithActor } from './common';
-import { onlyApprovalWithoutComment, ruleSchema } from './rules';
+import { campaignDecisionRule } from '../rules';
 
 // Within the planning horizon, so the business calendar (M1, M5) never counts across centuries.
 // M3: what each phase does at its start.
@@ -120,13 +120,10 @@ export type CampaignAudience = z.infer<typeof campaignAudience>;
 export type AudienceMember = CampaignAudience['customers'][number];
 export type CampaignGoals = z.infer<typeof campaignGoals>;
 
-const approvalRule = onlyApprovalWithoutComment('reject and revise need a comment');
-/** M1: the approval update's rule (the workflow's validator checks stage, approver and lead time first). */
-export const campaignDecisionRule = ruleSchema(approvalRule);
 export const approvalBody = z
   .object({ decision: z.enum(['approve', 'reject', 'revise']), comment: noteText(2000).optional() })
   .strict()
-  .superRefine(approvalRule);
+  .superRefine(campaignDecisionRule);
 
 /** M1: the approver (`by`) approves, rejects, or sends the plan back for revision. */
 export type ApprovalInput = z.infer<typeof approvalBody> & { by: string };

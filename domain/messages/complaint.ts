@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { COMPLAINT_CATEGORIES, COMPLAINT_CHANNELS, COMPLAINT_SEVERITIES, ROOT_CAUSES } from '../complaint';
 import { currency, freeText, positiveFen } from '../primitives';
 import { address, businessId, customer, ignoredActor, money, text, type WithActor } from './common';
-import { refusalParams, ruleSchema } from './rules';
+import { callbackOutcomeRule } from '../rules';
 
 /** What a service (chat, call centre, review monitor) sends us (POST /v1/complaints). */
 export const complaintBody = z
@@ -81,25 +81,6 @@ export const resolutionBody = z
   .strict();
 export type ResolutionInput = WithActor<z.infer<typeof resolutionBody>, 'resolvedBy'>;
 
-/** C4: `satisfied` is known exactly when the customer was reached. */
-const callbackRule = (c: Record<string, unknown>, ctx: z.RefinementCtx): void => {
-  if (c.reached && typeof c.satisfied !== 'boolean')
-    ctx.addIssue({
-      code: 'custom',
-      path: ['satisfied'],
-      message: 'required when the customer was reached',
-      params: refusalParams('satisfied is required when the customer was reached'),
-    });
-  if (!c.reached && c.satisfied !== undefined)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['satisfied'],
-      message: 'only known when the customer was reached',
-      params: refusalParams('satisfied is only known when the customer was reached'),
-    });
-};
-/** C4: the callback update's rule (the workflow's validator checks the stage first). */
-export const callbackOutcomeRule = ruleSchema(callbackRule);
 export const callbackBody = z
   .object({
     calledBy: ignoredActor,
@@ -108,7 +89,7 @@ export const callbackBody = z
     note: freeText(1000),
   })
   .strict()
-  .superRefine(callbackRule);
+  .superRefine(callbackOutcomeRule);
 export type CallbackInput = WithActor<z.infer<typeof callbackBody>, 'calledBy'>;
 
 export const unresolvedClosureBody = z

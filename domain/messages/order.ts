@@ -1,11 +1,11 @@
 // The order process's messages: the order service's request, the reviewer's and buyer's decisions, webhooks.
 import { z } from 'zod';
-import { AUDIT_CHECKS, checklistProblem, type AuditCheck } from '../audit-checklist';
+import { AUDIT_CHECKS, type AuditCheck } from '../audit-checklist';
 import { orderTotalFen } from '../order';
 import { PRESALE_CHOICES } from '../presale';
 import { currency, fen, isoTime, lineTotalProblems, noteText, pastTime, plannedTime } from '../primitives';
 import { address, businessId, customer, ignoredActor, text, type WithActor } from './common';
-import { rejectionNeedsReason, ruleSchema } from './rules';
+import { auditDecisionRule } from '../rules';
 
 /** stock_arrived: goods for a presale order are in (O5); the O6 clocks start then. */
 export const WAREHOUSE_EVENT_TYPES = ['waybill_printed', 'picked', 'packed', 'handed_over', 'stock_arrived'] as const;
@@ -72,21 +72,6 @@ const checklist = z
     'O4: name, phone, address, stock and notes, each {checked, note?}; an approval needs all five checked true',
   );
 
-/** O4: a rejection says why; an approval needs the checklist (when `checklistRequired`) all checked. */
-const auditRule =
-  (checklistRequired: boolean) =>
-  (a: Record<string, unknown>, ctx: z.RefinementCtx): void => {
-    rejectionNeedsReason('decision', 'reason')(a, ctx);
-    const problem = checklistProblem(
-      a.decision as 'approve' | 'reject',
-      a.checklist as Parameters<typeof checklistProblem>[1],
-      checklistRequired,
-    );
-    if (problem) ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.reason });
-  };
-/** The audit update's rule; the policy of old cases may not require the checklist. */
-export const auditDecisionRule = (checklistRequired: boolean) => ruleSchema(auditRule(checklistRequired));
-
 export const auditBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
@@ -99,7 +84,7 @@ export const auditBody = z
       ),
   })
   .strict()
-  .superRefine(auditRule(true));
+  .superRefine(auditDecisionRule(true));
 export type AuditDecisionInput = WithActor<z.infer<typeof auditBody>, 'reviewer'>;
 
 export const exceptionResolutionBody = z

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { currency, freeText, noteText, plannedTime, positiveFen } from '../primitives';
 import { businessId, ignoredActor, text, type WithActor } from './common';
-import { rejectionNeedsReason, ruleSchema } from './rules';
+import { priceDecisionRule } from '../rules';
 
 export const priceChangeBody = z
   .object({
@@ -18,12 +18,9 @@ export const priceChangeBody = z
 /** The price-change workflow's `request`: `requestedBy` is the authenticated principal. */
 export type PriceChangeRequest = WithActor<z.infer<typeof priceChangeBody>, 'requestedBy'>;
 
-const approvalRule = rejectionNeedsReason('decision', 'comment', 'a rejection needs a comment');
-/** M8: the approval update's rule (the workflow's validator checks stage, approver and notice first). */
-export const priceDecisionRule = ruleSchema(approvalRule);
 export const priceApprovalBody = z
   .object({ decision: z.enum(['approve', 'reject']), comment: noteText(2000).optional() })
   .strict()
-  .superRefine(approvalRule);
+  .superRefine(priceDecisionRule);
 /** M8: an approver (`by`, checked against the approver list) approves or rejects. */
 export type PriceApprovalInput = z.infer<typeof priceApprovalBody> & { by: string };

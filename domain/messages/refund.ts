@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { REFUND_KINDS, REFUND_REASON_CODES } from '../refund';
 import { currency, freeText, httpUrl, noteText, pastTime, positiveFen } from '../primitives';
 import { businessId, customer, ignoredActor, text, type WithActor } from './common';
-import { rejectionNeedsReason, ruleSchema } from './rules';
+import { financeDecisionRule, responseDecisionRule } from '../rules';
 
 const skuLines = z
   .array(z.object({ sku: text(64), quantity: z.number().int().positive().max(10_000) }).strict())
@@ -40,9 +40,6 @@ export type RefundBody = z.infer<typeof refundBody>;
 /** The refund workflow's `request`: the body with `requestedAt` filled in (default: when we received it). */
 export type RefundRequest = RefundBody & { requestedAt: string };
 
-const responseRule = rejectionNeedsReason('action', 'reason');
-/** R1: the respond update's rule (the workflow's validator checks the stage first). */
-export const responseDecisionRule = ruleSchema(responseRule);
 export const responseBody = z
   .object({
     action: z.enum(['accept', 'reject', 'request_info']),
@@ -51,7 +48,7 @@ export const responseBody = z
     reason: noteText(500).optional(),
   })
   .strict()
-  .superRefine(responseRule);
+  .superRefine(responseDecisionRule);
 /** R1: accept, reject with a reason, or ask the buyer for information. */
 export type ResponseInput = WithActor<z.infer<typeof responseBody>, 'agent'>;
 
@@ -76,15 +73,9 @@ export const decisionBody = z
   .strict();
 /** After a damaged or missing return, or a declined payment, a person decides. */
 export type CaseDecisionInput = WithActor<z.infer<typeof decisionBody>, 'agent'>;
-/** After an inspection a rejection says why (the API leaves this to the workflow: it depends on the stage). */
-export const inspectionDecisionRule = ruleSchema(rejectionNeedsReason('decision', 'reason'));
-
-const financeRule = rejectionNeedsReason('decision', 'note');
-/** R2: the finance approval update's rule. */
-export const financeDecisionRule = ruleSchema(financeRule);
 export const financeApprovalBody = z
   .object({ decision: z.enum(['approve', 'reject']), note: noteText(500).optional() })
   .strict()
-  .superRefine(financeRule);
+  .superRefine(financeDecisionRule);
 /** R2: a large refund needs two finance approvals from different principals (`by`). */
 export type FinanceApprovalInput = z.infer<typeof financeApprovalBody> & { by: string };

@@ -1,17 +1,21 @@
 // One schema per message (domain/messages): the API's 400 and the workflow validator's refusal come from one rule.
 import type { z } from 'zod';
-import { approvalBody, campaignDecisionRule } from '../../domain/messages/campaign';
-import { callbackBody, callbackOutcomeRule } from '../../domain/messages/complaint';
-import { auditBody, auditDecisionRule, orderBody } from '../../domain/messages/order';
-import { priceApprovalBody, priceDecisionRule } from '../../domain/messages/price-change';
+import { approvalBody } from '../../domain/messages/campaign';
+import { callbackBody } from '../../domain/messages/complaint';
+import { auditBody, orderBody } from '../../domain/messages/order';
+import { priceApprovalBody } from '../../domain/messages/price-change';
+import { financeApprovalBody, responseBody } from '../../domain/messages/refund';
 import {
-  financeApprovalBody,
+  auditDecisionRule,
+  callbackOutcomeRule,
+  campaignDecisionRule,
   financeDecisionRule,
   inspectionDecisionRule,
-  responseBody,
+  priceDecisionRule,
+  refuseUnless,
   responseDecisionRule,
-} from '../../domain/messages/refund';
-import { refuseUnless } from '../../domain/messages/rules';
+  type Rule,
+} from '../../domain/rules';
 import { orderTotalFen } from '../../domain/order';
 import { allChecked, orderRequest } from '../helpers/orders';
 
@@ -20,7 +24,7 @@ const issues = (schema: z.ZodType, body: unknown) => {
   const parsed = schema.safeParse(body);
   return parsed.success ? [] : parsed.error.issues.map((i) => ({ field: i.path.join('.'), reason: i.message }));
 };
-const refusal = (rule: z.ZodType, input: unknown) => {
+const refusal = (rule: Rule, input: unknown) => {
   try {
     refuseUnless(rule, input);
     return undefined;

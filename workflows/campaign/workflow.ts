@@ -29,8 +29,7 @@ import {
 } from '../../domain/campaign';
 import type { PromotionSkipReason } from '../../domain/promotion';
 import { idempotencyKey } from '../../domain/ids';
-import { campaignDecisionRule } from '../../domain/messages/campaign';
-import { refuseUnless } from '../../domain/messages/rules';
+import { campaignDecisionRule, refuseUnless } from '../../domain/rules';
 import type { CampaignWorkflowActivities } from '../common/activities';
 import { failureReason, isOutcomeFailure, nowIso, SYSTEM } from '../common/kit';
 import { dueFields, listSummary } from '../common/case-row';

@@ -1,8 +1,7 @@
 // O3/O4 inside the order workflow: the reviewer's decision checked, recorded with its checklist,
 // and what the reviewer may see while the order waits (the API's audit view).
 import { decisionOf } from '../../domain/case';
-import { auditDecisionRule } from '../../domain/messages/order';
-import { refuseUnless } from '../../domain/messages/rules';
+import { auditDecisionRule, refuseUnless } from '../../domain/rules';
 import type { OrderPolicy } from '../../domain/policy';
 import type { AuditDecisionInput, OrderState } from './types';
 
