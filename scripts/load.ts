@@ -23,8 +23,12 @@ import { Tracker } from './load/tracker';
 import { freePorts, startStack, type Stack } from './stack';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
-const DEFAULT_BASELINE_CALLS = 21;
-const ACTIVITY_TASK_SCHEDULED = 10; // temporal.api.enums.v1.EventType
+const DEFAULT_BASELINE_CALLS = 7;
+const DEFAULT_BASELINE_EVENTS = 6;
+// temporal.api.enums.v1.EventType
+const ACTIVITY_TASK_SCHEDULED = 10;
+const EXECUTION_SIGNALED = 26;
+const UPDATE_ACCEPTED = 41;
 
 interface Target {
   api: string;
@@ -82,18 +86,23 @@ async function target(args: LoadArgs): Promise<Target> {
   };
 }
 
-/** External calls of a real order: the activities in the history of one of this run's delivered orders. */
-async function countCalls(
+/**
+ * A real order's traffic with the outside: its activities (calls out) and its signals and accepted updates
+ * (webhooks and decisions in), from the history of one of this run's delivered orders.
+ */
+async function countTraffic(
   client: Client,
   samples: Map<string, Sample>,
   kinds: Map<string, string>,
-): Promise<number | undefined> {
+): Promise<{ calls: number; events: number } | undefined> {
   const order = [...samples.entries()].find(([id, s]) => kinds.get(id) === 'order' && s.closedAt !== undefined)?.[0];
   if (!order) return undefined;
   const history = await client.workflow.getHandle(order).fetchHistory();
-  const calls = (history.events ?? []).filter((e) => Number(e.eventType) === ACTIVITY_TASK_SCHEDULED).length;
-  err(`${order}: ${calls} activities in its history`);
-  return calls;
+  const count = (...types: number[]) =>
+    (history.events ?? []).filter((e) => types.includes(Number(e.eventType))).length;
+  const traffic = { calls: count(ACTIVITY_TASK_SCHEDULED), events: count(EXECUTION_SIGNALED, UPDATE_ACCEPTED) };
+  err(`${order}: ${traffic.calls} activities and ${traffic.events} signals or updates in its history`);
+  return traffic;
 }
 
 /** --keep: the stack stays up for a bulk replay of the run (or a look in the console) until Ctrl-C. */
@@ -179,13 +188,16 @@ export async function main(argv: string[]): Promise<number> {
     failures += errors.length + open.length;
 
     // --- the bare baseline on the same server
-    const calls =
-      args.baselineCalls ??
-      (await countCalls(client, run.samples, new Map(kinds.map((k, i) => [`order:${prefix}-${i}`, k]))).catch(
-        (e) => void err(`could not count an order's calls: ${e}`),
-      )) ??
-      DEFAULT_BASELINE_CALLS;
-    err(`baseline: ${args.n} flows of ${calls} external calls at concurrency ${args.concurrency}`);
+    const traffic =
+      args.baselineCalls !== undefined && args.baselineEvents !== undefined
+        ? undefined
+        : await countTraffic(client, run.samples, new Map(kinds.map((k, i) => [`order:${prefix}-${i}`, k]))).catch(
+            (e) => void err(`could not count an order's traffic: ${e}`),
+          );
+    const calls = args.baselineCalls ?? traffic?.calls ?? DEFAULT_BASELINE_CALLS;
+    const events = args.baselineEvents ?? traffic?.events ?? DEFAULT_BASELINE_EVENTS;
+    const shape = `${calls} external calls and ${events} events in`;
+    err(`baseline: ${args.n} flows of ${shape} at concurrency ${args.concurrency}`);
     let baseClosed = 0;
     const baseProgress = new Progress(() => `baseline ${baseClosed}/${args.n} closed`);
     baseProgress.start();
@@ -196,6 +208,7 @@ export async function main(argv: string[]): Promise<number> {
       n: args.n,
       concurrency: args.concurrency,
       calls,
+      events,
       deadline: Date.now() + args.timeoutMs,
       onClose: () => void baseClosed++,
     });
@@ -211,7 +224,7 @@ export async function main(argv: string[]): Promise<number> {
     const out = [
       '',
       `project: ${run.samples.size} cases from ${args.n} scenarios, ${run.samples.size - open.length} closed, ${errors.length} failed`,
-      `baseline: ${base.samples.length} flows of ${calls} external calls, ${base.samples.filter((s) => s.closedAt !== undefined).length} closed`,
+      `baseline: ${base.samples.length} flows of ${shape}, ${base.samples.filter((s) => s.closedAt !== undefined).length} closed`,
       `ledger: ${ledger.entries} entries of this run, ${ledger.checked} once-only effects checked, ${ledger.duplicates.length} duplicated`,
       '',
       table(figures([...run.samples.values()]), figures(base.samples)),

@@ -8,6 +8,8 @@ export interface LoadArgs {
   timeoutMs: number;
   /** external calls per baseline flow; unset: counted from a delivered order of this run */
   baselineCalls?: number;
+  /** signals per baseline flow, as an order's webhooks and decisions come in; unset: counted from that order */
+  baselineEvents?: number;
   /** a running stack; all three or none */
   api?: string;
   sim?: string;
@@ -20,7 +22,7 @@ export interface LoadArgs {
 }
 
 export const USAGE = `usage: npm run load -- [--n 100] [--concurrency 10] [--audit-share 0.2] [--refund-share 0.2] [--complaint-share 0.2]
-       [--timeout 10m] [--baseline-calls N] [--temporal-mode dev|cluster] [--keep true]
+       [--timeout 10m] [--baseline-calls N] [--baseline-events N] [--temporal-mode dev|cluster] [--keep true]
        [--api URL --sim URL --temporal HOST:PORT [--namespace default]]`;
 
 function duration(v: string): number {
@@ -76,6 +78,9 @@ export function parseArgs(argv: string[]): LoadArgs {
         break;
       case '--baseline-calls':
         out.baselineCalls = int(flag, v, 1);
+        break;
+      case '--baseline-events':
+        out.baselineEvents = int(flag, v, 0);
         break;
       case '--api':
         out.api = v.replace(/\/$/, '');

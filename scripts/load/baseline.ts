@@ -16,6 +16,8 @@ export interface BaselineOptions {
   n: number;
   concurrency: number;
   calls: number;
+  /** signals each flow waits for; sent one after another once it has started */
+  events: number;
   deadline: number;
   onClose: () => void;
 }
@@ -52,11 +54,12 @@ export async function runBaseline(o: BaselineOptions): Promise<{ samples: Sample
           const handle = await client.workflow.start('baselineWorkflow', {
             taskQueue,
             workflowId: `${taskQueue}-${i}`,
-            args: [{ calls: o.calls }],
+            args: [{ calls: o.calls, events: o.events }],
           });
           const sample: Sample = { startedAt, startMs: Date.now() - startedAt };
           samples.push(sample);
           const rest = (async () => {
+            for (let e = 0; e < o.events; e++) await handle.signal('event');
             await Promise.race([
               handle.result(),
               new Promise((_, rej) =>

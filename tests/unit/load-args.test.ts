@@ -23,4 +23,14 @@ describe('npm run load flags', () => {
     expect(() => parseArgs([...running, '--keep', 'true'])).toThrow(/not with --api/);
     expect(parseArgs(running).keep).toBe(false);
   });
+
+  it('--baseline-events 0 gives the bare flow no signals; calls need at least one', () => {
+    expect(parseArgs(['--baseline-events', '0']).baselineEvents).toBe(0);
+    expect(parseArgs(['--baseline-calls', '7', '--baseline-events', '6'])).toMatchObject({
+      baselineCalls: 7,
+      baselineEvents: 6,
+    });
+    expect(() => parseArgs(['--baseline-events', '-1'])).toThrow(/--baseline-events: a whole number >= 0/);
+    expect(() => parseArgs(['--baseline-calls', '0'])).toThrow(/--baseline-calls: a whole number >= 1/);
+  });
 });
