@@ -45,6 +45,18 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
 const noop = () => undefined;
 const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
 
+/**
+ * `threaded`: the replay worker runs its workflows in a worker thread of its own (debugMode false, the SDK's
+ * default for live workers), so bulk replay lanes use both cores instead of sharing the calling thread; one
+ * history (the API's replay) stays in the calling thread and skips the thread's start.
+ */
+const replayOptions = (bundle: WorkflowBundle, dataConverter?: DataConverter, threaded = false) => ({
+  workflowBundle: bundle,
+  replayName: 'audit-replay',
+  debugMode: !threaded,
+  ...(dataConverter ? { dataConverter } : {}),
+});
+
 const REPLAY_ERRORS = new Set(['DeterminismViolationError', 'ReplayError']);
 const isReplayError = (err: unknown) => REPLAY_ERRORS.has((err as Error)?.name);
 
@@ -58,11 +70,7 @@ export async function replayHistory(
   dataConverter?: DataConverter,
 ): Promise<Verdict> {
   try {
-    await Worker.runReplayHistory(
-      { workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) },
-      history,
-      workflowId,
-    );
+    await Worker.runReplayHistory(replayOptions(bundle, dataConverter), history, workflowId);
     return { deterministic: true };
   } catch (err) {
     if (!isReplayError(err)) throw err;
@@ -90,10 +98,7 @@ export async function* replayHistories<T extends ReplayItem>(
       yield { workflowId: item.workflowId, history: item.history };
     }
   }
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle: bundle, replayName: 'audit-replay', ...(dataConverter ? { dataConverter } : {}) },
-    feed(),
-  )) {
+  for await (const result of Worker.runReplayHistories(replayOptions(bundle, dataConverter, true), feed())) {
     const item = current!;
     yield {
       item,
