@@ -2,7 +2,8 @@
  * Worker memory with many open cases (README "Worker tuning"): starts --n orders through the API that wait
  * for their manual audit (O4, its deadline a day out), then for each --cache size restarts the worker with
  * WORKER_MAX_CACHED_WORKFLOWS at it, reads every order's state (a query each: evicted ones replay into the
- * cache) and prints the worker's RSS. Runs its own stack (--port-base, default 4210: ten ports from there).
+ * cache) and prints the worker's RSS. Before and after opening them, --probe (200; 0: none) more orders are
+ * started and timed: the start path with no open orders and beside the --n open ones, and their ratio. Runs its own stack (--port-base, default 4210: ten ports from there).
  *
  *   npm run build && node dist/scripts/open-cases.js --n 10000 --cache 2311,1000
  */
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { Api } from './load/api';
+import { percentile } from './load/stats';
 import { startStack } from './stack';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -54,6 +56,7 @@ async function inParallel(n: number, concurrency: number, each: (i: number) => P
 async function main(argv: string[]): Promise<void> {
   const n = Number(arg(argv, '--n', '10000'));
   const concurrency = Number(arg(argv, '--concurrency', '20'));
+  const probe = Number(arg(argv, '--probe', '200'));
   const caches = arg(argv, '--cache', '1000').split(',').map(Number);
   const base = Number(arg(argv, '--port-base', '4210'));
   const dataDir = mkdtempSync(join(tmpdir(), 'shop-ops-open-'));
@@ -96,26 +99,40 @@ async function main(argv: string[]): Promise<void> {
         )
       ).rows[0].n,
     );
+  const startOrder = (orderId: string) =>
+    api.expect(
+      'POST',
+      '/v1/orders',
+      'orders',
+      {
+        orderId,
+        customer: { id: `C-${orderId}`, name: '王芳', phone: '13700001111' },
+        // no street number: O2 sends it to a person (O4)
+        address: { province: '浙江省', city: '杭州市', district: '西湖区', street: '公司前台' },
+        items: [{ sku: 'TEA-1', name: 'Longjing tea', quantity: 1, unitPrice: 88_00 }],
+        currency: 'CNY',
+        paidAt: new Date().toISOString(),
+      },
+      [201, 200],
+      `start ${orderId}`,
+    );
+  /** --probe starts at --concurrency, timed one by one: the start path beside the open orders. */
+  const probeStarts = async (tag: string) => {
+    const ms: number[] = [];
+    const t0 = Date.now();
+    await inParallel(probe, concurrency, async (i) => {
+      const at = Date.now();
+      await startOrder(`${prefix}${tag}-${i}`); // outside `${prefix}-%`: not counted as the --n
+      ms.push(Date.now() - at);
+    });
+    return { perS: probe / ((Date.now() - t0) / 1000), p50: percentile(ms, 50), p99: percentile(ms, 99) };
+  };
   try {
+    const empty = probe ? await probeStarts('P0') : undefined;
     const started = Date.now();
     const opened = await watchRss(workerPid, async () => {
       await inParallel(n, concurrency, async (i) => {
-        await api.expect(
-          'POST',
-          '/v1/orders',
-          'orders',
-          {
-            orderId: `${prefix}-${i}`,
-            customer: { id: `C-${i}`, name: '王芳', phone: '13700001111' },
-            // no street number: O2 sends it to a person (O4)
-            address: { province: '浙江省', city: '杭州市', district: '西湖区', street: '公司前台' },
-            items: [{ sku: 'TEA-1', name: 'Longjing tea', quantity: 1, unitPrice: 88_00 }],
-            currency: 'CNY',
-            paidAt: new Date().toISOString(),
-          },
-          [201, 200],
-          `start ${i}`,
-        );
+        await startOrder(`${prefix}-${i}`);
         if (i % 500 === 0) err(`started ${i}/${n}, worker RSS ${rssMiB(workerPid())} MiB`);
       });
       for (let w = await waiting(); w < n; w = await waiting()) {
@@ -127,6 +144,16 @@ async function main(argv: string[]): Promise<void> {
       `${n} open orders (awaiting audit) in ${Math.round((Date.now() - started) / 1000)} s; worker cache ${caches[0]}: ` +
         `RSS peak ${opened.peakMiB} MiB, after ${opened.lastMiB} MiB`,
     ];
+    if (empty) {
+      const full = await probeStarts('P1');
+      const fmt = (f: typeof empty) => `${f.perS.toFixed(1)} starts/s, p50 ${f.p50} ms, p99 ${f.p99} ms`;
+      lines.push(
+        `start path, ${probe} starts at concurrency ${concurrency}: with no open orders ${fmt(empty)}; ` +
+          `beside the ${n} open ${fmt(full)}; ratio p50 ${(full.p50 / empty.p50).toFixed(2)}x, ` +
+          `p99 ${(full.p99 / empty.p99).toFixed(2)}x, starts/s ${(full.perS / empty.perS).toFixed(2)}x`,
+      );
+      err(lines[lines.length - 1]);
+    }
     for (const cache of caches) {
       await stack.killWorker('SIGTERM');
       stack.env.WORKER_MAX_CACHED_WORKFLOWS = String(cache);
