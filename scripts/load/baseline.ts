@@ -4,6 +4,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { randomUUID } from 'node:crypto';
 import { pool } from './pool';
 import type { Sample } from './stats';
+import { baselineEvent } from './baseline-workflow';
 
 export interface BaselineActivities {
   externalCall(i: number): Promise<void>;
@@ -59,7 +60,7 @@ export async function runBaseline(o: BaselineOptions): Promise<{ samples: Sample
           const sample: Sample = { startedAt, startMs: Date.now() - startedAt };
           samples.push(sample);
           const rest = (async () => {
-            for (let e = 0; e < o.events; e++) await handle.signal('event');
+            for (let e = 0; e < o.events; e++) await handle.signal(baselineEvent);
             await Promise.race([
               handle.result(),
               new Promise((_, rej) =>
