@@ -36,8 +36,13 @@ export async function external<T>(call: () => Promise<T>): Promise<T> {
 
 export function commonActivities({ pool, clients }: Pick<ActivityDeps, 'pool' | 'clients'>) {
   return {
-    async recordTransition(input: { snapshot: CaseSnapshot; entry: TimelineEntry }): Promise<void> {
-      await recordTransition(pool, input.snapshot, input.entry);
+    /** `entries`: the transitions of one workflow activation; `entry`: one (histories from before). */
+    async recordTransition(input: {
+      snapshot: CaseSnapshot;
+      entry?: TimelineEntry;
+      entries?: TimelineEntry[];
+    }): Promise<void> {
+      await recordTransition(pool, input.snapshot, input.entries ?? (input.entry ? [input.entry] : []));
     },
 
     sendSms: (input: {

@@ -3,7 +3,9 @@
  * for their manual audit (O4, its deadline a day out), then for each --cache size restarts the worker with
  * WORKER_MAX_CACHED_WORKFLOWS at it, reads every order's state (a query each: evicted ones replay into the
  * cache) and prints the worker's RSS. Before and after opening them, --probe (200; 0: none) more orders are
- * started and timed: the start path with no open orders and beside the --n open ones, and their ratio. Runs its own stack (--port-base, default 4210: ten ports from there).
+ * started and timed: the start path with no open orders and beside the --n open ones (20 s after the last
+ * of them, once the burst has settled), and their ratio. Runs its own stack (--port-base, default 4210: ten
+ * ports from there).
  *
  *   npm run build && node dist/scripts/open-cases.js --n 10000 --cache 2311,1000
  */
@@ -18,6 +20,7 @@ import { startStack } from './stack';
 
 const err = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PROBE_SETTLE_MS = 20_000;
 
 function arg(argv: string[], name: string, fallback: string): string {
   const i = argv.indexOf(name);
@@ -145,6 +148,8 @@ async function main(argv: string[]): Promise<void> {
         `RSS peak ${opened.peakMiB} MiB, after ${opened.lastMiB} MiB`,
     ];
     if (empty) {
+      // steady state, as the 10,000 would be: what the burst left queued (visibility, writes) drains first
+      await sleep(PROBE_SETTLE_MS);
       const full = await probeStarts('P1');
       const fmt = (f: typeof empty) => `${f.perS.toFixed(1)} starts/s, p50 ${f.p50} ms, p99 ${f.p99} ms`;
       lines.push(

@@ -5,7 +5,13 @@ import { departmentOf, type StoredSummary } from '../domain/case-summary';
 import { writeOrderFunds } from './order-money';
 import { withTransaction } from './transaction';
 
-export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: TimelineEntry): Promise<void> {
+/** The case row at `snap` (only ever to a higher version) and the timeline entries, in one transaction. */
+export async function recordTransition(
+  pool: Pool,
+  snap: CaseSnapshot,
+  entries: TimelineEntry | TimelineEntry[],
+): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries];
   await withTransaction(pool, async (client) => {
     // a locked row fails the write fast (it is retried) instead of holding a connection and the workflow task
     await client.query(`SET LOCAL lock_timeout = '1s'`);
@@ -40,22 +46,25 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, entry: Ti
         departmentOf(snap.summary),
       ],
     );
-    await client.query(
-      `INSERT INTO case_timeline (case_id, seq, at, actor, action, rule, detail, workflow_id, run_id)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
-       ON CONFLICT (workflow_id, run_id, seq) DO NOTHING`,
-      [
-        snap.caseId,
-        entry.seq,
-        entry.at,
-        entry.actor,
-        entry.action,
-        entry.rule ?? null,
-        JSON.stringify(entry.detail ?? {}),
-        snap.workflowId,
-        snap.runId,
-      ],
-    );
+    if (list.length > 0) {
+      const cols = 9;
+      await client.query(
+        `INSERT INTO case_timeline (case_id, seq, at, actor, action, rule, detail, workflow_id, run_id)
+         VALUES ${list.map((_, r) => `(${Array.from({ length: cols }, (_, c) => `$${r * cols + c + 1}`).join(',')})`).join(',')}
+         ON CONFLICT (workflow_id, run_id, seq) DO NOTHING`,
+        list.flatMap((entry) => [
+          snap.caseId,
+          entry.seq,
+          entry.at,
+          entry.actor,
+          entry.action,
+          entry.rule ?? null,
+          JSON.stringify(entry.detail ?? {}),
+          snap.workflowId,
+          snap.runId,
+        ]),
+      );
+    }
     // The order's paid amount, from the workflow's own total: the money authority's base (R5).
     if (snap.caseType === 'order' && snap.amountFen != null && snap.currency) {
       await writeOrderFunds(client, {

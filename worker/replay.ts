@@ -186,8 +186,28 @@ export function describeMismatch(err: Error, json?: HistoryJson): Mismatch {
     );
   if (pair) [expected, got] = [pair[1], pair[2]];
   const patch = /patch marker encountered for change (\S+), but there is no corresponding change command/.exec(message);
-  if (patch) [expected, got] = [`patch marker ${patch[1]}`, 'no patched() call for it'];
+  if (patch) {
+    [expected, got] = [`patch marker ${patch[1]}`, 'no patched() call for it'];
+    eventId ??= patchMarkerEvent(json, patch[1]) ?? null;
+  }
   return { kind, eventId, expected, got, message };
+}
+
+/** The event of the patch marker for `id` (core names the patch, not the event). */
+function patchMarkerEvent(json: HistoryJson | undefined, id: string): number | undefined {
+  for (const e of json?.events ?? []) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- history JSON, read field by field
+    const attrs = (e as Record<string, any>).markerRecordedEventAttributes;
+    if (attrs?.markerName !== 'core_patch') continue;
+    const data = attrs.details?.['patch-data']?.payloads?.[0]?.data;
+    try {
+      if (typeof data === 'string' && JSON.parse(Buffer.from(data, 'base64').toString()).id === id)
+        return Number(e.eventId);
+    } catch {
+      // not a patch payload this code reads
+    }
+  }
+  return undefined;
 }
 
 /** The SDK quotes the message Rust-style (\\" \\n \\u{1b}); JSON reads all but \\u{..}. */

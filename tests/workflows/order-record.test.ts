@@ -56,7 +56,7 @@ it('a delivered order leaves its case row and a timeline of every step, with act
   expect(new Set(timeline.map((t) => t.run_id))).toEqual(new Set([h.firstExecutionRunId]));
 });
 
-it('a delivered order writes each transition through a local activity (no server round trip) and upserts search attributes only when one changed', async () => {
+it('a delivered order writes its transitions through local activities (no server round trip), those of one activation in one, and upserts search attributes only when one changed', async () => {
   const req = await newOrder(kit);
   const h = await startOrder(kit, req);
   await shipIt(h);
@@ -69,7 +69,10 @@ it('a delivered order writes each transition through a local activity (no server
     `order:${req.orderId}`,
   ]);
   const localMarkers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-  expect(localMarkers).toHaveLength(timeline.length);
+  // every transition written, several of them in one write where they came in one activation
+  expect(timeline.map((t) => t.seq).sort((a, b) => a - b)).toEqual(timeline.map((_, i) => i + 1));
+  expect(localMarkers.length).toBeGreaterThan(0);
+  expect(localMarkers.length).toBeLessThan(timeline.length);
   const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
   testLog(`delivered order: ${events.length} events, ${tasks} workflow tasks, ${scheduled.length} activities`);
   // an upsert only when a mirrored value changed: never the same values twice in a row
@@ -80,7 +83,30 @@ it('a delivered order writes each transition through a local activity (no server
       : [];
   });
   expect(upserts.length).toBeGreaterThan(1);
+  expect(upserts.length).toBeLessThanOrEqual(localMarkers.length); // at most one with each write
   upserts.slice(1).forEach((u, i) => expect(u).not.toBe(upserts[i]));
+});
+
+it('M7/O9: calls that do not wait for each other go out in one workflow task, and a new order meets one patch marker', async () => {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await carrier(h, 'delivered');
+  await h.result();
+  const events = (await h.fetchHistory()).events ?? [];
+  const task = (activity: string) =>
+    events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
+      ?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId;
+  // M7's purchase record beside the stock check (O1); after hand-over the upload (O9), the subscription
+  // (O10) and the shipped message (O9)
+  expect(task('checkStock')).toBeDefined();
+  expect(task('recordCustomerActivity')).toEqual(task('checkStock'));
+  expect(task('uploadTracking')).toBeDefined();
+  expect(task('subscribeTracking')).toEqual(task('uploadTracking'));
+  expect(task('sendSms')).toEqual(task('uploadTracking'));
+  // every guarded change in one marker (workflows/common/versions.ts): each costs an upsert on the server
+  const patches = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+  expect(patches).toHaveLength(1);
 });
 
 it('O11: the read model holds masked personal data only', async () => {
@@ -127,6 +153,20 @@ describe('timeline writes', () => {
       rows: [row],
     } = await kit.pool.query('SELECT stage, version FROM cases WHERE case_id = $1', [id]);
     expect(row).toEqual({ stage: 'newer', version: 2 });
+  });
+
+  it("one activation's entries are written together; a retried batch overlapping a stored one adds only the new entries", async () => {
+    const id = `order:batch-${Date.now()}`;
+    await recordTransition(kit.pool, snapshot(id, 3, 'third'), [entry(1), entry(2), entry(3)]);
+    await recordTransition(kit.pool, snapshot(id, 4, 'fourth'), [entry(3), entry(4)]);
+    const { rows } = await kit.pool.query('SELECT seq, action FROM case_timeline WHERE case_id = $1 ORDER BY seq', [
+      id,
+    ]);
+    expect(rows).toEqual([1, 2, 3, 4].map((seq) => ({ seq, action: `step_${seq}` })));
+    const {
+      rows: [row],
+    } = await kit.pool.query('SELECT stage, version FROM cases WHERE case_id = $1', [id]);
+    expect(row).toEqual({ stage: 'fourth', version: 4 });
   });
 
   it('the timeline is append-only: updates and deletes are refused by the database', async () => {

@@ -40,6 +40,19 @@ describe('R1 first response within 2 h', () => {
     expect(rows).toEqual([{ amount_fen: '5000', kind: 'refund' }]);
   });
 
+  it("R2/M7: once paid, the refunded-customer record and the buyer's notice go out in one workflow task", async () => {
+    const req = await newRefund(kit);
+    const h = await startRefund(kit, req);
+    await respond(h, 'accept');
+    await h.result();
+    const events = (await h.fetchHistory()).events ?? [];
+    const task = (activity: string) =>
+      events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
+        ?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId;
+    expect(task('recordCustomerActivity')).toBeDefined();
+    expect(task('sendSms')).toEqual(task('recordCustomerActivity'));
+  });
+
   it('R1: a request unanswered for 2 h escalates to the shift lead; a late answer still proceeds', async () => {
     const req = await newRefund(kit);
     const h = await startRefund(kit, req);

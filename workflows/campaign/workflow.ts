@@ -5,12 +5,12 @@ import {
   allHandlersFinished,
   condition,
   makeContinueAsNewFunc,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
+import { changed } from '../common/versions';
 import {
   actionProblems,
   ALERT_KINDS,
@@ -535,7 +535,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   async function sample(phaseName: string): Promise<void> {
     const seq = s.metrics.samples + 1;
     // Cases from before: three attempts, a failure only on the timeline, CTR and impressions unwatched.
-    const watched = patched('m4-pull-retried-ctr-impressions');
+    const watched = changed('m4-pull-retried-ctr-impressions');
     let m;
     try {
       m = await pullMetrics(watched ? (policy.metricsPullAttempts ?? 3) : 3)({

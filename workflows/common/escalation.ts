@@ -1,13 +1,13 @@
 // On a breach the escalation goes out beside the record, not after it: a PostgreSQL outage delays
 // the row, never the notice to the person who must act. Histories from before keep their order.
-import { patched } from '@temporalio/workflow';
+import { changed } from './versions';
 import type { Breach } from '../../domain/case';
 import { nowIso, SYSTEM } from './kit';
 
 type Record = (actor: string, action: string, detail?: { [k: string]: unknown }, rule?: string) => Promise<void>;
 
 export async function escalateAndRecord(record: () => Promise<void>, escalate: () => Promise<unknown>): Promise<void> {
-  if (patched('escalation-before-record')) {
+  if (changed('escalation-before-record')) {
     await Promise.all([escalate(), record()]);
     return;
   }

@@ -1,7 +1,14 @@
 // Writes each transition (case row + timeline entry). Sequence numbers are assigned in workflow code,
 // so retried writes are idempotent, replays agree, and rows stay in order whichever write lands first
 // (the case row only moves to a higher version; timeline entries are keyed by seq).
-import { patched, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { changed } from './versions';
 import type { CaseSnapshot, TimelineEntry } from '../../domain/case';
 import type { ActivitiesShape } from './activities';
 import { searchAttributesUpdater } from './search-attributes';
@@ -17,6 +24,19 @@ export const RECORD_LOCALLY = 'record-transition-local';
  * a sound history read as nondeterministic. Not waiting (flush() does, before the end) takes the timing out.
  */
 export const RECORD_WITHOUT_WAIT = 'record-without-wait';
+/**
+ * Histories from before write (and mirror into search attributes) at each record() call. Now the
+ * transitions of one activation go out together once its code has run: one local activity, one marker,
+ * one upsert and one PostgreSQL transaction where there were as many as the activation recorded.
+ */
+export const RECORD_PER_ACTIVATION = 'record-per-activation';
+
+/** Resolves once the workflow code of this activation has run as far as it can (conditions are checked then). */
+function endOfActivation(): Promise<void> {
+  let checked = false;
+  // the first call is condition()'s eager one, made now; the next comes after this activation's microtasks
+  return condition(() => checked || !(checked = true));
+}
 
 const { recordTransition } = proxyActivities<Recording>({
   startToCloseTimeout: '15s',
@@ -33,11 +53,18 @@ const { recordTransition: recordLocally } = proxyLocalActivities<Recording>({
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
+/** One entry as histories from before sent it; several as `entries`. */
+const records = (snapshot: CaseSnapshot, entries: TimelineEntry[]) =>
+  entries.length === 1 ? { snapshot, entry: entries[0] } : { snapshot, entries };
+
 export class Recorder {
   private seq: number;
   private readonly writes: Promise<void>[] = [];
   private retrying = 0;
   private readonly updateSearchAttributes = searchAttributesUpdater();
+  /** entries recorded in this activation, not sent yet, and the row as of the last of them */
+  private pending: TimelineEntry[] = [];
+  private pendingSnapshot: CaseSnapshot | undefined;
 
   constructor(
     private readonly snapshot: () => Omit<CaseSnapshot, 'workflowId' | 'runId' | 'version' | 'updatedAt'>,
@@ -75,25 +102,49 @@ export class Recorder {
       version: this.seq,
       updatedAt: at,
     };
+    if (changed(RECORD_PER_ACTIVATION)) {
+      if (this.pending.length === 0) this.writes.push(this.sendAtEndOfActivation());
+      this.pending.push(entry);
+      this.pendingSnapshot = snapshot;
+      return Promise.resolve();
+    }
     this.updateSearchAttributes(snapshot);
-    if (!patched(RECORD_LOCALLY)) {
+    if (!changed(RECORD_LOCALLY)) {
       const write = recordTransition({ snapshot, entry });
       this.writes.push(write);
       return write;
     }
-    // while a handed-over write is still retrying, PostgreSQL is down: hand this one over at once too
-    if (this.retrying > 0) {
-      this.handOver(snapshot, entry);
-      return Promise.resolve();
-    }
-    const local = recordLocally({ snapshot, entry }).catch(() => this.handOver(snapshot, entry));
-    this.writes.push(local);
-    return patched(RECORD_WITHOUT_WAIT) ? Promise.resolve() : local;
+    return this.write(snapshot, [entry], changed(RECORD_WITHOUT_WAIT));
   }
 
-  private handOver(snapshot: CaseSnapshot, entry: TimelineEntry): void {
+  /** Not cancellable: a write the workflow decided on is made whatever scope recorded it. */
+  private sendAtEndOfActivation(): Promise<void> {
+    return CancellationScope.nonCancellable(async () => {
+      await endOfActivation();
+      const snapshot = this.pendingSnapshot!;
+      const entries = this.pending;
+      this.pending = [];
+      this.pendingSnapshot = undefined;
+      this.updateSearchAttributes(snapshot);
+      await this.write(snapshot, entries, false);
+    });
+  }
+
+  /** A local write, or the retrying activity while PostgreSQL does not answer; `detach`: do not wait for it. */
+  private write(snapshot: CaseSnapshot, entries: TimelineEntry[], detach: boolean): Promise<void> {
+    // while a handed-over write is still retrying, PostgreSQL is down: hand this one over at once too
+    if (this.retrying > 0) {
+      this.handOver(snapshot, entries);
+      return Promise.resolve();
+    }
+    const local = recordLocally(records(snapshot, entries)).catch(() => this.handOver(snapshot, entries));
+    this.writes.push(local);
+    return detach ? Promise.resolve() : local;
+  }
+
+  private handOver(snapshot: CaseSnapshot, entries: TimelineEntry[]): void {
     this.retrying += 1;
-    const write = recordTransition({ snapshot, entry }).finally(() => {
+    const write = recordTransition(records(snapshot, entries)).finally(() => {
       this.retrying -= 1;
     });
     this.writes.push(write);

@@ -2,14 +2,8 @@
 // a customer never reached closes as unreachable, one still unsatisfied past the reopening limit goes to the department head.
 // One run handles one resolution round; a reopening continues as new, so the history of a case
 // that keeps bouncing stays short while its state, deadlines and timeline seq carry over.
-import {
-  allHandlersFinished,
-  condition,
-  makeContinueAsNewFunc,
-  patched,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, makeContinueAsNewFunc, setHandler, workflowInfo } from '@temporalio/workflow';
+import { changed } from '../common/versions';
 import { chooseCarrier } from '../../domain/carrier';
 import {
   departmentHead,
@@ -546,7 +540,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   function pauseBetweenAttempts(d: Deadline): boolean {
     if (!policy.callbackRetryGapMs || d.status !== 'pending' || s.stage !== 'awaiting_callback' || callbacks.length)
       return false;
-    if (!patched('complaint-callback-pause')) return false;
+    if (!changed('complaint-callback-pause')) return false;
     pauseDeadline(d, nowIso());
     return true;
   }
@@ -698,7 +692,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   }
 
   async function reopen(): Promise<ComplaintState> {
-    if (patched('complaint-cause-per-round')) await recordCause(s.reopenedAt!);
+    if (changed('complaint-cause-per-round')) await recordCause(s.reopenedAt!);
     await record(
       SYSTEM,
       'complaint_reopened',

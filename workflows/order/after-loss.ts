@@ -1,6 +1,7 @@
 // O10: after loss, damage, an abnormal sign-off or a silent parcel a person decides reship or
 // refund within a deadline; a missed one escalates to the shift lead and still waits for the decision.
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
+import { changed } from '../common/versions';
 import { DEFAULT_POLICY, type OrderPolicy } from '../../domain/policy';
 import { addMs } from '../../domain/time';
 import { enforce, type DeadlineBook } from '../common/deadlines';
@@ -19,7 +20,7 @@ export interface LossDecisionWait {
 
 export async function awaitLossDecision(ex: LogisticsException, w: LossDecisionWait): Promise<void> {
   // Cases that were already waiting before the deadline existed keep waiting without one.
-  if (!patched('o10-decision-deadline')) {
+  if (!changed('o10-decision-deadline')) {
     await condition(() => !!ex.resolution);
     return;
   }

@@ -1,6 +1,7 @@
 // The order process (SOP O1-O11): confirm stock -> audit -> reserve -> print -> pack -> ship -> track.
 import { decisionOf } from '../../domain/case';
-import { condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { changed } from '../common/versions';
 import { assessOrder, auditDueMs } from '../../domain/audit';
 import { chooseCarrier, remoteSurcharge } from '../../domain/carrier';
 import { redactPhones } from '../../domain/complaint';
@@ -40,6 +41,9 @@ import type {
   OrderWorkflowInput,
   WarehouseEvent,
 } from './types';
+
+/** Histories from before call each step after the one before it. */
+export const ORDER_CALLS_TOGETHER = 'order-calls-together';
 
 /** Thrown from any wait once a refund has stopped the order; caught at the top of the workflow. */
 class StoppedForRefund extends Error {}
@@ -275,13 +279,18 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     items: order.items.length,
     promotion: order.promotion ?? null,
   });
-  // M7: a paid order is a purchase; re-engagement messages skip recent buyers.
-  await act.recordCustomerActivity({ customerId: order.customer.id, purchasedAt: order.paidAt });
+  // M7: a paid order is a purchase; re-engagement messages skip recent buyers. Calls that do not depend
+  // on each other go out together (one workflow task for all their results, where histories from before
+  // waited for each): this one beside the stock check, the three after hand-over (O9, O10).
+  const together = changed(ORDER_CALLS_TOGETHER);
+  const purchase = act.recordCustomerActivity({ customerId: order.customer.id, purchasedAt: order.paidAt });
+  if (!together) await purchase;
+  else purchase.catch(() => undefined); // handled: a refusal is thrown where it is awaited
 
   // O7: the ship deadline runs alongside everything from payment on; presale moves it. A promotion
   // is one of the policy's calendar by the paid date; the caller's `promotion` is only recorded.
   const timeZone = policy.timeZone ?? DEFAULT_POLICY.order.timeZone!;
-  const byCalendar = patched('o7-promotion-calendar');
+  const byCalendar = changed('o7-promotion-calendar');
   const promotion = byCalendar
     ? promotionAt(order.paidAt, policy.promotions ?? DEFAULT_POLICY.order.promotions!, timeZone)
     : undefined;
@@ -299,7 +308,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     order.presale?.promisedShipBy ?? addMs(order.paidAt, shipWindowMs),
   );
   // O7: coupon and "a coupon has been added" go together or not at all (a refund may stop the order meanwhile).
-  const couponWithNotice = patched('o7-coupon-with-notice');
+  const couponWithNotice = changed('o7-coupon-with-notice');
   let lateShipCompensation: Promise<void> | undefined;
   const ended = () => s.stage === 'rejected' || s.stage === 'refunded' || stopped();
   let stockHeld = false;
@@ -337,6 +346,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     );
     checkStop();
     await stockCheck;
+    await purchase;
     s.stock = stock;
     await record('inventory', 'stock_confirmed', { available: stock!.available, lines: stock!.lines }, 'O1');
 
@@ -408,7 +418,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     });
     stockHeld = deducted.status !== 'short';
     if (deducted.status === 'short') {
-      const promisedShipBy = patched('o5-presale-calendar-days')
+      const promisedShipBy = changed('o5-presale-calendar-days')
         ? presaleShipBy(nowIso(), policy.presaleWindowDays, timeZone)
         : addMs(nowIso(), policy.presaleWindowDays * DAY);
       await act.deductStock({ key: key('backorder'), orderId: order.orderId, items: skuLines, allowBackorder: true });
@@ -434,7 +444,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       await record('inventory', deducted.status === 'backordered' ? 'stock_backordered' : 'stock_deducted', {}, 'O5');
     }
     // O5/O6: goods not in stock are waited for; the warehouse clocks start when they arrive.
-    if (deducted.status !== 'deducted' && patched('o5-presale-waits-for-stock')) {
+    if (deducted.status !== 'deducted' && changed('o5-presale-waits-for-stock')) {
       const short = deducted.status === 'short';
       const next = await awaitStock(
         { s, record, stopped, exchange },
@@ -465,7 +475,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       if (outcome !== 'reship') return finish(outcome === 'delivered' ? 'order_delivered' : 'order_refunded');
     }
   } catch (err) {
-    if (err instanceof StoppedForRefund) return stopForRefund();
+    if (err instanceof StoppedForRefund) {
+      await purchase; // recorded before the order ends, as before the stock check
+      return stopForRefund();
+    }
     throw err;
   }
 
@@ -519,7 +532,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
             ),
           ),
       });
-    const waybillWatch = patched('o6-waybill-from-clearance') ? waybill(s.clearedToShipAt ?? nowIso()) : undefined;
+    const waybillWatch = changed('o6-waybill-from-clearance') ? waybill(s.clearedToShipAt ?? nowIso()) : undefined;
     const shipped = await act.requestShipment({
       key: key(`shipment-${round}`),
       orderId: order.orderId,
@@ -570,8 +583,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
     const tracking = s.shipment.trackingNumber ?? `${shipped.shipmentId}`;
     s.shipment.trackingNumber = tracking;
     let notified = false;
-    const notify = (async () => {
-      await tryStep(
+    const upload = () =>
+      tryStep(
         `tracking-upload-${round}`,
         (a) =>
           a.uploadTracking({
@@ -582,7 +595,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           }),
         'O9',
       );
-      await tryStep(
+    const subscribe = () =>
+      tryStep(
         `tracking-subscribe-${round}`,
         (a) =>
           a.subscribeTracking({
@@ -593,9 +607,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
           }),
         'O10',
       );
-      await tellBuyer(`shipped-notice-${round}`, 'order_shipped', `Your order has shipped, tracking no. ${tracking}.`, {
+    const tellShipped = () =>
+      tellBuyer(`shipped-notice-${round}`, 'order_shipped', `Your order has shipped, tracking no. ${tracking}.`, {
         trackingNumber: tracking,
       });
+    const notify = (async () => {
+      if (together) await Promise.all([upload(), subscribe(), tellShipped()]);
+      else for (const step of [upload, subscribe, tellShipped]) await step();
       notified = true;
     })();
     await enforce(
@@ -633,7 +651,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderSta
       if (!heard) {
         silences += 1;
         // A parcel silent twice in a row goes to a person who reships or refunds (O10), not into endless inquiries.
-        const toPerson = silences >= 2 && patched('silent-parcel-to-person');
+        const toPerson = silences >= 2 && changed('silent-parcel-to-person');
         const ex = await openException(round, tracking, 'carrier_silence', silences, toPerson);
         if (toPerson) return decide(ex);
         continue;

@@ -1,6 +1,7 @@
 // The refund process (SOP R1-R5): respond in 2 h, pay within 24 h of acceptance, close complex
 // cases (return, dispute, inspection) within 48 h of the request; money moves at most once.
-import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { changed } from '../common/versions';
 import { DEFAULT_POLICY } from '../../domain/policy';
 import { decisionOf, type Deadline } from '../../domain/case';
 import { idempotencyKey } from '../../domain/ids';
@@ -290,7 +291,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
       'refund_info_request',
       `We need more information for your refund: ${resp.note}`,
     );
-    if (patched(SLA_PAUSE)) {
+    if (changed(SLA_PAUSE)) {
       nextResponse = await waitForBuyer(round);
       if (!nextResponse) return closeNoReply();
       await record('customer', 'customer_replied', { message: reply!.message, evidence: reply!.evidence }, 'R1');
@@ -324,7 +325,7 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
   }
 
   // R2: the 24 h run from approval; a return stops them while the goods travel back (R3 keeps running).
-  const payBy = patched(PAYOUT_AT_APPROVAL) ? openPayout() : undefined;
+  const payBy = changed(PAYOUT_AT_APPROVAL) ? openPayout() : undefined;
 
   // Accepted: a full refund before hand-over stops the order (stock released, parcel never leaves);
   // a partial one lets it ship.
@@ -397,8 +398,13 @@ export async function refundWorkflow(input: RefundWorkflowInput): Promise<Refund
     if (d.decision === 'close') return close('closed_unpaid', 'refund_closed_unpaid');
   }
   await record('payment', 'refund_paid', { amount: money(r.amount), refundTxId: s.payment!.refundTxId }, 'R2');
-  await act.recordCustomerActivity({ customerId: r.customer.id, refunded: true }); // M7: refunded customers get no re-engagement
-  await tellBuyer('paid-notice', 'refund_paid', `Your refund of ${money(r.amount)} is on its way to your account.`);
+  // M7: refunded customers get no re-engagement. The record and the buyer's notice go out together
+  // (one workflow task for both results); histories from before sent one after the other.
+  const refunded = () => act.recordCustomerActivity({ customerId: r.customer.id, refunded: true });
+  const tellPaid = () =>
+    tellBuyer('paid-notice', 'refund_paid', `Your refund of ${money(r.amount)} is on its way to your account.`);
+  if (changed('refund-calls-together')) await Promise.all([refunded(), tellPaid()]);
+  else for (const step of [refunded, tellPaid]) await step();
   return close('refunded', 'refund_completed');
 
   function openPayout(): Deadline {
