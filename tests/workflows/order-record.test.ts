@@ -4,12 +4,22 @@ import type { CaseSnapshot } from '../../domain/case';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { carrier, newOrder, shipIt, startOrder } from '../helpers/orders';
 import { testLog } from '../helpers/test-log';
+import { taskThatScheduled } from '../helpers/history';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
   kit = await startWorkflowKit('order-record');
 });
 afterAll(() => kit?.close());
+
+async function deliveredOrder() {
+  const req = await newOrder(kit);
+  const h = await startOrder(kit, req);
+  await shipIt(h);
+  await carrier(h, 'delivered');
+  await h.result();
+  return { req, events: (await h.fetchHistory()).events ?? [] };
+}
 
 it('a delivered order leaves its case row and a timeline of every step, with actors, rules and run id', async () => {
   const req = await newOrder(kit);
@@ -57,12 +67,7 @@ it('a delivered order leaves its case row and a timeline of every step, with act
 });
 
 it('a delivered order writes its transitions through local activities (no server round trip), those of one activation in one, and upserts search attributes only when one changed', async () => {
-  const req = await newOrder(kit);
-  const h = await startOrder(kit, req);
-  await shipIt(h);
-  await carrier(h, 'delivered');
-  await h.result();
-  const events = (await h.fetchHistory()).events ?? [];
+  const { req, events } = await deliveredOrder();
   const scheduled = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
   expect(scheduled).not.toContain('recordTransition');
   const { rows: timeline } = await kit.pool.query('SELECT seq FROM case_timeline WHERE case_id = $1', [
@@ -88,15 +93,8 @@ it('a delivered order writes its transitions through local activities (no server
 });
 
 it('M7/O9: calls that do not wait for each other go out in one workflow task, and a new order meets one patch marker', async () => {
-  const req = await newOrder(kit);
-  const h = await startOrder(kit, req);
-  await shipIt(h);
-  await carrier(h, 'delivered');
-  await h.result();
-  const events = (await h.fetchHistory()).events ?? [];
-  const task = (activity: string) =>
-    events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
-      ?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId;
+  const { events } = await deliveredOrder();
+  const task = (activity: string) => taskThatScheduled(events, activity);
   // M7's purchase record beside the stock check (O1); after hand-over the upload (O9), the subscription
   // (O10) and the shipped message (O9)
   expect(task('checkStock')).toBeDefined();

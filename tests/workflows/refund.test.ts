@@ -6,6 +6,7 @@ import { caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/work
 import { newRefund, refundState, respond, startRefund, waitForRefund } from '../helpers/refunds';
 import { payloads } from '../helpers/orders';
 import { deadlineOf } from '../helpers/wait-for-state';
+import { taskThatScheduled } from '../helpers/history';
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -46,9 +47,7 @@ describe('R1 first response within 2 h', () => {
     await respond(h, 'accept');
     await h.result();
     const events = (await h.fetchHistory()).events ?? [];
-    const task = (activity: string) =>
-      events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity)
-        ?.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId;
+    const task = (activity: string) => taskThatScheduled(events, activity);
     expect(task('recordCustomerActivity')).toBeDefined();
     expect(task('sendSms')).toEqual(task('recordCustomerActivity'));
   });
