@@ -36,7 +36,7 @@ export async function external<T>(call: () => Promise<T>): Promise<T> {
 
 export function commonActivities({ pool, clients }: Pick<ActivityDeps, 'pool' | 'clients'>) {
   return {
-    /** `entries`: the transitions of one workflow activation; `entry`: one (histories from before). */
+    /** `entries`: the transitions of one workflow activation; `entry`: one, as runs from before sent it. */
     async recordTransition(input: {
       snapshot: CaseSnapshot;
       entry?: TimelineEntry;

@@ -6,12 +6,7 @@ import { writeOrderFunds } from './order-money';
 import { withTransaction } from './transaction';
 
 /** The case row at `snap` (only ever to a higher version) and the timeline entries, in one transaction. */
-export async function recordTransition(
-  pool: Pool,
-  snap: CaseSnapshot,
-  entries: TimelineEntry | TimelineEntry[],
-): Promise<void> {
-  const list = Array.isArray(entries) ? entries : [entries];
+export async function recordTransition(pool: Pool, snap: CaseSnapshot, list: TimelineEntry[]): Promise<void> {
   await withTransaction(pool, async (client) => {
     // a locked row fails the write fast (it is retried) instead of holding a connection and the workflow task
     await client.query(`SET LOCAL lock_timeout = '1s'`);

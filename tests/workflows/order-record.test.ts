@@ -142,9 +142,9 @@ describe('timeline writes', () => {
 
   it('a retried write of the same entry is stored once, and an older snapshot never overwrites a newer one', async () => {
     const id = `order:retry-${Date.now()}`;
-    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), entry(2));
-    await recordTransition(kit.pool, snapshot(id, 1, 'older'), entry(1));
-    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), entry(2));
+    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), [entry(2)]);
+    await recordTransition(kit.pool, snapshot(id, 1, 'older'), [entry(1)]);
+    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), [entry(2)]);
     const { rows } = await kit.pool.query('SELECT seq FROM case_timeline WHERE case_id = $1 ORDER BY seq', [id]);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
     const {
@@ -169,7 +169,7 @@ describe('timeline writes', () => {
 
   it('the timeline is append-only: updates and deletes are refused by the database', async () => {
     const id = `order:append-${Date.now()}`;
-    await recordTransition(kit.pool, snapshot(id, 1, 'x'), entry(1));
+    await recordTransition(kit.pool, snapshot(id, 1, 'x'), [entry(1)]);
     await expect(kit.pool.query("UPDATE case_timeline SET actor = 'mallory' WHERE case_id = $1", [id])).rejects.toThrow(
       /append-only/,
     );

@@ -53,10 +53,6 @@ const { recordTransition: recordLocally } = proxyLocalActivities<Recording>({
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
-/** One entry as histories from before sent it; several as `entries`. */
-const records = (snapshot: CaseSnapshot, entries: TimelineEntry[]) =>
-  entries.length === 1 ? { snapshot, entry: entries[0] } : { snapshot, entries };
-
 export class Recorder {
   private seq: number;
   private readonly writes: Promise<void>[] = [];
@@ -137,14 +133,14 @@ export class Recorder {
       this.handOver(snapshot, entries);
       return Promise.resolve();
     }
-    const local = recordLocally(records(snapshot, entries)).catch(() => this.handOver(snapshot, entries));
+    const local = recordLocally({ snapshot, entries }).catch(() => this.handOver(snapshot, entries));
     this.writes.push(local);
     return detach ? Promise.resolve() : local;
   }
 
   private handOver(snapshot: CaseSnapshot, entries: TimelineEntry[]): void {
     this.retrying += 1;
-    const write = recordTransition(records(snapshot, entries)).finally(() => {
+    const write = recordTransition({ snapshot, entries }).finally(() => {
       this.retrying -= 1;
     });
     this.writes.push(write);
