@@ -123,7 +123,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
 
   const useEmbeddedPg = !process.env.DATABASE_URL;
-  const cluster = mode === 'cluster' ? await clusterPorts(ports.temporalGrpc) : undefined;
+  const own = [ports.api, ports.simulator, ports.temporalUi, ports.postgres, ports.workerMetrics ?? 0];
+  const cluster = mode === 'cluster' ? await clusterPorts(ports.temporalGrpc, false, own) : undefined;
   await assertPortsFree([
     ['Temporal gRPC', ports.temporalGrpc],
     ...(cluster ? cluster.others() : [['Temporal Web UI', ports.temporalUi] as [string, number]]),

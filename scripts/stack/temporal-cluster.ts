@@ -35,10 +35,14 @@ export interface ClusterPorts {
   postgres: number;
 }
 
-/** Consecutive ports after the frontend's (4110: 4111..4119, PostgreSQL on 4120); `free`: each a free port. */
+/**
+ * Consecutive ports after the frontend's (4110: 4111..4119, PostgreSQL on 4120), skipping `avoid` (the
+ * stack's other services, which may sit right after the frontend); `free`: each a free port.
+ */
 export async function clusterPorts(
   frontend: number,
   free = false,
+  avoid: readonly number[] = [],
 ): Promise<ClusterPorts & { others(): Array<[string, number]> }> {
   const names = [
     'history',
@@ -53,9 +57,11 @@ export async function clusterPorts(
     'postgres',
   ] as const;
   const ports = { frontend } as ClusterPorts;
-  const taken = new Set([frontend]);
-  for (const [i, name] of names.entries()) {
-    let port = free ? await freePort() : frontend + i + 1;
+  const taken = new Set([frontend, ...avoid]);
+  let next = frontend + 1;
+  for (const name of names) {
+    while (!free && taken.has(next)) next++;
+    let port = free ? await freePort() : next++;
     while (free && taken.has(port)) port = await freePort();
     taken.add(port);
     ports[name] = port;

@@ -21,6 +21,13 @@ describe('cluster mode', () => {
     expect(all.sort()).toEqual([4110, 4111, 4112, 4113, 4114, 4115, 4116, 4117, 4118, 4119, 4120]);
   });
 
+  it("skips the stack's own ports when they follow the frontend (a test stack's 4210..4215)", async () => {
+    const p = await clusterPorts(4212, false, [4210, 4211, 4213, 4214, 4215]);
+    const all = [p.frontend, ...p.others().map(([, port]) => port)];
+    expect(all.sort()).toEqual([4212, 4216, 4217, 4218, 4219, 4220, 4221, 4222, 4223, 4224, 4225]);
+    expect(p.postgres).toBe(4225);
+  });
+
   it("keeps the module's 4 history shards and moves every port, the database and the dynamic config", async () => {
     const p = await clusterPorts(4110);
     const out = clusterConfig(template, p, '/data/dc.yaml');
