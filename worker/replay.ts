@@ -4,6 +4,7 @@ import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/wor
 import { readFile } from 'node:fs/promises';
 import type { History, HistoryJson } from './history-json';
 import { workflowsPath } from './worker';
+import { noReadModelSinks } from './read-model-sink';
 
 export interface Mismatch {
   /** nondeterminism: the code asks for other steps than the history recorded; workflow_task_failure: the code threw while replaying */
@@ -52,6 +53,7 @@ const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, l
 const replayOptions = (bundle: WorkflowBundle, dataConverter?: DataConverter) => ({
   workflowBundle: bundle,
   replayName: 'audit-replay',
+  sinks: noReadModelSinks,
   ...(dataConverter ? { dataConverter } : {}),
 });
 

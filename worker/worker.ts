@@ -6,6 +6,8 @@ import type { Pool } from 'pg';
 import { createActivities } from '../activities';
 import { createClients, type SystemUrls } from '../activities/clients/systems';
 import type { WorkerTuning } from '../config';
+import { readModelBehind, type ReadModelWrite } from '../workflows/common/read-model';
+import { readModelSinks } from './read-model-sink';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -28,6 +30,18 @@ export function workflowsPath(): string {
   return require.resolve('../workflows');
 }
 
+/** The read model's sink over the recordTransition activity's store call, handing refused writes back through `temporal`. */
+export function sinksFor(
+  activities: { recordTransition(write: ReadModelWrite): Promise<void> },
+  temporal: Client,
+): WorkerOptions['sinks'] {
+  return readModelSinks({
+    store: (write) => activities.recordTransition(write),
+    handBack: (workflowId, runId, write) =>
+      temporal.workflow.getHandle(workflowId, runId).signal(readModelBehind, write),
+  });
+}
+
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
   const activities = createActivities({
     pool: deps.pool,
@@ -39,6 +53,7 @@ export function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace ?? 'default',
     taskQueue: deps.taskQueue,
     activities,
+    sinks: sinksFor(activities, deps.temporal),
     ...(deps.dataConverter ? { dataConverter: deps.dataConverter } : {}),
     ...(deps.tuning
       ? {

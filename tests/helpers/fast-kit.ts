@@ -11,6 +11,7 @@ import type { Clients } from '../../activities/clients/systems';
 import { draftRetrospective } from '../../domain/campaign';
 import type { ActivitiesShape } from '../../workflows/common/activities';
 import { testDataConverter } from './payload-codec';
+import { noReadModelSinks } from '../../worker/read-model-sink';
 import { eventually, stopWaiting } from './sim-control';
 import { closingGuard, registerSearchAttributes, requireGlobalSetup, startServer } from './workflow-kit';
 
@@ -103,6 +104,8 @@ export async function startFastKit(name: string): Promise<FastKit> {
     workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
     dataConverter: testDataConverter(),
     activities,
+    // no read model here: recordTransition above writes none either
+    sinks: noReadModelSinks,
   });
   const running = worker.run();
   let closed: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import { createActivities } from '../../activities';
 import { createClients } from '../../activities/clients/systems';
 import { allSystemsAt, type WorkflowKit } from './workflow-kit';
 import { testDataConverter } from './payload-codec';
+import { sinksFor } from '../../worker/worker';
 
 export interface RestartableWorker {
   taskQueue: string;
@@ -23,12 +24,14 @@ export function restartableWorker(kit: WorkflowKit, taskQueue: string, httpTimeo
     taskQueue,
     async start() {
       if (worker) throw new Error('worker already running');
+      const activities = createActivities({ pool: kit.pool, temporal: kit.env.client, clients });
       worker = await Worker.create({
         connection: kit.env.nativeConnection,
         taskQueue,
         workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
         dataConverter: testDataConverter(),
-        activities: createActivities({ pool: kit.pool, temporal: kit.env.client, clients }),
+        activities,
+        sinks: sinksFor(activities, kit.env.client),
         // no sticky cache: the next worker picks the workflow up from the shared queue at once
         maxCachedWorkflows: 0,
         shutdownGraceTime: '1ms',

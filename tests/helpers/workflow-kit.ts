@@ -13,6 +13,7 @@ import { testLog } from './test-log';
 import { testDataConverter } from './payload-codec';
 import { temporal } from '@temporalio/proto';
 import { CASE_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
+import { sinksFor } from '../../worker/worker';
 
 export interface WorkflowKit {
   env: TestWorkflowEnvironment;
@@ -135,12 +136,18 @@ export async function kitOn(
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
+  const activities = createActivities({
+    pool,
+    temporal: env.client,
+    clients: createClients(allSystemsAt(simUrl), 2_000),
+  });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
     dataConverter: testDataConverter(),
-    activities: createActivities({ pool, temporal: env.client, clients: createClients(allSystemsAt(simUrl), 2_000) }),
+    activities,
+    sinks: sinksFor(activities, env.client),
   });
   const running = worker.run();
   let closed: Promise<void> | undefined;

@@ -1,5 +1,5 @@
-// The read model behind local activities: a PostgreSQL that refuses writes neither fails nor holds up
-// the case; the writes go to the retrying activity and the rows catch up, in order, once it is back.
+// The read model behind the worker's sink: a PostgreSQL that refuses writes neither fails nor holds up the
+// case; the sink hands the writes back, they go to the retrying activity, and the rows catch up, in order.
 import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { createActivities } from '../../activities';
@@ -9,6 +9,7 @@ import { newOrder, orderInput, shipIt, carrier } from '../helpers/orders';
 import { testDataConverter } from '../helpers/payload-codec';
 import { eventually } from '../helpers/sim-control';
 import { allSystemsAt, caseRowWhen, startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
+import { sinksFor } from '../../worker/worker';
 
 let kit: WorkflowKit;
 let worker: Worker;
@@ -24,22 +25,25 @@ beforeAll(async () => {
     temporal: kit.env.client,
     clients: createClients(allSystemsAt(kit.sim.url), 2_000),
   });
+  const refusing = {
+    ...activities,
+    // PostgreSQL gone for the read model: every write is refused until `down` is cleared
+    async recordTransition(input: Parameters<typeof activities.recordTransition>[0]) {
+      if (down) {
+        refused++;
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      }
+      return activities.recordTransition(input);
+    },
+  };
   worker = await Worker.create({
     connection: kit.env.nativeConnection,
     taskQueue,
     workflowBundle: { code: readFileSync(process.env.TEST_WORKER_BUNDLE_PATH!, 'utf8') },
     dataConverter: testDataConverter(),
-    activities: {
-      ...activities,
-      // PostgreSQL gone for the read model: every write is refused until `down` is cleared
-      async recordTransition(input: Parameters<typeof activities.recordTransition>[0]) {
-        if (down) {
-          refused++;
-          throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
-        }
-        return activities.recordTransition(input);
-      },
-    },
+    activities: refusing,
+    // the sink stores through the same refusing call, as the worker's does (worker/worker.ts)
+    sinks: sinksFor(refusing, kit.env.client),
   });
   running = worker.run();
 });
@@ -67,6 +71,14 @@ it('PostgreSQL refusing the read-model writes: the order goes on to delivery, th
 
   down = false;
   await h.result();
+  // the worker's sink handed the refused write back to the workflow, which gave it to the retrying activity
+  const { events = [] } = await h.fetchHistory();
+  const behind = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'readModelBehind');
+  expect(behind.length).toBeGreaterThan(0);
+  const handedOver = events.filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordTransition',
+  );
+  expect(handedOver.length).toBeGreaterThan(0);
   const row = await caseRowWhen<{ status: string; stage: string; version: number }>(
     kit.pool,
     caseId,

@@ -1,12 +1,18 @@
 // Versioning of workflow code. Each patch a run meets costs it a marker and an upsert of
-// TemporalChangeVersion (a visibility write on the server): a delivered order met five. New runs meet
-// one, CHANGES_2026_12, which stands for every change guarded before it; histories from before carry
-// the individual markers and replay through them. A change made after it adds its own patched() call.
+// TemporalChangeVersion (a visibility write on the server), so new runs meet one: the newest generation,
+// which stands for every change guarded before it. Histories from before carry an older generation or the
+// individual markers and replay through them. A change made after the newest adds its own patched() call.
 import { patched } from '@temporalio/workflow';
 
+/** Every change up to the read model's writes through a sink (READ_MODEL_SINK). */
+const CHANGES_2026_12B = 'changes-2026-12b';
+/** Every change up to one write per activation. */
 const CHANGES_2026_12 = 'changes-2026-12';
 
-/** Whether this run takes the changed path `id` (a change from before CHANGES_2026_12, or that one). */
+/** Whether this run takes the changed path `id` (a change from before CHANGES_2026_12B, or that one). */
 export function changed(id: string): boolean {
-  return patched(CHANGES_2026_12) || patched(id);
+  return patched(CHANGES_2026_12B) || patched(CHANGES_2026_12) || patched(id);
 }
+
+/** The read model is written by the worker's sink, not by a local activity (workflows/common/recorder.ts). */
+export const readModelViaSink = (): boolean => patched(CHANGES_2026_12B);
