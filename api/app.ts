@@ -10,7 +10,7 @@ import { setInputClock } from '../domain/primitives';
 import { installAccessLog } from './access-log';
 import { authorize, firstOf, keyAuthenticator, parseApiKeys, type Role } from './auth';
 import { jwtAuthenticator, type JwtOptions } from './jwt';
-import { installErrorHandler } from './errors';
+import { frameworkErrors, installErrorHandler, MAX_PARAM_LENGTH } from './errors';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../config/traffic';
 import { installTraffic, serverTimeouts } from './traffic';
 import { installWebhookSignatures } from './webhook-signature';
@@ -80,6 +80,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.logger === undefined ? false : deps.logger === true ? { redact: LOG_REDACT } : deps.logger,
     bodyLimit: 64 * 1024,
+    maxParamLength: MAX_PARAM_LENGTH,
+    frameworkErrors,
     ...serverTimeouts(traffic),
   });
   app.setValidatorCompiler(validatorCompiler);

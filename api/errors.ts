@@ -1,6 +1,6 @@
 // One error handler: 400 with field paths for bad input, 404/409 for business answers, 422 for a
 // business refusal, 503 with Retry-After while a dependency is away, and never internal error text on a 5xx.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DEPENDENCY_NAMES, unavailableDependency } from '../runtime/unavailable';
 
@@ -55,6 +55,23 @@ const FASTIFY_FIELDS: Record<string, FieldProblem> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: { field: 'body', reason: 'empty, but content-type says JSON' },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { field: 'headers.content-type', reason: 'send application/json' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { field: 'headers.content-length', reason: 'does not match the body' },
+};
+
+/** fastify's default path-parameter bound; longer ones end before routing (frameworkErrors below). */
+export const MAX_PARAM_LENGTH = 100;
+
+/**
+ * fastify's answers from before routing (an over-long or malformed path parameter), in the API's error
+ * shape: 400 naming the part (not fastify's undocumented 414, found by schemathesis).
+ */
+export const frameworkErrors = (err: FastifyError, _req: unknown, reply: FastifyReply): void => {
+  const reason = FRAMEWORK_REASONS[err.code];
+  if (!reason) return void reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });
+  void reply.status(400).send({ error: 'bad_request', message: reason, details: [{ field: 'params', reason }] });
+};
+const FRAMEWORK_REASONS: Record<string, string> = {
+  FST_ERR_MAX_PARAM_LENGTH: `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+  FST_ERR_BAD_URL: 'a path parameter is not valid URL encoding',
 };
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

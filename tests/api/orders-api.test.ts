@@ -267,6 +267,20 @@ describe('reading and acting on an order', () => {
   });
 });
 
+describe('path parameters', () => {
+  it("an over-long or badly encoded path parameter answers 400 naming it (not fastify's undocumented 414)", async () => {
+    const long = await app.inject({ method: 'GET', url: `/v1/orders/${'x'.repeat(250)}`, headers: auth('support') });
+    expect(long.statusCode).toBe(400);
+    expect(long.json()).toMatchObject({
+      error: 'bad_request',
+      details: [{ field: 'params', reason: 'a path parameter is longer than 100 characters' }],
+    });
+    const bad = await app.inject({ method: 'GET', url: '/v1/orders/%E0%A4%A', headers: auth('support') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details).toEqual([{ field: 'params', reason: 'a path parameter is not valid URL encoding' }]);
+  });
+});
+
 describe('methods', () => {
   it('a known path called with an undeclared method answers 405 with Allow; an unknown path 404', async () => {
     const res = await app.inject({ method: 'DELETE', url: '/v1/orders/O-1', headers: auth('support') });

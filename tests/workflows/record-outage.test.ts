@@ -72,7 +72,7 @@ it('PostgreSQL refusing the read-model writes: the order goes on to delivery, th
   down = false;
   await h.result();
   // the worker's sink handed the refused write back to the workflow, which gave it to the retrying activity
-  const { events = [] } = await h.fetchHistory();
+  const events = (await h.fetchHistory()).events ?? [];
   const behind = events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'readModelBehind');
   expect(behind.length).toBeGreaterThan(0);
   const handedOver = events.filter(
