@@ -22,10 +22,16 @@ export function goInstallArgs(): string[] {
   return ['install', at('server'), at('tools/sql')];
 }
 
+/**
+ * The value `go env NAME` printed: its last line. On a fresh machine the first call with GOTOOLCHAIN also
+ * prints "go: downloading go1.27.3 (...)" first (stderr, which run() merges), and the path read wrong.
+ */
+export const goEnvValue = (output: string): string => output.trim().split('\n').pop()!.trim();
+
 async function goEnv(name: string, env: NodeJS.ProcessEnv): Promise<string> {
   const r = await run('go', ['env', name], env);
   if (r.code !== 0) throw new Error(`go env ${name} failed: ${r.spawnError?.message ?? r.output}`);
-  return r.output.trim();
+  return goEnvValue(r.output);
 }
 
 export async function ensureClusterBinaries(log: (line: string) => void): Promise<ClusterBinaries> {

@@ -2,7 +2,7 @@
 // module's files. The fixture is the module's config/development-postgres12.yaml at v1.32.2, unchanged.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { goInstallArgs } from '../../scripts/stack/cluster-bin';
+import { goEnvValue, goInstallArgs } from '../../scripts/stack/cluster-bin';
 import {
   clusterConfig,
   clusterPorts,
@@ -14,6 +14,11 @@ import {
 const template = readFileSync(join(__dirname, 'fixtures', 'temporal-development-postgres12.yaml'), 'utf8');
 
 describe('cluster mode', () => {
+  it("reads go env's value past the toolchain download line a fresh machine prints first", () => {
+    expect(goEnvValue('go: downloading go1.27.3 (linux-amd64)\n/root/go/pkg/mod\n')).toBe('/root/go/pkg/mod');
+    expect(goEnvValue('/root/go/pkg/mod\n')).toBe('/root/go/pkg/mod');
+  });
+
   it('takes the ten ports after the frontend, PostgreSQL on the tenth (4110: 4111..4120)', async () => {
     const p = await clusterPorts(4110);
     expect(p.postgres).toBe(4120);
