@@ -23,6 +23,8 @@ export class Children {
   private readonly watchdog = new Watchdog();
   private readonly children = new Map<ChildName, ManagedChild>();
   private readonly launches = new Map<ChildName, { cmd: string; args: string[]; env: NodeJS.ProcessEnv }>();
+  /** processes the stack starts without spawn (the embedded PostgreSQL): how to start each again */
+  private readonly starts = new Map<ChildName, () => Promise<void>>();
   private readonly exits: ChildExit[] = [];
   private readonly restarter: Restarter<ChildName>;
   private stopping = false;
@@ -36,8 +38,16 @@ export class Children {
   ) {
     this.restarter = new Restarter<ChildName>(
       (name) => {
-        const l = this.launches.get(name)!;
         log(`[${pad(name)}] restarting`);
+        const start = this.starts.get(name);
+        if (start) {
+          void start().catch((err: Error) => {
+            log(`[launcher ] ${name} did not start again: ${err.message.split('\n')[0]}`);
+            this.restarter.died(name, 0, 'restart failed');
+          });
+          return;
+        }
+        const l = this.launches.get(name)!;
         this.spawn(name, l.cmd, l.args, l.env);
       },
       (line) => log(`[launcher ] ${line}`),
@@ -63,6 +73,20 @@ export class Children {
     });
     return child;
   };
+
+  /** A process started without spawn died: recorded like a child's exit, and `start` run again with the same backoff. */
+  lost(
+    name: ChildName,
+    startedAt: number,
+    exit: { code: number | null; signal: string | null },
+    start: () => Promise<void>,
+  ): void {
+    if (this.stopping || !this.up) return;
+    const signal = exit.signal as NodeJS.Signals | null;
+    this.exits.push({ name, code: exit.code, signal, at: new Date().toISOString() });
+    this.starts.set(name, start);
+    this.restarter.died(name, Date.now() - startedAt, `code ${exit.code}, signal ${exit.signal}`);
+  }
 
   get(name: ChildName): ManagedChild | undefined {
     return this.children.get(name);

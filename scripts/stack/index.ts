@@ -81,7 +81,7 @@ export interface Stack {
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   /** Starts a worker again; resolves when it prints "worker ready". */
   startWorker(): Promise<void>;
-  /** The running child's process id (undefined while it is down). */
+  /** The running child's process id (undefined while it is down); 'postgres' is the embedded postmaster. */
   pid(name: ChildName): number | undefined;
   /** Every exit nobody asked for since the stack came up (each was restarted). */
   unexpectedExits(): ChildExit[];
@@ -172,12 +172,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   };
   const startPostgres = async (): Promise<void> => {
     if (useEmbeddedPg) log(`starting PostgreSQL on 127.0.0.1:${ports.postgres} (data in ${path.join(dataDir, 'pg')})`);
-    // decided once at start: a restart (startDatabase) starts the same embedded server again
+    // decided once at start: a restart (startDatabase, or the launcher after a crash) starts the same embedded server again
+    const startedAt = Date.now();
     db = await (useEmbeddedPg ? startEmbeddedPostgres : resolveDatabase)({
       dataDir: path.join(dataDir, 'pg'),
       port: ports.postgres,
       persistent: opts.persistentDb ?? true,
       log: logTo('postgres'),
+      onExit: (code, signal) => children.lost('postgres', startedAt, { code, signal }, startPostgres),
     });
   };
   const startSimulator = async (): Promise<void> => {
@@ -266,7 +268,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await worker.exited;
     },
     startWorker,
-    pid: (name: ChildName) => (children.get(name)?.running ? children.get(name)!.pid : undefined),
+    pid: (name: ChildName) =>
+      name === 'postgres' ? db?.pid : children.get(name)?.running ? children.get(name)!.pid : undefined,
     unexpectedExits: () => children.unexpectedExits(),
     async stopDatabase(): Promise<void> {
       ownDb();

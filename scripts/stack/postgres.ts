@@ -29,6 +29,8 @@ export interface EmbeddedPostgresOptions {
   log?: (line: string) => void;
   /** How long to wait for initdb + start (default 60 s). */
   startTimeoutMs?: number;
+  /** Called when PostgreSQL dies after it was ready, not stopped by us (the launcher starts it again). */
+  onExit?: (code: number | null, signal: string | null) => void;
 }
 
 export interface DatabaseHandle {
@@ -36,6 +38,8 @@ export interface DatabaseHandle {
   url: string;
   /** Stops the server (no-op for an external DATABASE_URL). Safe to call twice. */
   stop(): Promise<void>;
+  /** The postmaster's process id while it runs (embedded only), e.g. for a test that kills it. */
+  pid?: number;
 }
 
 export const PG_USER = 'postgres';
@@ -164,6 +168,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         );
       } else if (msg.event === 'exited') {
         log(`PostgreSQL exited unexpectedly (code ${msg.code}, signal ${msg.signal})`);
+        opts.onExit?.(msg.code ?? null, msg.signal ?? null);
       }
     });
     child.on('error', (err) => {
@@ -223,6 +228,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   return {
     url: `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${opts.port}/${databases[0]}`,
     stop,
+    get pid() {
+      return child.exitCode === null && child.signalCode === null ? pgPid : undefined;
+    },
   };
 }
 

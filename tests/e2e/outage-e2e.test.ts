@@ -1,5 +1,5 @@
 // Processes that outlive their dependencies (issue 10), on the real stack: PostgreSQL stopped for
-// ~10 s with orders in flight, then started again; a killed API restarted by the launcher.
+// ~10 s with orders in flight, then started again; a killed API and a killed PostgreSQL restarted by the launcher.
 import { newOrderId, orderRequest } from '../helpers/orders';
 import { eventually } from '../helpers/sim-control';
 import { startE2E, type E2E } from '../helpers/e2e';
@@ -187,4 +187,35 @@ it('a worker that starts while PostgreSQL is down waits for it (no exit), then w
   for (const action of SIDE_EFFECTS) expect([action, await e.count(action, order.orderId)]).toEqual([action, 1]);
   expect(e.stack.pid('worker')).toBe(restarted);
   expect(e.stack.unexpectedExits().slice(exitsBefore)).toHaveLength(1);
+}, 300_000);
+
+it('PostgreSQL killed with SIGKILL is started again by the launcher: API and worker stay up, the order in flight is delivered with each side effect once', async () => {
+  const exitsBefore = e.stack.unexpectedExits().length;
+  const pids = { api: e.stack.pid('api'), worker: e.stack.pid('worker') };
+  await e.sim.configure({ stepDelayMs: 3_000 }); // still in flight when PostgreSQL dies
+  const order = orderRequest({ orderId: newOrderId('OUT') });
+  expect((await call('POST', '/v1/orders', order, 'service')).status).toBe(201);
+  const killed = e.stack.pid('postgres')!;
+  expect(killed).toBeGreaterThan(0);
+  process.kill(killed, 'SIGKILL');
+  await eventually(
+    async () => {
+      const pid = e.stack.pid('postgres');
+      return pid !== undefined && pid !== killed && (await call('GET', '/ready')).status === 200;
+    },
+    'PostgreSQL started again and the API ready',
+    90_000,
+  );
+  await e.sim.configure({ stepDelayMs: 150 });
+  await e.until(
+    `/v1/orders/${order.orderId}`,
+    (b) => b.stage === 'delivered',
+    `order ${order.orderId} delivered`,
+    150_000,
+  );
+  for (const action of SIDE_EFFECTS) expect([action, await e.count(action, order.orderId)]).toEqual([action, 1]);
+  expect(e.stack.unexpectedExits().slice(exitsBefore)).toEqual([
+    expect.objectContaining({ name: 'postgres', signal: 'SIGKILL' }),
+  ]);
+  expect({ api: e.stack.pid('api'), worker: e.stack.pid('worker') }).toEqual(pids);
 }, 300_000);

@@ -4,7 +4,7 @@
 // individual markers and replay through them. A change made after the newest adds its own patched() call.
 import { patched } from '@temporalio/workflow';
 
-/** Every change up to the read model's writes through a sink (READ_MODEL_SINK). */
+/** Every change up to the read model's writes through a sink (readModelViaSink). */
 const CHANGES_2026_12B = 'changes-2026-12b';
 /** Every change up to one write per activation. */
 const CHANGES_2026_12 = 'changes-2026-12';
