@@ -28,6 +28,11 @@ const SIDE_EFFECTS = [
 ];
 const OUTAGE_MS = 10_000;
 
+async function deliveredWithEachEffectOnce(orderId: string): Promise<void> {
+  await e.until(`/v1/orders/${orderId}`, (b) => b.stage === 'delivered', `order ${orderId} delivered`, 150_000);
+  for (const action of SIDE_EFFECTS) expect([action, await e.count(action, orderId)]).toEqual([action, 1]);
+}
+
 async function call(method: string, path: string, body?: unknown, role: 'service' | 'support' = 'support') {
   const res = await fetch(`${e.stack.urls.api}${path}`, {
     method,
@@ -178,13 +183,7 @@ it('a worker that starts while PostgreSQL is down waits for it (no exit), then w
     expect.objectContaining({ name: 'worker', signal: 'SIGKILL' }),
   ]);
   await e.stack.startDatabase();
-  await e.until(
-    `/v1/orders/${order.orderId}`,
-    (b) => b.stage === 'delivered',
-    `order ${order.orderId} delivered`,
-    150_000,
-  );
-  for (const action of SIDE_EFFECTS) expect([action, await e.count(action, order.orderId)]).toEqual([action, 1]);
+  await deliveredWithEachEffectOnce(order.orderId);
   expect(e.stack.pid('worker')).toBe(restarted);
   expect(e.stack.unexpectedExits().slice(exitsBefore)).toHaveLength(1);
 }, 300_000);
@@ -207,13 +206,7 @@ it('PostgreSQL killed with SIGKILL is started again by the launcher: API and wor
     90_000,
   );
   await e.sim.configure({ stepDelayMs: 150 });
-  await e.until(
-    `/v1/orders/${order.orderId}`,
-    (b) => b.stage === 'delivered',
-    `order ${order.orderId} delivered`,
-    150_000,
-  );
-  for (const action of SIDE_EFFECTS) expect([action, await e.count(action, order.orderId)]).toEqual([action, 1]);
+  await deliveredWithEachEffectOnce(order.orderId);
   expect(e.stack.unexpectedExits().slice(exitsBefore)).toEqual([
     expect.objectContaining({ name: 'postgres', signal: 'SIGKILL' }),
   ]);
