@@ -1,5 +1,8 @@
-// Watches the run's cases in the read model (GET /v1/cases, a few pages a second) instead of querying each
-// workflow: queries are workflow tasks, and hundreds of them a second would load the very server we measure.
+// Watches the run's cases in the read model instead of querying each workflow: queries are workflow tasks,
+// and hundreds of them a second would load the very server we measure. It lists the open cases (a support
+// lead's queue) a few times a second; a case that leaves that list is read once (GET /v1/cases/:caseId,
+// the row only, for a closed case). Re-listing every closed case each round cost the API and PostgreSQL
+// more CPU than the cases' own webhooks (README "Load").
 import type { Api } from './api';
 
 export interface CaseView {
@@ -14,6 +17,13 @@ interface Waiter {
   reject: (err: Error) => void;
   what: string;
 }
+
+interface Row extends CaseView {
+  caseId: string;
+}
+
+/** Rounds between two listings of the closed cases, for a case that closed before a round saw it open. */
+const CLOSED_LIST_EVERY = 10;
 
 export class Tracker {
   readonly seen = new Map<string, CaseView>();
@@ -42,11 +52,11 @@ export class Tracker {
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
+    for (let round = 0; this.running; round++) {
       const began = Date.now();
       if (this.waiters.size > 0) {
         try {
-          await this.refresh();
+          await this.refresh(round % CLOSED_LIST_EVERY === CLOSED_LIST_EVERY - 1);
         } catch {
           // the next round tries again
         }
@@ -67,15 +77,40 @@ export class Tracker {
     }
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(listClosed: boolean): Promise<void> {
+    const open = new Set<string>();
+    for (const row of await this.list('open')) {
+      open.add(row.caseId);
+      this.seen.set(row.caseId, { status: row.status, stage: row.stage });
+    }
+    const waited = new Set([...this.waiters].map((w) => w.caseId));
+    // seen open before, not open now: it closed since; its row is read once
+    const left = [...waited].filter((id) => !open.has(id) && this.seen.get(id)?.status === 'open');
+    await Promise.all(left.map((id) => this.one(id)));
+    // never seen open: either not written yet, or it closed between two rounds
+    if (listClosed && [...waited].some((id) => !this.seen.has(id))) {
+      for (const row of await this.list('closed'))
+        if (waited.has(row.caseId)) this.seen.set(row.caseId, { status: row.status, stage: row.stage });
+    }
+  }
+
+  private async list(status: 'open' | 'closed'): Promise<Row[]> {
+    const rows: Row[] = [];
     let cursor: string | undefined;
     do {
-      const q = new URLSearchParams({ createdFrom: this.since, limit: '200', ...(cursor ? { cursor } : {}) });
+      const q = new URLSearchParams({ createdFrom: this.since, status, limit: '200', ...(cursor ? { cursor } : {}) });
       const r = await this.api.call('GET', `/v1/cases?${q}`, 'support');
       if (r.status !== 200) throw new Error(`GET /v1/cases answered ${r.status}`);
-      for (const item of r.body.items as { caseId: string; status: string; stage: string }[])
-        this.seen.set(item.caseId, { status: item.status, stage: item.stage });
+      rows.push(...(r.body.items as Row[]));
       cursor = r.body.nextCursor ?? undefined;
     } while (cursor);
+    return rows;
+  }
+
+  private async one(caseId: string): Promise<void> {
+    const r = await this.api.call('GET', `/v1/cases/${encodeURIComponent(caseId)}`, 'support');
+    if (r.status !== 200) throw new Error(`GET /v1/cases/${caseId} answered ${r.status}`);
+    const row = r.body as CaseView;
+    this.seen.set(caseId, { status: row.status, stage: row.stage });
   }
 }
