@@ -10,11 +10,13 @@ import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type QueryDefinition,
+  type SearchAttributePair,
   type SignalDefinition,
   type UpdateDefinition,
   type Workflow,
 } from '@temporalio/common';
 import { workflowIdFor, type CaseType } from '../../domain/ids';
+import { openingSearchAttributes } from '../../domain/search-attributes';
 import { createHash, randomUUID } from 'node:crypto';
 import { ApiError, UnavailableError } from '../errors';
 import { queryFailureReason } from '../../runtime/unavailable';
@@ -131,6 +133,8 @@ export async function startOnce<W extends Workflow>(
     body: unknown;
     args: Parameters<W>;
     rows?: StartRows;
+    /** the case's opening search attributes (domain/search-attributes.ts) */
+    searchAttributes?: SearchAttributePair[];
   },
 ): Promise<Started> {
   const hash = requestHash(opts.body);
@@ -161,6 +165,7 @@ export async function startOnce<W extends Workflow>(
       taskQueue: opts.taskQueue,
       args: opts.args as unknown[],
       memo: { requestHash: hash },
+      ...(opts.searchAttributes ? { typedSearchAttributes: opts.searchAttributes } : {}),
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     });
@@ -218,6 +223,13 @@ export function caseCalls(deps: { client: Client; taskQueue: string }, type: Cas
       id: string,
       opts: { workflowType: string; body: unknown; args: Parameters<W>; rows?: StartRows },
     ): Promise<Started> =>
-      startOnce<W>(client, { ...opts, workflowId: workflowIdFor(type, id), taskQueue, label: label(id) }),
+      startOnce<W>(client, {
+        ...opts,
+        workflowId: workflowIdFor(type, id),
+        taskQueue,
+        label: label(id),
+        // set with the start, so a case's first transition costs no upsert
+        searchAttributes: openingSearchAttributes(type),
+      }),
   };
 }

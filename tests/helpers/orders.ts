@@ -1,5 +1,6 @@
 // Order fixtures and small drivers for the order workflow.
 import type { WorkflowHandle } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import { AUDIT_CHECKS, type AuditChecklist } from '../../domain/audit-checklist';
 import type { OrderRequest } from '../../domain/order';
@@ -81,11 +82,18 @@ export async function newOrder(kit: OnServer, overrides: Partial<OrderRequest> =
 }
 
 /** Starts an order workflow on the kit's worker, as the API would. */
-export function startOrder(kit: OnServer, request: OrderRequest, policy = DEFAULT_POLICY.order) {
+/** `searchAttributes`: what the API starts a case with (domain/search-attributes.ts); unset, as another starter would. */
+export function startOrder(
+  kit: OnServer,
+  request: OrderRequest,
+  policy = DEFAULT_POLICY.order,
+  searchAttributes?: SearchAttributePair[],
+) {
   return kit.env.client.workflow.start(orderWorkflow, {
     workflowId: workflowIdFor('order', request.orderId),
     taskQueue: kit.taskQueue,
     args: [orderInput(request, policy)],
+    ...(searchAttributes ? { typedSearchAttributes: searchAttributes } : {}),
   });
 }
 

@@ -5,6 +5,24 @@ import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { carrier, newOrder, shipIt, startOrder } from '../helpers/orders';
 import { testLog } from '../helpers/test-log';
 import { taskThatScheduled } from '../helpers/history';
+import { openingSearchAttributes } from '../../domain/search-attributes';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The case's own upserts (not the patch's TemporalChangeVersion), each as { name: decoded value }. */
+function caseUpserts(events: HistoryEvent[]): Record<string, unknown>[] {
+  return events.flatMap((e) => {
+    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+    if (!fields || 'TemporalChangeVersion' in fields) return [];
+    return [
+      Object.fromEntries(
+        Object.entries(fields).map(([k, p]) => [k, p.data?.length ? JSON.parse(Buffer.from(p.data).toString()) : null]),
+      ),
+    ];
+  });
+}
 
 let kit: WorkflowKit;
 beforeAll(async () => {
@@ -12,9 +30,9 @@ beforeAll(async () => {
 });
 afterAll(() => kit?.close());
 
-async function deliveredOrder() {
+async function deliveredOrder(searchAttributes?: SearchAttributePair[]) {
   const req = await newOrder(kit);
-  const h = await startOrder(kit, req);
+  const h = await startOrder(kit, req, undefined, searchAttributes);
   await shipIt(h);
   await carrier(h, 'delivered');
   await h.result();
@@ -66,7 +84,7 @@ it('a delivered order leaves its case row and a timeline of every step, with act
   expect(new Set(timeline.map((t) => t.run_id))).toEqual(new Set([h.firstExecutionRunId]));
 });
 
-it("a delivered order writes its transitions through the worker's sink (no marker, no server round trip), those of one activation in one, and upserts search attributes only when one changed", async () => {
+it("a delivered order writes its transitions through the worker's sink (no marker, no server round trip), those of one activation in one", async () => {
   const { req, events } = await deliveredOrder();
   const scheduled = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
   expect(scheduled).not.toContain('recordTransition');
@@ -83,16 +101,21 @@ it("a delivered order writes its transitions through the worker's sink (no marke
   ).toHaveLength(0);
   const tasks = events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
   testLog(`delivered order: ${events.length} events, ${tasks} workflow tasks, ${scheduled.length} activities`);
-  // an upsert only when a mirrored value changed: never the same values twice in a row
-  const upserts = events.flatMap((e) => {
-    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
-    return fields
-      ? [JSON.stringify(Object.entries(fields).map(([k, p]) => [k, Buffer.from(p.data ?? []).toString('base64')]))]
-      : [];
-  });
-  expect(upserts.length).toBeGreaterThan(1);
-  expect(upserts.length).toBeLessThanOrEqual(tasks); // at most one with each activation's write
-  upserts.slice(1).forEach((u, i) => expect(u).not.toBe(upserts[i]));
+});
+
+it("search attributes mirror type, status and breach, upserted only where they differ from the run's: a case started without them upserts twice (opened, closed), never the due time", async () => {
+  const { events } = await deliveredOrder();
+  expect(caseUpserts(events)).toEqual([
+    { CaseType: 'order', CaseStatus: 'open', Breached: false },
+    { CaseType: 'order', CaseStatus: 'closed', Breached: false },
+  ]);
+});
+
+it('a case started as the API starts it (type, open, not breached) upserts its search attributes once, when it closes', async () => {
+  const { events } = await deliveredOrder(openingSearchAttributes('order'));
+  expect(caseUpserts(events)).toEqual([{ CaseType: 'order', CaseStatus: 'closed', Breached: false }]);
+  const started = events[0].workflowExecutionStartedEventAttributes?.searchAttributes?.indexedFields ?? {};
+  expect(Object.keys(started).sort()).toEqual(['Breached', 'CaseStatus', 'CaseType']);
 });
 
 it('M7/O9: calls that do not wait for each other go out in one workflow task, and a new order meets one patch marker', async () => {
