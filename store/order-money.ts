@@ -25,10 +25,10 @@ export function saveOrderFunds(pool: Pool, f: OrderFunds): Promise<boolean> {
 
 /** saveOrderFunds inside a transaction the caller holds (two statements: the row, then its lines). */
 export async function writeOrderFunds(db: PoolClient, f: OrderFunds): Promise<boolean> {
+  const params: unknown[] = [];
   const res = await db.query(
-    `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines, start_token)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (order_id) DO NOTHING`,
-    fundsValues(f),
+    insertOrderFunds(f, (v) => `$${params.push(v)}`),
+    params,
   );
   // the order workflow's first record may have written the row first, without the lines: fill them in
   if (res.rowCount !== 1 && f.lines)
@@ -37,6 +37,12 @@ export async function writeOrderFunds(db: PoolClient, f: OrderFunds): Promise<bo
       JSON.stringify(f.lines),
     ]);
   return res.rowCount === 1;
+}
+
+/** The first record of what an order paid, as one statement (placeholders from `param`); a later one does nothing. */
+export function insertOrderFunds(f: OrderFunds, param: (value: unknown) => string): string {
+  return `INSERT INTO order_funds (order_id, paid_fen, currency, source, workflow_id, paid_at, lines, start_token)
+     VALUES (${fundsValues(f).map(param).join(', ')}) ON CONFLICT (order_id) DO NOTHING`;
 }
 
 const fundsValues = (f: OrderFunds) => [
