@@ -2,13 +2,13 @@
 import type { Pool } from 'pg';
 import type { CaseSnapshot, TimelineEntry } from '../domain/case';
 import { departmentOf, type StoredSummary } from '../domain/case-summary';
-import { withClient } from '../db/pool';
 import { insertOrderFunds } from './order-money';
+import { withTransaction } from './transaction';
 
 /**
  * The case row at `snap` (only ever to a higher version), the timeline entries and, for an order, what it paid:
- * one statement in one transaction. Three round trips where a statement each took six; the worker's sink makes
- * one such write per activation (README "Load").
+ * one statement (a data-modifying CTE) in one transaction. Three round trips where a statement each took six;
+ * the worker's sink makes one such write per activation (README "Load").
  */
 export async function recordTransition(pool: Pool, snap: CaseSnapshot, list: TimelineEntry[]): Promise<void> {
   const params: unknown[] = [];
@@ -23,12 +23,12 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, list: Tim
          customer_masked = EXCLUDED.customer_masked, amount_fen = EXCLUDED.amount_fen, currency = EXCLUDED.currency,
          next_due_at = EXCLUDED.next_due_at, breached = EXCLUDED.breached, summary = EXCLUDED.summary,
          version = EXCLUDED.version, updated_at = EXCLUDED.updated_at, department = EXCLUDED.department
-       WHERE cases.version < EXCLUDED.version RETURNING 1)`,
+       WHERE cases.version < EXCLUDED.version)`,
   ];
   if (list.length > 0) {
     parts.push(`t AS (INSERT INTO case_timeline (case_id, seq, at, actor, action, rule, detail, workflow_id, run_id)
        VALUES ${list.map((entry) => row(timelineValues(snap, entry))).join(',')}
-       ON CONFLICT (workflow_id, run_id, seq) DO NOTHING RETURNING 1)`);
+       ON CONFLICT (workflow_id, run_id, seq) DO NOTHING)`);
   }
   // The order's paid amount, from the workflow's own total: the money authority's base (R5).
   if (snap.caseType === 'order' && snap.amountFen != null && snap.currency) {
@@ -43,18 +43,11 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, list: Tim
       },
       param,
     );
-    parts.push(`f AS (${funds} RETURNING 1)`);
+    parts.push(`f AS (${funds})`);
   }
-  await withClient(pool, async (client) => {
-    // a locked row fails the write fast (it is retried) instead of holding a connection and the workflow task
-    await client.query(`BEGIN; SET LOCAL lock_timeout = '1s'`);
-    try {
-      await client.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    }
+  // a locked row fails the write fast (it is retried) instead of holding a connection and the workflow task
+  await withTransaction(pool, (client) => client.query(`WITH ${parts.join(',\n')} SELECT 1`, params), {
+    lockTimeout: '1s',
   });
 }
 

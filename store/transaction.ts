@@ -3,9 +3,18 @@
 import type { Pool, PoolClient } from 'pg';
 import { withClient } from '../db/pool';
 
-export function withTransaction<T>(pool: Pool, work: (db: PoolClient) => Promise<T>): Promise<T> {
+export interface TransactionOptions {
+  /** fail on a row lock held longer than this (e.g. '1s'), set in the same round trip as BEGIN */
+  lockTimeout?: `${number}ms` | `${number}s`;
+}
+
+export function withTransaction<T>(
+  pool: Pool,
+  work: (db: PoolClient) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
   return withClient(pool, async (client) => {
-    await client.query('BEGIN');
+    await client.query(opts.lockTimeout ? `BEGIN; SET LOCAL lock_timeout = '${opts.lockTimeout}'` : 'BEGIN');
     try {
       const out = await work(client);
       await client.query('COMMIT');
