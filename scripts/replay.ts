@@ -23,6 +23,7 @@ import { loadHistory, type LoadedHistory } from '../worker/history-source';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleLoader, replayInLanes, type BundleSource, type Verdict } from '../worker/replay';
+import { trimReplayOverhead } from '../worker/replay-speed';
 
 /** Histories fetched ahead of the replay, and replay workers side by side (measured: README Auditing). */
 const FETCH_AHEAD = 32;
@@ -276,6 +277,7 @@ async function main(): Promise<number> {
   }
   // The SDK logs each failing replay task at WARN; the summary says it better. Once per process.
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  trimReplayOverhead();
   const config = loadConfig();
   const connection = await Connection.connect(connectionBasics(config.temporal.connect));
   const client = new Client({
