@@ -21,6 +21,7 @@ import { shopDataConverter } from '../runtime/data-converter';
 import { connectionBasics } from '../runtime/temporal-options';
 import { loadHistory, type LoadedHistory } from '../worker/history-source';
 import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { bundleLoader, replayInLanes, type BundleSource, type Verdict } from '../worker/replay';
 import { trimReplayOverhead } from '../worker/replay-speed';
@@ -128,6 +129,7 @@ export async function runReplay(
 ): Promise<{ exitCode: number; rows: ReplayRow[] }> {
   if (args.mode === 'all' && !deps.pool)
     throw new UsageError('--all needs DATABASE_URL (the read model and the archive)');
+  const startedAt = performance.now();
   const queue: Target[] =
     args.mode === 'one'
       ? [{ workflowId: args.workflowId, runId: args.runId }]
@@ -203,6 +205,8 @@ export async function runReplay(
   deps.write(
     `${ordered.length - bad} of ${ordered.length} run(s) replayed deterministically${bad ? `; ${bad} did not` : ''}\n`,
   );
+  const seconds = (performance.now() - startedAt) / 1000;
+  deps.write(`${ordered.length} run(s) in ${seconds.toFixed(1)} s: ${(ordered.length / seconds).toFixed(1)} runs/s\n`);
   return { exitCode: bad ? 1 : 0, rows: ordered };
 }
 

@@ -82,6 +82,7 @@ describe('one workflow', () => {
     expect(output()).toContain(`[1/1] ${order} ok\n`);
     expect(output()).toMatch(/workflow id\s+run id\s+type\s+events\s+source\s+result/);
     expect(output()).toContain('1 of 1 run(s) replayed deterministically\n');
+    expect(output()).toMatch(/^1 run\(s\) in \d+\.\d s: \d+\.\d runs\/s$/m);
   });
 
   it('against changed code: exit 1 and the row names the event where history and code part', async () => {
