@@ -1,5 +1,6 @@
 // Auditor tests: closed cases to archive, recorded histories, a database of their own to tamper with.
 import type { WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
@@ -13,6 +14,24 @@ import type { WorkflowKit } from './workflow-kit';
 
 export const HISTORIES_DIR = join(__dirname, '..', 'replay', 'histories');
 export const workflowBundle = () => ({ code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH!, 'utf8') });
+
+const noop = () => undefined;
+const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+
+/** The workflows of `tests/replay/variants/<file>`: changed code to replay the recorded histories against. */
+export async function variantBundle(file: string): Promise<WorkflowBundle> {
+  const workflowsPath = join(__dirname, '..', 'replay', 'variants', file);
+  return { code: (await bundleWorkflowCode({ workflowsPath, logger: quietBundler })).code };
+}
+
+/** Every recorded history as a replay item, named by its workflow type and file. */
+export function recordedReplayItems() {
+  return recordedHistories().map((r) => ({
+    ...r,
+    workflowId: `${r.workflowType}:${r.file}`,
+    history: historyFromJson(r.json),
+  }));
+}
 
 export function recordedHistories(): { file: string; json: HistoryJson; workflowType: string; runId: string }[] {
   return readdirSync(HISTORIES_DIR)

@@ -1,6 +1,6 @@
 // `npm run replay`: one workflow or every workflow since a date, a progress report, a summary table,
 // and an exit code that fails on any mismatch.
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,14 @@ import { promisify } from 'node:util';
 import { appendHistory } from '../../store/history-archive';
 import { historyToJson } from '../../worker/history-json';
 import { parseArgs, runReplay, UsageError, type ReplayCliDeps } from '../../scripts/replay';
-import { closedOrder, recordedHistories, reopenedComplaint, scratchDatabase, workflowBundle } from '../helpers/audit';
+import {
+  closedOrder,
+  recordedHistories,
+  reopenedComplaint,
+  scratchDatabase,
+  variantBundle,
+  workflowBundle,
+} from '../helpers/audit';
 import { startDevWorkflowKit } from '../helpers/dev-kit';
 import { TEST_PAYLOAD_KEYS } from '../helpers/payload-codec';
 import type { WorkflowKit } from '../helpers/workflow-kit';
@@ -19,15 +26,7 @@ let changedCode: WorkflowBundle;
 beforeAll(async () => {
   kit = await startDevWorkflowKit('replay-cli');
   order = (await closedOrder(kit)).workflowId;
-  const noop = () => undefined;
-  changedCode = {
-    code: (
-      await bundleWorkflowCode({
-        workflowsPath: join(__dirname, 'variants/order-extra-timer.ts'),
-        logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop },
-      })
-    ).code,
-  };
+  changedCode = await variantBundle('order-extra-timer.ts');
 });
 afterAll(() => kit?.close());
 

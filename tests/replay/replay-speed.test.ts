@@ -1,13 +1,11 @@
 // `npm run replay` turns off two SDK costs a bulk audit does not need (worker/replay-speed.ts). The
 // check must stay as strict with them off: the same verdicts, the same mismatches.
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { ReusableVMWorkflowCreator } from '@temporalio/worker/lib/workflow/reusable-vm';
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
-import { join } from 'node:path';
 import { historyFromJson } from '../../worker/history-json';
 import { replayHistories, replayHistory } from '../../worker/replay';
 import { trimReplayOverhead } from '../../worker/replay-speed';
-import { recordedHistories, workflowBundle } from '../helpers/audit';
+import { recordedHistories, recordedReplayItems, variantBundle, workflowBundle } from '../helpers/audit';
 import { testDataConverter } from '../helpers/payload-codec';
 import { quietTemporalLogs } from '../helpers/workflow-kit';
 
@@ -40,11 +38,7 @@ it("drops only the replay worker's 49-day isolate timeout, a real limit is kept"
 });
 
 it('every recorded history still replays deterministically, with no promise hook installed', async () => {
-  const items = recorded.map((r) => ({
-    ...r,
-    workflowId: `${r.workflowType}:${r.file}`,
-    history: historyFromJson(r.json),
-  }));
+  const items = recordedReplayItems();
   const verdicts: Record<string, unknown> = {};
   for await (const { item, verdict } of replayHistories(workflowBundle(), items, testDataConverter()))
     verdicts[item.file] = verdict;
@@ -57,13 +51,9 @@ it('every recorded history still replays deterministically, with no promise hook
 });
 
 it('changed code still fails the delivered order at a named event (nondeterminism, a new timer)', async () => {
-  const noop = () => undefined;
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: join(__dirname, 'variants', 'order-extra-timer.ts'),
-    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop },
-  });
+  const changed = await variantBundle('order-extra-timer.ts');
   const r = recorded.find((x) => x.file === 'order-delivered.json')!;
-  const verdict = await replayHistory({ code }, historyFromJson(r.json), r.json, 'order:trimmed', testDataConverter());
+  const verdict = await replayHistory(changed, historyFromJson(r.json), r.json, 'order:trimmed', testDataConverter());
   expect(verdict).toMatchObject({
     deterministic: false,
     mismatch: { kind: 'nondeterminism', eventId: expect.any(Number), got: expect.stringContaining('StartTimer') },

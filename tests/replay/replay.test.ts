@@ -1,31 +1,19 @@
 // Every recorded history replays against the workflow code of this checkout: a change that breaks an
 // old history fails here unless it is guarded with patched(). Histories: `npm run replay:record`; their
 // payloads are encrypted with the test key, so each replay decrypts with it.
-import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROCESS_SCENARIOS } from '../../scripts/scenarios';
 import { historyFromJson } from '../../worker/history-json';
 import { replayHistories, replayHistory, type Verdict } from '../../worker/replay';
 import * as workflows from '../../workflows';
-import { HISTORIES_DIR, recordedHistories, workflowBundle } from '../helpers/audit';
+import { HISTORIES_DIR, recordedHistories, recordedReplayItems, variantBundle, workflowBundle } from '../helpers/audit';
 import { quietTemporalLogs } from '../helpers/workflow-kit';
 import { testDataConverter } from '../helpers/payload-codec';
 
 const recorded = recordedHistories();
 const verdicts = new Map<string, Verdict>();
-const quiet = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  log: () => undefined,
-};
-const variant = (file: string) =>
-  bundleWorkflowCode({ workflowsPath: join(__dirname, 'variants', file), logger: quiet }).then(({ code }) => ({
-    code,
-  }));
 const replayOne = (bundle: WorkflowBundle, file: string) => {
   const r = recorded.find((x) => x.file === file)!;
   return replayHistory(bundle, historyFromJson(r.json), r.json, `order:${file}`, testDataConverter());
@@ -33,11 +21,7 @@ const replayOne = (bundle: WorkflowBundle, file: string) => {
 
 beforeAll(async () => {
   quietTemporalLogs();
-  const items = recorded.map((r) => ({
-    ...r,
-    workflowId: `${r.workflowType}:${r.file}`,
-    history: historyFromJson(r.json),
-  }));
+  const items = recordedReplayItems();
   for await (const { item, verdict } of replayHistories(workflowBundle(), items, testDataConverter()))
     verdicts.set(item.file, verdict);
 });
@@ -79,7 +63,7 @@ describe('recorded histories', () => {
 
 describe('the check can fail', () => {
   it('an order workflow changed without patched() (a new timer first) does not explain the delivered order: mismatch at a named event', async () => {
-    const verdict = await replayOne(await variant('order-extra-timer.ts'), 'order-delivered.json');
+    const verdict = await replayOne(await variantBundle('order-extra-timer.ts'), 'order-delivered.json');
     expect(verdict.deterministic).toBe(false);
     if (verdict.deterministic) return;
     const json = recorded.find((r) => r.file === 'order-delivered.json')!.json;
@@ -99,7 +83,7 @@ describe('the check can fail', () => {
   });
 
   it('the same change guarded by patched() replays the old history deterministically', async () => {
-    expect(await replayOne(await variant('order-extra-timer-patched.ts'), 'order-delivered.json')).toEqual({
+    expect(await replayOne(await variantBundle('order-extra-timer-patched.ts'), 'order-delivered.json')).toEqual({
       deterministic: true,
     });
   });
