@@ -4,6 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
+import type { ReadModelPool } from '../db/pool';
 import type { CaseSnapshot, TimelineEntry } from '../domain/case';
 import { recordTransition } from '../store/cases';
 import { HttpError } from './clients/http';
@@ -11,6 +12,8 @@ import type { Clients } from './clients/systems';
 
 export interface ActivityDeps {
   pool: Pool;
+  /** the read model's own connections (db/pool.ts): a locked case row never takes the money paths' */
+  readModelPool: ReadModelPool;
   clients: Clients;
   /** for activities that message other workflows (a refund stopping its order) */
   temporal: Client;
@@ -34,7 +37,7 @@ export async function external<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function commonActivities({ pool, clients }: Pick<ActivityDeps, 'pool' | 'clients'>) {
+export function commonActivities({ readModelPool, clients }: Pick<ActivityDeps, 'readModelPool' | 'clients'>) {
   return {
     /** `entries`: the transitions of one workflow activation; `entry`: one, as runs from before sent it. */
     async recordTransition(input: {
@@ -42,7 +45,7 @@ export function commonActivities({ pool, clients }: Pick<ActivityDeps, 'pool' | 
       entry?: TimelineEntry;
       entries?: TimelineEntry[];
     }): Promise<void> {
-      await recordTransition(pool, input.snapshot, input.entries ?? (input.entry ? [input.entry] : []));
+      await recordTransition(readModelPool, input.snapshot, input.entries ?? (input.entry ? [input.entry] : []));
     },
 
     sendSms: (input: {

@@ -1,16 +1,16 @@
 // PostgreSQL repository for the case read model and its append-only timeline.
 import type { Pool } from 'pg';
+import type { ReadModelPool } from '../db/pool';
 import type { CaseSnapshot, TimelineEntry } from '../domain/case';
 import { departmentOf, type StoredSummary } from '../domain/case-summary';
 import { insertOrderFunds } from './order-money';
-import { withTransaction } from './transaction';
 
 /**
  * The case row at `snap` (only ever to a higher version), the timeline entries and, for an order, what it paid:
- * one statement (a data-modifying CTE) in one transaction. Three round trips where a statement each took six;
- * the worker's sink makes one such write per activation (README "Load").
+ * one statement (a data-modifying CTE), atomic on its own, so one round trip where BEGIN and COMMIT made three.
+ * The pool's connections carry the lock bound (db/pool.ts). The worker's sink makes one write per activation.
  */
-export async function recordTransition(pool: Pool, snap: CaseSnapshot, list: TimelineEntry[]): Promise<void> {
+export async function recordTransition(pool: ReadModelPool, snap: CaseSnapshot, list: TimelineEntry[]): Promise<void> {
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const row = (values: unknown[]) => `(${values.map(param).join(',')})`;
@@ -45,10 +45,7 @@ export async function recordTransition(pool: Pool, snap: CaseSnapshot, list: Tim
     );
     parts.push(`f AS (${funds})`);
   }
-  // a locked row fails the write fast (it is retried) instead of holding a connection and the workflow task
-  await withTransaction(pool, (client) => client.query(`WITH ${parts.join(',\n')} SELECT 1`, params), {
-    lockTimeout: '1s',
-  });
+  await pool.query(`WITH ${parts.join(',\n')} SELECT 1`, params);
 }
 
 const caseValues = (snap: CaseSnapshot): unknown[] => [

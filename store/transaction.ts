@@ -3,18 +3,9 @@
 import type { Pool, PoolClient } from 'pg';
 import { withClient } from '../db/pool';
 
-export interface TransactionOptions {
-  /** fail on a row lock held longer than this (e.g. '1s'), set in the same round trip as BEGIN */
-  lockTimeout?: `${number}ms` | `${number}s`;
-}
-
-export function withTransaction<T>(
-  pool: Pool,
-  work: (db: PoolClient) => Promise<T>,
-  opts: TransactionOptions = {},
-): Promise<T> {
+export function withTransaction<T>(pool: Pool, work: (db: PoolClient) => Promise<T>): Promise<T> {
   return withClient(pool, async (client) => {
-    await client.query(opts.lockTimeout ? `BEGIN; SET LOCAL lock_timeout = '${opts.lockTimeout}'` : 'BEGIN');
+    await client.query('BEGIN');
     try {
       const out = await work(client);
       await client.query('COMMIT');

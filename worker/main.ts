@@ -5,7 +5,7 @@ import { loadConfig, payloadKeysFor } from '../config';
 import { shopDataConverter } from '../runtime/data-converter';
 import { connectionBasics } from '../runtime/temporal-options';
 import { migrate } from '../db/migrate';
-import { createPool } from '../db/pool';
+import { createPool, createReadModelPool, poolSplit } from '../db/pool';
 import { untilAvailable } from '../runtime/until-available';
 import { startArchiver } from './archiver';
 import { prebuiltWorkerBundle } from './bundle';
@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   if (!config.databaseUrl) throw new Error('DATABASE_URL is required');
   // one connection per activity or local activity running at once would be too many for PostgreSQL:
   // writes are short, so a pool well under the slot count keeps up (README "Worker tuning")
-  const pool = createPool(config.databaseUrl, { name: 'worker', max: config.worker.pgPoolMax });
+  const split = poolSplit(config.worker.pgPoolMax);
+  const pool = createPool(config.databaseUrl, { name: 'worker', max: split.activities });
+  const readModelPool = createReadModelPool(config.databaseUrl, { name: 'worker read model', max: split.readModel });
   await untilAvailable('PostgreSQL', () => migrate(pool));
   const basics = connectionBasics(config.temporal.connect);
   const connection = await untilAvailable('Temporal', () => NativeConnection.connect(basics));
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     pool,
+    readModelPool,
     temporal,
     systems: config.systems,
     httpTimeoutMs: config.httpTimeoutMs,
@@ -54,13 +57,14 @@ async function main(): Promise<void> {
   console.log(
     `worker ready (task queue ${config.temporal.taskQueue}, temporal ${config.temporal.address}${metrics}; ` +
       `slots ${t.workflowTaskSlots} workflow / ${t.activitySlots} activity / ${t.localActivitySlots} local, ` +
-      `cache ${t.maxCachedWorkflows}, pg pool ${t.pgPoolMax})`,
+      `cache ${t.maxCachedWorkflows}, pg pool ${split.activities} + ${split.readModel} read model)`,
   );
   await running;
   await archiver?.stop();
   await connection.close();
   await clientConnection.close();
   await pool.end();
+  await readModelPool.end();
 }
 
 main().catch((err) => {

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import type { ReadModelPool } from '../db/pool';
 import { createActivities } from '../activities';
 import { createClients, type SystemUrls } from '../activities/clients/systems';
 import type { WorkerTuning } from '../config';
@@ -14,6 +15,7 @@ export interface WorkerDeps {
   namespace?: string;
   taskQueue: string;
   pool: Pool;
+  readModelPool: ReadModelPool;
   /** client for activities that message other workflows */
   temporal: Client;
   systems: SystemUrls;
@@ -45,6 +47,7 @@ export function sinksFor(
 export function createWorker(deps: WorkerDeps): Promise<Worker> {
   const activities = createActivities({
     pool: deps.pool,
+    readModelPool: deps.readModelPool,
     temporal: deps.temporal,
     clients: createClients(deps.systems, deps.httpTimeoutMs),
   });

@@ -27,7 +27,7 @@ export interface Call {
 
 /** Every activity the worker registers, named as the real factory names them (built without dependencies). */
 const NAMES = Object.keys(
-  createActivities({ pool: {} as Pool, clients: {} as Clients, temporal: {} as Client }),
+  createActivities({ pool: {} as Pool, readModelPool: {} as never, clients: {} as Clients, temporal: {} as Client }),
 ) as Name[];
 
 const NO_METRICS = {

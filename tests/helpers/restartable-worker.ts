@@ -24,7 +24,12 @@ export function restartableWorker(kit: WorkflowKit, taskQueue: string, httpTimeo
     taskQueue,
     async start() {
       if (worker) throw new Error('worker already running');
-      const activities = createActivities({ pool: kit.pool, temporal: kit.env.client, clients });
+      const activities = createActivities({
+        pool: kit.pool,
+        readModelPool: kit.readModelPool,
+        temporal: kit.env.client,
+        clients,
+      });
       worker = await Worker.create({
         connection: kit.env.nativeConnection,
         taskQueue,

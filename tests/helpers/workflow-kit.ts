@@ -5,6 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
+import { createReadModelPool, type ReadModelPool } from '../../db/pool';
 import { createActivities } from '../../activities';
 import { createClients, type SystemUrls } from '../../activities/clients/systems';
 import { buildSimulator } from '../../simulator/app';
@@ -19,6 +20,8 @@ export interface WorkflowKit {
   env: TestWorkflowEnvironment;
   sim: SimControl;
   pool: Pool;
+  /** the worker's read-model connections, with their lock bound (db/pool.ts) */
+  readModelPool: ReadModelPool;
   taskQueue: string;
   close(): Promise<void>;
 }
@@ -136,8 +139,13 @@ export async function kitOn(
   const { app } = buildSimulator({ autoProgress: false });
   const simUrl = await app.listen({ host: '127.0.0.1', port: 0 });
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 5 });
+  const readModelPool = createReadModelPool(process.env.DATABASE_URL!, {
+    name: `test read model ${taskQueue}`,
+    max: 3,
+  });
   const activities = createActivities({
     pool,
+    readModelPool,
     temporal: env.client,
     clients: createClients(allSystemsAt(simUrl), 2_000),
   });
@@ -155,6 +163,7 @@ export async function kitOn(
     env,
     sim: simControl(simUrl),
     pool,
+    readModelPool,
     taskQueue,
     close: () =>
       (closed ??= (async () => {
@@ -166,6 +175,7 @@ export async function kitOn(
         await env.teardown();
         await app.close();
         await pool.end();
+        await readModelPool.end();
       })()),
   };
 }

@@ -1,7 +1,7 @@
 // A PostgreSQL connection that dies while a client is checked out (issue 10): the process goes on,
 // the next query on it fails, the broken client is discarded and the pool serves fresh ones.
 import type { Pool } from 'pg';
-import { createPool, withClient } from '../../db/pool';
+import { createPool, createReadModelPool, poolSplit, READ_MODEL_LOCK_TIMEOUT_MS, withClient } from '../../db/pool';
 import { withTransaction } from '../../store/transaction';
 
 let pool: Pool;
@@ -44,4 +44,25 @@ it('a transaction whose connection is killed mid-way rejects and the pool goes o
   });
   await expect(done).rejects.toThrow();
   expect((await pool.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+});
+
+it("the read model's pool names itself to PostgreSQL and carries the lock bound on every connection; the worker's budget is shared out", async () => {
+  const readModel = createReadModelPool(process.env.DATABASE_URL!, {
+    name: 'test read model',
+    max: 1,
+    log: () => undefined,
+  });
+  try {
+    const { rows } = await readModel.query<{ lock: string; app: string }>(
+      "SELECT current_setting('lock_timeout') AS lock, current_setting('application_name') AS app",
+    );
+    expect(rows[0]).toEqual({ lock: `${READ_MODEL_LOCK_TIMEOUT_MS / 1000}s`, app: 'test read model' });
+    // a plain pool waits for locks as before
+    expect((await pool.query("SELECT current_setting('lock_timeout') AS lock")).rows[0].lock).toBe('0');
+  } finally {
+    await readModel.end();
+  }
+  expect(poolSplit(20)).toEqual({ activities: 15, readModel: 5 });
+  expect(poolSplit(3)).toEqual({ activities: 2, readModel: 1 });
+  expect(poolSplit(1)).toEqual({ activities: 1, readModel: 1 });
 });

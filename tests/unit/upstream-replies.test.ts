@@ -186,7 +186,12 @@ it.each<[string, string, () => Promise<unknown>, unknown]>([
 it('the refund activity fails non-retryably on a payment 200 {} and records no money movement (R5)', async () => {
   routes.set('POST /payment/refunds', json(200, {}));
   const key = `refund:${randomUUID()}:pay`;
-  const activities = createActivities({ pool, clients: clients(), temporal: undefined as never });
+  const activities = createActivities({
+    pool,
+    readModelPool: undefined as never,
+    clients: clients(),
+    temporal: undefined as never,
+  });
   const err = await new MockActivityEnvironment(undefined, { logger: sdkLogger })
     .run(activities.refundPayment, { key, ref: 'R1', amount: 100, currency: 'CNY' })
     .catch((e: unknown) => e);

@@ -1,5 +1,6 @@
 // Every transition lands in PostgreSQL: the case row and an append-only, idempotent timeline.
 import { recordTransition } from '../../store/cases';
+import { READ_MODEL_LOCK_TIMEOUT_MS } from '../../db/pool';
 import type { CaseSnapshot } from '../../domain/case';
 import { startWorkflowKit, type WorkflowKit } from '../helpers/workflow-kit';
 import { carrier, newOrder, shipIt, startOrder } from '../helpers/orders';
@@ -168,9 +169,9 @@ describe('timeline writes', () => {
 
   it('a retried write of the same entry is stored once, and an older snapshot never overwrites a newer one', async () => {
     const id = `order:retry-${Date.now()}`;
-    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), [entry(2)]);
-    await recordTransition(kit.pool, snapshot(id, 1, 'older'), [entry(1)]);
-    await recordTransition(kit.pool, snapshot(id, 2, 'newer'), [entry(2)]);
+    await recordTransition(kit.readModelPool, snapshot(id, 2, 'newer'), [entry(2)]);
+    await recordTransition(kit.readModelPool, snapshot(id, 1, 'older'), [entry(1)]);
+    await recordTransition(kit.readModelPool, snapshot(id, 2, 'newer'), [entry(2)]);
     const { rows } = await kit.pool.query('SELECT seq FROM case_timeline WHERE case_id = $1 ORDER BY seq', [id]);
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
     const {
@@ -181,8 +182,8 @@ describe('timeline writes', () => {
 
   it("one activation's entries are written together; a retried batch overlapping a stored one adds only the new entries", async () => {
     const id = `order:batch-${Date.now()}`;
-    await recordTransition(kit.pool, snapshot(id, 3, 'third'), [entry(1), entry(2), entry(3)]);
-    await recordTransition(kit.pool, snapshot(id, 4, 'fourth'), [entry(3), entry(4)]);
+    await recordTransition(kit.readModelPool, snapshot(id, 3, 'third'), [entry(1), entry(2), entry(3)]);
+    await recordTransition(kit.readModelPool, snapshot(id, 4, 'fourth'), [entry(3), entry(4)]);
     const { rows } = await kit.pool.query('SELECT seq, action FROM case_timeline WHERE case_id = $1 ORDER BY seq', [
       id,
     ]);
@@ -193,9 +194,35 @@ describe('timeline writes', () => {
     expect(row).toEqual({ stage: 'fourth', version: 4 });
   });
 
+  it('a write to a case row another transaction holds gives up at the lock bound and stores none of its entries', async () => {
+    const id = `order:locked-${Date.now()}`;
+    await recordTransition(kit.readModelPool, snapshot(id, 1, 'first'), [entry(1)]);
+    const blocker = await kit.pool.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT 1 FROM cases WHERE case_id = $1 FOR UPDATE', [id]);
+      const began = Date.now();
+      const refused = await recordTransition(kit.readModelPool, snapshot(id, 2, 'second'), [entry(2)]).catch(
+        (e: unknown) => e,
+      );
+      expect((refused as { code?: string }).code).toBe('55P03'); // lock_not_available
+      expect(Date.now() - began).toBeGreaterThanOrEqual(READ_MODEL_LOCK_TIMEOUT_MS - 50);
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    const seqs = async () =>
+      (await kit.pool.query('SELECT seq FROM case_timeline WHERE case_id = $1 ORDER BY seq', [id])).rows.map(
+        (r) => r.seq,
+      );
+    expect(await seqs()).toEqual([1]); // the row and the entry are one statement: neither landed
+    await recordTransition(kit.readModelPool, snapshot(id, 2, 'second'), [entry(2)]);
+    expect(await seqs()).toEqual([1, 2]);
+  });
+
   it('the timeline is append-only: updates and deletes are refused by the database', async () => {
     const id = `order:append-${Date.now()}`;
-    await recordTransition(kit.pool, snapshot(id, 1, 'x'), [entry(1)]);
+    await recordTransition(kit.readModelPool, snapshot(id, 1, 'x'), [entry(1)]);
     await expect(kit.pool.query("UPDATE case_timeline SET actor = 'mallory' WHERE case_id = $1", [id])).rejects.toThrow(
       /append-only/,
     );

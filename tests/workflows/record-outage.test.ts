@@ -22,6 +22,7 @@ beforeAll(async () => {
   kit = await startWorkflowKit('record-outage-kit');
   const activities = createActivities({
     pool: kit.pool,
+    readModelPool: kit.readModelPool,
     temporal: kit.env.client,
     clients: createClients(allSystemsAt(kit.sim.url), 2_000),
   });
