@@ -2,7 +2,7 @@
 // minute, 401s and 429s land as counts (denied-counter.ts).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Pool } from 'pg';
-import { appendAccess } from '../store/access-log';
+import { accessWriter } from './access-writer';
 import { deniedCounter } from './denied-counter';
 
 /** The case a request is about, as a workflow id, from its route parameters. */
@@ -29,13 +29,17 @@ const COUNTED = new Set([401, 429]);
 
 export function installAccessLog(app: FastifyInstance, pool: Pool, opts: { deniedFlushMs: number }): void {
   const denied = deniedCounter(pool, opts.deniedFlushMs, (err) => app.log.error({ err }, 'access log write failed'));
-  app.addHook('onClose', () => denied.stop());
+  const writer = accessWriter(pool, (err, what) => app.log.error({ err }, what));
+  app.addHook('onClose', async () => {
+    await denied.stop();
+    await writer.stop();
+  });
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url;
     if (!route?.startsWith('/v1/')) return; // health checks and docs are not calls on cases
     if (COUNTED.has(reply.statusCode) && !denied.admit(req.ip, reply.statusCode, `${req.method} ${route}`)) return;
     const p = req.principal;
-    await appendAccess(pool, {
+    await writer.write({
       principal: p?.name,
       role: p?.roles.join('+'),
       keyId: p?.keyId,
@@ -45,6 +49,6 @@ export function installAccessLog(app: FastifyInstance, pool: Pool, opts: { denie
       statusCode: reply.statusCode,
       outcome: outcomeOf(reply.statusCode),
       source: req.ip,
-    }).catch((err: unknown) => req.log.error({ err }, 'access log write failed'));
+    });
   });
 }

@@ -12,12 +12,14 @@ export interface AccessEntry {
   outcome: string;
   source?: string;
   detail?: Record<string, unknown>;
+  /** when the call was answered; unset: now (a row written later, after an outage, keeps its call's time) */
+  at?: string;
 }
 
 export async function appendAccess(pool: Pool, e: AccessEntry): Promise<void> {
   await pool.query(
-    `INSERT INTO access_log (principal, role, key_id, method, route, case_id, status_code, outcome, source, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    `INSERT INTO access_log (principal, role, key_id, method, route, case_id, status_code, outcome, source, detail, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11::timestamptz, now()))`,
     [
       e.principal ?? null,
       e.role ?? null,
@@ -29,6 +31,7 @@ export async function appendAccess(pool: Pool, e: AccessEntry): Promise<void> {
       e.outcome,
       e.source ?? null,
       e.detail ? JSON.stringify(e.detail) : null,
+      e.at ?? null,
     ],
   );
 }
