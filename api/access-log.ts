@@ -28,8 +28,8 @@ const outcomeOf = (status: number) =>
 const COUNTED = new Set([401, 429]);
 
 export function installAccessLog(app: FastifyInstance, pool: Pool, opts: { deniedFlushMs: number }): void {
-  const denied = deniedCounter(pool, opts.deniedFlushMs, (err) => app.log.error({ err }, 'access log write failed'));
   const writer = accessWriter(pool, (err, what) => app.log.error({ err }, what));
+  const denied = deniedCounter(writer.write, opts.deniedFlushMs);
   app.addHook('onClose', async () => {
     await denied.stop();
     await writer.stop();

@@ -1,8 +1,7 @@
 // 401 and 429 answers are budgeted: an unauthenticated flood must not grow the access log (a disk
 // sink) one row per request. The first few per source and status in each flush window are written
 // in full (route, case), the rest only counted: one summary row per source and status per flush.
-import type { Pool } from 'pg';
-import { appendAccess } from '../store/access-log';
+import type { AccessEntry } from '../store/access-log';
 
 /** Full rows per source and status per window; beyond them calls are counted. */
 const FULL_ROWS = 10;
@@ -19,21 +18,22 @@ interface Tally {
   routes: Set<string>;
 }
 
-export function deniedCounter(pool: Pool, flushMs: number, onError: (err: unknown) => void) {
+/** `write`: the access log's writer (access-writer.ts), which keeps a row through an outage. */
+export function deniedCounter(write: (e: AccessEntry) => Promise<void>, flushMs: number) {
   let tallies = new Map<string, Tally>();
 
   const flush = async (): Promise<void> => {
     const batch = [...tallies.values()].filter((t) => t.counted > 0);
     tallies = new Map();
     for (const t of batch) {
-      await appendAccess(pool, {
+      await write({
         method: '*',
         route: [...t.routes].join(' ').slice(0, 500),
         statusCode: t.statusCode,
         outcome: t.statusCode === 429 ? 'refused' : 'denied',
         source: t.source,
         detail: { count: t.counted, from: t.firstAt, to: new Date().toISOString(), aggregated: true },
-      }).catch(onError);
+      });
     }
   };
   const timer = setInterval(() => void flush(), flushMs);
