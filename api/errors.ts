@@ -1,6 +1,6 @@
 // One error handler: 400 with field paths for bad input, 404/409 for business answers, 422 for a
 // business refusal, 503 with Retry-After while a dependency is away, and never internal error text on a 5xx.
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DEPENDENCY_NAMES, unavailableDependency } from '../runtime/unavailable';
 
@@ -77,7 +77,25 @@ const FRAMEWORK_REASONS: Record<string, string> = {
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 export function installErrorHandler(app: FastifyInstance): void {
+  // A known path called with another method is a 405 naming the methods it has (RFC 9110), not a 404.
+  const noRoute = (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0];
+    const allowed = HTTP_METHODS.filter((method) => app.findRoute({ method, url: path }));
+    if (allowed.length) {
+      return reply
+        .status(405)
+        .header('allow', allowed.join(', '))
+        .send({
+          error: 'method_not_allowed',
+          message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+        });
+    }
+    return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
+  };
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // a call no route takes fails before the handler below when its body cannot be read (QUERY without a
+    // content type): it is still a 404 or 405, not a 400 about the body
+    if (req.is404) return noRoute(req, reply);
     if (err instanceof UnavailableError)
       return reply
         .status(503)
@@ -127,19 +145,5 @@ export function installErrorHandler(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: 'internal', message: 'internal error; see the server log' });
   });
-  // A known path called with another method is a 405 naming the methods it has (RFC 9110), not a 404.
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    const allowed = HTTP_METHODS.filter((method) => app.findRoute({ method, url: path }));
-    if (allowed.length) {
-      return reply
-        .status(405)
-        .header('allow', allowed.join(', '))
-        .send({
-          error: 'method_not_allowed',
-          message: `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
-        });
-    }
-    return reply.status(404).send({ error: 'not_found', message: `no route ${req.method} ${path}` });
-  });
+  app.setNotFoundHandler(noRoute);
 }

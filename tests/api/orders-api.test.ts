@@ -294,4 +294,13 @@ describe('methods', () => {
       404,
     );
   });
+
+  it('a method that carries a body (QUERY) sent without a content type still answers 405 or 404, not 400', async () => {
+    const known = await app.inject({ method: 'QUERY', url: '/v1/orders/O-1', headers: auth('support') });
+    expect(known.statusCode).toBe(405);
+    expect(known.headers.allow).toBe('GET, HEAD');
+    const unknown = await app.inject({ method: 'QUERY', url: '/v1/nothing-here', headers: auth('support') });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toMatchObject({ error: 'not_found' });
+  });
 });
