@@ -25,8 +25,8 @@ export function accessWriter(
 ): AccessWriter {
   let kept: AccessEntry[] = [];
   let retrying: Promise<void> | undefined;
-  const keep = (rows: AccessEntry[]) => {
-    kept.push(...rows);
+  /** the oldest rows beyond the bound go */
+  const bound = () => {
     if (kept.length > MAX_KEPT) {
       const dropped = kept.length - MAX_KEPT;
       kept = kept.slice(dropped);
@@ -43,6 +43,7 @@ export function accessWriter(
         } catch (err) {
           // still away: the rest waits for the next round, ahead of rows kept meanwhile
           kept = [...batch.slice(i), ...kept];
+          bound();
           onError(err, `access log still refused; ${kept.length} row(s) kept`);
           return;
         }
@@ -56,7 +57,8 @@ export function accessWriter(
       try {
         await appendAccess(pool, row);
       } catch (err) {
-        keep([row]);
+        kept.push(row);
+        bound();
         onError(err, `access log write failed; kept for a retry (${kept.length} waiting)`);
       }
     },
