@@ -17,21 +17,32 @@ export interface AccessEntry {
 }
 
 export async function appendAccess(pool: Pool, e: AccessEntry): Promise<void> {
+  await appendAccessRows(pool, [e]);
+}
+
+/** Many rows in one statement (one commit), stored in the order given. */
+export async function appendAccessRows(pool: Pool, rows: AccessEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <T>(f: (e: AccessEntry) => T) => rows.map(f);
   await pool.query(
     `INSERT INTO access_log (principal, role, key_id, method, route, case_id, status_code, outcome, source, detail, at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, coalesce($11::timestamptz, now()))`,
+     SELECT principal, role, key_id, method, route, case_id, status_code, outcome, source, detail::jsonb, coalesce(at, now())
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[],
+                   $9::text[], $10::text[], $11::timestamptz[])
+            WITH ORDINALITY AS r(principal, role, key_id, method, route, case_id, status_code, outcome, source, detail, at, n)
+      ORDER BY n`,
     [
-      e.principal ?? null,
-      e.role ?? null,
-      e.keyId ?? null,
-      e.method,
-      e.route,
-      e.caseId ?? null,
-      e.statusCode,
-      e.outcome,
-      e.source ?? null,
-      e.detail ? JSON.stringify(e.detail) : null,
-      e.at ?? null,
+      col((e) => e.principal ?? null),
+      col((e) => e.role ?? null),
+      col((e) => e.keyId ?? null),
+      col((e) => e.method),
+      col((e) => e.route),
+      col((e) => e.caseId ?? null),
+      col((e) => e.statusCode),
+      col((e) => e.outcome),
+      col((e) => e.source ?? null),
+      col((e) => (e.detail ? JSON.stringify(e.detail) : null)),
+      col((e) => e.at ?? null),
     ],
   );
 }

@@ -2,23 +2,28 @@
 // each with its own call's time (O11's trail of who read what is delayed, not lost).
 import type { Pool } from 'pg';
 import { randomUUID } from 'node:crypto';
-import { accessWriter, MAX_KEPT } from '../../api/access-writer';
+import { accessWriter, MAX_BATCH, MAX_KEPT } from '../../api/access-writer';
 import { createPool } from '../../db/pool';
 
 let pool: Pool;
 let down = false;
 /** the real pool, refusing every query while `down` (connect ECONNREFUSED, as when PostgreSQL is gone) */
 let flaky: Pool;
+/** statements the writer sent through `flaky` */
+let statements = 0;
 beforeAll(() => {
   pool = createPool(process.env.DATABASE_URL!, { name: 'test', max: 2, log: () => undefined });
   flaky = {
-    query: (...args: Parameters<Pool['query']>) =>
-      down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) : pool.query(...args),
+    query: (...args: Parameters<Pool['query']>) => {
+      statements++;
+      return down ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) : pool.query(...args);
+    },
   } as unknown as Pool;
 });
 afterAll(() => pool.end());
 afterEach(() => {
   down = false;
+  statements = 0;
 });
 
 const rowsOf = async (principal: string) =>
@@ -86,3 +91,43 @@ it('a long outage keeps the newest rows up to the bound and says how many it dro
     await writer.stop();
   }
 }, 120_000);
+
+it('O11: calls answered together share one statement, each row stored once in the order of the calls', async () => {
+  const principal = `burst-${randomUUID()}`;
+  const writer = accessWriter(flaky, () => undefined, 60_000);
+  try {
+    await writer.write(call(principal, '/v1/alone')); // an idle writer writes at once
+    expect(statements).toBe(1);
+    const n = MAX_BATCH + 20;
+    await Promise.all(Array.from({ length: n }, (_, i) => writer.write(call(principal, `/v1/burst-${i}`))));
+    // at most the first goes alone; the rest wait for the statement in flight and go MAX_BATCH at a time
+    const burst = statements - 1;
+    expect(burst).toBeGreaterThanOrEqual(Math.ceil(n / MAX_BATCH));
+    expect(burst).toBeLessThanOrEqual(1 + Math.ceil((n - 1) / MAX_BATCH));
+    const { rows } = await pool.query<{ route: string }>(
+      'SELECT route FROM access_log WHERE principal = $1 ORDER BY id',
+      [principal],
+    );
+    expect(rows.map((r) => r.route)).toEqual(['/v1/alone', ...Array.from({ length: n }, (_, i) => `/v1/burst-${i}`)]);
+  } finally {
+    await writer.stop();
+  }
+});
+
+it('a refused statement keeps every row it carried, and they land once PostgreSQL is back', async () => {
+  const principal = `burst-down-${randomUUID()}`;
+  const writer = accessWriter(flaky, () => undefined, 60_000);
+  try {
+    down = true;
+    await Promise.all(Array.from({ length: 30 }, (_, i) => writer.write(call(principal, `/v1/during-${i}`))));
+    expect(writer.kept).toBe(30);
+    expect(statements).toBeLessThanOrEqual(2); // at most one alone, the rest together
+    down = false;
+    await writer.retry();
+    expect(writer.kept).toBe(0);
+    const rows = await rowsOf(principal);
+    expect(rows.map((r) => r.route)).toEqual(Array.from({ length: 30 }, (_, i) => `/v1/during-${i}`));
+  } finally {
+    await writer.stop();
+  }
+});
