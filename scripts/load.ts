@@ -18,7 +18,8 @@ import { mix, startCase, type Run } from './load/cases';
 import { checkLedger } from './load/ledger';
 import { pool } from './load/pool';
 import { Progress } from './load/progress';
-import { figures, table, type Sample } from './load/stats';
+import { cpuBetween, cpuRows, readCpu, type CpuProcess } from './load/cpu';
+import { figures, markdownTable, table, type Sample } from './load/stats';
 import { Tracker } from './load/tracker';
 import { freePorts, startStack, type Stack } from './stack';
 
@@ -37,6 +38,8 @@ interface Target {
   keys: Record<string, string>;
   /** what `npm run replay` and the console need to reach the stack this run started */
   env?: Record<string, string>;
+  /** the processes of the stack this run started, whose CPU time it reports */
+  cpu: CpuProcess[];
   stop(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ async function target(args: LoadArgs): Promise<Target> {
       sim: args.sim!,
       temporal: args.temporal!,
       keys: keysByRole(process.env.API_KEYS ?? DEV_API_KEYS),
+      cpu: [],
       stop: async () => undefined,
     };
   }
@@ -79,6 +83,14 @@ async function target(args: LoadArgs): Promise<Target> {
       DATABASE_URL: stack.env.DATABASE_URL,
       PAYLOAD_KEYS: stack.env.PAYLOAD_KEYS,
     },
+    cpu: [
+      { label: 'server', pid: () => stack.pid('temporal') },
+      { label: "server's PostgreSQL", pid: () => stack.temporalDatabasePid(), tree: true },
+      { label: 'worker', pid: () => stack.pid('worker') },
+      { label: 'API', pid: () => stack.pid('api') },
+      { label: 'PostgreSQL', pid: () => stack.pid('postgres'), tree: true },
+      { label: 'simulator', pid: () => stack.pid('simulator') },
+    ],
     async stop() {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -165,6 +177,7 @@ export async function main(argv: string[]): Promise<number> {
       `project: ${args.n} cases (${['order', 'audit', 'refund', 'complaint'].map((k) => `${kinds.filter((x) => x === k).length} ${k}`).join(', ')}) at concurrency ${args.concurrency}`,
     );
     const progress = new Progress(() => `project ${closedCount}/${run.samples.size} closed, ${failed} failed`);
+    const cpuAtStart = readCpu(t.cpu);
     progress.start();
     const counted = (e: unknown): never => {
       failed++;
@@ -176,6 +189,7 @@ export async function main(argv: string[]): Promise<number> {
       return { rest: rest.catch(counted) };
     });
     progress.stop();
+    const cpuAtProjectEnd = readCpu(t.cpu);
     await tracker.stop();
     const open = [...run.samples.entries()].filter(([, s]) => s.closedAt === undefined);
     if (open.length) {
@@ -200,6 +214,7 @@ export async function main(argv: string[]): Promise<number> {
     err(`baseline: ${args.n} flows of ${shape} at concurrency ${args.concurrency}`);
     let baseClosed = 0;
     const baseProgress = new Progress(() => `baseline ${baseClosed}/${args.n} closed`);
+    let cpuAtBaselineStart = readCpu(t.cpu);
     baseProgress.start();
     const base = await runBaseline({
       temporal: t.temporal,
@@ -211,8 +226,10 @@ export async function main(argv: string[]): Promise<number> {
       events,
       deadline: Date.now() + args.timeoutMs,
       onClose: () => void baseClosed++,
+      onStart: () => void (cpuAtBaselineStart = readCpu(t.cpu)),
     });
     baseProgress.stop();
+    const cpuAtBaselineEnd = readCpu(t.cpu);
     if (base.failed) err(`baseline: ${base.failed} flow(s) failed or timed out`);
     failures += base.failed;
 
@@ -230,6 +247,19 @@ export async function main(argv: string[]): Promise<number> {
       table(figures([...run.samples.values()]), figures(base.samples)),
       '',
     ];
+    // per process over each phase (from its first start to its last close): where a case's CPU goes
+    if (t.cpu.length > 0)
+      out.push(
+        markdownTable(
+          cpuRows(
+            cpuBetween(cpuAtStart, cpuAtProjectEnd),
+            run.samples.size,
+            cpuBetween(cpuAtBaselineStart, cpuAtBaselineEnd),
+            base.samples.length,
+          ),
+        ),
+        '',
+      );
     process.stdout.write(out.join('\n'));
     if (args.keep) await keepUntilInterrupted(t, startedAt);
     return failures === 0 ? 0 : 1;

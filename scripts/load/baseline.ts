@@ -21,6 +21,8 @@ export interface BaselineOptions {
   events: number;
   deadline: number;
   onClose: () => void;
+  /** once its worker is up, right before the first start */
+  onStart?: () => void;
 }
 
 export async function runBaseline(o: BaselineOptions): Promise<{ samples: Sample[]; failed: number }> {
@@ -49,6 +51,7 @@ export async function runBaseline(o: BaselineOptions): Promise<{ samples: Sample
   let failed = 0;
   try {
     await worker.runUntil(async () => {
+      o.onStart?.();
       failed = (
         await pool(o.n, o.concurrency, async (i) => {
           const startedAt = Date.now();

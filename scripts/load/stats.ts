@@ -73,6 +73,11 @@ export function table(project: Figures, baseline: Figures): string {
     const ratio = key === 'cases' ? NaN : project[key] / baseline[key];
     lines.push([label, fmt(project[key]), fmt(baseline[key]), Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-']);
   }
+  return markdownTable(lines);
+}
+
+/** A Markdown table, the first column left-aligned and the others right-aligned. */
+export function markdownTable(lines: string[][]): string {
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   const row = (l: string[]) =>
     `| ${l.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;

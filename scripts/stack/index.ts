@@ -83,6 +83,8 @@ export interface Stack {
   startWorker(): Promise<void>;
   /** The running child's process id (undefined while it is down); 'postgres' is the embedded postmaster. */
   pid(name: ChildName): number | undefined;
+  /** The full server's own PostgreSQL postmaster (cluster mode); undefined on the dev server. */
+  temporalDatabasePid(): number | undefined;
   /** Every exit nobody asked for since the stack came up (each was restarted). */
   unexpectedExits(): ChildExit[];
   /** Stops the embedded PostgreSQL (its data stays), e.g. to test an outage. */
@@ -270,6 +272,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     startWorker,
     pid: (name: ChildName) =>
       name === 'postgres' ? db?.pid : children.get(name)?.running ? children.get(name)!.pid : undefined,
+    temporalDatabasePid: () => temporalDb?.pid,
     unexpectedExits: () => children.unexpectedExits(),
     async stopDatabase(): Promise<void> {
       ownDb();
