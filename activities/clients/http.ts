@@ -1,5 +1,8 @@
 // One small HTTP helper for every external system: base URL from config, a timeout on
 // every call, an Idempotency-Key on every mutating call, no redirects, a capped reply size.
+// undici's request(), not fetch(): the same client without the WHATWG layers, ~0.3 ms less CPU a call
+// (README "Load").
+import { Agent, request, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 export class HttpError extends Error {
   constructor(
@@ -40,16 +43,26 @@ export function checkReply<T>(system: string, schema: z.ZodType<T>) {
 /** Replies larger than this are refused: no system of ours sends more. */
 export const MAX_REPLY_BYTES = 1024 * 1024;
 
-async function readCapped(res: Response, system: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > MAX_REPLY_BYTES)
-    throw new BadReplyError(system, res.status, `reply of ${declared} bytes is over ${MAX_REPLY_BYTES}`);
-  if (!res.body) return '';
-  const chunks: Uint8Array[] = [];
+/** Drops a reply's body unread; its 'error' (the abort itself) is expected, not a crash. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+async function readCapped(res: Dispatcher.ResponseData, system: string): Promise<string> {
+  const declared = Number(res.headers['content-length'] ?? 0);
+  if (declared > MAX_REPLY_BYTES) {
+    discard(res.body);
+    throw new BadReplyError(system, res.statusCode, `reply of ${declared} bytes is over ${MAX_REPLY_BYTES}`);
+  }
+  const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
     size += chunk.byteLength;
-    if (size > MAX_REPLY_BYTES) throw new BadReplyError(system, res.status, `reply is over ${MAX_REPLY_BYTES} bytes`);
+    if (size > MAX_REPLY_BYTES) {
+      discard(res.body);
+      throw new BadReplyError(system, res.statusCode, `reply is over ${MAX_REPLY_BYTES} bytes`);
+    }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -68,32 +81,34 @@ export interface HttpClient {
 
 export function createHttpClient({ system, baseUrl, timeoutMs = 5_000 }: HttpClientOptions): HttpClient {
   const base = baseUrl.replace(/\/+$/, '');
-  async function call<T>(method: string, path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
+  // every phase of a call is bounded: connecting, the reply's headers, and each wait for more of its body
+  const dispatcher = new Agent({ connect: { timeout: timeoutMs }, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  async function call<T>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-    let res: Response;
+    let res: Dispatcher.ResponseData;
     try {
-      res = await fetch(`${base}${path}`, {
+      // request() follows no redirect: one would resend the call (and its key) somewhere nobody configured
+      res = await request(`${base}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-        // a redirect would resend the call (and its key) somewhere nobody configured
-        redirect: 'manual',
+        dispatcher,
       });
     } catch (err) {
       // Timeout or connection failure: the call may or may not have happened, so retry with the same key.
       throw new HttpError(system, 0, { error: (err as Error).name }, true);
     }
-    if (res.status >= 300 && res.status < 400) {
-      await res.body?.cancel();
-      throw new HttpError(
-        system,
-        res.status,
-        { error: 'redirect refused', location: res.headers.get('location') },
-        false,
-      );
+    const status = res.statusCode;
+    if (status >= 300 && status < 400) {
+      discard(res.body);
+      throw new HttpError(system, status, { error: 'redirect refused', location: res.headers.location }, false);
     }
     let text: string;
     try {
@@ -108,9 +123,9 @@ export function createHttpClient({ system, baseUrl, timeoutMs = 5_000 }: HttpCli
     } catch {
       parsed = { raw: text.slice(0, 200) };
     }
-    if (!res.ok) {
-      const retryable = res.status >= 500 || res.status === 408 || res.status === 429;
-      throw new HttpError(system, res.status, parsed, retryable);
+    if (status < 200 || status >= 300) {
+      const retryable = status >= 500 || status === 408 || status === 429;
+      throw new HttpError(system, status, parsed, retryable);
     }
     return parsed as T;
   }

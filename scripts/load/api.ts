@@ -1,4 +1,7 @@
 // The public HTTP API as a backend system calls it: one key per role, waits out 429/503 as asked.
+// undici's request(), as the worker's clients: the generator's own CPU counts in the project's phase.
+import { request, type Dispatcher } from 'undici';
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Reply {
@@ -19,37 +22,39 @@ export class Api {
     if (!key) throw new Error(`no API key for role ${role}`);
     let uncertain = false;
     for (let attempt = 1; ; attempt++) {
-      let res: Response;
+      let res: Dispatcher.ResponseData;
       let text: string;
       try {
-        res = await fetch(`${this.base}${path}`, {
-          method,
+        res = await request(`${this.base}${path}`, {
+          method: method as Dispatcher.HttpMethod,
           headers: {
             authorization: `Bearer ${key}`,
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
-        text = await res.text();
+        text = await res.body.text();
       } catch (err) {
         // no answer on a busy machine (socket reset): try again; a repeated start answers 200 with the case
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        const cause = err as { code?: string; cause?: { code?: string; message?: string } };
         if (attempt >= 10)
-          throw new Error(`${method} ${path}: ${String(err)}${cause ? ` (${cause.code ?? cause.message})` : ''}`, {
-            cause: err,
-          });
+          throw new Error(
+            `${method} ${path}: ${String(err)}${cause.code ? ` (${cause.code})` : cause.cause ? ` (${cause.cause.code ?? cause.cause.message})` : ''}`,
+            { cause: err },
+          );
         uncertain = true;
         await sleep(1000);
         continue;
       }
+      const status = res.statusCode;
       // throttled or shedding load: the API says when to come back
-      if ((res.status === 429 || res.status >= 500) && attempt < 20) {
-        if (res.status >= 500) uncertain = true;
-        await sleep(Math.min(10, Number(res.headers.get('retry-after')) || 1) * 1000);
+      if ((status === 429 || status >= 500) && attempt < 20) {
+        if (status >= 500) uncertain = true;
+        await sleep(Math.min(10, Number(res.headers['retry-after']) || 1) * 1000);
         continue;
       }
       return {
-        status: res.status,
+        status,
         body: text ? (JSON.parse(text) as Record<string, any>) : {},
         ...(uncertain ? { uncertain } : {}),
       };

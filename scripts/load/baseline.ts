@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
 import { pool } from './pool';
 import type { Sample } from './stats';
 import { baselineEvent } from './baseline-workflow';
@@ -28,11 +29,11 @@ export interface BaselineOptions {
 export async function runBaseline(o: BaselineOptions): Promise<{ samples: Sample[]; failed: number }> {
   const taskQueue = `load-baseline-${randomUUID().slice(0, 8)}`;
   const activities: BaselineActivities = {
-    // a real HTTP round trip to the simulator, as each of an order's activities makes
+    // a real HTTP round trip to the simulator with the client each of an order's activities uses
     async externalCall() {
-      const res = await fetch(`${o.simulator}/sim/health`);
-      if (!res.ok) throw new Error(`sim/health answered ${res.status}`);
-      await res.arrayBuffer();
+      const res = await request(`${o.simulator}/sim/health`, { headersTimeout: 5_000, bodyTimeout: 5_000 });
+      await res.body.dump();
+      if (res.statusCode !== 200) throw new Error(`sim/health answered ${res.statusCode}`);
     },
   };
   // the SDK's info lines would bury the progress line; once per process

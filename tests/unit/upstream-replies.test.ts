@@ -109,6 +109,40 @@ it('a reply larger than the cap is refused, declared or streamed', async () => {
   await expect(refund()).rejects.toThrow(/over 1048576 bytes/);
 });
 
+it('an upstream that does not answer, or stops mid-reply, is a retryable failure after the timeout', async () => {
+  const quick = createClients(
+    {
+      inventory: base,
+      payment: base,
+      warehouse: base,
+      carrier: base,
+      platform: base,
+      messaging: base,
+      analytics: base,
+      catalog: base,
+    },
+    300,
+  );
+  const pending: ServerResponse[] = [];
+  routes.set('POST /payment/refunds', (_req, res) => void pending.push(res)); // never answers
+  const began = Date.now();
+  await expect(quick.payment.refund('key-1', { ref: 'R1', amount: 100, currency: 'CNY' })).rejects.toMatchObject({
+    status: 0,
+    retryable: true,
+  });
+  expect(Date.now() - began).toBeGreaterThanOrEqual(250);
+  routes.set('POST /payment/refunds', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"refundTxId": "rtx-'); // and then nothing more
+    pending.push(res);
+  });
+  await expect(quick.payment.refund('key-1', { ref: 'R1', amount: 100, currency: 'CNY' })).rejects.toMatchObject({
+    status: 0,
+    retryable: true,
+  });
+  for (const res of pending) res.destroy();
+});
+
 it('a 5xx stays retryable and a 4xx a business answer, as before', async () => {
   routes.set('POST /payment/refunds', json(503, { error: 'busy' }));
   await expect(refund()).rejects.toMatchObject({ status: 503, retryable: true });
