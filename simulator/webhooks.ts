@@ -1,5 +1,6 @@
-// Delivers one event to our API the way a real partner would: retry on network errors and 5xx
-// with backoff, give up on 4xx (our API rejected it; retrying cannot help). With a secret, each attempt
+// Delivers one event to our API the way a real partner would: retry on network errors, 5xx, 408 and 429
+// with backoff (a 429's Retry-After when it asks for longer), give up on other 4xx (our API rejected it;
+// retrying cannot help). With a secret, each attempt
 // is signed: X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">.
 import { createHmac } from 'node:crypto';
 import { request } from 'undici';
@@ -29,6 +30,9 @@ export interface DeliveryOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
+/** The longest a 429's Retry-After is waited out before the next attempt. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
 export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord> {
   const rec: DeliveryRecord = {
     url: o.url,
@@ -41,6 +45,7 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
   for (let attempt = 1; attempt <= o.attempts; attempt++) {
     if (o.signal.aborted) return done(rec, 'cancelled');
     rec.attempts = attempt;
+    let askedMs = 0;
     try {
       const body = JSON.stringify(o.body);
       // undici's request(), as the worker's clients: fetch() costs ~0.3 ms more CPU a call
@@ -58,16 +63,18 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
       });
       rec.lastStatus = res.statusCode;
       await res.body.dump().catch(() => undefined); // drain, so the connection is reused
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      if (ok) return done(rec, 'delivered');
-      if (res.statusCode < 500) return done(rec, 'rejected');
-      rec.lastError = `HTTP ${res.statusCode}`;
+      const status = res.statusCode;
+      if (status >= 200 && status < 300) return done(rec, 'delivered');
+      // throttled (429) or timed out (408): the same event later, not a rejection
+      if (status < 500 && status !== 429 && status !== 408) return done(rec, 'rejected');
+      rec.lastError = `HTTP ${status}`;
+      if (status === 429) askedMs = Math.min(MAX_RETRY_AFTER_MS, (Number(res.headers['retry-after']) || 0) * 1000);
     } catch (err) {
       if (o.signal.aborted) return done(rec, 'cancelled');
       rec.lastError =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     }
-    if (attempt < o.attempts) await o.sleep(o.baseDelayMs * 2 ** (attempt - 1));
+    if (attempt < o.attempts) await o.sleep(Math.max(o.baseDelayMs * 2 ** (attempt - 1), askedMs));
   }
   return done(rec, o.signal.aborted ? 'cancelled' : 'gave_up');
 }
