@@ -20,6 +20,10 @@ export async function appendAccess(pool: Pool, e: AccessEntry): Promise<void> {
   await appendAccessRows(pool, [e]);
 }
 
+/** PostgreSQL text holds no NUL, which a caller can put in a URL (/v1/cases/%00): one such row would fail its
+ * whole statement, and a kept statement is written again and again. */
+const storable = (v: string | undefined): string | null => (v === undefined ? null : v.replaceAll('\u0000', '\uFFFD'));
+
 /** Many rows in one statement (one commit), stored in the order given. */
 export async function appendAccessRows(pool: Pool, rows: AccessEntry[]): Promise<void> {
   if (rows.length === 0) return;
@@ -32,16 +36,19 @@ export async function appendAccessRows(pool: Pool, rows: AccessEntry[]): Promise
             WITH ORDINALITY AS r(principal, role, key_id, method, route, case_id, status_code, outcome, source, detail, at, n)
       ORDER BY n`,
     [
-      col((e) => e.principal ?? null),
-      col((e) => e.role ?? null),
-      col((e) => e.keyId ?? null),
-      col((e) => e.method),
-      col((e) => e.route),
-      col((e) => e.caseId ?? null),
+      col((e) => storable(e.principal)),
+      col((e) => storable(e.role)),
+      col((e) => storable(e.keyId)),
+      col((e) => storable(e.method)),
+      col((e) => storable(e.route)),
+      col((e) => storable(e.caseId)),
       col((e) => e.statusCode),
-      col((e) => e.outcome),
-      col((e) => e.source ?? null),
-      col((e) => (e.detail ? JSON.stringify(e.detail) : null)),
+      col((e) => storable(e.outcome)),
+      col((e) => storable(e.source)),
+      // jsonb refuses a NUL too (JSON's \u0000)
+      col((e) =>
+        e.detail ? JSON.stringify(e.detail, (_k, v: unknown) => (typeof v === 'string' ? storable(v) : v)) : null,
+      ),
       col((e) => e.at ?? null),
     ],
   );

@@ -131,3 +131,27 @@ it('a refused statement keeps every row it carried, and they land once PostgreSQ
     await writer.stop();
   }
 });
+
+it('O11: a call whose URL carries a NUL is logged (as U+FFFD) and does not take the rows beside it down', async () => {
+  const principal = `nul-${randomUUID()}`;
+  const errors: string[] = [];
+  const writer = accessWriter(flaky, (_err, what) => errors.push(what), 60_000);
+  try {
+    await Promise.all([
+      writer.write(call(principal, '/v1/before')),
+      writer.write({ ...call(principal, '/v1/cases/:caseId'), caseId: 'order:\u0000x', detail: { q: 'a\u0000b' } }),
+      writer.write(call(principal, '/v1/after')),
+    ]);
+    expect(errors).toEqual([]);
+    expect(writer.kept).toBe(0);
+    const { rows } = await pool.query<{ route: string; case_id: string | null; detail: { q: string } | null }>(
+      'SELECT route, case_id, detail FROM access_log WHERE principal = $1 ORDER BY id',
+      [principal],
+    );
+    expect(rows.map((r) => r.route)).toEqual(['/v1/before', '/v1/cases/:caseId', '/v1/after']);
+    expect(rows[1].case_id).toBe('order:\uFFFDx');
+    expect(rows[1].detail).toEqual({ q: 'a\uFFFDb' });
+  } finally {
+    await writer.stop();
+  }
+});
