@@ -61,9 +61,9 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
         headersTimeout: o.timeoutMs,
         bodyTimeout: o.timeoutMs,
       });
-      rec.lastStatus = res.statusCode;
-      await res.body.dump().catch(() => undefined); // drain, so the connection is reused
       const status = res.statusCode;
+      rec.lastStatus = status;
+      await res.body.dump().catch(() => undefined); // drain, so the connection is reused
       if (status >= 200 && status < 300) return done(rec, 'delivered');
       // throttled (429) or timed out (408): the same event later, not a rejection
       if (status < 500 && status !== 429 && status !== 408) return done(rec, 'rejected');
@@ -71,8 +71,7 @@ export async function deliverWebhook(o: DeliveryOptions): Promise<DeliveryRecord
       if (status === 429) askedMs = Math.min(MAX_RETRY_AFTER_MS, (Number(res.headers['retry-after']) || 0) * 1000);
     } catch (err) {
       if (o.signal.aborted) return done(rec, 'cancelled');
-      rec.lastError =
-        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      rec.lastError = err instanceof Error ? err.message : String(err);
     }
     if (attempt < o.attempts) await o.sleep(Math.max(o.baseDelayMs * 2 ** (attempt - 1), askedMs));
   }

@@ -36,12 +36,10 @@ export class Api {
         text = await res.body.text();
       } catch (err) {
         // no answer on a busy machine (socket reset): try again; a repeated start answers 200 with the case
-        const cause = err as { code?: string; cause?: { code?: string; message?: string } };
+        // undici names the failure in `code` (ECONNRESET, UND_ERR_SOCKET, ...)
+        const code = (err as { code?: string }).code;
         if (attempt >= 10)
-          throw new Error(
-            `${method} ${path}: ${String(err)}${cause.code ? ` (${cause.code})` : cause.cause ? ` (${cause.cause.code ?? cause.cause.message})` : ''}`,
-            { cause: err },
-          );
+          throw new Error(`${method} ${path}: ${String(err)}${code ? ` (${code})` : ''}`, { cause: err });
         uncertain = true;
         await sleep(1000);
         continue;

@@ -29,13 +29,13 @@ beforeEach(() => {
 });
 
 /** delivers one event; the waits between attempts are recorded, not slept */
-async function deliver() {
+async function deliver(to = url, attempts = 5) {
   const waits: number[] = [];
   const rec = await deliverWebhook({
-    url,
+    url: to,
     key: 'k',
     body: { eventId: 'e1', type: 'delivered' },
-    attempts: 5,
+    attempts,
     baseDelayMs: 200,
     timeoutMs: 5_000,
     signal: new AbortController().signal,
@@ -73,4 +73,15 @@ it('throttled on every attempt: given up after the last, each wait recorded', as
   const { rec, waits } = await deliver();
   expect(rec).toMatchObject({ outcome: 'gave_up', attempts: 5, lastStatus: 429, lastError: 'HTTP 429' });
   expect(waits).toEqual([1_000, 1_000, 1_000, 1_600]);
+});
+
+it('no API listening: every attempt is tried, and the record names the network error', async () => {
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+  const port = (closed.address() as AddressInfo).port;
+  await new Promise((r) => closed.close(r));
+  const { rec, waits } = await deliver(`http://127.0.0.1:${port}/v1/orders/A1/carrier-events`, 3);
+  expect(rec).toMatchObject({ outcome: 'gave_up', attempts: 3 });
+  expect(rec.lastError).toMatch(/ECONNREFUSED/);
+  expect(waits).toEqual([200, 400]);
 });
